@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds the programs Tack bundles (Kubo, MinIO) and the ones its tests use (IPFS Cluster) from the Go
+# module proxy, because prebuilt downloads are not reachable everywhere we build. Each binary lands in
+# resources/bin/<platform>-<arch>/ (git-ignored) and is built only when missing. Finished builds are also
+# kept in a per-user cache (TACK_BIN_CACHE, default ~/.cache/tack/bin) so a fresh clone reuses them.
+#
+# usage: scripts/build-binaries.sh [kubo] [minio] [cluster]   (default: kubo minio)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+platform=$(node -p 'process.platform + "-" + process.arch')
+out="$root/resources/bin/$platform"
+cache="${TACK_BIN_CACHE:-$HOME/.cache/tack/bin}/$platform"
+exe=""; [[ $platform == win32-* ]] && exe=".exe"
+
+# The Kubo version is the one of the `kubo` npm package we depend on, so both routes give the same node.
+KUBO_VERSION=$(node -p 'require(process.argv[1]).optionalDependencies.kubo.replace(/^[^0-9]*/, "")' "$root/package.json")
+# MinIO is pinned to one source revision (its AGPL licence asks us to point at the source we ship).
+MINIO_VERSION=${TACK_MINIO_VERSION:-v0.0.0-20260212201848-7aac2a2c5b7c}
+CLUSTER_VERSION=${TACK_CLUSTER_VERSION:-v1.1.6}
+
+log() { echo "[build-binaries] $*" >&2; }
+
+# install NAME CACHE_KEY BUILD_FN: copy from cache, or build into the cache, then copy into resources/bin.
+install() {
+  local name=$1 key=$2 build=$3
+  local target="$out/$name$exe" cached="$cache/$key/$name$exe"
+  if [[ -x $target ]]; then log "$name: present"; return; fi
+  mkdir -p "$out" "$cache/$key"
+  if [[ ! -x $cached ]]; then
+    log "$name: building $key from the Go module proxy (minutes on a cold cache)"
+    rm -rf "$cache/$key.tmp" && mkdir -p "$cache/$key.tmp"
+    "$build" "$cache/$key.tmp"
+    mv "$cache/$key.tmp"/* "$cache/$key/"
+    rm -rf "$cache/$key.tmp"
+  fi
+  cp "$cached" "$target.tmp" && mv "$target.tmp" "$target"
+  log "$name: $target"
+}
+
+build_kubo() {
+  local dest=$1 src
+  # Kubo's go.mod has an exclude block, so `go install kubo@vX` is refused: build inside the module instead.
+  src=$(go mod download -json "github.com/ipfs/kubo@v$KUBO_VERSION" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')
+  local work; work=$(mktemp -d)
+  cp -r "$src/." "$work/" && chmod -R u+w "$work"
+  (cd "$work" && GOTOOLCHAIN=auto CGO_ENABLED=0 go build -trimpath -o "$dest/ipfs$exe" ./cmd/ipfs)
+  rm -rf "$work"
+}
+
+build_minio() {
+  GOBIN=$1 CGO_ENABLED=0 go install -trimpath -ldflags "-s -w" "github.com/minio/minio@$MINIO_VERSION"
+}
+
+build_cluster() {
+  GOBIN=$1 CGO_ENABLED=0 go install -trimpath \
+    "github.com/ipfs-cluster/ipfs-cluster/cmd/ipfs-cluster-service@$CLUSTER_VERSION" \
+    "github.com/ipfs-cluster/ipfs-cluster/cmd/ipfs-cluster-ctl@$CLUSTER_VERSION"
+}
+
+for what in "${@:-kubo minio}"; do
+  for w in $what; do
+    case $w in
+      kubo) install ipfs "kubo-$KUBO_VERSION" build_kubo ;;
+      minio) install minio "minio-$MINIO_VERSION" build_minio ;;
+      cluster)
+        install ipfs-cluster-service "cluster-$CLUSTER_VERSION" build_cluster
+        install ipfs-cluster-ctl "cluster-$CLUSTER_VERSION" build_cluster ;;
+      *) log "unknown binary: $w"; exit 2 ;;
+    esac
+  done
+done

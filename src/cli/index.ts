@@ -1,0 +1,89 @@
+// `tack`: thin commands over the core. Parse → call → print. Secrets go to stdout alone; everything
+// else a person reads goes to stdout as text, diagnostics to stderr.
+import { parseArgs } from 'node:util'
+import { configFromEnv, parseConfig, type ConfigInput } from '../main/core/config.js'
+import { isCoreError } from '../main/core/errors.js'
+import { accountCommand } from './account.js'
+import { keyCommand } from './key.js'
+import { serveCommand } from './serve.js'
+import { statusCommand } from './status.js'
+
+const USAGE = `usage: tack <command> [options]
+
+  serve                     run the service (Kubo, API, gateway) until SIGINT/SIGTERM
+  status                    show whether Tack runs here and how its parts are
+  key create --name N [--scope S]... [--account A]
+                            print a new API key's secret (shown once)
+  key list                  list keys (never secrets)
+  key revoke ID             revoke a key
+  account create NAME [--quota BYTES]
+  account list
+
+common options: --data-dir DIR, --port N, --host H, --lan
+`
+
+export interface CliContext {
+  config: ReturnType<typeof parseConfig>
+  args: string[]
+  values: Record<string, string | boolean | string[] | undefined>
+  out(line: string): void
+}
+
+async function main(argv: string[]): Promise<number | undefined> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      lan: { type: 'boolean' },
+      name: { type: 'string' },
+      scope: { type: 'string', multiple: true },
+      account: { type: 'string' },
+      quota: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  const [command, ...args] = positionals
+  if (values.help || !command) {
+    process.stdout.write(USAGE)
+    return command || values.help ? 0 : 2
+  }
+  const flags: Partial<ConfigInput> = {
+    dataDir: values['data-dir'],
+    port: values.port,
+    host: values.host,
+    lan: values.lan,
+  }
+  const ctx: CliContext = {
+    config: parseConfig(configFromEnv(process.env, flags)),
+    args,
+    values,
+    out: (line) => process.stdout.write(line + '\n'),
+  }
+  switch (command) {
+    case 'serve':
+      return serveCommand(ctx)
+    case 'status':
+      return statusCommand(ctx)
+    case 'key':
+      return keyCommand(ctx)
+    case 'account':
+      return accountCommand(ctx)
+    default:
+      process.stderr.write(`tack: unknown command "${command}"\n\n${USAGE}`)
+      return 2
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code
+  },
+  (err: unknown) => {
+    process.stderr.write(`tack: ${isCoreError(err) ? err.details : (err as Error).message}\n`)
+    process.exitCode = 1
+  },
+)

@@ -1,0 +1,85 @@
+// Configuration is read once, from flags and environment variables, validated, frozen and passed down.
+// Nothing deeper in the core reads process.env: every knob Tack has is listed here with its default.
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { z } from 'zod'
+
+const port = z.coerce.number().int().min(0).max(65535)
+const bool = z
+  .union([z.boolean(), z.string()])
+  .transform((v) => (typeof v === 'boolean' ? v : ['1', 'true', 'yes', 'on'].includes(v.toLowerCase())))
+
+export const ConfigSchema = z.object({
+  /** Where SQLite, Kubo's repo and MinIO's data live. TACK_DATA_DIR / --data-dir. */
+  dataDir: z.string().min(1),
+  /** HTTP listener. TACK_HOST / --host, default loopback only. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** TACK_PORT / --port, default 7575. 0 picks a free port (tests). */
+  port: port.default(7575),
+  /** TACK_IPFS_NETWORK: `public` joins the IPFS network; `local` stays on loopback (tests). */
+  ipfsNetwork: z.enum(['public', 'local']).default('public'),
+  /** TACK_KUBO_BINARY, then KUBO_BINARY; otherwise resolved (see binaries.ts). */
+  kuboBinary: z.string().optional(),
+  /** TACK_MINIO_BINARY; otherwise resolved (see binaries.ts). */
+  minioBinary: z.string().optional(),
+  /** Where packaged binaries live (Electron's resources path); unset under plain Node. */
+  resourcesPath: z.string().optional(),
+  /** TACK_PIN_CONCURRENCY: pins fetched at once, default 4. */
+  pinConcurrency: z.coerce.number().int().min(1).max(64).default(4),
+  /** TACK_PIN_TIMEOUT_MS: how long content that cannot be found is retried before the pin fails, default 24 h. */
+  pinTimeoutMs: z.coerce.number().int().min(1000).default(24 * 60 * 60 * 1000),
+  /** TACK_LAN / --lan: serve the gateway (and nothing else) on all interfaces. */
+  lan: bool.default(false),
+  /** TACK_LAN_PORT, default 7576. */
+  lanPort: port.default(7576),
+  /** TACK_DEFAULT_QUOTA: bytes for new accounts, default 1 GiB (the free tier). */
+  defaultQuotaBytes: z.coerce.number().int().min(0).default(1024 ** 3),
+  /** TACK_LOG_LEVEL: debug | info | warn | error. */
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+})
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>
+export type ConfigInput = z.input<typeof ConfigSchema>
+
+/** The OS app-data dir: ~/.local/share/tack on Linux (XDG_DATA_HOME honoured), the usual places elsewhere. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'tack')
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'tack')
+  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'tack')
+}
+
+/** Flags win over variables, variables over defaults. */
+export function configFromEnv(
+  env: NodeJS.ProcessEnv,
+  flags: Partial<ConfigInput> = {},
+): ConfigInput {
+  const fromEnv: Partial<ConfigInput> = {
+    dataDir: env.TACK_DATA_DIR,
+    host: env.TACK_HOST,
+    port: env.TACK_PORT,
+    ipfsNetwork: env.TACK_IPFS_NETWORK as ConfigInput['ipfsNetwork'],
+    kuboBinary: env.TACK_KUBO_BINARY || env.KUBO_BINARY,
+    minioBinary: env.TACK_MINIO_BINARY,
+    pinConcurrency: env.TACK_PIN_CONCURRENCY,
+    pinTimeoutMs: env.TACK_PIN_TIMEOUT_MS,
+    lan: env.TACK_LAN,
+    lanPort: env.TACK_LAN_PORT,
+    defaultQuotaBytes: env.TACK_DEFAULT_QUOTA,
+    logLevel: env.TACK_LOG_LEVEL as ConfigInput['logLevel'],
+  }
+  const merged: Record<string, unknown> = {}
+  for (const source of [fromEnv, flags]) {
+    for (const [k, v] of Object.entries(source)) if (v !== undefined && v !== '') merged[k] = v
+  }
+  merged.dataDir ??= defaultDataDir(env)
+  return merged as ConfigInput
+}
+
+export function parseConfig(input: ConfigInput): Config {
+  const parsed = ConfigSchema.safeParse(input)
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]
+    throw new Error(`invalid configuration: ${first?.path.join('.')}: ${first?.message}`)
+  }
+  return Object.freeze({ ...parsed.data, dataDir: resolve(parsed.data.dataDir) })
+}

@@ -1,0 +1,171 @@
+// A small client for Kubo's RPC API (POST /api/v0/...). Only what Tack uses; each domain asks for the
+// narrowest slice it needs (`Pick<KuboClient, 'pinAdd'>`).
+import { CoreError } from '../errors.js'
+
+export interface KuboId {
+  ID: string
+  Addresses: string[]
+  AgentVersion: string
+}
+
+export interface PinProgress {
+  /** Blocks fetched so far. */
+  progress?: number
+  pinned: boolean
+}
+
+export interface KuboClient {
+  id(signal?: AbortSignal): Promise<KuboId>
+  version(): Promise<string>
+  /** Pins recursively, reporting progress; resolves when the whole DAG is pinned. */
+  pinAdd(cid: string, onProgress?: (blocks: number) => void, signal?: AbortSignal): Promise<void>
+  pinRm(cid: string): Promise<void>
+  /** The recursive pins Kubo holds, as CIDv1 base32 strings' multihash keys are compared by the caller. */
+  pinLsRecursive(): Promise<string[]>
+  isPinned(cid: string): Promise<boolean>
+  swarmConnect(addr: string, signal?: AbortSignal): Promise<void>
+  /** Size in bytes of the whole DAG, counting only blocks present locally when offline is true. */
+  dagSize(cid: string, opts?: { offline?: boolean; signal?: AbortSignal }): Promise<number>
+  /** Whether the root block is present locally (never fetches). */
+  hasBlock(cid: string): Promise<boolean>
+  peerCount(): Promise<number>
+  /** The raw call, for the rare thing not listed here. */
+  call(path: string, args?: Record<string, string | string[]>, init?: CallInit): Promise<Response>
+}
+
+export interface CallInit {
+  signal?: AbortSignal
+  body?: RequestInit['body']
+  headers?: Record<string, string>
+}
+
+export function createKuboClient(apiUrl: () => string): KuboClient {
+  async function call(path: string, args: Record<string, string | string[]> = {}, init: CallInit = {}) {
+    const url = new URL(`${apiUrl()}/api/v0/${path}`)
+    for (const [k, v] of Object.entries(args)) for (const one of [v].flat()) url.searchParams.append(k, one)
+    let res: Response
+    try {
+      // Node's fetch needs `duplex` to stream a request body; the DOM types do not know it.
+      const request: RequestInit & { duplex?: 'half' } = {
+        method: 'POST',
+        signal: init.signal,
+        body: init.body,
+        headers: init.headers,
+        duplex: init.body ? 'half' : undefined,
+      }
+      res = await fetch(url, request)
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err
+      throw new CoreError('SERVICE_UNAVAILABLE', `Kubo is not reachable: ${(err as Error).message}`, { cause: err })
+    }
+    if (!res.ok) {
+      const text = await res.text()
+      let message = text
+      try {
+        message = (JSON.parse(text) as { Message?: string }).Message ?? text
+      } catch {
+        /* not JSON */
+      }
+      throw new KuboRpcError(path, res.status, message.trim())
+    }
+    return res
+  }
+
+  const json = async <T>(path: string, args?: Record<string, string | string[]>, init?: CallInit) =>
+    (await (await call(path, args, init)).json()) as T
+
+  return {
+    call,
+    id: (signal) => json<KuboId>('id', {}, { signal }),
+    version: async () => (await json<{ Version: string }>('version')).Version,
+    async pinAdd(cid, onProgress, signal) {
+      const res = await call('pin/add', { arg: cid, recursive: 'true', progress: 'true' }, { signal })
+      for await (const msg of ndjson<{ Progress?: number; Pins?: string[] }>(res)) {
+        if (msg.Progress !== undefined) onProgress?.(msg.Progress)
+      }
+    },
+    async pinRm(cid) {
+      try {
+        await call('pin/rm', { arg: cid, recursive: 'true' })
+      } catch (err) {
+        if (err instanceof KuboRpcError && /not pinned/.test(err.message)) return
+        throw err
+      }
+    },
+    async pinLsRecursive() {
+      const res = await call('pin/ls', { type: 'recursive', stream: 'true' })
+      const cids: string[] = []
+      for await (const msg of ndjson<{ Cid: string }>(res)) cids.push(msg.Cid)
+      return cids
+    },
+    async isPinned(cid) {
+      try {
+        await call('pin/ls', { arg: cid, type: 'recursive' })
+        return true
+      } catch (err) {
+        if (err instanceof KuboRpcError && /not pinned/.test(err.message)) return false
+        throw err
+      }
+    },
+    async swarmConnect(addr, signal) {
+      await call('swarm/connect', { arg: addr }, { signal })
+    },
+    async dagSize(cid, opts = {}) {
+      const args: Record<string, string> = { arg: cid, progress: 'false' }
+      if (opts.offline) args.offline = 'true'
+      const res = await call('dag/stat', args, { signal: opts.signal })
+      let size = 0
+      for await (const msg of ndjson<{ TotalSize?: number; DagStats?: Array<{ Size: number }> }>(res)) {
+        size = msg.TotalSize ?? msg.DagStats?.reduce((sum, s) => sum + s.Size, 0) ?? size
+      }
+      return size
+    },
+    async hasBlock(cid) {
+      try {
+        await call('block/stat', { arg: cid, offline: 'true' })
+        return true
+      } catch (err) {
+        if (err instanceof KuboRpcError) return false
+        throw err
+      }
+    },
+    async peerCount() {
+      const res = await json<{ Peers: unknown[] | null }>('swarm/peers')
+      return res.Peers?.length ?? 0
+    },
+  }
+}
+
+export class KuboRpcError extends Error {
+  override readonly name = 'KuboRpcError'
+  constructor(
+    readonly path: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Kubo streams newline-delimited JSON; errors mid-stream arrive as `{"Message":..,"Type":"error"}`. */
+async function* ndjson<T>(res: Response): AsyncGenerator<T> {
+  if (!res.body) return
+  const decoder = new TextDecoder()
+  let buffer = ''
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true })
+    let nl: number
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl).trim()
+      buffer = buffer.slice(nl + 1)
+      if (line) yield parseLine<T>(line)
+    }
+  }
+  if (buffer.trim()) yield parseLine<T>(buffer.trim())
+}
+
+function parseLine<T>(line: string): T {
+  const msg = JSON.parse(line) as T & { Type?: string; Message?: string }
+  if (msg.Type === 'error') throw new KuboRpcError('stream', 500, msg.Message ?? 'error')
+  return msg
+}

@@ -1,0 +1,95 @@
+// The bundled Kubo node: its repo and ports inside Tack's data dir, supervised like every child process,
+// with an RPC client that always points at the current API port (which may change after a restart).
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Logger } from '../log.js'
+import { createSupervisor, type Supervisor } from '../process/supervisor.js'
+import { createKuboClient, type KuboClient, type KuboId } from './client.js'
+import { applyConfig, choosePorts, initRepo, kuboEnv, readConfig, type IpfsNetwork, type KuboPorts } from './repo.js'
+
+export interface KuboInit {
+  binary: string
+  repoPath: string
+  network: IpfsNetwork
+  log: Logger
+  /** Process logger for Kubo's own output (`kubo`). */
+  processLog: Logger
+}
+
+export interface KuboNode {
+  readonly client: KuboClient
+  readonly supervisor: Supervisor
+  readonly repoPath: string
+  ports(): KuboPorts
+  apiUrl(): string
+  gatewayUrl(): string
+  /** Cached `id` from the last start. */
+  identity(): KuboId | undefined
+  version(): string | undefined
+  start(): Promise<void>
+  stop(): Promise<void>
+}
+
+// Errors in Kubo's output that no restart can fix.
+const FATAL = [/someone else has the lock/, /ipfs repo needs migration/, /cannot acquire lock/]
+
+export function createKubo(init: KuboInit): KuboNode {
+  let ports: KuboPorts | undefined
+  let identity: KuboId | undefined
+  let version: string | undefined
+  const apiUrl = () => {
+    if (!ports) throw new Error('kubo has not started')
+    return `http://127.0.0.1:${ports.api}`
+  }
+  const client = createKuboClient(apiUrl)
+
+  const supervisor = createSupervisor({
+    name: 'kubo',
+    log: init.processLog,
+    pidFile: join(init.repoPath, 'tack-kubo.pid'),
+    async prepare() {
+      mkdirSync(init.repoPath, { recursive: true })
+      await initRepo(init.binary, init.repoPath)
+      const config = readConfig(init.repoPath)
+      ports = await choosePorts(config)
+      applyConfig(init.repoPath, config, ports, init.network)
+      return {
+        command: init.binary,
+        args: ['daemon', '--migrate=false', '--enable-gc=false'],
+        env: kuboEnv(init.repoPath),
+      }
+    },
+    async ready(signal) {
+      for (;;) {
+        try {
+          identity = await client.id(signal)
+          version = await client.version()
+          return
+        } catch (err) {
+          if (signal.aborted) throw err
+          await new Promise((r) => setTimeout(r, 200))
+        }
+      }
+    },
+    fatal: (line) => FATAL.find((re) => re.test(line)) && line,
+  })
+
+  return {
+    client,
+    supervisor,
+    repoPath: init.repoPath,
+    ports: () => {
+      if (!ports) throw new Error('kubo has not started')
+      return ports
+    },
+    apiUrl,
+    gatewayUrl: () => `http://127.0.0.1:${ports?.gateway}`,
+    identity: () => identity,
+    version: () => version,
+    async start() {
+      await supervisor.start()
+      init.log.info('ready', { peerId: identity?.ID, api: apiUrl(), version })
+    },
+    stop: () => supervisor.stop(),
+  }
+}

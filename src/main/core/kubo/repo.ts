@@ -1,0 +1,104 @@
+// Kubo's repo inside Tack's data dir (never ~/.ipfs): initialised on first start, then configured before
+// every start. The ports live in Kubo's own config file, which is the one place they are persisted; a port
+// that another program took since the last run is replaced by a free one.
+import { execFile } from 'node:child_process'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { CoreError } from '../errors.js'
+import { freePort, isPortFree, STANDARD_KUBO_PORTS } from './ports.js'
+
+const run = promisify(execFile)
+
+export interface KuboPorts {
+  api: number
+  gateway: number
+  swarm: number
+}
+
+export type IpfsNetwork = 'public' | 'local'
+
+export function kuboEnv(repoPath: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...base, IPFS_PATH: repoPath, IPFS_TELEMETRY: 'off', GOLOG_LOG_FMT: 'nocolor' }
+}
+
+export async function initRepo(binary: string, repoPath: string): Promise<void> {
+  if (existsSync(join(repoPath, 'config'))) return
+  try {
+    await run(binary, ['init', '--empty-repo'], { env: kuboEnv(repoPath), timeout: 60_000 })
+  } catch (err) {
+    throw new CoreError('SERVICE_UNAVAILABLE', `ipfs init failed: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+/** Reads the ports from the config, replacing any that is missing, standard or taken now. */
+export async function choosePorts(config: KuboConfig): Promise<KuboPorts> {
+  const current = {
+    api: portOf(config.Addresses?.API),
+    gateway: portOf(config.Addresses?.Gateway),
+    swarm: portOf(config.Addresses?.Swarm?.[0]),
+  }
+  const chosen = new Set<number>()
+  const pick = async (port: number | undefined) => {
+    const ok = port && !STANDARD_KUBO_PORTS.has(port) && !chosen.has(port) && (await isPortFree(port))
+    const result = ok ? port : await freePort(chosen)
+    chosen.add(result)
+    return result
+  }
+  return { api: await pick(current.api), gateway: await pick(current.gateway), swarm: await pick(current.swarm) }
+}
+
+export interface KuboConfig {
+  Addresses?: { API?: string | string[]; Gateway?: string | string[]; Swarm?: string[] }
+  [key: string]: unknown
+}
+
+export function readConfig(repoPath: string): KuboConfig {
+  return JSON.parse(readFileSync(join(repoPath, 'config'), 'utf8')) as KuboConfig
+}
+
+/** Writes what Tack needs into Kubo's config: loopback RPC and gateway, our ports, the network mode. */
+export function applyConfig(repoPath: string, config: KuboConfig, ports: KuboPorts, network: IpfsNetwork) {
+  const c = config as Record<string, any> // Kubo's config is a large JSON document; we set a few paths.
+  const swarmHost = network === 'local' ? ['127.0.0.1'] : ['0.0.0.0']
+  c.Addresses = {
+    ...c.Addresses,
+    API: `/ip4/127.0.0.1/tcp/${ports.api}`,
+    Gateway: `/ip4/127.0.0.1/tcp/${ports.gateway}`,
+    Swarm:
+      network === 'local'
+        ? swarmHost.map((h) => `/ip4/${h}/tcp/${ports.swarm}`)
+        : [
+            `/ip4/0.0.0.0/tcp/${ports.swarm}`,
+            `/ip6/::/tcp/${ports.swarm}`,
+            `/ip4/0.0.0.0/udp/${ports.swarm}/quic-v1`,
+            `/ip6/::/udp/${ports.swarm}/quic-v1`,
+          ],
+  }
+  // Kubo's gateway only ever serves what this node holds: Tack is never an open proxy.
+  c.Gateway = { ...c.Gateway, NoFetch: true }
+  c.Discovery = { ...c.Discovery, MDNS: { ...c.Discovery?.MDNS, Enabled: network === 'public' } }
+  if (network === 'local') {
+    c.Bootstrap = []
+    c.Routing = { ...c.Routing, Type: 'none' }
+    // AutoConf would fetch settings from the network; without it every 'auto' value must be spelled out.
+    c.AutoConf = { ...c.AutoConf, Enabled: false }
+    c.DNS = { ...c.DNS, Resolvers: {} }
+    c.Routing.DelegatedRouters = []
+    c.Ipns = { ...c.Ipns, DelegatedPublishers: [] }
+    c.Peering = { Peers: [] }
+  } else {
+    c.Routing = { ...c.Routing, Type: 'auto' }
+    c.AutoConf = { ...c.AutoConf, Enabled: true }
+    if (Array.isArray(c.Bootstrap) && c.Bootstrap.length === 0) c.Bootstrap = ['auto']
+  }
+  writeFileSync(join(repoPath, 'config'), JSON.stringify(c, null, 2))
+  // A kill -9 leaves Kubo's `api` file behind; a stale one would point Kubo's CLI at a dead daemon.
+  rmSync(join(repoPath, 'api'), { force: true })
+}
+
+function portOf(addr: string | string[] | undefined): number | undefined {
+  const first = Array.isArray(addr) ? addr[0] : addr
+  const match = first?.match(/\/(?:tcp|udp)\/(\d+)/)
+  return match ? Number(match[1]) : undefined
+}

@@ -1,0 +1,30 @@
+// The part of the core that needs no child process: the SQLite file with accounts and keys. The CLI uses
+// this alone, so `tack key create` works whether or not `tack serve` is running.
+import { join } from 'node:path'
+import { createAccounts, type Accounts } from './accounts/index.js'
+import { openDb, type Db } from './db/index.js'
+import { createKeys, type Keys } from './keys/index.js'
+import type { Config } from './config.js'
+
+export interface State {
+  db: Db
+  accounts: Accounts
+  keys: Keys
+  close(): void
+}
+
+export const paths = (dataDir: string) => ({
+  db: join(dataDir, 'tack.db'),
+  kuboRepo: join(dataDir, 'kubo'),
+  minioData: join(dataDir, 'minio'),
+  sessionToken: join(dataDir, 'session-token'),
+  pidFile: join(dataDir, 'tack.pid'),
+  logs: join(dataDir, 'logs'),
+})
+
+export function openState(config: Pick<Config, 'dataDir' | 'defaultQuotaBytes'>): State {
+  const db = openDb(paths(config.dataDir).db)
+  const accounts = createAccounts(db, { defaultQuotaBytes: config.defaultQuotaBytes })
+  accounts.ensureOwner()
+  return { db, accounts, keys: createKeys(db), close: () => db.close() }
+}

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config'
+
+// unit: pure logic, next to the source. integration: real Kubo, MinIO and SQLite in temp dirs, so few at a
+// time on a 2-core machine, with room for Kubo to start.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['src/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'integration',
+          include: ['tests/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          maxWorkers: 2,
+          fileParallelism: true,
+        },
+      },
+    ],
+  },
+})

@@ -12,7 +12,7 @@ import { accountRoutes } from './http/routes/accounts.js'
 import { keyRoutes } from './http/routes/keys.js'
 import { statusRoutes } from './http/routes/status.js'
 import { createKubo, type KuboNode } from './kubo/index.js'
-import { lockDataDir } from './lock.js'
+import { lockDataDir, type DataDirLock } from './lock.js'
 import type { Logger } from './log.js'
 import { openState, paths, type State } from './state.js'
 
@@ -69,7 +69,7 @@ export function createCore(config: Config, log: Logger): Core {
   const auth = createAuthenticator({ keys: state.keys, accounts: state.accounts, sessionToken })
   let app: FastifyInstance | undefined
   let url = ''
-  let unlock: (() => void) | undefined
+  let lock: DataDirLock | undefined
 
   const kuboHealth = (): ComponentHealth =>
     ({ running: 'ok', starting: 'starting', restarting: 'degraded' } as const)[kubo.supervisor.state as string] ?? 'down'
@@ -99,7 +99,7 @@ export function createCore(config: Config, log: Logger): Core {
       }
     },
     async start() {
-      unlock = lockDataDir(p.pidFile, '')
+      lock = lockDataDir(p.pidFile)
       const started: Component[] = []
       try {
         for (const c of components) {
@@ -108,7 +108,7 @@ export function createCore(config: Config, log: Logger): Core {
         }
       } catch (err) {
         for (const c of started.reverse()) await c.stop().catch(() => {})
-        unlock?.()
+        lock.release()
         throw err
       }
     },
@@ -120,7 +120,7 @@ export function createCore(config: Config, log: Logger): Core {
           log.error(`stopping ${c.name} failed`, { error: String(err) })
         }
       }
-      unlock?.()
+      lock?.release()
     },
   }
 
@@ -147,8 +147,7 @@ export function createCore(config: Config, log: Logger): Core {
         // The session token reaches the CLI through a file only this user can read.
         writeFileSync(p.sessionToken, sessionToken, { mode: 0o600 })
         chmodSync(p.sessionToken, 0o600)
-        unlock?.()
-        unlock = lockDataDir(p.pidFile, url)
+        lock?.setUrl(url)
       },
       async stop() {
         rmSync(p.sessionToken, { force: true })

@@ -1,0 +1,88 @@
+// API keys against a real SQLite file: hashed at rest, scopes, revocation, last-used, PSA Failure bodies.
+import Database from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hashSecret } from '../src/main/core/keys/index.js'
+import { paths } from '../src/main/core/state.js'
+import { startTack, type TestTack } from './fixtures/core.js'
+import { json } from './fixtures/http.js'
+
+async function expectFailure(res: Response, status: number, reason: string) {
+  expect(res.status).toBe(status)
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+  const body = await json(res)
+  expect(body.error.reason).toBe(reason)
+  expect(typeof body.error.details).toBe('string')
+}
+
+describe('keys and auth', () => {
+  let tack: TestTack
+  beforeAll(async () => {
+    tack = await startTack()
+  })
+  afterAll(() => tack.destroy())
+
+  it('stores only a hash of the secret', async () => {
+    const res = await tack.api('/api/keys', { method: 'POST', body: JSON.stringify({ name: 'ci' }), headers: { 'content-type': 'application/json' } })
+    expect(res.status).toBe(201)
+    const created = await json(res)
+    expect(created.secret).toMatch(/^tack_/)
+    expect(created.scopes).toEqual(['pins:read', 'pins:write', 'files:read', 'files:write'])
+
+    const raw = new Database(paths(tack.dataDir).db, { readonly: true })
+    const rows = raw.prepare('SELECT * FROM api_keys').all() as Array<Record<string, unknown>>
+    raw.close()
+    const dump = JSON.stringify(rows)
+    expect(dump).not.toContain(created.secret)
+    expect(dump).not.toContain(tack.adminKey)
+    expect(rows.find((r) => r.id === created.id)?.secret_hash).toBe(hashSecret(created.secret))
+  })
+
+  it('answers 401 for a missing, malformed or unknown key, with a PSA Failure body', async () => {
+    await expectFailure(await tack.api('/api/status', { key: null }), 401, 'UNAUTHORIZED')
+    await expectFailure(await tack.api('/api/status', { headers: { authorization: 'Basic abc' }, key: null }), 401, 'UNAUTHORIZED')
+    await expectFailure(await tack.api('/api/status', { key: 'tack_not-a-real-key' }), 401, 'UNAUTHORIZED')
+  })
+
+  it('answers 403 when the key lacks the scope, 404 for an unknown route', async () => {
+    const readOnly = tack.keyFor('alice', ['pins:read'])
+    await expectFailure(await tack.api('/api/accounts', { key: readOnly }), 403, 'FORBIDDEN')
+    await expectFailure(await tack.api('/api/nope'), 404, 'NOT_FOUND')
+    await expectFailure(await tack.api('/api/nope', { key: null }), 401, 'UNAUTHORIZED')
+  })
+
+  it('rejects a revoked key and records last use', async () => {
+    const { key, secret } = tack.core.state.keys.create({ accountId: tack.core.state.accounts.ensureOwner().id, name: 'temp' })
+    expect(key.lastUsed).toBeNull()
+    expect((await tack.api('/api/accounts/me', { key: secret })).status).toBe(200)
+    const used = tack.core.state.keys.get(key.id).lastUsed
+    expect(used).toBeInstanceOf(Date)
+    expect(Date.now() - used!.getTime()).toBeLessThan(60_000)
+
+    expect((await tack.api(`/api/keys/${key.id}`, { method: 'DELETE' })).status).toBe(204)
+    await expectFailure(await tack.api('/api/accounts/me', { key: secret }), 401, 'UNAUTHORIZED')
+    const listed = await json(await tack.api('/api/keys'))
+    const revoked = listed.results.find((k: { id: string }) => k.id === key.id)
+    expect(revoked.revoked).not.toBeNull()
+    expect(JSON.stringify(listed)).not.toContain('secret')
+  })
+
+  it('gives 400 for bad input instead of a 5xx', async () => {
+    const post = (body: string) =>
+      tack.api('/api/keys', { method: 'POST', body, headers: { 'content-type': 'application/json' } })
+    await expectFailure(await post('{'), 400, 'BAD_REQUEST')
+    await expectFailure(await post('[]'), 400, 'BAD_REQUEST')
+    await expectFailure(await post(JSON.stringify({ name: 'x', scopes: ['root'] })), 400, 'BAD_REQUEST')
+    await expectFailure(await post(JSON.stringify({ name: '' })), 400, 'BAD_REQUEST')
+    await expectFailure(await post(JSON.stringify({ name: 'x', account: 'nobody' })), 404, 'NOT_FOUND')
+  })
+
+  it('keeps accounts apart: a non-admin key sees only its own keys and cannot revoke others', async () => {
+    const bob = tack.keyFor('bob')
+    const carol = tack.keyFor('carol')
+    const carolKeys = await json(await tack.api('/api/keys', { key: carol }))
+    const bobKeys = await json(await tack.api('/api/keys', { key: bob }))
+    expect(bobKeys.results).toHaveLength(1)
+    expect(bobKeys.results[0].name).toBe('test-bob')
+    await expectFailure(await tack.api(`/api/keys/${carolKeys.results[0].id}`, { method: 'DELETE', key: bob }), 404, 'NOT_FOUND')
+  })
+})

@@ -1,5 +1,6 @@
 // The core against a real Kubo and a real SQLite file: start, health, crash recovery, restart reuse,
 // and no Kubo left behind.
+import { createServer } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readConfig } from '../src/main/core/kubo/repo.js'
 import { paths } from '../src/main/core/state.js'
@@ -61,6 +62,22 @@ describe('core lifecycle', () => {
       expect(again.core.state.accounts.list().filter((a) => a.isOwner)).toHaveLength(1)
     } finally {
       await again.stop()
+    }
+  })
+
+  it('picks a new port when another program took one since the last run', async () => {
+    const before = tack.core.kubo.ports()
+    const squatter = createServer().listen(before.api, '127.0.0.1')
+    await new Promise((r) => squatter.once('listening', r))
+    const again = await startTack({ dataDir: dir.path })
+    try {
+      const after = again.core.kubo.ports()
+      expect(after.api).not.toBe(before.api)
+      expect(after.gateway).toBe(before.gateway)
+      expect((await json(await again.api('/api/status'))).healthy).toBe(true)
+    } finally {
+      await again.stop()
+      squatter.close()
     }
   })
 

@@ -51,7 +51,10 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
   const settleWaiters = (err?: Error) => {
     const list = waiters
     waiters = []
-    for (const w of list) (err ? w.reject(err) : w.resolve())
+    for (const w of list) {
+      if (err) w.reject(err)
+      else w.resolve()
+    }
   }
 
   async function launch(): Promise<void> {

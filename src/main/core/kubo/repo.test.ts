@@ -1,0 +1,62 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { freePort } from './ports.js'
+import { applyConfig, choosePorts } from './repo.js'
+
+const servers: Server[] = []
+const occupy = (port: number) =>
+  new Promise<void>((resolve) => {
+    const s = createServer().listen(port, '127.0.0.1', () => resolve())
+    servers.push(s)
+  })
+afterEach(() => servers.splice(0).forEach((s) => s.close()))
+
+const config = (api: number, gateway: number, swarm: number) => ({
+  Addresses: { API: `/ip4/127.0.0.1/tcp/${api}`, Gateway: `/ip4/127.0.0.1/tcp/${gateway}`, Swarm: [`/ip4/0.0.0.0/tcp/${swarm}`] },
+})
+
+describe('kubo ports', () => {
+  it('keeps ports that are still free', async () => {
+    const [a, b, c] = [await freePort(), await freePort(), await freePort()]
+    expect(await choosePorts(config(a, b, c))).toEqual({ api: a, gateway: b, swarm: c })
+  })
+
+  it('replaces a port another program took, and never uses the standard ones', async () => {
+    const taken = await freePort()
+    await occupy(taken)
+    const ports = await choosePorts(config(5001, taken, 4001))
+    for (const p of Object.values(ports)) expect([4001, 5001, 8080, taken]).not.toContain(p)
+    expect(new Set(Object.values(ports)).size).toBe(3)
+  })
+})
+
+describe('kubo config', () => {
+  it('binds RPC and gateway to loopback, and in local mode leaves the network alone', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'tack-repo-'))
+    try {
+      writeFileSync(join(repo, 'api'), '/ip4/127.0.0.1/tcp/1') // left behind by a kill -9
+      applyConfig(repo, { Bootstrap: ['auto'] }, { api: 1111, gateway: 2222, swarm: 3333 }, 'local')
+      const written = JSON.parse(readFileSync(join(repo, 'config'), 'utf8'))
+      expect(written.Addresses).toEqual({
+        API: '/ip4/127.0.0.1/tcp/1111',
+        Gateway: '/ip4/127.0.0.1/tcp/2222',
+        Swarm: ['/ip4/127.0.0.1/tcp/3333'],
+      })
+      expect(written.Bootstrap).toEqual([])
+      expect(written.Routing.Type).toBe('none')
+      expect(written.Gateway.NoFetch).toBe(true)
+      expect(existsSync(join(repo, 'api'))).toBe(false)
+
+      applyConfig(repo, written, { api: 1111, gateway: 2222, swarm: 3333 }, 'public')
+      const pub = JSON.parse(readFileSync(join(repo, 'config'), 'utf8'))
+      expect(pub.Addresses.API).toBe('/ip4/127.0.0.1/tcp/1111')
+      expect(pub.Addresses.Swarm).toContain('/ip4/0.0.0.0/tcp/3333')
+      expect(pub.Routing.Type).toBe('auto')
+    } finally {
+      rmSync(repo, { recursive: true, force: true })
+    }
+  })
+})

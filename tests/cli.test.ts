@@ -51,6 +51,19 @@ describe('tack CLI', () => {
     expect(bad.stdout).toBe('')
   })
 
+  it('fails to serve with a clear message when Kubo cannot be found', async () => {
+    const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        ['bin/tack.js', 'serve'],
+        { cwd: ROOT, env: { ...process.env, TACK_DATA_DIR: dir.path, TACK_KUBO_BINARY: '/nonexistent/ipfs', TACK_PORT: '0' } },
+        (err, _stdout, stderr) => resolve({ code: (err as { code?: number } | null)?.code ?? 0, stderr }),
+      ),
+    )
+    expect(code).toBe(1)
+    expect(stderr).toContain('kubo binary not found at /nonexistent/ipfs')
+  })
+
   it('works beside a running server: a new key works at once, a revoked one gets 401', async () => {
     expect((await tack('status')).code).toBe(3)
     const serve = await spawnServe(dir.path)

@@ -38,14 +38,22 @@ install() {
   log "$name: $target"
 }
 
-build_kubo() {
-  local dest=$1 src
-  # Kubo's go.mod has an exclude block, so `go install kubo@vX` is refused: build inside the module instead.
-  src=$(go mod download -json "github.com/ipfs/kubo@v$KUBO_VERSION" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')
-  local work; work=$(mktemp -d)
+# Builds inside a downloaded module, honouring its own go.mod and go.sum: `go install mod@vX` is refused for
+# Kubo (its go.mod has an exclude block) and for IPFS Cluster (the proxy will not list its versions).
+build_in_module() {
+  local module=$1 dest=$2; shift 2
+  local src work
+  src=$(go mod download -json "$module" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')
+  work=$(mktemp -d)
   cp -r "$src/." "$work/" && chmod -R u+w "$work"
-  (cd "$work" && GOTOOLCHAIN=auto CGO_ENABLED=0 go build -trimpath -o "$dest/ipfs$exe" ./cmd/ipfs)
+  for pkg in "$@"; do
+    (cd "$work" && GOTOOLCHAIN=auto CGO_ENABLED=0 go build -trimpath -o "$dest/$(basename "$pkg")$exe" "$pkg")
+  done
   rm -rf "$work"
+}
+
+build_kubo() {
+  build_in_module "github.com/ipfs/kubo@v$KUBO_VERSION" "$1" ./cmd/ipfs
 }
 
 build_minio() {
@@ -53,9 +61,8 @@ build_minio() {
 }
 
 build_cluster() {
-  GOBIN=$1 CGO_ENABLED=0 go install -trimpath \
-    "github.com/ipfs-cluster/ipfs-cluster/cmd/ipfs-cluster-service@$CLUSTER_VERSION" \
-    "github.com/ipfs-cluster/ipfs-cluster/cmd/ipfs-cluster-ctl@$CLUSTER_VERSION"
+  build_in_module "github.com/ipfs-cluster/ipfs-cluster@$CLUSTER_VERSION" "$1" \
+    ./cmd/ipfs-cluster-service ./cmd/ipfs-cluster-ctl
 }
 
 for what in "${@:-kubo minio}"; do

@@ -1,0 +1,153 @@
+import { describe, expect, it, vi } from 'vitest'
+import { APP_ENTRY } from './protocol.js'
+import {
+  appPageMatcher,
+  createMainWindow,
+  installNavigationGuards,
+  installPermissionGuards,
+  windowOptions,
+  type GuardedContents,
+  type GuardedSession,
+  type WindowLike,
+} from './window.js'
+
+// A stand-in for webContents: records listeners so the test can fire events at them.
+function fakeContents() {
+  const listeners = new Map<string, (event: never) => void>()
+  let openHandler: ((d: { url: string; disposition: string }) => { action: 'deny' }) | undefined
+  const contents = {
+    on: (name: string, listener: (event: never) => void) => listeners.set(name, listener),
+    setWindowOpenHandler: (h: typeof openHandler) => (openHandler = h),
+    loadURL: vi.fn(async () => {}),
+  }
+  const fire = (name: string, url: string) => {
+    const event = { url, preventDefault: vi.fn() }
+    listeners.get(name)!(event as never)
+    return event.preventDefault.mock.calls.length > 0
+  }
+  return { contents: contents as unknown as GuardedContents & { loadURL: typeof contents.loadURL }, fire, open: (url: string, disposition = 'foreground-tab') => openHandler!({ url, disposition }) }
+}
+
+const quiet = { warn: () => {} }
+
+describe('window options', () => {
+  it('runs the renderer sandboxed, isolated and without Node', () => {
+    const prefs = windowOptions('/app/preload.cjs').webPreferences!
+    expect(prefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, webviewTag: false })
+    expect(prefs.preload).toBe('/app/preload.cjs')
+    expect(prefs.allowRunningInsecureContent).toBe(false)
+  })
+})
+
+describe('navigation guards', () => {
+  const setup = (dev?: string) => {
+    const f = fakeContents()
+    const openExternal = vi.fn(async () => {})
+    installNavigationGuards(f.contents, { isAppPage: appPageMatcher(dev), openExternal, log: quiet })
+    return { ...f, openExternal }
+  }
+
+  it('lets the app navigate within itself only', () => {
+    const { fire } = setup()
+    expect(fire('will-navigate', 'app://tack/index.html#/pins')).toBe(false)
+    expect(fire('will-navigate', 'file:///etc/passwd')).toBe(true)
+    expect(fire('will-redirect', 'https://evil.example/')).toBe(true)
+    expect(fire('will-frame-navigate', 'http://127.0.0.1:5001/webui')).toBe(true)
+  })
+
+  it('sends a clicked web link to the browser instead of navigating', () => {
+    const { fire, openExternal } = setup()
+    expect(fire('will-navigate', 'https://docs.ipfs.tech/')).toBe(true)
+    expect(openExternal).toHaveBeenCalledWith('https://docs.ipfs.tech/')
+    fire('will-navigate', 'file:///etc/passwd')
+    fire('will-navigate', 'javascript:alert(1)')
+    expect(openExternal).toHaveBeenCalledTimes(1)
+  })
+
+  it('allows the dev server only when one is given', () => {
+    expect(setup('http://localhost:5173').fire('will-navigate', 'http://localhost:5173/#/x')).toBe(false)
+    expect(setup().fire('will-navigate', 'http://localhost:5173/#/x')).toBe(true)
+  })
+
+  it('denies every window.open, opening http(s) links externally', () => {
+    const { open, openExternal } = setup()
+    expect(open('https://ipfs.io/ipfs/bafy')).toEqual({ action: 'deny' })
+    expect(openExternal).toHaveBeenCalledWith('https://ipfs.io/ipfs/bafy')
+    expect(open('app://tack/index.html')).toEqual({ action: 'deny' })
+    expect(open('file:///home/me/secret')).toEqual({ action: 'deny' })
+    expect(open('smb://host/share')).toEqual({ action: 'deny' })
+    expect(open('https://popup.example/', 'new-window')).toEqual({ action: 'deny' })
+    expect(openExternal).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('permission guards', () => {
+  const setup = () => {
+    let request: Parameters<GuardedSession['setPermissionRequestHandler']>[0] | undefined
+    let check: Parameters<GuardedSession['setPermissionCheckHandler']>[0] | undefined
+    installPermissionGuards({ setPermissionRequestHandler: (h) => (request = h), setPermissionCheckHandler: (h) => (check = h) }, appPageMatcher())
+    const ask = (permission: string, url = 'app://tack/index.html') => {
+      let granted: boolean | undefined
+      request!({ getURL: () => url }, permission, (g) => (granted = g))
+      return granted
+    }
+    return { ask, check: (permission: string, url = 'app://tack/index.html') => check!({ getURL: () => url }, permission) }
+  }
+
+  it('denies everything the UI does not need', () => {
+    const { ask, check } = setup()
+    for (const p of ['media', 'geolocation', 'notifications', 'openExternal', 'fullscreen', 'midi', 'hid', 'serial'])
+      expect(ask(p)).toBe(false)
+    expect(check('media')).toBe(false)
+  })
+
+  it('grants clipboard writes to the app page only', () => {
+    const { ask, check } = setup()
+    expect(ask('clipboard-sanitized-write')).toBe(true)
+    expect(check('clipboard-sanitized-write')).toBe(true)
+    expect(ask('clipboard-sanitized-write', 'https://evil.example/')).toBe(false)
+  })
+})
+
+describe('main window', () => {
+  const fakeWindow = () => {
+    const f = fakeContents()
+    const handlers = new Map<string, (e: { preventDefault(): void }) => void>()
+    const win = {
+      webContents: f.contents,
+      on: (name: string, l: (e: { preventDefault(): void }) => void) => handlers.set(name, l),
+      once: (name: string, l: () => void) => handlers.set(name, l),
+      show: vi.fn(),
+      hide: vi.fn(),
+      focus: vi.fn(),
+      isMinimized: () => false,
+      restore: vi.fn(),
+      isDestroyed: () => false,
+    }
+    return { win: win as typeof win & WindowLike, handlers }
+  }
+
+  it('loads the app entry and hides instead of closing until quitting', () => {
+    const { win, handlers } = fakeWindow()
+    let quitting = false
+    const create = vi.fn(() => win)
+    createMainWindow({ create, preload: '/p.cjs', entryUrl: APP_ENTRY, quitting: () => quitting, isAppPage: appPageMatcher(), openExternal: async () => {}, log: quiet })
+    expect(create.mock.calls[0]![0]!.webPreferences!.sandbox).toBe(true)
+    expect(win.webContents.loadURL).toHaveBeenCalledWith(APP_ENTRY)
+    const close = { preventDefault: vi.fn() }
+    handlers.get('close')!(close)
+    expect(close.preventDefault).toHaveBeenCalled()
+    expect(win.hide).toHaveBeenCalled()
+    quitting = true
+    const finalClose = { preventDefault: vi.fn() }
+    handlers.get('close')!(finalClose)
+    expect(finalClose.preventDefault).not.toHaveBeenCalled()
+  })
+
+  it('refuses to load a remote page', () => {
+    const { win } = fakeWindow()
+    expect(() =>
+      createMainWindow({ create: () => win, preload: '/p.cjs', entryUrl: 'https://tack.example/', quitting: () => false, isAppPage: appPageMatcher(), openExternal: async () => {}, log: quiet }),
+    ).toThrow(/refusing/)
+  })
+})

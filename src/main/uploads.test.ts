@@ -1,0 +1,57 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import type { UploadEvent } from '../shared/ipc.js'
+import { cidOf, createUploader, expandPaths } from './uploads.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'tack-uploads-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+mkdirSync(join(dir, 'photos', '2024'), { recursive: true })
+writeFileSync(join(dir, 'photos', 'b.txt'), 'b')
+writeFileSync(join(dir, 'photos', '2024', 'a.txt'), 'a')
+writeFileSync(join(dir, 'hello.txt'), 'hello world')
+
+describe('uploads from main', () => {
+  it('expands folders into files named by their relative path', async () => {
+    const entries = await expandPaths([join(dir, 'hello.txt'), join(dir, 'photos'), join(dir, 'missing')])
+    expect(entries.map((e) => e.name)).toEqual(['hello.txt', 'photos/2024/a.txt', 'photos/b.txt'])
+  })
+
+  it('finds the CID in the shapes the files route may answer with', () => {
+    expect(cidOf({ cid: 'bafy1' })).toBe('bafy1')
+    expect(cidOf({ cid: { '/': 'bafy2' } })).toBe('bafy2')
+    expect(cidOf({ files: [{ name: 'a', cid: 'bafy3' }] })).toBe('bafy3')
+    expect(cidOf({ nothing: true })).toBeUndefined()
+  })
+
+  it('streams each file to the core with the token and reports every state', async () => {
+    const received: Array<{ url: string; auth: string; body: string }> = []
+    const fetch = vi.fn(async (url: string, init: RequestInit) => {
+      const body = await new Response(init.body).text()
+      received.push({ url, auth: (init.headers as Record<string, string>).authorization!, body })
+      if (url.includes('b.txt')) return Response.json({ error: { reason: 'INSUFFICIENT_FUNDS', details: 'quota exceeded' } }, { status: 409 })
+      return Response.json({ cid: `cid-of-${body}` })
+    })
+    const events: UploadEvent[] = []
+    const upload = createUploader({
+      fetch: fetch as unknown as typeof globalThis.fetch,
+      connection: () => ({ apiUrl: 'http://127.0.0.1:9', token: 'tok' }),
+      emit: (e) => events.push(e),
+    })
+    const results = await upload([join(dir, 'hello.txt'), join(dir, 'photos')])
+    expect(received[0]).toEqual({ url: 'http://127.0.0.1:9/api/files?name=hello.txt', auth: 'Bearer tok', body: 'hello world' })
+    expect(received[1]!.url).toBe('http://127.0.0.1:9/api/files?name=photos%2F2024%2Fa.txt')
+    expect(results).toEqual([
+      { name: 'hello.txt', status: 'done', cid: 'cid-of-hello world' },
+      { name: 'photos/2024/a.txt', status: 'done', cid: 'cid-of-a' },
+      { name: 'photos/b.txt', status: 'failed', error: 'quota exceeded' },
+    ])
+    expect(events.filter((e) => e.status === 'uploading')).toHaveLength(3)
+  })
+
+  it('fails cleanly while the core is not running', async () => {
+    const upload = createUploader({ fetch: vi.fn() as unknown as typeof fetch, connection: () => undefined, emit: () => {} })
+    expect(await upload([join(dir, 'hello.txt')])).toEqual([{ name: 'hello.txt', status: 'failed', error: 'Tack is not running' }])
+  })
+})

@@ -1,0 +1,97 @@
+// Uploads that start outside the page (the native open dialog, files dropped on the window, the dock icon
+// or the tray icon) are done here in main: it already has the paths, so it streams each file from disk to
+// the core (`PUT /api/files?name=`, raw body) without passing file contents through IPC or the renderer.
+// A folder becomes its files, each named by its path relative to the folder's parent ("photos/2024/a.jpg").
+// Files go one at a time: the machine and Kubo are shared with everything else the user is doing.
+import { createReadStream } from 'node:fs'
+import { readdir, stat } from 'node:fs/promises'
+import { dirname, join, relative, sep } from 'node:path'
+import { Readable } from 'node:stream'
+import type { Connection, UploadEvent } from '../shared/ipc.js'
+
+export interface UploadEntry {
+  file: string
+  name: string
+}
+
+/** Expands folders into their files (symbolic links are not followed), up to `limit` entries. */
+export async function expandPaths(paths: string[], limit = 10_000): Promise<UploadEntry[]> {
+  const entries: UploadEntry[] = []
+  const visit = async (path: string, root: string) => {
+    if (entries.length >= limit) return
+    const info = await stat(path).catch(() => undefined)
+    if (!info) return
+    if (info.isFile()) entries.push({ file: path, name: relative(root, path).split(sep).join('/') })
+    else if (info.isDirectory()) {
+      const children = await readdir(path, { withFileTypes: true })
+      for (const child of children.sort((a, b) => a.name.localeCompare(b.name)))
+        if (child.isFile() || child.isDirectory()) await visit(join(path, child.name), root)
+    }
+  }
+  for (const path of paths) await visit(path, dirname(path))
+  return entries
+}
+
+/** The CID in the core's answer; tolerant of the shapes the files route may settle on. */
+export function cidOf(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined
+  const b = body as Record<string, unknown>
+  if (typeof b.cid === 'string') return b.cid
+  if (b.cid && typeof b.cid === 'object' && typeof (b.cid as Record<string, unknown>)['/'] === 'string')
+    return (b.cid as Record<string, string>)['/']
+  for (const key of ['file', 'files', 'results']) {
+    const inner = Array.isArray(b[key]) ? (b[key] as unknown[])[0] : b[key]
+    const cid = cidOf(inner)
+    if (cid) return cid
+  }
+  return undefined
+}
+
+export interface UploaderInit {
+  fetch: typeof fetch
+  connection: () => Connection | undefined
+  /** Every state of every file: the window shows progress, the notifier and tray use the end states. */
+  emit: (event: UploadEvent) => void
+  open?: (file: string) => Readable
+}
+
+export type Uploader = (paths: string[]) => Promise<UploadEvent[]>
+
+export function createUploader(init: UploaderInit): Uploader {
+  const open = init.open ?? ((file: string) => createReadStream(file))
+  const one = async (entry: UploadEntry): Promise<UploadEvent> => {
+    const conn = init.connection()
+    if (!conn) return { name: entry.name, status: 'failed', error: 'Tack is not running' }
+    init.emit({ name: entry.name, status: 'uploading' })
+    try {
+      const size = (await stat(entry.file).catch(() => undefined))?.size
+      const res = await init.fetch(`${conn.apiUrl}/api/files?name=${encodeURIComponent(entry.name)}`, {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${conn.token}`,
+          'content-type': 'application/octet-stream',
+          ...(size !== undefined ? { 'content-length': String(size) } : {}),
+        },
+        body: Readable.toWeb(open(entry.file)) as ReadableStream<Uint8Array>,
+        duplex: 'half',
+      } as RequestInit)
+      const body: unknown = await res.json().catch(() => undefined)
+      if (!res.ok) {
+        const reason = (body as { error?: { reason?: string; details?: string } } | undefined)?.error
+        return { name: entry.name, status: 'failed', error: reason?.details ?? reason?.reason ?? `HTTP ${res.status}` }
+      }
+      return { name: entry.name, status: 'done', cid: cidOf(body) }
+    } catch (err) {
+      return { name: entry.name, status: 'failed', error: err instanceof Error ? err.message : String(err) }
+    }
+  }
+  return async (paths) => {
+    const results: UploadEvent[] = []
+    for (const entry of await expandPaths(paths)) {
+      const result = await one(entry)
+      init.emit(result)
+      results.push(result)
+    }
+    return results
+  }
+}

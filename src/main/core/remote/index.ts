@@ -1,0 +1,162 @@
+// Forwarding pins to remote targets (IPFS Cluster, other Pinning Service API endpoints). Manages the
+// targets, runs the forwarding loop beside the local pin worker, and reports each target's state for the
+// pins' `info` and for /api/status. Targets' secrets never leave this module.
+import { CoreError } from '../errors.js'
+import type { Db } from '../db/index.js'
+import type { Logger } from '../log.js'
+import { createForwarder, type LocalPin } from './forwarder.js'
+import { createRemoteStore, type Remote, type RemoteKind } from './store.js'
+import { clusterTarget, psaTarget, type RemoteAuth } from './targets.js'
+
+export { META_KEY } from './forwarder.js'
+export type { LocalPin } from './forwarder.js'
+
+export interface RemoteInput {
+  name: string
+  kind: RemoteKind
+  url: string
+  auth?: RemoteAuth
+  replicationMin?: number
+  replicationMax?: number
+  policy: 'accounts' | 'meta'
+  accountIds?: number[]
+}
+
+export interface PublicRemote {
+  id: number
+  name: string
+  kind: RemoteKind
+  url: string
+  auth: 'none' | 'basic' | 'bearer'
+  replicationMin?: number
+  replicationMax?: number
+  policy: 'accounts' | 'meta'
+  accountIds: number[]
+  created: string
+  pins: Record<string, number>
+}
+
+export interface RemotesInit {
+  db: Db
+  log: Logger
+  localPins(): LocalPin[]
+  origins(): string[]
+  pollMs: number
+  /** Told when content's state at a target changed. */
+  onChange?(multihash: string): void
+}
+
+export interface Remotes {
+  add(input: RemoteInput): PublicRemote
+  list(): PublicRemote[]
+  remove(name: string): void
+  /** `remote.<name>` keys for a pin's info: status, peer counts, details. */
+  infoFor(multihash: string): Record<string, string>
+  /** Runs a pass now (after a pin changed) instead of waiting for the next tick. */
+  wake(): void
+  start(): Promise<void>
+  stop(): Promise<void>
+}
+
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/
+
+export function validateRemote(input: RemoteInput): void {
+  if (!NAME.test(input.name)) throw new CoreError('BAD_REQUEST', 'remote name: 1-64 letters, digits, "_" or "-"')
+  let url: URL
+  try {
+    url = new URL(input.url)
+  } catch {
+    throw new CoreError('BAD_REQUEST', `remote url is not a URL: ${input.url}`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CoreError('BAD_REQUEST', 'remote url must be http(s)')
+  const { replicationMin: min, replicationMax: max } = input
+  if (min !== undefined && max !== undefined && max !== -1 && min !== -1 && min > max)
+    throw new CoreError('BAD_REQUEST', 'replication min is larger than max')
+}
+
+export function createRemotes(init: RemotesInit): Remotes {
+  const store = createRemoteStore(init.db)
+  const forwarder = createForwarder({
+    store,
+    log: init.log,
+    localPins: init.localPins,
+    origins: init.origins,
+    pollMs: init.pollMs,
+    targetFor: (r: Remote) =>
+      r.kind === 'cluster'
+        ? clusterTarget({ url: r.url, auth: r.auth, replicationMin: r.replicationMin, replicationMax: r.replicationMax })
+        : psaTarget({ url: r.url, auth: r.auth }),
+    onChange: (pin) => init.onChange?.(pin.multihash),
+  })
+  const toPublic = (r: Remote): PublicRemote => ({
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    url: r.url,
+    auth: r.auth?.bearer ? 'bearer' : r.auth?.basic ? 'basic' : 'none',
+    replicationMin: r.replicationMin,
+    replicationMax: r.replicationMax,
+    policy: r.policy,
+    accountIds: r.accountIds,
+    created: r.created.toISOString(),
+    pins: store.counts(r.id),
+  })
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<void> | undefined
+  let again = false
+  let stopped = true
+
+  const tick = () => {
+    if (stopped) return
+    if (running) {
+      again = true
+      return
+    }
+    running = forwarder
+      .pass()
+      .catch((err: unknown) => init.log.error('forwarding pass failed', { error: String(err) }))
+      .finally(() => {
+        running = undefined
+        if (again && !stopped) {
+          again = false
+          tick()
+        }
+      })
+  }
+
+  return {
+    add(input) {
+      validateRemote(input)
+      if (store.byName(input.name)) throw new CoreError('CONFLICT', `a remote named "${input.name}" exists already`)
+      const remote = toPublic(store.insert({ ...input, accountIds: input.accountIds ?? [] }))
+      tick()
+      return remote
+    },
+    list: () => store.list().map(toPublic),
+    remove(name) {
+      const remote = store.byName(name)
+      if (!remote) throw new CoreError('NOT_FOUND', `no remote named "${name}"`)
+      store.delete(remote.id)
+    },
+    infoFor(multihash) {
+      const info: Record<string, string> = {}
+      for (const s of store.statesFor(multihash)) {
+        info[`remote.${s.remoteName}`] = s.status
+        if (s.peers) info[`remote.${s.remoteName}.peers`] = s.peers
+        if (s.details) info[`remote.${s.remoteName}.details`] = s.details
+      }
+      return info
+    },
+    wake: tick,
+    async start() {
+      stopped = false
+      timer = setInterval(tick, init.pollMs)
+      tick()
+    },
+    async stop() {
+      stopped = true
+      if (timer) clearInterval(timer)
+      await running
+    },
+  }
+}

@@ -1,0 +1,204 @@
+// The SQL of forwarding: the targets (with their secrets, which never leave the core) and, per target, the
+// state of every piece of content Tack wants there or wants gone from there.
+import type { Status } from '../../../shared/psa.js'
+import type { Db } from '../db/index.js'
+import type { RemoteAuth } from './targets.js'
+
+export type RemoteKind = 'cluster' | 'psa'
+
+export interface Remote {
+  id: number
+  name: string
+  kind: RemoteKind
+  url: string
+  auth?: RemoteAuth
+  replicationMin?: number
+  replicationMax?: number
+  /** `accounts`: every pin of these accounts; `meta`: pins whose meta `tack.remote` names this target or `*`. */
+  policy: 'accounts' | 'meta'
+  accountIds: number[]
+  created: Date
+}
+
+export interface RemotePin {
+  remoteId: number
+  multihash: string
+  cid: string
+  name?: string
+  /** The target's reference (cluster: CID; PSA: requestid), once it accepted the pin. */
+  ref?: string
+  /** true: should be pinned there; false: should be removed there. */
+  want: boolean
+  status: Status
+  details?: string
+  peers?: string
+  attempts: number
+  nextAttempt: number
+}
+
+interface RemoteRow {
+  id: number
+  name: string
+  kind: RemoteKind
+  url: string
+  auth: string | null
+  replication_min: number | null
+  replication_max: number | null
+  policy: 'accounts' | 'meta'
+  account_ids: string
+  created_at: number
+}
+
+interface PinRow {
+  remote_id: number
+  multihash: string
+  cid: string
+  name: string | null
+  ref: string | null
+  want: number
+  status: Status
+  details: string | null
+  peers: string | null
+  attempts: number
+  next_attempt_at: number
+}
+
+const toRemote = (r: RemoteRow): Remote => ({
+  id: r.id,
+  name: r.name,
+  kind: r.kind,
+  url: r.url,
+  auth: r.auth ? (JSON.parse(r.auth) as RemoteAuth) : undefined,
+  replicationMin: r.replication_min ?? undefined,
+  replicationMax: r.replication_max ?? undefined,
+  policy: r.policy,
+  accountIds: JSON.parse(r.account_ids) as number[],
+  created: new Date(r.created_at),
+})
+
+const toPin = (r: PinRow): RemotePin => ({
+  remoteId: r.remote_id,
+  multihash: r.multihash,
+  cid: r.cid,
+  name: r.name ?? undefined,
+  ref: r.ref ?? undefined,
+  want: r.want === 1,
+  status: r.status,
+  details: r.details ?? undefined,
+  peers: r.peers ?? undefined,
+  attempts: r.attempts,
+  nextAttempt: r.next_attempt_at,
+})
+
+export type RemoteStore = ReturnType<typeof createRemoteStore>
+
+export function createRemoteStore(db: Db) {
+  return {
+    insert(r: Omit<Remote, 'id' | 'created'>): Remote {
+      const { lastInsertRowid } = db
+        .prepare(
+          `INSERT INTO remotes (name, kind, url, auth, replication_min, replication_max, policy, account_ids, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(r.name, r.kind, r.url, r.auth ? JSON.stringify(r.auth) : null, r.replicationMin ?? null,
+          r.replicationMax ?? null, r.policy, JSON.stringify(r.accountIds), Date.now())
+      return toRemote(db.prepare<[number], RemoteRow>('SELECT * FROM remotes WHERE id = ?').get(Number(lastInsertRowid))!)
+    },
+    list: (): Remote[] => db.prepare<[], RemoteRow>('SELECT * FROM remotes ORDER BY id').all().map(toRemote),
+    byName(name: string): Remote | undefined {
+      const row = db.prepare<[string], RemoteRow>('SELECT * FROM remotes WHERE name = ?').get(name)
+      return row && toRemote(row)
+    },
+    delete: (id: number) => db.prepare('DELETE FROM remotes WHERE id = ?').run(id).changes > 0,
+
+    pins: (remoteId: number): RemotePin[] =>
+      db.prepare<[number], PinRow>('SELECT * FROM remote_pins WHERE remote_id = ?').all(remoteId).map(toPin),
+    due: (now: number, limit: number): RemotePin[] =>
+      db
+        .prepare<[number, number], PinRow>(
+          'SELECT * FROM remote_pins WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?',
+        )
+        .all(now, limit)
+        .map(toPin),
+    /** Wants the content at the target (again); keeps the target's reference if it has one. */
+    want(remoteId: number, c: { multihash: string; cid: string; name?: string }) {
+      db.prepare(
+        `INSERT INTO remote_pins (remote_id, multihash, cid, name, want, status, attempts, next_attempt_at)
+         VALUES (?, ?, ?, ?, 1, 'queued', 0, 0)
+         ON CONFLICT (remote_id, multihash) DO UPDATE SET want = 1, attempts = 0, next_attempt_at = 0
+         WHERE want = 0`,
+      ).run(remoteId, c.multihash, c.cid, c.name ?? null)
+    },
+    unwant(remoteId: number, multihash: string) {
+      db.prepare(
+        `UPDATE remote_pins SET want = 0, attempts = 0, next_attempt_at = 0 WHERE remote_id = ? AND multihash = ? AND want = 1`,
+      ).run(remoteId, multihash)
+    },
+    update(p: Pick<RemotePin, 'remoteId' | 'multihash'> & Partial<RemotePin>) {
+      const current = db
+        .prepare<[number, string], PinRow>('SELECT * FROM remote_pins WHERE remote_id = ? AND multihash = ?')
+        .get(p.remoteId, p.multihash)
+      if (!current) return
+      const next = { ...toPin(current), ...p }
+      db.prepare(
+        `UPDATE remote_pins SET ref = ?, status = ?, details = ?, peers = ?, attempts = ?, next_attempt_at = ?
+         WHERE remote_id = ? AND multihash = ?`,
+      ).run(next.ref ?? null, next.status, next.details ?? null, next.peers ?? null, next.attempts, next.nextAttempt,
+        p.remoteId, p.multihash)
+    },
+    forget: (remoteId: number, multihash: string) =>
+      db.prepare('DELETE FROM remote_pins WHERE remote_id = ? AND multihash = ?').run(remoteId, multihash),
+    /** Every target's state for one piece of content, for a pin's `info`. */
+    statesFor(multihash: string): Array<RemotePin & { remoteName: string }> {
+      return db
+        .prepare<[string], PinRow & { remote_name: string }>(
+          `SELECT rp.*, r.name AS remote_name FROM remote_pins rp JOIN remotes r ON r.id = rp.remote_id
+           WHERE rp.multihash = ? AND rp.want = 1`,
+        )
+        .all(multihash)
+        .map((r) => ({ ...toPin(r), remoteName: r.remote_name }))
+    },
+    counts(remoteId: number): Record<string, number> {
+      const rows = db
+        .prepare<[number], { status: string; want: number; n: number }>(
+          'SELECT status, want, COUNT(*) AS n FROM remote_pins WHERE remote_id = ? GROUP BY status, want',
+        )
+        .all(remoteId)
+      const out: Record<string, number> = { queued: 0, pinning: 0, pinned: 0, failed: 0, removing: 0 }
+      for (const r of rows) out[r.want ? r.status : 'removing'] = (out[r.want ? r.status : 'removing'] ?? 0) + r.n
+      return out
+    },
+  }
+}
+
+export const REMOTE_MIGRATION_SQL = `
+  CREATE TABLE remotes (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL UNIQUE,
+    kind            TEXT NOT NULL CHECK (kind IN ('cluster', 'psa')),
+    url             TEXT NOT NULL,
+    auth            TEXT,              -- JSON; secrets stay in the data dir (0700) and never leave the core
+    replication_min INTEGER,
+    replication_max INTEGER,
+    policy          TEXT NOT NULL CHECK (policy IN ('accounts', 'meta')),
+    account_ids     TEXT NOT NULL DEFAULT '[]',
+    created_at      INTEGER NOT NULL
+  );
+  -- Desired and known state of each piece of content at each target, keyed by multihash.
+  CREATE TABLE remote_pins (
+    remote_id       INTEGER NOT NULL REFERENCES remotes(id) ON DELETE CASCADE,
+    multihash       TEXT NOT NULL,
+    cid             TEXT NOT NULL,
+    name            TEXT,
+    ref             TEXT,
+    want            INTEGER NOT NULL,  -- 1: pin there; 0: remove there, then forget
+    status          TEXT NOT NULL,
+    details         TEXT,
+    peers           TEXT,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (remote_id, multihash)
+  );
+  CREATE INDEX remote_pins_due ON remote_pins(next_attempt_at);
+  CREATE INDEX remote_pins_multihash ON remote_pins(multihash);
+`

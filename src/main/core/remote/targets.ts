@@ -1,0 +1,149 @@
+// The two kinds of place Tack forwards pins to, behind one interface: an IPFS Cluster REST API (pins by CID,
+// status per cluster peer) and any Pinning Service API endpoint (another Tack, IPFS Cluster's own pinning
+// service API, a hosted service; pins by requestid).
+import type { Status } from '../../../shared/psa.js'
+
+export interface RemoteAuth {
+  basic?: { user: string; password: string }
+  bearer?: string
+}
+
+export interface ForwardedPin {
+  cid: string
+  name?: string
+  origins: string[]
+}
+
+export interface RemoteState {
+  status: Status
+  /** Human summary, e.g. "2/2 peers pinned" or the target's error. */
+  details?: string
+  /** Cluster only: "pinned/allocated". */
+  peers?: string
+}
+
+export interface RemoteTarget {
+  /** Asks the target to pin; returns its reference for the pin (cluster: the CID; PSA: the requestid). */
+  add(pin: ForwardedPin, signal: AbortSignal): Promise<string>
+  state(ref: string, signal: AbortSignal): Promise<RemoteState>
+  /** Removes the pin; a pin the target no longer knows counts as removed. */
+  remove(ref: string, signal: AbortSignal): Promise<void>
+}
+
+export class RemoteHttpError extends Error {
+  override readonly name = 'RemoteHttpError'
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+function headers(auth: RemoteAuth | undefined, json = false): Record<string, string> {
+  const h: Record<string, string> = {}
+  if (json) h['content-type'] = 'application/json'
+  if (auth?.bearer) h.authorization = `Bearer ${auth.bearer}`
+  else if (auth?.basic)
+    h.authorization = 'Basic ' + Buffer.from(`${auth.basic.user}:${auth.basic.password}`).toString('base64')
+  return h
+}
+
+async function request(url: string, init: RequestInit): Promise<Response> {
+  const res = await fetch(url, init)
+  if (!res.ok) {
+    const text = (await res.text()).slice(0, 500)
+    throw new RemoteHttpError(res.status, `${init.method ?? 'GET'} ${new URL(url).pathname}: ${res.status} ${text}`)
+  }
+  return res
+}
+
+interface ClusterPeerInfo {
+  peername?: string
+  status: string
+  error?: string
+}
+
+/** IPFS Cluster REST API (default port 9094). */
+export function clusterTarget(init: {
+  url: string
+  auth?: RemoteAuth
+  replicationMin?: number
+  replicationMax?: number
+}): RemoteTarget {
+  const base = init.url.replace(/\/+$/, '')
+  return {
+    async add(pin, signal) {
+      const q = new URLSearchParams()
+      if (pin.name) q.set('name', pin.name)
+      if (init.replicationMin !== undefined) q.set('replication-min', String(init.replicationMin))
+      if (init.replicationMax !== undefined) q.set('replication-max', String(init.replicationMax))
+      if (pin.origins.length) q.set('origins', pin.origins.join(','))
+      await request(`${base}/pins/${pin.cid}?${q}`, { method: 'POST', headers: headers(init.auth), signal })
+      return pin.cid
+    },
+    async state(cid, signal) {
+      const res = await request(`${base}/pins/${cid}`, { headers: headers(init.auth), signal })
+      const info = (await res.json()) as { peer_map?: Record<string, ClusterPeerInfo> }
+      return summarizeCluster(Object.values(info.peer_map ?? {}))
+    },
+    async remove(cid, signal) {
+      try {
+        await request(`${base}/pins/${cid}`, { method: 'DELETE', headers: headers(init.auth), signal })
+      } catch (err) {
+        if (err instanceof RemoteHttpError && err.status === 404) return
+        throw err
+      }
+    },
+  }
+}
+
+/** Cluster peers' tracker statuses → one PSA status with a count the user can read. */
+export function summarizeCluster(peerMap: ClusterPeerInfo[]): RemoteState {
+  // Peers that do not hold the pin by allocation report "remote"; they are not part of the answer.
+  const allocated = peerMap.filter((p) => p.status !== 'remote' && p.status !== 'unpinned')
+  const count = (...statuses: string[]) => allocated.filter((p) => statuses.includes(p.status)).length
+  const pinned = count('pinned')
+  const unreachable = count('cluster_error')
+  const failed = count('pin_error', 'error', 'unexpectedly_unpinned')
+  const total = allocated.length
+  const parts = [`${pinned}/${total} peers pinned`]
+  if (unreachable) parts.push(`${unreachable} unreachable`)
+  if (failed) parts.push(`${failed} failed: ${allocated.find((p) => p.error)?.error ?? 'pin error'}`)
+  const peers = `${pinned}/${total}`
+  const details = parts.join(', ')
+  if (total > 0 && pinned === total) return { status: 'pinned', details, peers }
+  if (failed > 0 && failed + pinned === total) return { status: 'failed', details, peers }
+  if (pinned === 0 && unreachable === 0 && failed === 0 && count('pin_queued', 'queued') === total)
+    return { status: 'queued', details, peers }
+  return { status: 'pinning', details, peers }
+}
+
+/** Any Pinning Service API endpoint, e.g. https://host/api/pinning (with or without a trailing /pins). */
+export function psaTarget(init: { url: string; auth?: RemoteAuth }): RemoteTarget {
+  const base = init.url.replace(/\/+$/, '').replace(/\/pins$/, '')
+  return {
+    async add(pin, signal) {
+      const body = JSON.stringify({ cid: pin.cid, name: pin.name, origins: pin.origins.slice(0, 20) })
+      const res = await request(`${base}/pins`, { method: 'POST', headers: headers(init.auth, true), body, signal })
+      return ((await res.json()) as { requestid: string }).requestid
+    },
+    async state(requestid, signal) {
+      const res = await request(`${base}/pins/${encodeURIComponent(requestid)}`, { headers: headers(init.auth), signal })
+      const body = (await res.json()) as { status: Status; info?: Record<string, string> }
+      return { status: body.status, details: body.info?.status_details }
+    },
+    async remove(requestid, signal) {
+      try {
+        await request(`${base}/pins/${encodeURIComponent(requestid)}`, {
+          method: 'DELETE',
+          headers: headers(init.auth),
+          signal,
+        })
+      } catch (err) {
+        if (err instanceof RemoteHttpError && err.status === 404) return
+        throw err
+      }
+    },
+  }
+}

@@ -5,6 +5,7 @@ import { configFromEnv, parseConfig, type ConfigInput } from '../main/core/confi
 import { isCoreError } from '../main/core/errors.js'
 import { accountCommand } from './account.js'
 import { keyCommand } from './key.js'
+import { remoteCommand } from './remote.js'
 import { serveCommand } from './serve.js'
 import { statusCommand } from './status.js'
 
@@ -18,6 +19,9 @@ const USAGE = `usage: tack <command> [options]
   key revoke ID             revoke a key
   account create NAME [--quota BYTES]
   account list
+  remote add NAME --kind cluster|psa --url URL [--token T | --user U --password P]
+             [--replication-min N] [--replication-max N] [--policy accounts|meta] [--account A]...
+  remote list | remote rm NAME
 
 common options: --data-dir DIR, --port N, --host H, --lan
 `
@@ -40,7 +44,15 @@ async function main(argv: string[]): Promise<number | undefined> {
       lan: { type: 'boolean' },
       name: { type: 'string' },
       scope: { type: 'string', multiple: true },
-      account: { type: 'string' },
+      account: { type: 'string', multiple: true },
+      kind: { type: 'string' },
+      url: { type: 'string' },
+      token: { type: 'string' },
+      user: { type: 'string' },
+      password: { type: 'string' },
+      'replication-min': { type: 'string' },
+      'replication-max': { type: 'string' },
+      policy: { type: 'string' },
       quota: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -72,6 +84,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return keyCommand(ctx)
     case 'account':
       return accountCommand(ctx)
+    case 'remote':
+      return remoteCommand(ctx)
     default:
       process.stderr.write(`tack: unknown command "${command}"\n\n${USAGE}`)
       return 2

@@ -10,7 +10,7 @@ export async function keyCommand(ctx: CliContext): Promise<number> {
       const name = ctx.values.name
       if (typeof name !== 'string') throw new CoreError('BAD_REQUEST', 'key create needs --name')
       const account =
-        typeof ctx.values.account === 'string' ? state.accounts.byName(ctx.values.account) : state.accounts.ensureOwner()
+        Array.isArray(ctx.values.account) ? state.accounts.byName(ctx.values.account.at(-1)!) : state.accounts.ensureOwner()
       const { secret } = state.keys.create({ accountId: account.id, name, scopes: ctx.values.scope as string[] | undefined })
       ctx.out(secret)
       return 0

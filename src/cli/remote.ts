@@ -1,0 +1,53 @@
+import { CoreError } from '../main/core/errors.js'
+import { createRemotes, type RemoteInput } from '../main/core/remote/index.js'
+import { silentLogger } from '../main/core/log.js'
+import { openState } from '../main/core/state.js'
+import type { CliContext } from './index.js'
+
+const USAGE = `usage: tack remote add NAME --kind cluster|psa --url URL [--token T | --user U --password P]
+                       [--replication-min N] [--replication-max N] [--policy accounts|meta] [--account A]...
+       tack remote list
+       tack remote rm NAME`
+
+/** Works on the SQLite file directly; a running server picks changes up on its next pass. */
+export async function remoteCommand(ctx: CliContext): Promise<number> {
+  const state = openState(ctx.config)
+  const remotes = createRemotes({ db: state.db, log: silentLogger, localPins: () => [], origins: () => [], pollMs: 1000 })
+  try {
+    const [sub, name] = ctx.args
+    const v = ctx.values
+    if (sub === 'add' && name) {
+      const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined)
+      const int = (k: string) => (str(k) === undefined ? undefined : Number(str(k)))
+      const policy = (str('policy') ?? 'accounts') as RemoteInput['policy']
+      const accountNames = (v.account as string[] | undefined) ?? (policy === 'accounts' ? [state.accounts.ensureOwner().name] : [])
+      const user = str('user')
+      const password = str('password')
+      const remote = remotes.add({
+        name,
+        kind: str('kind') as RemoteInput['kind'],
+        url: str('url') ?? '',
+        auth: str('token') ? { bearer: str('token')! } : user && password ? { basic: { user, password } } : undefined,
+        replicationMin: int('replication-min'),
+        replicationMax: int('replication-max'),
+        policy,
+        accountIds: accountNames.map((n) => state.accounts.byName(n).id),
+      })
+      ctx.out(`added remote ${remote.name} (${remote.kind} ${remote.url})`)
+      return 0
+    }
+    if (sub === 'list') {
+      for (const r of remotes.list())
+        ctx.out([r.name, r.kind, r.url, `policy ${r.policy}`, `auth ${r.auth}`, JSON.stringify(r.pins)].join('\t'))
+      return 0
+    }
+    if (sub === 'rm' && name) {
+      remotes.remove(name)
+      ctx.out(`removed remote ${name}`)
+      return 0
+    }
+    throw new CoreError('BAD_REQUEST', USAGE)
+  } finally {
+    state.close()
+  }
+}

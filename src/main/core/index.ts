@@ -7,13 +7,17 @@ import type { FastifyInstance } from 'fastify'
 import { createAuthenticator, newSessionToken } from './auth.js'
 import { kuboPackageBinary, projectRoot, resolveBinary } from './binaries.js'
 import type { Config } from './config.js'
+import { createEventBus, type EventBus } from './events.js'
 import { createHttpApp } from './http/server.js'
 import { accountRoutes } from './http/routes/accounts.js'
+import { eventRoutes } from './http/routes/events.js'
 import { keyRoutes } from './http/routes/keys.js'
+import { pinRoutes } from './http/routes/pins.js'
 import { statusRoutes } from './http/routes/status.js'
 import { createKubo, type KuboNode } from './kubo/index.js'
 import { lockDataDir, type DataDirLock } from './lock.js'
 import type { Logger } from './log.js'
+import { createPins, type Pins } from './pins/index.js'
 import { openState, paths, type State } from './state.js'
 
 export type ComponentHealth = 'ok' | 'starting' | 'degraded' | 'down'
@@ -22,6 +26,9 @@ export interface Core {
   readonly config: Config
   readonly state: State
   readonly kubo: KuboNode
+  readonly pins: Pins
+  /** Live events for the UI (`GET /api/events`). */
+  readonly events: EventBus
   /** The token that signs the UI and the CLI in as the owner; valid until stop(). */
   readonly sessionToken: string
   /** Where the API listens, once started. */
@@ -66,6 +73,20 @@ export function createCore(config: Config, log: Logger): Core {
     log: log.child('core:kubo'),
     processLog: log.child('kubo'),
   })
+  const events = createEventBus()
+  // An account's usage is everything it stores; each storing domain adds its part here.
+  const usageOf = (accountId: number) => pins.usageOf(accountId)
+  const pins = createPins(
+    {
+      db: state.db,
+      kubo: kubo.client,
+      identity: () => kubo.identity(),
+      accounts: state.accounts,
+      events,
+      log: log.child('core:pins'),
+    },
+    { concurrency: config.pinConcurrency, timeoutMs: config.pinTimeoutMs, accountUsage: usageOf },
+  )
   const auth = createAuthenticator({ keys: state.keys, accounts: state.accounts, sessionToken })
   let app: FastifyInstance | undefined
   let url = ''
@@ -78,6 +99,8 @@ export function createCore(config: Config, log: Logger): Core {
     config,
     state,
     kubo,
+    pins,
+    events,
     sessionToken,
     url: () => url,
     loginUrl: () => `${url}/#token=${sessionToken}`,
@@ -128,6 +151,7 @@ export function createCore(config: Config, log: Logger): Core {
     // The db is opened eagerly (the CLI shares the file) and closed last.
     { name: 'db', start: async () => {}, stop: async () => state.close() },
     { name: 'kubo', start: () => kubo.start(), stop: () => kubo.stop() },
+    { name: 'pins', start: () => pins.start(), stop: () => pins.stop() },
     {
       name: 'http',
       async start() {
@@ -137,7 +161,9 @@ export function createCore(config: Config, log: Logger): Core {
           routes: [
             statusRoutes(core),
             keyRoutes(state),
-            accountRoutes({ accounts: state.accounts, usageOf: () => 0 }),
+            accountRoutes({ accounts: state.accounts, usageOf }),
+            pinRoutes(pins),
+            eventRoutes(events),
           ],
         })
         await app.listen({ host: config.host, port: config.port })

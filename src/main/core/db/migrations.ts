@@ -39,4 +39,91 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'pin objects and the pins Kubo holds for them',
+    sql: `
+      -- One row per PSA pin object. Rows are deleted outright: a deleted pin never lists again.
+      CREATE TABLE pins (
+        id           INTEGER PRIMARY KEY,
+        requestid    TEXT NOT NULL UNIQUE,
+        account_id   INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        cid          TEXT NOT NULL,           -- exactly as the client sent it (echoed back)
+        multihash    TEXT NOT NULL,           -- hex; a Qm... and its bafy... form share it
+        name         TEXT,
+        name_lower   TEXT,                    -- for iexact / ipartial
+        origins      TEXT,                    -- JSON array, at most 20
+        meta         TEXT,                    -- JSON object
+        status       TEXT NOT NULL CHECK (status IN ('queued', 'pinning', 'pinned', 'failed')),
+        created_at   INTEGER NOT NULL UNIQUE, -- ms since epoch, unique, never changes
+        deadline_at  INTEGER NOT NULL,        -- when content that cannot be found fails
+        info         TEXT,                    -- JSON object of strings (progress, status_details...)
+        dag_size     INTEGER,                 -- bytes, once known; counts against the quota
+        replaces     TEXT                     -- multihash of the pin this one replaced, held until it settles
+      );
+      CREATE INDEX pins_account_created ON pins(account_id, created_at);
+      CREATE INDEX pins_account_status ON pins(account_id, status, created_at);
+      CREATE INDEX pins_account_multihash ON pins(account_id, multihash, created_at);
+      CREATE INDEX pins_account_name ON pins(account_id, name, created_at);
+      CREATE INDEX pins_account_name_lower ON pins(account_id, name_lower, created_at);
+      CREATE INDEX pins_multihash ON pins(multihash);
+      CREATE INDEX pins_queue ON pins(status, created_at) WHERE status IN ('queued', 'pinning');
+      CREATE INDEX pins_replaces ON pins(replaces) WHERE replaces IS NOT NULL;
+
+      -- What the pins domain asked Kubo to pin, by multihash: written before pin/add, removed after pin/rm.
+      -- Reconciliation at start unpins entries no pin object references any more.
+      CREATE TABLE kubo_pins (
+        multihash TEXT PRIMARY KEY,
+        cid       TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 3,
+    name: 'uploads: content in the object store, file records, folder entries',
+    sql: `
+      -- One row per distinct content: its bytes live once in the object store, under object_key.
+      CREATE TABLE blobs (
+        cid        TEXT PRIMARY KEY,          -- CIDv1 base32, as \`ipfs add --cid-version=1\` prints it
+        object_key TEXT NOT NULL UNIQUE,
+        size       INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      -- An account's uploads: files, and the folders they came in (kind 'dir', not listed as files).
+      -- state is the CID's pin state in Kubo, the same on every row with that CID.
+      CREATE TABLE files (
+        id               INTEGER PRIMARY KEY,
+        account_id       INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        cid              TEXT NOT NULL,
+        multihash        TEXT NOT NULL,       -- hex, as pins.multihash: the key the pins domain compares by
+        kind             TEXT NOT NULL DEFAULT 'file' CHECK (kind IN ('file', 'dir')),
+        name             TEXT NOT NULL,
+        path             TEXT,               -- relative path inside the uploaded folder
+        size             INTEGER NOT NULL,
+        mime             TEXT NOT NULL,
+        state            TEXT NOT NULL CHECK (state IN ('stored', 'pinning', 'pinned', 'failed')),
+        views            INTEGER NOT NULL DEFAULT 0,
+        last_accessed_at INTEGER,
+        created_at       INTEGER NOT NULL,
+        UNIQUE (account_id, cid)
+      );
+      CREATE INDEX files_cid ON files(cid);
+      CREATE INDEX files_multihash ON files(multihash);
+      CREATE INDEX files_account_kind_created ON files(account_id, kind, created_at);
+      -- The entries of uploaded folders, so the gateway can list and serve them before Kubo holds them.
+      CREATE TABLE dir_entries (
+        dir_cid TEXT NOT NULL,
+        path    TEXT NOT NULL,                -- relative to the folder, '/'-separated
+        cid     TEXT NOT NULL,                -- the file's CID (a blob)
+        size    INTEGER NOT NULL,
+        PRIMARY KEY (dir_cid, path)
+      );
+      CREATE INDEX dir_entries_cid ON dir_entries(cid);
+      -- Objects being written; the next start removes them (and their unfinished multipart uploads).
+      CREATE TABLE pending_uploads (
+        object_key TEXT PRIMARY KEY,
+        started_at INTEGER NOT NULL
+      );
+    `,
+  },
 ]

@@ -1,0 +1,40 @@
+// GET /api/events: server-sent events for the live UI. Any valid key may listen; each account receives only
+// its own events (`event: pin`, `event: file`, data is the event as JSON). A comment line every 15 s keeps
+// proxies from closing an idle stream; streams end when the server closes.
+import type { FastifyPluginAsync } from 'fastify'
+import type { ServerResponse } from 'node:http'
+import type { EventBus } from '../../events.js'
+import { principalOf } from '../server.js'
+
+const HEARTBEAT_MS = 15_000
+
+export function eventRoutes(events: EventBus): FastifyPluginAsync {
+  return async (app) => {
+    const open = new Set<ServerResponse>()
+    app.addHook('preClose', async () => {
+      for (const res of open) res.end()
+    })
+    app.get('/api/events', { config: { scope: 'any' } }, (request, reply) => {
+      const { accountId } = principalOf(request)
+      reply.hijack()
+      const res = reply.raw
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      })
+      res.write(': connected\n\n')
+      open.add(res)
+      const unsubscribe = events.subscribe(accountId, (event) => {
+        res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)
+      })
+      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS)
+      res.on('close', () => {
+        clearInterval(heartbeat)
+        unsubscribe()
+        open.delete(res)
+      })
+    })
+  }
+}

@@ -1,0 +1,39 @@
+// The Pinning Service API under /api/pinning: parse and validate → call the pins domain → serialize.
+// POSTs answer 202 with a PinStatus, DELETE answers 202 with no body; failures leave through the one error
+// handler as PSA Failure bodies.
+import type { FastifyPluginAsync } from 'fastify'
+import type { PinResults } from '../../../../shared/psa.js'
+import { parseListQuery, parsePinBody, type Pins } from '../../pins/index.js'
+import { principalOf } from '../server.js'
+
+const BASE = '/api/pinning/pins'
+
+export function pinRoutes(pins: Pins): FastifyPluginAsync {
+  return async (app) => {
+    const read = { config: { scope: 'pins:read' as const } }
+    const write = { config: { scope: 'pins:write' as const } }
+    const requestidOf = (params: unknown) => (params as { requestid: string }).requestid
+
+    app.get(BASE, read, (request): PinResults => {
+      const filter = parseListQuery(request.query)
+      const { count, results } = pins.list(principalOf(request).accountId, filter)
+      return { count, results: results.map(pins.toStatus) }
+    })
+    app.post(BASE, write, async (request, reply) => {
+      const record = pins.add(principalOf(request).accountId, parsePinBody(request.body))
+      return reply.code(202).send(pins.toStatus(record))
+    })
+    app.get(`${BASE}/:requestid`, read, (request) =>
+      pins.toStatus(pins.get(principalOf(request).accountId, requestidOf(request.params))),
+    )
+    app.post(`${BASE}/:requestid`, write, async (request, reply) => {
+      const input = parsePinBody(request.body)
+      const record = pins.replace(principalOf(request).accountId, requestidOf(request.params), input)
+      return reply.code(202).send(pins.toStatus(record))
+    })
+    app.delete(`${BASE}/:requestid`, write, async (request, reply) => {
+      pins.remove(principalOf(request).accountId, requestidOf(request.params))
+      return reply.code(202).send()
+    })
+  }
+}

@@ -1,0 +1,50 @@
+// Parsing CIDs as clients send them (any multibase, v0 or v1) and the key content is compared by: the
+// multihash. A `Qm...` and its `bafy...` form are the same content; the string sent is kept for echoing.
+import { bases } from 'multiformats/basics'
+import { CID } from 'multiformats/cid'
+import { CoreError } from '../errors.js'
+
+const IDENTITY = 0x00
+
+// Every multibase multiformats knows (base32, base36, base58btc, base64...), by its prefix.
+const DECODERS = new Map<string, { decode(s: string): Uint8Array }>(
+  Object.values(bases).map((b) => [b.prefix, b.decoder] as const),
+)
+
+export interface ParsedCid {
+  /** Exactly as given. */
+  cid: string
+  /** Hex of the multihash bytes. */
+  multihash: string
+  /** Inlined data: nothing to fetch. */
+  identity: boolean
+  /** For identity CIDs, the size of the inlined data. */
+  inlineSize: number
+}
+
+export function parseCid(value: string): ParsedCid {
+  let cid: CID
+  try {
+    // Without a decoder, CID.parse reads base32 and the prefix-less base58btc of CIDv0 (`Qm...`).
+    const prefix = String.fromCodePoint(value.codePointAt(0) ?? 0)
+    const decoder = value.startsWith('Q') ? undefined : DECODERS.get(prefix)
+    cid = CID.parse(value, decoder as Parameters<typeof CID.parse>[1])
+  } catch (err) {
+    throw new CoreError('BAD_REQUEST', `"${value.slice(0, 120)}" is not a valid CID: ${(err as Error).message}`)
+  }
+  return {
+    cid: value,
+    multihash: Buffer.from(cid.multihash.bytes).toString('hex'),
+    identity: cid.multihash.code === IDENTITY,
+    inlineSize: cid.multihash.size,
+  }
+}
+
+/** The multihash key of a CID Kubo reports, or undefined if it does not parse. */
+export function multihashOf(value: string): string | undefined {
+  try {
+    return parseCid(value).multihash
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,180 @@
+// Pins: the Pinning Service API's model. Each POST makes a pin object owned by an account; a queue and a
+// worker fetch and pin its content in the bundled Kubo; content is reference-counted across all objects of
+// all accounts (by multihash), so Kubo unpins only when the last object needing it goes. Every account sees
+// and touches only its own objects: another account's requestid is simply not found.
+import type { PinStatus } from '../../../shared/psa.js'
+import type { Accounts } from '../accounts/index.js'
+import type { Db } from '../db/index.js'
+import { CoreError } from '../errors.js'
+import type { EventBus } from '../events.js'
+import type { KuboClient, KuboId } from '../kubo/client.js'
+import type { Logger } from '../log.js'
+import type { ListFilter, PinInput } from './query.js'
+import { reconcile } from './reconcile.js'
+import { createKeyedLock, createReleaser } from './refcount.js'
+import { createPinStore, type PinRecord } from './store.js'
+import { createWorker } from './worker.js'
+
+export type { PinRecord } from './store.js'
+export { parseListQuery, parsePinBody } from './query.js'
+
+export interface PinsComponents {
+  db: Db
+  kubo: Pick<KuboClient, 'pinAdd' | 'pinRm' | 'pinLsRecursive' | 'swarmConnect' | 'dagSize'>
+  /** Kubo's identity (peer ID and addresses), for the delegates. */
+  identity(): KuboId | undefined
+  accounts: Pick<Accounts, 'get'>
+  events: EventBus
+  log: Logger
+}
+
+export interface PinsInit {
+  /** Pins fetched at once (config.pinConcurrency). */
+  concurrency: number
+  /** How long content that cannot be found is retried before the pin fails (config.pinTimeoutMs). */
+  timeoutMs: number
+  /** An attempt that fetches nothing for this long is retried; default min(60 s, timeoutMs / 10). */
+  stallTimeoutMs?: number
+  /** Everything an account stores (pins plus uploads), for quota checks; default: pins alone. */
+  accountUsage?: (accountId: number) => number
+  /** Whether another domain holds this content in Kubo too (then releasing it never unpins). */
+  heldElsewhere?: (multihash: string) => boolean
+}
+
+export interface Pins {
+  add(accountId: number, input: PinInput): PinRecord
+  /** A new object for `input`; the old one is gone at once, its data kept until the new one settles. */
+  replace(accountId: number, requestid: string, input: PinInput): PinRecord
+  remove(accountId: number, requestid: string): void
+  get(accountId: number, requestid: string): PinRecord
+  list(accountId: number, filter: ListFilter): { count: number; results: PinRecord[] }
+  /** The wire form of a pin object. */
+  toStatus(record: PinRecord): PinStatus
+  /** Multiaddrs of the Kubo node that fetches (1 to 20, each ending in /p2p/<peerID>). */
+  delegates(): string[]
+  /** Bytes of pinned DAGs charged to the account. */
+  usageOf(accountId: number): number
+  /** Whether any pin object needs this content (for other domains that share Kubo's pinset). */
+  holds(multihash: string): boolean
+  start(): Promise<void>
+  stop(): Promise<void>
+}
+
+const MAX_DELEGATES = 20
+
+export function createPins(components: PinsComponents, init: PinsInit): Pins {
+  const { db, kubo, accounts, events, log } = components
+  const store = createPinStore(db)
+  const lock = createKeyedLock()
+  const releaser = createReleaser({ store, kubo, lock, log, heldElsewhere: init.heldElsewhere })
+  const usageOf = (accountId: number) => store.usage(accountId)
+  const accountUsage = init.accountUsage ?? usageOf
+  const fits = (accountId: number, bytes: number) => {
+    const quota = accounts.get(accountId).quotaBytes
+    return quota === null || accountUsage(accountId) + bytes <= quota
+  }
+  const publish = (r: PinRecord, deleted?: boolean) =>
+    events.publish({ type: 'pin', accountId: r.accountId, requestid: r.requestid, status: r.status, cid: r.cid, name: r.name, ...(deleted ? { deleted } : {}) })
+  const worker = createWorker({
+    store,
+    kubo,
+    lock,
+    releaser,
+    log,
+    concurrency: init.concurrency,
+    stallTimeoutMs: init.stallTimeoutMs ?? Math.min(60_000, Math.max(1000, init.timeoutMs / 10)),
+    fits,
+    onChange: (r) => publish(r),
+  })
+
+  const owned = (accountId: number, requestid: string) => {
+    const record = store.get(requestid)
+    if (!record || record.accountId !== accountId) throw new CoreError('NOT_FOUND', `no pin object with requestid ${requestid}`)
+    return record
+  }
+
+  function create(accountId: number, input: PinInput, replaces?: PinRecord): PinRecord {
+    const quota = accounts.get(accountId).quotaBytes
+    if (quota !== null && accountUsage(accountId) >= quota)
+      throw new CoreError('INSUFFICIENT_FUNDS', `the account has used its quota of ${quota} bytes`)
+    const deadline = Date.now() + init.timeoutMs
+    const base = { accountId, input, deadline, replaces: replaces?.multihash }
+    if (input.cid.identity) {
+      // Inlined data: the CID is the content. Nothing to fetch, nothing for Kubo to hold.
+      const size = input.cid.inlineSize
+      return store.insert({ ...base, status: 'pinned', dagSize: size, info: { dag_size: String(size) }, replaces: undefined })
+    }
+    return store.insert({ ...base, status: 'queued', info: { status_details: 'queued' } })
+  }
+
+  const pins: Pins = {
+    add(accountId, input) {
+      const record = create(accountId, input)
+      publish(record)
+      worker.wake()
+      return record
+    },
+    replace(accountId, requestid, input) {
+      const { old, record } = store.transaction(() => {
+        const old = owned(accountId, requestid)
+        const record = create(accountId, input, old)
+        store.delete(old.requestid)
+        return { old, record }
+      })
+      worker.cancel(old.requestid)
+      publish(old, true)
+      publish(record)
+      // Identity replacements settle at once; the others release the old content when they do.
+      if (record.status === 'pinned') void releaser.release(old.multihash)
+      if (old.replaces) void releaser.release(old.replaces)
+      worker.wake()
+      return record
+    },
+    remove(accountId, requestid) {
+      const record = owned(accountId, requestid)
+      store.delete(requestid)
+      worker.cancel(requestid)
+      publish(record, true)
+      void releaser.release(record.multihash)
+      if (record.replaces) void releaser.release(record.replaces)
+    },
+    get: owned,
+    list: (accountId, filter) => store.list(accountId, filter),
+    toStatus(r) {
+      const info = { ...r.info }
+      if (r.status === 'queued' && !info.queue_position) info.queue_position = String(store.queuePosition(r.created))
+      return {
+        requestid: r.requestid,
+        status: r.status,
+        created: new Date(r.created).toISOString(),
+        pin: {
+          cid: r.cid,
+          ...(r.name !== undefined ? { name: r.name } : {}),
+          ...(r.origins.length ? { origins: r.origins } : {}),
+          ...(r.meta ? { meta: r.meta } : {}),
+        },
+        delegates: pins.delegates(),
+        ...(Object.keys(info).length ? { info } : {}),
+      }
+    },
+    delegates() {
+      const id = components.identity()
+      if (!id) throw new CoreError('SERVICE_UNAVAILABLE', 'Kubo has not started yet')
+      const suffix = `/p2p/${id.ID}`
+      const own = id.Addresses.filter((a) => a.endsWith(suffix))
+      // Direct addresses before relayed ones: a client dials them in order.
+      own.sort((a, b) => Number(a.includes('/p2p-circuit')) - Number(b.includes('/p2p-circuit')))
+      const list = own.length ? own : id.Addresses.filter((a) => !a.includes('/p2p/')).map((a) => a + suffix)
+      if (!list.length) throw new CoreError('SERVICE_UNAVAILABLE', 'Kubo reports no addresses to fetch from')
+      return list.slice(0, MAX_DELEGATES)
+    },
+    usageOf,
+    holds: (multihash) => store.references(multihash) > 0,
+    async start() {
+      await reconcile({ store, kubo, releaser, timeoutMs: init.timeoutMs, log })
+      worker.start()
+    },
+    stop: () => worker.stop(),
+  }
+  return pins
+}

@@ -1,40 +1,28 @@
-// The Electron shell: app lifecycle only. The service itself is src/main/core, wired by createCore.
-import { app, BrowserWindow } from 'electron'
-import { dirname, join } from 'node:path'
+// The Electron shell's entry: hands Electron's modules to the composition root (desktop.ts). Kept this
+// thin so every rule about windows, IPC and quitting lives in a file with tests.
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  Notification,
+  protocol,
+  session,
+  shell,
+  Tray,
+} from 'electron'
+import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { configFromEnv, parseConfig } from './core/config.js'
-import { createCore, type Core } from './core/index.js'
-import { createLogger } from './core/log.js'
+import { runDesktop } from './desktop.js'
 
-let core: Core | undefined
-const here = dirname(fileURLToPath(import.meta.url))
+// Tests and side-by-side profiles pass --user-data-dir; honour it before anything reads userData.
+const userData = app.commandLine.getSwitchValue('user-data-dir')
+if (userData) app.setPath('userData', userData)
 
-async function onReady() {
-  const log = createLogger({ name: 'main' })
-  const config = parseConfig(
-    configFromEnv(process.env, { dataDir: join(app.getPath('userData'), 'data'), resourcesPath: process.resourcesPath }),
-  )
-  core = createCore(config, log)
-  await core.start()
-  const win = new BrowserWindow({
-    width: 1100,
-    height: 760,
-    webPreferences: {
-      preload: join(here, '../preload/index.js'),
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-    },
-  })
-  await win.loadFile(join(here, '../renderer/index.html'))
-}
-
-app.on('before-quit', (event) => {
-  if (!core) return
-  event.preventDefault()
-  const stopping = core
-  core = undefined
-  void stopping.stop().finally(() => app.exit(0))
-})
-
-void app.whenReady().then(onReady)
+runDesktop(
+  { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, Notification, protocol, session, shell, Tray },
+  { here: dirname(fileURLToPath(import.meta.url)), env: process.env, argv: process.argv },
+)

@@ -1,0 +1,82 @@
+// Runs one core at a time for the desktop app and reports its state. Starting, restarting (the LAN
+// toggle needs a new listener) and stopping are queued, so a quit during a start waits for the start and
+// then stops what it started: no Kubo or MinIO is ever left behind by a race.
+import type { Connection, CoreState } from '../shared/ipc.js'
+
+export interface RunnableCore {
+  readonly sessionToken: string
+  url(): string
+  start(): Promise<void>
+  stop(): Promise<void>
+}
+
+export interface CoreRunnerInit<C extends RunnableCore> {
+  /** Builds a core; may throw (a missing binary is found while building). */
+  make: (opts: { lan: boolean }) => C
+  onState: (state: CoreState, error?: unknown) => void
+}
+
+export interface CoreRunner<C extends RunnableCore> {
+  readonly state: CoreState
+  current(): C | undefined
+  /** The renderer's way in, only while the core is running. */
+  connection(): Connection | undefined
+  start(opts: { lan: boolean }): Promise<void>
+  restart(opts: { lan: boolean }): Promise<void>
+  stop(): Promise<void>
+}
+
+export function createCoreRunner<C extends RunnableCore>(init: CoreRunnerInit<C>): CoreRunner<C> {
+  let core: C | undefined
+  let state: CoreState = 'stopping'
+  let queue: Promise<unknown> = Promise.resolve()
+  const set = (next: CoreState, error?: unknown) => {
+    state = next
+    init.onState(next, error)
+  }
+  // Each operation runs after the previous one settles; its own failure still reaches its caller.
+  const enqueue = (op: () => Promise<void>): Promise<void> => {
+    const run = queue.then(op, op)
+    queue = run.catch(() => {})
+    return run
+  }
+  const startNow = async (opts: { lan: boolean }) => {
+    try {
+      core = init.make(opts)
+      await core.start()
+      set('running')
+    } catch (err) {
+      core = undefined
+      set('failed', err)
+      throw err
+    }
+  }
+  const stopNow = async () => {
+    const stopping = core
+    core = undefined
+    if (stopping) await stopping.stop()
+  }
+  return {
+    get state() {
+      return state
+    },
+    current: () => core,
+    connection: () => (state === 'running' && core ? { apiUrl: core.url(), token: core.sessionToken } : undefined),
+    start: (opts) =>
+      enqueue(async () => {
+        set('starting')
+        await startNow(opts)
+      }),
+    restart: (opts) =>
+      enqueue(async () => {
+        set('restarting')
+        await stopNow()
+        await startNow(opts)
+      }),
+    stop: () =>
+      enqueue(async () => {
+        set('stopping')
+        await stopNow()
+      }),
+  }
+}

@@ -1,0 +1,244 @@
+// The desktop shell's composition root: given Electron's modules, it wires the core runner, the window,
+// the tray, IPC, notifications, uploads and the log file. Each piece lives in its own file with its
+// rules; this file only connects them, so index.ts can stay a few lines.
+import type * as Electron from 'electron'
+import { join } from 'node:path'
+import type { CoreState, EventChannel, EventContract, Settings, UploadEvent } from '../shared/ipc.js'
+import { configFromEnv, parseConfig, type Config } from './core/config.js'
+import { createCore, type Core } from './core/index.js'
+import { createLogger } from './core/log.js'
+import { createCoreRunner } from './core-runner.js'
+import { trackDownloads } from './downloads.js'
+import { IpcHandlerError, registerIpc } from './ipc.js'
+import { claimSingleInstance, describeStartError, installQuitHandler } from './lifecycle.js'
+import { setOpenAtLogin } from './login-item.js'
+import { openLogFile, teeSink } from './logs.js'
+import { createNotifier, noticeFor, watchCoreEvents, type Notice } from './notifications.js'
+import { APP_ENTRY, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './protocol.js'
+import { loadSettings, saveSettings } from './settings.js'
+import { createTray, type TrayHandle } from './tray.js'
+import { TRAY_ICON_DATA_URL } from './tray-icon.js'
+import { createUploader } from './uploads.js'
+import { appPageMatcher, createMainWindow, installPermissionGuards, revealWindow } from './window.js'
+
+export type ElectronModules = Pick<
+  typeof Electron,
+  'app' | 'BrowserWindow' | 'Menu' | 'Tray' | 'Notification' | 'clipboard' | 'dialog' | 'ipcMain' | 'nativeImage' | 'protocol' | 'session' | 'shell'
+>
+
+export interface DesktopInit {
+  /** The folder of the built main bundle (out/main): preload and renderer sit beside it. */
+  here: string
+  env: NodeJS.ProcessEnv
+  argv: string[]
+}
+
+const STATUS_TEXT: Record<CoreState, string> = {
+  starting: 'Starting…',
+  running: 'Running',
+  restarting: 'Restarting…',
+  stopping: 'Stopping…',
+  failed: 'Failed',
+}
+
+export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
+  const { app, shell, dialog } = electron
+  // Must happen before ready: the app:// scheme's privileges, the one-instance rule, the quit rule.
+  electron.protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
+  if (!claimSingleInstance(app, () => revealOrCreate())) {
+    app.quit()
+    return
+  }
+  const userData = app.getPath('userData')
+  const logFile = openLogFile(join(userData, 'logs'))
+  const sink = app.isPackaged ? logFile.write : teeSink(logFile.write, (line) => process.stderr.write(line + '\n'))
+  let config: Config | undefined
+  let log = createLogger({ name: 'main', sink })
+  const settingsFile = join(userData, 'settings.json')
+  let settings = loadSettings(settingsFile)
+  const devServer = !app.isPackaged ? init.env.ELECTRON_RENDERER_URL : undefined
+  const isAppPage = appPageMatcher(devServer)
+  let win: Electron.BrowserWindow | undefined
+  let tray: TrayHandle | undefined
+  let lastLink: string | undefined
+  let stopExtras = () => {}
+
+  const send = <C extends EventChannel>(channel: C, payload: EventContract[C]) => {
+    if (win && !win.isDestroyed()) win.webContents.send(channel, payload)
+  }
+  const runner = createCoreRunner<Core>({
+    make: ({ lan }) => createCore(Object.freeze({ ...config!, lan }), log),
+    onState: (state, error) => {
+      if (error) log.error('core failed', { error: String(error) })
+      send('tack:status', { state, lan: settings.lan, message: error ? String(error) : undefined })
+      tray?.refresh()
+    },
+  })
+  const quit = installQuitHandler(app, {
+    stop: async () => {
+      stopExtras()
+      await runner.stop()
+    },
+    onQuitting: () => log.info('quit requested'),
+    log,
+  })
+  app.on('window-all-closed', () => {
+    // Keep running in the tray: a listener here stops Electron's default quit.
+  })
+
+  const showNotice = createNotifier({
+    show: (notice: Notice) => {
+      if (!electron.Notification.isSupported()) return
+      const n = new electron.Notification({ title: notice.title, body: notice.body, silent: true })
+      n.on('click', () => revealOrCreate())
+      n.show()
+    },
+  })
+  const remember = (cid: string | undefined) => {
+    const conn = runner.connection()
+    if (cid && conn) lastLink = `${conn.apiUrl}/api/gateway/${cid}`
+    tray?.refresh()
+  }
+  const upload = createUploader({
+    fetch,
+    connection: () => runner.connection(),
+    emit: (event: UploadEvent) => {
+      send('tack:upload', event)
+      const notice = noticeFor({ type: 'file', ...event })
+      if (notice) showNotice(notice)
+      if (event.status === 'done') remember(event.cid)
+    },
+  })
+  // Files dropped on the dock icon may arrive before the core runs, one event per file: batch them.
+  let dropped: string[] = []
+  let dropTimer: NodeJS.Timeout | undefined
+  const uploadLater = (paths: string[]) => {
+    dropped.push(...paths)
+    clearTimeout(dropTimer)
+    dropTimer = setTimeout(() => {
+      if (runner.state !== 'running') return
+      const batch = dropped
+      dropped = []
+      void upload(batch)
+    }, 300)
+  }
+  app.on('open-file', (event, path) => {
+    event.preventDefault()
+    uploadLater([path])
+  })
+
+  function revealOrCreate() {
+    if (!app.isReady() || runner.state !== 'running') return
+    if (win && !win.isDestroyed()) return revealWindow(win)
+    win = createMainWindow({
+      create: (options) => new electron.BrowserWindow(options),
+      preload: join(init.here, '../preload/index.cjs'),
+      entryUrl: devServer ?? APP_ENTRY,
+      quitting: () => quit.quitting,
+      isAppPage,
+      openExternal: (url) => shell.openExternal(url),
+      log,
+    })
+  }
+
+  const applySettings = async (patch: Partial<Settings>): Promise<Settings> => {
+    const before = settings
+    settings = { ...settings, ...patch }
+    saveSettings(settingsFile, settings)
+    if (patch.openAtLogin !== undefined && patch.openAtLogin !== before.openAtLogin)
+      setOpenAtLogin(app, settings.openAtLogin, { platform: process.platform, env: init.env, execPath: process.execPath, log })
+    if (patch.lan !== undefined && patch.lan !== before.lan) {
+      // The LAN listener belongs to the core's config: restart it, then reload the page (new URL and CSP).
+      await runner.restart({ lan: settings.lan }).catch((err: unknown) => {
+        dialog.showErrorBox('LAN sharing failed', `${String(err)}\n\nTack goes on without it.`)
+        settings = { ...settings, lan: false }
+        saveSettings(settingsFile, settings)
+        return runner.start({ lan: false })
+      })
+      if (win && !win.isDestroyed()) win.webContents.reload()
+    }
+    tray?.refresh()
+    return settings
+  }
+
+  async function onReady() {
+    try {
+      config = parseConfig(configFromEnv(init.env, { dataDir: join(userData, 'data'), resourcesPath: process.resourcesPath }))
+      log = createLogger({ name: 'main', level: config.logLevel, sink })
+      log.info('starting', { version: app.getVersion(), dataDir: config.dataDir })
+      await runner.start({ lan: settings.lan })
+    } catch (err) {
+      log.error('start failed', { error: String(err) })
+      const failure = describeStartError(err, { port: config?.port ?? 7575, dataDir: config?.dataDir ?? userData, logPath: logFile.path })
+      const { response } = await dialog.showMessageBox({ type: 'error', ...failure, buttons: ['Quit', 'Open logs'], defaultId: 0, cancelId: 0 })
+      if (response === 1) await shell.openPath(logFile.path)
+      app.quit()
+      return
+    }
+    const session = electron.session.defaultSession
+    electron.protocol.handle(APP_SCHEME, appProtocolHandler({ rendererDir: join(init.here, '../renderer'), apiUrl: () => runner.connection()?.apiUrl ?? '' }))
+    installPermissionGuards(session, isAppPage)
+    const downloads = trackDownloads(session, (event) => send('tack:download', event))
+    const unregister = registerIpc(
+      electron.ipcMain,
+      {
+        'tack:get-connection': () => runner.connection() ?? fail('NOT_READY', 'Tack is starting'),
+        'tack:pick-and-upload': async (kind) => {
+          const options: Electron.OpenDialogOptions = { properties: kind === 'folder' ? ['openDirectory'] : ['openFile', 'multiSelections'] }
+          const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+          if (picked.canceled || picked.filePaths.length === 0) return fail('CANCELLED', 'nothing chosen')
+          return upload(picked.filePaths)
+        },
+        'tack:reveal-download': (id) => shell.showItemInFolder(downloads.savePathOf(id) ?? fail('NOT_FOUND', 'no such download')),
+        'tack:open-link': (url) => shell.openExternal(url),
+        'tack:app-version': () => app.getVersion(),
+        'tack:get-settings': () => settings,
+        'tack:set-settings': applySettings,
+        'tack:dropped-paths': (paths) => upload(paths),
+      },
+      { windowContentsId: () => (win && !win.isDestroyed() ? win.webContents.id : undefined), isAppPage, log },
+    )
+    const watcher = watchCoreEvents({
+      fetch,
+      connection: () => runner.connection(),
+      onEvent: (payload, event) => {
+        const notice = noticeFor(payload, event)
+        if (!notice) return
+        showNotice(notice)
+        if (notice.ok) remember(notice.cid)
+      },
+      log,
+    })
+    const icon = electron.nativeImage.createFromDataURL(TRAY_ICON_DATA_URL)
+    if (process.platform === 'darwin') icon.setTemplateImage(true)
+    tray = createTray({
+      create: () => new electron.Tray(icon),
+      buildMenu: (template) => electron.Menu.buildFromTemplate(template),
+      state: () => ({ status: STATUS_TEXT[runner.state], lastLink, lan: settings.lan, openAtLogin: settings.openAtLogin }),
+      actions: {
+        open: () => revealOrCreate(),
+        copyLastLink: () => lastLink && electron.clipboard.writeText(lastLink),
+        setLan: (on) => void applySettings({ lan: on }),
+        setOpenAtLogin: (on) => void applySettings({ openAtLogin: on }),
+        openLogs: () => void shell.openPath(logFile.path),
+        quit: () => app.quit(),
+      },
+      onDropFiles: (paths) => uploadLater(paths),
+    })
+    stopExtras = () => {
+      watcher.stop()
+      unregister()
+      tray?.destroy()
+      tray = undefined
+    }
+    if (dropped.length > 0) uploadLater([])
+    if (!init.argv.includes('--hidden')) revealOrCreate()
+  }
+
+  void app.whenReady().then(onReady)
+}
+
+/** Throws the contract error a handler means (typed `never`, so it fits any handler's return type). */
+function fail(code: IpcHandlerError['code'], message: string): never {
+  throw new IpcHandlerError(code, message)
+}

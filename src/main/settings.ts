@@ -1,0 +1,32 @@
+// The desktop app's own settings (not the core's config): a small JSON file in userData. Unknown or broken
+// content falls back to defaults rather than stopping the app. Written atomically (temp file + rename).
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { Settings } from '../shared/ipc.js'
+
+export const DEFAULT_SETTINGS: Settings = Object.freeze({ openAtLogin: false, lan: false })
+
+export function loadSettings(file: string): Settings {
+  try {
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<keyof Settings, unknown>>
+    return {
+      openAtLogin: typeof raw.openAtLogin === 'boolean' ? raw.openAtLogin : DEFAULT_SETTINGS.openAtLogin,
+      lan: typeof raw.lan === 'boolean' ? raw.lan : DEFAULT_SETTINGS.lan,
+    }
+  } catch {
+    return { ...DEFAULT_SETTINGS }
+  }
+}
+
+export function saveSettings(file: string, settings: Settings): void {
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(`${file}.tmp`, JSON.stringify(settings, null, 2) + '\n')
+  renameSync(`${file}.tmp`, file)
+}
+
+/** The XDG autostart entry that "open at login" means on Linux (Electron's login items cover macOS and
+ * Windows only). An AppImage must be started through its own path, which it puts in $APPIMAGE. */
+export function autostartEntry(executable: string): string {
+  const quoted = /[\s"\\]/.test(executable) ? `"${executable.replace(/(["\\])/g, '\\$1')}"` : executable
+  return ['[Desktop Entry]', 'Type=Application', 'Name=Tack', `Exec=${quoted} --hidden`, 'X-GNOME-Autostart-enabled=true', ''].join('\n')
+}

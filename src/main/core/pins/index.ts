@@ -104,6 +104,15 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
       const size = input.cid.inlineSize
       return store.insert({ ...base, status: 'pinned', dagSize: size, info: { dag_size: String(size) }, replaces: undefined })
     }
+    const held = store.heldSize(input.cid.multihash)
+    if (held !== undefined) {
+      // Another object pinned this content already: Kubo holds it, so this one is pinned at once.
+      if (!fits(accountId, held)) {
+        const reason = `INSUFFICIENT_FUNDS: pinning ${held} bytes would exceed the account's quota`
+        return store.insert({ ...base, status: 'failed', info: { status_details: reason }, replaces: undefined })
+      }
+      return store.insert({ ...base, status: 'pinned', dagSize: held, info: { dag_size: String(held) } })
+    }
     return store.insert({ ...base, status: 'queued', info: { status_details: 'queued' } })
   }
 
@@ -124,8 +133,11 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
       worker.cancel(old.requestid)
       publish(old, true)
       publish(record)
-      // Identity replacements settle at once; the others release the old content when they do.
-      if (record.status === 'pinned') void releaser.release(old.multihash)
+      // A replacement pinned (or failed) at once settles now; a queued one releases the old content when it does.
+      if (record.status !== 'queued') {
+        store.settleReplace(record.requestid)
+        void releaser.release(old.multihash)
+      }
       if (old.replaces) void releaser.release(old.replaces)
       worker.wake()
       return record

@@ -157,6 +157,13 @@ export function createPinStore(db: Db) {
     /** Pin objects that still need this content in Kubo (failed ones do not). */
     references: (multihash: string): number => refs.get(multihash, multihash)?.n ?? 0,
     usage: (accountId: number): number => usage.get(accountId)?.n ?? 0,
+    /** The DAG size of content some object has pinned already, if any: Tack holds it. */
+    heldSize: (multihash: string): number | undefined =>
+      db
+        .prepare<[string], { dag_size: number | null }>(
+          "SELECT dag_size FROM pins WHERE multihash = ? AND status = 'pinned' LIMIT 1",
+        )
+        .get(multihash)?.dag_size ?? undefined,
     /** Queued and pinning objects, oldest first: the worker's queue. */
     pending(limit: number, skip: Set<string>): PinRecord[] {
       const rows = db

@@ -85,9 +85,11 @@ export function createWorker(init: WorkerInit): Worker {
   }
 
   async function fetch(record: PinRecord, cancelled: AbortSignal): Promise<'pinned' | 'failed' | 'retry' | 'gone'> {
-    const { requestid, cid } = record
+    const { requestid } = record
     if (!store.get(requestid)) return 'gone'
+    // One Kubo pin per multihash: a `bafy...` asked for after its `Qm...` reuses the pin Kubo already has.
     // Written before Kubo pins, so a crash can never leave a Kubo pin we do not know about.
+    const cid = store.ledger.get(record.multihash) ?? record.cid
     store.ledger.add(record.multihash, cid)
     const abort = new AbortController()
     const onCancel = () => abort.abort(new Error('cancelled'))

@@ -32,6 +32,15 @@ export const ConfigSchema = z.object({
   lan: bool.default(false),
   /** TACK_LAN_PORT, default 7576. */
   lanPort: port.default(7576),
+  /** TACK_S3_ENDPOINT (e.g. https://s3.example.com): an external S3 store that replaces the bundled MinIO. */
+  s3Endpoint: z.url().optional(),
+  /** TACK_S3_ACCESS_KEY / TACK_S3_SECRET_KEY: credentials for s3Endpoint. */
+  s3AccessKey: z.string().optional(),
+  s3SecretKey: z.string().optional(),
+  /** TACK_S3_BUCKET: the bucket uploads go to (made if missing), default `tack`. */
+  s3Bucket: z.string().min(3).default('tack'),
+  /** TACK_GATEWAY_REDIRECT: a public gateway base URL; the gateway redirects there instead of serving. */
+  gatewayRedirect: z.url().optional(),
   /** TACK_DEFAULT_QUOTA: bytes for new accounts, default 1 GiB (the free tier). */
   defaultQuotaBytes: z.coerce.number().int().min(0).default(1024 ** 3),
   /** TACK_LOG_LEVEL: debug | info | warn | error. */
@@ -64,6 +73,11 @@ export function configFromEnv(
     pinTimeoutMs: env.TACK_PIN_TIMEOUT_MS,
     lan: env.TACK_LAN,
     lanPort: env.TACK_LAN_PORT,
+    s3Endpoint: env.TACK_S3_ENDPOINT,
+    s3AccessKey: env.TACK_S3_ACCESS_KEY,
+    s3SecretKey: env.TACK_S3_SECRET_KEY,
+    s3Bucket: env.TACK_S3_BUCKET,
+    gatewayRedirect: env.TACK_GATEWAY_REDIRECT,
     defaultQuotaBytes: env.TACK_DEFAULT_QUOTA,
     logLevel: env.TACK_LOG_LEVEL as ConfigInput['logLevel'],
   }

@@ -8,16 +8,25 @@ import { createAuthenticator, newSessionToken } from './auth.js'
 import { kuboPackageBinary, projectRoot, resolveBinary } from './binaries.js'
 import type { Config } from './config.js'
 import { createEventBus, type EventBus } from './events.js'
+import { createFiles, type Files } from './files/index.js'
+import { createGateway } from './gateway/index.js'
+import { createLanSharing } from './http/lan.js'
 import { createHttpApp } from './http/server.js'
 import { accountRoutes } from './http/routes/accounts.js'
 import { eventRoutes } from './http/routes/events.js'
+import { fileRoutes } from './http/routes/files.js'
+import { gatewayRoutes } from './http/routes/gateway.js'
+import { settingsRoutes } from './http/routes/settings.js'
 import { keyRoutes } from './http/routes/keys.js'
 import { pinRoutes } from './http/routes/pins.js'
 import { statusRoutes } from './http/routes/status.js'
+import { uiRoutes } from './http/routes/ui.js'
 import { createKubo, type KuboNode } from './kubo/index.js'
 import { lockDataDir, type DataDirLock } from './lock.js'
 import type { Logger } from './log.js'
+import { createMinio, type MinioNode } from './minio/index.js'
 import { createPins, type Pins } from './pins/index.js'
+import { createUploadPins } from './pins/uploads.js'
 import { openState, paths, type State } from './state.js'
 
 export type ComponentHealth = 'ok' | 'starting' | 'degraded' | 'down'
@@ -27,6 +36,8 @@ export interface Core {
   readonly state: State
   readonly kubo: KuboNode
   readonly pins: Pins
+  readonly minio: MinioNode
+  readonly files: Files
   /** Live events for the UI (`GET /api/events`). */
   readonly events: EventBus
   /** The token that signs the UI and the CLI in as the owner; valid until stop(). */
@@ -46,6 +57,8 @@ export interface CoreStatus {
   components: Record<string, { health: ComponentHealth; detail?: string }>
   kubo: { peerId?: string; addresses: string[]; version?: string; restarts: number; peers?: number }
   url: string
+  /** LAN sharing of the gateway: the URLs to give to other devices while it is on. */
+  lan: { enabled: boolean; urls: string[] }
 }
 
 interface Component {
@@ -73,9 +86,20 @@ export function createCore(config: Config, log: Logger): Core {
     log: log.child('core:kubo'),
     processLog: log.child('kubo'),
   })
+  const minio = createMinio({
+    // Resolved at start, and only for the bundled MinIO: an external S3 endpoint needs no binary.
+    binary: () => resolveBinary({ name: 'minio', file: 'minio', explicit: config.minioBinary }, config.resourcesPath),
+    dataDir: p.minioData,
+    settingsFile: p.minioSettings,
+    pidFile: p.minioPid,
+    config,
+    log: log.child('core:minio'),
+    processLog: log.child('minio'),
+  })
   const events = createEventBus()
-  // An account's usage is everything it stores; each storing domain adds its part here.
-  const usageOf = (accountId: number) => pins.usageOf(accountId)
+  // An account's usage is everything it stores; each storing domain adds its part here (files leaves out
+  // uploads that are pin objects too, so each CID counts once).
+  const usageOf = (accountId: number) => pins.usageOf(accountId) + files.usageOf(accountId)
   const pins = createPins(
     {
       db: state.db,
@@ -85,13 +109,51 @@ export function createCore(config: Config, log: Logger): Core {
       events,
       log: log.child('core:pins'),
     },
-    { concurrency: config.pinConcurrency, timeoutMs: config.pinTimeoutMs, accountUsage: usageOf },
+    {
+      concurrency: config.pinConcurrency,
+      timeoutMs: config.pinTimeoutMs,
+      accountUsage: usageOf,
+      heldElsewhere: (multihash) => files.repo.holdsInKubo(multihash),
+    },
   )
+  const files: Files = createFiles({
+    db: state.db,
+    store: minio.store,
+    kubo: kubo.client,
+    accounts: state.accounts,
+    usageOf,
+    uploadPins: createUploadPins({ db: state.db, events, pins }),
+    pinnedElsewhere: (multihash) => pins.holds(multihash),
+    publish: (event) => events.publish({ ...event }),
+    log: log.child('core:files'),
+  })
+  const gateway = createGateway({
+    repo: files.repo,
+    pinner: files.pinner,
+    store: minio.store,
+    kuboGatewayUrl: () => kubo.gatewayUrl(),
+    pinnedByAccount: (multihash) => pins.holds(multihash),
+    redirect: config.gatewayRedirect,
+    log: log.child('core:gateway'),
+  })
   const auth = createAuthenticator({ keys: state.keys, accounts: state.accounts, sessionToken })
   let app: FastifyInstance | undefined
   let url = ''
   let lock: DataDirLock | undefined
+  const lan = createLanSharing({
+    port: config.lanPort,
+    forceOn: config.lan,
+    db: state.db,
+    auth,
+    routes: [gatewayRoutes(gateway)],
+    log: log.child('core:lan'),
+  })
+  const fileUrls = { api: () => url, lan: () => lan.urls()[0] }
 
+  const minioHealth = (): ComponentHealth =>
+    minio.supervisor
+      ? (({ running: 'ok', starting: 'starting', restarting: 'degraded' } as const)[minio.supervisor.state as string] ?? 'down')
+      : 'ok'
   const kuboHealth = (): ComponentHealth =>
     ({ running: 'ok', starting: 'starting', restarting: 'degraded' } as const)[kubo.supervisor.state as string] ?? 'down'
 
@@ -100,6 +162,8 @@ export function createCore(config: Config, log: Logger): Core {
     state,
     kubo,
     pins,
+    minio,
+    files,
     events,
     sessionToken,
     url: () => url,
@@ -108,6 +172,7 @@ export function createCore(config: Config, log: Logger): Core {
       const components = {
         db: { health: 'ok' as ComponentHealth },
         kubo: { health: kuboHealth(), detail: kubo.supervisor.lastError },
+        minio: { health: minioHealth(), detail: minio.supervisor?.lastError },
         http: { health: (app ? 'ok' : 'down') as ComponentHealth },
       }
       const id = kubo.identity()
@@ -119,6 +184,7 @@ export function createCore(config: Config, log: Logger): Core {
         components,
         kubo: { peerId: id?.ID, addresses: id?.Addresses ?? [], version: kubo.version(), restarts: kubo.supervisor.restarts, peers },
         url,
+        lan: { enabled: lan.enabled(), urls: lan.urls() },
       }
     },
     async start() {
@@ -151,7 +217,9 @@ export function createCore(config: Config, log: Logger): Core {
     // The db is opened eagerly (the CLI shares the file) and closed last.
     { name: 'db', start: async () => {}, stop: async () => state.close() },
     { name: 'kubo', start: () => kubo.start(), stop: () => kubo.stop() },
+    { name: 'minio', start: () => minio.start(), stop: () => minio.stop() },
     { name: 'pins', start: () => pins.start(), stop: () => pins.stop() },
+    { name: 'files', start: () => files.start(), stop: () => files.stop() },
     {
       name: 'http',
       async start() {
@@ -164,6 +232,11 @@ export function createCore(config: Config, log: Logger): Core {
             accountRoutes({ accounts: state.accounts, usageOf }),
             pinRoutes(pins),
             eventRoutes(events),
+            fileRoutes({ files, urls: fileUrls }),
+            gatewayRoutes(gateway),
+            settingsRoutes({ lanEnabled: lan.enabled, lanUrls: lan.urls, setLan: lan.set }),
+            // Last: the UI answers the paths no API route claims.
+            uiRoutes(),
           ],
         })
         await app.listen({ host: config.host, port: config.port })
@@ -181,6 +254,7 @@ export function createCore(config: Config, log: Logger): Core {
         app = undefined
       },
     },
+    { name: 'lan', start: () => lan.start(), stop: () => lan.stop() },
   ]
 
   return core

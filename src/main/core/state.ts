@@ -17,6 +17,9 @@ export const paths = (dataDir: string) => ({
   db: join(dataDir, 'tack.db'),
   kuboRepo: join(dataDir, 'kubo'),
   minioData: join(dataDir, 'minio'),
+  /** MinIO's generated credentials and ports (0600), beside its data dir, never inside it (that is the bucket tree). */
+  minioSettings: join(dataDir, 'minio.json'),
+  minioPid: join(dataDir, 'minio.pid'),
   sessionToken: join(dataDir, 'session-token'),
   pidFile: join(dataDir, 'tack.pid'),
   logs: join(dataDir, 'logs'),

@@ -1,6 +1,7 @@
 // A small client for Kubo's RPC API (POST /api/v0/...). Only what Tack uses; each domain asks for the
 // narrowest slice it needs (`Pick<KuboClient, 'pinAdd'>`).
 import { CoreError } from '../errors.js'
+import { ADD_ARGS, addInit, type AddedEntry, type AddEntry, type AddOptions } from './add.js'
 
 export interface KuboId {
   ID: string
@@ -29,6 +30,8 @@ export interface KuboClient {
   /** Whether the root block is present locally (never fetches). */
   hasBlock(cid: string): Promise<boolean>
   peerCount(): Promise<number>
+  /** `ipfs add --cid-version=1` of streamed entries (not pinned); every added entry, the root last. */
+  add(entries: AsyncIterable<AddEntry>, options?: AddOptions): Promise<AddedEntry[]>
   /** The raw call, for the rare thing not listed here. */
   call(path: string, args?: Record<string, string | string[]>, init?: CallInit): Promise<Response>
 }
@@ -128,6 +131,13 @@ export function createKuboClient(apiUrl: () => string): KuboClient {
         if (err instanceof KuboRpcError) return false
         throw err
       }
+    },
+    async add(entries, options = {}) {
+      const args = { ...ADD_ARGS, 'wrap-with-directory': String(Boolean(options.wrapWithDirectory)) }
+      const res = await call('add', args, addInit(entries, options.signal))
+      const added: AddedEntry[] = []
+      for await (const msg of ndjson<AddedEntry>(res)) if (msg.Hash) added.push(msg)
+      return added
     },
     async peerCount() {
       const res = await json<{ Peers: unknown[] | null }>('swarm/peers')

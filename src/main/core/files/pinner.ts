@@ -1,0 +1,120 @@
+// On-demand pinning: the first access to an upload (or ?pin=true, or POST …/pin) adds its bytes from the
+// object store to Kubo, checks that Kubo computed the same CID, and pins it. One job per CID however many
+// requests arrive at once; a failed job is tried again on the next access. Jobs cut off by a stop or a kill
+// are resumed at the next start.
+import { CoreError } from '../errors.js'
+import type { AddEntry } from '../kubo/add.js'
+import type { KuboClient } from '../kubo/client.js'
+import type { Logger } from '../log.js'
+import type { ObjectStore } from '../minio/store.js'
+import type { FileRow, FilesRepo, FileState } from './repo.js'
+
+export interface FileStateEvent {
+  type: 'file'
+  accountId: number
+  cid: string
+  name: string
+  state: FileState
+}
+
+/** What the pins domain offers: an already-pinned upload becomes a pin object of its account. */
+export interface UploadPinsPort {
+  record(input: { accountId: number; cid: string; name: string; size: number }): unknown
+  remove(accountId: number, cid: string): void
+}
+
+export interface PinnerDeps {
+  repo: FilesRepo
+  store: ObjectStore
+  kubo: Pick<KuboClient, 'add' | 'pinAdd'>
+  uploadPins?: UploadPinsPort
+  publish(event: FileStateEvent): void
+  log: Logger
+}
+
+export interface Pinner {
+  /** Resolves once the CID is pinned; starts the job if none runs. Undefined CIDs resolve at once. */
+  ensurePinned(cid: string): Promise<void>
+  /** Makes the pin object of an upload whose CID Kubo already holds (a second upload of pinned content). */
+  recordPin(row: FileRow): void
+  /** Restarts the jobs a stop or kill cut off. */
+  resume(): void
+  /** Waits for running jobs (they end soon after Kubo stops). */
+  idle(): Promise<void>
+}
+
+export function createPinner(deps: PinnerDeps): Pinner {
+  const { repo, log } = deps
+  const jobs = new Map<string, Promise<void>>()
+
+  const setState = (cid: string, state: FileState) => {
+    repo.setState(cid, state)
+    for (const row of repo.rowsByCid(cid)) deps.publish({ type: 'file', accountId: row.account_id, cid, name: row.name, state })
+  }
+
+  const recordPin = (row: FileRow) => {
+    try {
+      deps.uploadPins?.record({ accountId: row.account_id, cid: row.cid, name: row.name, size: row.size })
+    } catch (err) {
+      log.warn('could not record the pin object of an upload', { cid: row.cid, error: String(err) })
+    }
+  }
+
+  /** The folder's files (and the folders above them), read from the store one after another. */
+  async function* entriesOf(row: FileRow): AsyncGenerator<AddEntry> {
+    const files = row.kind === 'dir' ? repo.entries(row.cid) : [{ path: row.name.replaceAll('/', '_') || 'file', cid: row.cid, size: row.size }]
+    const dirs = new Set<string>()
+    for (const entry of files) {
+      const parts = entry.path.split('/')
+      for (let i = 1; i < parts.length; i++) {
+        const dir = parts.slice(0, i).join('/')
+        if (!dirs.has(dir)) yield { path: dir }
+        dirs.add(dir)
+      }
+      const blob = repo.blob(entry.cid)
+      if (!blob) throw new CoreError('NOT_FOUND', `the bytes of ${entry.cid} are missing from the object store`)
+      yield { path: entry.path, content: await deps.store.read(blob.object_key) }
+    }
+  }
+
+  async function run(cid: string): Promise<void> {
+    const row = repo.rowsByCid(cid)[0]
+    if (!row) return
+    setState(cid, 'pinning')
+    try {
+      // A folder is sent as its entries, wrapped: the wrapper is the folder. Kubo reports the root last.
+      const added = await deps.kubo.add(entriesOf(row), { wrapWithDirectory: row.kind === 'dir' })
+      const root = added.at(-1)
+      if (root?.Hash !== cid) throw new CoreError('CONFLICT', `Kubo computed ${root?.Hash} for the bytes of ${cid}`)
+      await deps.kubo.pinAdd(cid)
+      setState(cid, 'pinned')
+      for (const r of repo.rowsByCid(cid)) recordPin(r)
+      log.info('pinned an upload', { cid })
+    } catch (err) {
+      // Deleted while pinning: nothing left to mark.
+      if (repo.stateOf(cid)) setState(cid, 'failed')
+      log.warn('pinning an upload failed', { cid, error: String(err) })
+      throw err instanceof CoreError ? err : new CoreError('SERVICE_UNAVAILABLE', `pinning ${cid} failed: ${(err as Error).message}`)
+    }
+  }
+
+  const pinner: Pinner = {
+    ensurePinned(cid) {
+      const running = jobs.get(cid)
+      if (running) return running
+      const state = repo.stateOf(cid)
+      if (!state || state === 'pinned') return Promise.resolve()
+      const job = run(cid).finally(() => jobs.delete(cid))
+      jobs.set(cid, job)
+      return job
+    },
+    recordPin,
+    resume() {
+      for (const cid of repo.cidsInState('pinning')) pinner.ensurePinned(cid).catch(() => {})
+    },
+    async idle() {
+      await Promise.allSettled([...jobs.values()])
+    },
+  }
+  return pinner
+}

@@ -1,0 +1,20 @@
+// One byte range (`bytes=a-b`, `bytes=a-`, `bytes=-n`) against a known size. Several ranges are answered
+// with the whole body (allowed by RFC 9110); a range that cannot be satisfied is a 416.
+import { CoreError } from '../errors.js'
+
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+  if (!header) return undefined
+  const match = header.trim().match(/^bytes=(\d*)-(\d*)$/)
+  if (!match || (!match[1] && !match[2])) return undefined
+  let start: number
+  let end: number
+  if (!match[1]) {
+    start = Math.max(0, size - Number(match[2]))
+    end = size - 1
+  } else {
+    start = Number(match[1])
+    end = match[2] ? Math.min(Number(match[2]), size - 1) : size - 1
+  }
+  if (start > end || start >= size) throw new CoreError('RANGE_NOT_SATISFIABLE', `range ${header} is outside the ${size} bytes`)
+  return { start, end }
+}

@@ -1,0 +1,93 @@
+// What a gateway path names: an uploaded file (bytes in the object store, maybe in Kubo too), a folder
+// listing built from the upload's entries, or content only Kubo holds (another account's PSA pin). A CID
+// nobody uploaded or pinned resolves to nothing: the gateway is never an open proxy.
+import { CID } from 'multiformats/cid'
+import { CoreError } from '../errors.js'
+import type { FilesRepo } from '../files/repo.js'
+import { detectMime } from '../files/mime.js'
+
+export interface ObjectTarget {
+  kind: 'object'
+  /** The uploaded CID the request named; views and pins are counted on it. */
+  root: string
+  cid: string
+  name: string
+  size: number
+  mime: string
+  objectKey: string
+  /** Pinned in Kubo: served from Kubo's gateway. */
+  inKubo: boolean
+}
+
+export interface ListingTarget {
+  kind: 'listing'
+  root: string
+  path: string
+  entries: Array<{ name: string; size: number; dir: boolean }>
+}
+
+export interface KuboTarget {
+  kind: 'kubo'
+  root: string
+  path: string
+  /** Set when the root is an upload (then it must be pinned before Kubo can serve it). */
+  upload: boolean
+}
+
+export type Target = ObjectTarget | ListingTarget | KuboTarget
+
+export interface ResolveDeps {
+  repo: FilesRepo
+  /** Whether a pin object needs content with this multihash (hex). */
+  pinnedByAccount(multihash: string): boolean
+}
+
+export function parseGatewayCid(value: string): { cid: string; multihash: string } {
+  try {
+    const parsed = CID.parse(value)
+    return { cid: parsed.toV1().toString(), multihash: Buffer.from(parsed.multihash.bytes).toString('hex') }
+  } catch {
+    throw new CoreError('NOT_FOUND', `"${value.slice(0, 100)}" is not a CID this gateway knows`)
+  }
+}
+
+export function resolve(deps: ResolveDeps, rawCid: string, rawPath: string): Target {
+  const { cid, multihash } = parseGatewayCid(rawCid)
+  const path = rawPath.split('/').filter(Boolean).join('/')
+  const row = deps.repo.rowsByCid(cid)[0]
+  if (!row) {
+    if (deps.pinnedByAccount(multihash)) return { kind: 'kubo', root: cid, path, upload: false }
+    throw notFound(cid)
+  }
+  const inKubo = row.state === 'pinned'
+  const object = (entryCid: string, name: string): ObjectTarget => {
+    const blob = deps.repo.blob(entryCid)
+    if (!blob) throw notFound(entryCid)
+    const mime = deps.repo.rowsByCid(entryCid)[0]?.mime ?? detectMime(new Uint8Array(0), name)
+    return { kind: 'object', root: cid, cid: entryCid, name, size: blob.size, mime, objectKey: blob.object_key, inKubo }
+  }
+  if (row.kind === 'file') {
+    if (path) throw notFound(`${cid}/${path}`)
+    return object(cid, row.name)
+  }
+  const entries = deps.repo.entries(cid)
+  const exact = entries.find((e) => e.path === path)
+  if (exact) return object(exact.cid, path.split('/').pop()!)
+  const prefix = path ? path + '/' : ''
+  const below = entries.filter((e) => e.path.startsWith(prefix))
+  if (!below.length) throw notFound(`${cid}/${path}`)
+  const index = below.find((e) => e.path === prefix + 'index.html')
+  if (index) return object(index.cid, 'index.html')
+  const children = new Map<string, { name: string; size: number; dir: boolean }>()
+  for (const e of below) {
+    const rest = e.path.slice(prefix.length)
+    const name = rest.split('/')[0]!
+    const dir = rest.includes('/')
+    const child = children.get(name) ?? { name, size: 0, dir }
+    child.size += e.size
+    children.set(name, child)
+  }
+  return { kind: 'listing', root: cid, path, entries: [...children.values()].sort((a, b) => Number(b.dir) - Number(a.dir) || a.name.localeCompare(b.name)) }
+}
+
+const notFound = (what: string) => new CoreError('NOT_FOUND', `${what} is not on this gateway`)

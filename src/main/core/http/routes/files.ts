@@ -1,0 +1,118 @@
+// /api/files: uploads (raw PUT or multipart POST, streamed end to end), the account's file records, delete
+// and pin-now. Bodies are never parsed here: the raw body and each multipart part go to the files domain
+// as streams, so memory stays flat whatever the size.
+import multipart from '@fastify/multipart'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { CoreError } from '../../errors.js'
+import { FILE_STATES, type FileRow, type Files, type UploadPart } from '../../files/index.js'
+import { GATEWAY_PATH } from '../../gateway/index.js'
+import { parse } from '../parse.js'
+import { principalOf } from '../server.js'
+
+export interface FileUrls {
+  /** The API's base URL (`http://127.0.0.1:7575`). */
+  api(): string
+  /** The LAN listener's base URL, when sharing is on. */
+  lan(): string | undefined
+}
+
+const flag = z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1')
+const UploadQuery = z.object({ name: z.string().min(1).max(255).optional(), pin: flag })
+const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+  sort: z.enum(['created', 'name', 'size', 'views', 'lastAccessed']).default('created'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  q: z.string().max(255).optional(),
+  state: z.enum(FILE_STATES).optional(),
+})
+
+export function serializeFile(row: FileRow, urls: FileUrls) {
+  const lan = urls.lan()
+  return {
+    cid: row.cid,
+    name: row.name,
+    ...(row.path ? { path: row.path } : {}),
+    size: row.size,
+    mime: row.mime,
+    state: row.state,
+    views: row.views,
+    lastAccessed: row.last_accessed_at === null ? null : new Date(row.last_accessed_at).toISOString(),
+    created: new Date(row.created_at).toISOString(),
+    gatewayUrl: `${urls.api()}${GATEWAY_PATH}/${row.cid}`,
+    ...(lan ? { lanUrl: `${lan}${GATEWAY_PATH}/${row.cid}` } : {}),
+  }
+}
+
+export function fileRoutes(deps: { files: Files; urls: FileUrls }): FastifyPluginAsync {
+  const { files, urls } = deps
+  return async (app) => {
+    // Every body stays a stream: no JSON or text parser may buffer an upload (this plugin's scope only).
+    app.removeAllContentTypeParsers()
+    app.addContentTypeParser('*', (_request, _payload, done) => done(null))
+    // preservePath: a folder's files arrive as 'photos/2024/a.jpg'; busboy would keep only 'a.jpg'.
+    await app.register(multipart, { preservePath: true, limits: { fileSize: Infinity, files: 100_000, parts: 100_000, fields: 100 } })
+
+    app.put('/api/files', { config: { scope: 'files:write' } }, async (request, reply) => {
+      const query = parse(UploadQuery, request.query, 'query')
+      if (!query.name) throw new CoreError('BAD_REQUEST', 'query.name: the file name is required (PUT /api/files?name=N)')
+      const declared = request.headers['content-length'] ? Number(request.headers['content-length']) : undefined
+      const parts = (async function* (): AsyncGenerator<UploadPart> {
+        yield { path: '', name: query.name, content: request.raw }
+      })()
+      const result = await upload(request, reply, () =>
+        files.upload(principalOf(request).accountId, parts, { declaredBytes: declared, pin: query.pin }),
+      )
+      return reply.code(201).send(serializeFile(result.files[0]!, urls))
+    })
+
+    app.post('/api/files', { config: { scope: 'files:write' } }, async (request, reply) => {
+      if (!request.isMultipart()) throw new CoreError('UNSUPPORTED_MEDIA_TYPE', 'POST /api/files takes multipart/form-data; use PUT for a raw body')
+      const query = parse(UploadQuery.pick({ pin: true }), request.query, 'query')
+      const parts = (async function* (): AsyncGenerator<UploadPart> {
+        for await (const part of request.parts()) {
+          if (part.type === 'file') yield { path: part.filename || part.fieldname, content: part.file }
+        }
+      })()
+      const result = await upload(request, reply, () => files.upload(principalOf(request).accountId, parts, { pin: query.pin }))
+      return reply.code(201).send({
+        files: result.files.map((f) => serializeFile(f, urls)),
+        ...(result.directory ? { directory: { cid: result.directory.cid, name: result.directory.name } } : {}),
+      })
+    })
+
+    app.get('/api/files', { config: { scope: 'files:read' } }, (request) => {
+      const q = parse(ListQuery, request.query, 'query')
+      const { count, rows } = files.list({ accountId: principalOf(request).accountId, ...q })
+      return { count, results: rows.map((r) => serializeFile(r, urls)) }
+    })
+
+    app.get('/api/files/:cid', { config: { scope: 'files:read' } }, (request) => {
+      const { cid } = request.params as { cid: string }
+      return serializeFile(files.get(principalOf(request).accountId, cid), urls)
+    })
+
+    app.delete('/api/files/:cid', { config: { scope: 'files:write' } }, async (request, reply) => {
+      const { cid } = request.params as { cid: string }
+      await files.remove(principalOf(request).accountId, cid)
+      return reply.code(204).send()
+    })
+
+    app.post('/api/files/:cid/pin', { config: { scope: 'files:write' } }, async (request, reply) => {
+      const { cid } = request.params as { cid: string }
+      return reply.code(202).send(serializeFile(files.pin(principalOf(request).accountId, cid), urls))
+    })
+  }
+}
+
+/** Runs an upload; when it fails before the body was read to the end, the connection closes after the error
+ *  so the client stops sending (and nothing keeps reading bytes that would only be thrown away). */
+async function upload<T>(request: FastifyRequest, reply: { header(k: string, v: string): unknown }, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (err) {
+    if (!request.raw.readableEnded) reply.header('connection', 'close')
+    throw err
+  }
+}

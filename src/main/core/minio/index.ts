@@ -1,0 +1,120 @@
+// The bundled MinIO that holds uploaded bytes: data in Tack's data dir, generated credentials, API on
+// loopback only (console off), supervised exactly like Kubo. When the user configures an external S3
+// endpoint there is no child process at all: the same ObjectStore talks to that endpoint instead.
+import { mkdirSync } from 'node:fs'
+import { Client } from 'minio'
+import type { Config } from '../config.js'
+import { CoreError } from '../errors.js'
+import type { Logger } from '../log.js'
+import { freePort } from '../kubo/ports.js'
+import { createSupervisor, type Supervisor } from '../process/supervisor.js'
+import { prepareSettings, type MinioSettings } from './settings.js'
+import { createObjectStore, type ObjectStore } from './store.js'
+
+export interface MinioInit {
+  /** The MinIO binary; unused (and may be undefined) when config.s3Endpoint is set. */
+  binary: () => string
+  dataDir: string
+  settingsFile: string
+  pidFile: string
+  config: Pick<Config, 's3Endpoint' | 's3AccessKey' | 's3SecretKey' | 's3Bucket'>
+  log: Logger
+  processLog: Logger
+}
+
+export interface MinioNode {
+  /** Undefined when an external S3 endpoint is used. */
+  readonly supervisor: Supervisor | undefined
+  /** The object store; usable once start() resolved. */
+  readonly store: ObjectStore
+  endpoint(): string
+  start(): Promise<void>
+  stop(): Promise<void>
+}
+
+const FATAL = [/Unable to use the drive/, /is already in use/, /Invalid credentials/]
+
+export function createMinio(init: MinioInit): MinioNode {
+  let settings: MinioSettings | undefined
+  let client: Client | undefined
+  const external = init.config.s3Endpoint ? new URL(init.config.s3Endpoint) : undefined
+  const endpoint = () => (external ? external.origin : `http://127.0.0.1:${settings?.apiPort}`)
+  const store = createObjectStore({
+    client: () => {
+      if (!client) throw new Error('minio has not started')
+      return client
+    },
+    bucket: init.config.s3Bucket,
+  })
+
+  const makeClient = (url: URL, accessKey: string, secretKey: string) =>
+    new Client({
+      endPoint: url.hostname,
+      port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+      useSSL: url.protocol === 'https:',
+      accessKey,
+      secretKey,
+      // A path-style bucket works with MinIO and every S3 clone; region fixed so no lookup round trip.
+      pathStyle: true,
+      region: 'us-east-1',
+    })
+
+  const supervisor = external
+    ? undefined
+    : createSupervisor({
+        name: 'minio',
+        log: init.processLog,
+        pidFile: init.pidFile,
+        async prepare() {
+          mkdirSync(init.dataDir, { recursive: true })
+          settings = await prepareSettings(init.settingsFile)
+          client = makeClient(new URL(endpoint()), settings.accessKey, settings.secretKey)
+          const consolePort = await freePort(new Set([settings.apiPort]))
+          return {
+            command: init.binary(),
+            // The console is switched off (MINIO_BROWSER) and, should a build ignore that, bound to loopback.
+            args: ['server', init.dataDir, '--address', `127.0.0.1:${settings.apiPort}`, '--console-address', `127.0.0.1:${consolePort}`, '--quiet'],
+            env: {
+              ...process.env,
+              MINIO_ROOT_USER: settings.accessKey,
+              MINIO_ROOT_PASSWORD: settings.secretKey,
+              MINIO_BROWSER: 'off',
+              MINIO_UPDATE: 'off',
+              MINIO_CALLHOME_ENABLE: 'off',
+            },
+          }
+        },
+        async ready(signal) {
+          for (;;) {
+            try {
+              const res = await fetch(`${endpoint()}/minio/health/live`, { signal })
+              if (res.ok) return
+            } catch (err) {
+              if (signal.aborted) throw err
+            }
+            await new Promise((r) => setTimeout(r, 200))
+          }
+        },
+        fatal: (line) => FATAL.find((re) => re.test(line)) && line,
+      })
+
+  return {
+    supervisor,
+    store,
+    endpoint,
+    async start() {
+      if (external) {
+        if (!init.config.s3AccessKey || !init.config.s3SecretKey)
+          throw new CoreError('SERVICE_UNAVAILABLE', 'TACK_S3_ENDPOINT needs TACK_S3_ACCESS_KEY and TACK_S3_SECRET_KEY')
+        client = makeClient(external, init.config.s3AccessKey, init.config.s3SecretKey)
+      } else {
+        await supervisor!.start()
+      }
+      await store.ensureBucket()
+      init.log.info('ready', { endpoint: endpoint(), bucket: init.config.s3Bucket, external: Boolean(external) })
+    },
+    stop: async () => {
+      await supervisor?.stop()
+    },
+  }
+}

@@ -1,0 +1,110 @@
+// The typed client: one fetch wrapper (`request`) that adds the token and turns every Failure body into an
+// ApiError, and one method per endpoint the renderer uses.
+import type { Connection } from '../../../shared/ipc'
+import type { Pin, PinResults, PinStatus, Status, TextMatchingStrategy } from '../../../shared/psa'
+import { failureFrom, toApiError } from './errors'
+import type {
+  Account,
+  ApiKey,
+  CreatedKey,
+  FileList,
+  FileSort,
+  Me,
+  NodeStatus,
+  Scope,
+  Settings,
+} from './types'
+
+export interface PinQuery {
+  status?: Status[]
+  name?: string
+  match?: TextMatchingStrategy
+  cid?: string[]
+  before?: string
+  limit?: number
+}
+
+export interface FileQuery {
+  limit?: number
+  offset?: number
+  sort?: FileSort
+  order?: 'asc' | 'desc'
+  q?: string
+}
+
+export type Api = ReturnType<typeof createApi>
+
+export function createApi(connection: Connection) {
+  const base = connection.apiUrl.replace(/\/$/, '')
+  const headers = (extra?: HeadersInit) => {
+    const h = new Headers(extra)
+    h.set('authorization', `Bearer ${connection.token}`)
+    return h
+  }
+
+  async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    let res: Response
+    try {
+      res = await fetch(base + path, {
+        method,
+        headers: headers(body === undefined ? undefined : { 'content-type': 'application/json' }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+      })
+    } catch (err) {
+      throw toApiError(err)
+    }
+    const text = await res.text()
+    if (!res.ok) throw failureFrom(res.status, text)
+    return (text ? JSON.parse(text) : undefined) as T
+  }
+
+  const qs = (params: Record<string, string | number | undefined>) => {
+    const s = new URLSearchParams()
+    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v))
+    const out = s.toString()
+    return out ? `?${out}` : ''
+  }
+
+  return {
+    base,
+    token: connection.token,
+    /** An absolute URL for a link the server gave (gateway links may be relative). */
+    absolute: (url: string) => new URL(url, base + '/').toString(),
+    request,
+
+    me: () => request<Me>('GET', '/api/accounts/me'),
+    status: () => request<NodeStatus>('GET', '/api/status'),
+    settings: () => request<Settings>('GET', '/api/settings'),
+    saveSettings: (s: Partial<Settings>) => request<Settings>('PUT', '/api/settings', s),
+
+    files: (q: FileQuery) => request<FileList>('GET', `/api/files${qs({ ...q })}`),
+    deleteFile: (cid: string) => request<void>('DELETE', `/api/files/${encodeURIComponent(cid)}`),
+    pinFile: (cid: string) => request<unknown>('POST', `/api/files/${encodeURIComponent(cid)}/pin`),
+
+    pins: (q: PinQuery, signal?: AbortSignal) =>
+      request<PinResults>(
+        'GET',
+        `/api/pinning/pins${qs({
+          status: q.status?.join(','),
+          name: q.name,
+          match: q.name ? q.match : undefined,
+          cid: q.cid?.join(','),
+          before: q.before,
+          limit: q.limit,
+        })}`,
+        undefined,
+        signal,
+      ),
+    addPin: (pin: Pin) => request<PinStatus>('POST', '/api/pinning/pins', pin),
+    deletePin: (requestid: string) => request<void>('DELETE', `/api/pinning/pins/${encodeURIComponent(requestid)}`),
+
+    keys: () => request<{ results: ApiKey[] }>('GET', '/api/keys'),
+    createKey: (name: string, scopes: Scope[]) => request<CreatedKey>('POST', '/api/keys', { name, scopes }),
+    revokeKey: (id: string) => request<void>('DELETE', `/api/keys/${encodeURIComponent(id)}`),
+
+    accounts: () => request<{ results: Account[] }>('GET', '/api/accounts'),
+    createAccount: (name: string, quota: number | null) => request<Account>('POST', '/api/accounts', { name, quota }),
+    setQuota: (id: number, quota: number | null) => request<Account>('PATCH', `/api/accounts/${id}`, { quota }),
+  }
+}

@@ -1,0 +1,80 @@
+// The shapes Tack's HTTP API answers with (besides the Pinning Service API, typed from the spec in
+// src/shared/psa.ts). Kept to what the renderer reads; the server may send more.
+export type FileState = 'stored' | 'pinning' | 'pinned' | 'failed'
+
+export interface FileRecord {
+  cid: string
+  name: string
+  path?: string
+  size: number
+  mime: string
+  state: FileState
+  views: number
+  lastAccessed: string | null
+  created: string
+  gatewayUrl: string
+  lanUrl?: string
+}
+
+export interface FileList {
+  count: number
+  results: FileRecord[]
+}
+
+export interface FolderUpload {
+  files: FileRecord[]
+  directory?: { cid: string; name: string }
+}
+
+export type FileSort = 'created' | 'name' | 'size' | 'views' | 'lastAccessed'
+
+export const SCOPES = ['pins:read', 'pins:write', 'files:read', 'files:write', 'admin'] as const
+export type Scope = (typeof SCOPES)[number]
+
+export interface ApiKey {
+  id: string
+  accountId: number
+  name: string
+  scopes: Scope[]
+  created: string
+  lastUsed: string | null
+  revoked: string | null
+}
+
+export interface CreatedKey extends ApiKey {
+  secret: string
+}
+
+export interface Account {
+  id: number
+  name: string
+  quota: number | null
+  usage: number
+  owner: boolean
+  created: string
+}
+
+export interface Me extends Account {
+  scopes: Scope[]
+}
+
+export type Health = 'ok' | 'starting' | 'degraded' | 'down'
+
+export interface NodeStatus {
+  version: string
+  healthy: boolean
+  components: Record<string, { health: Health; detail?: string }>
+  kubo: { peerId?: string; addresses: string[]; version?: string; peers?: number }
+  url: string
+  lan?: { enabled: boolean; urls: string[] }
+}
+
+export interface Settings {
+  lan: boolean
+  /** Where the gateway answers on the LAN while sharing is on. */
+  lanUrls?: string[]
+}
+
+export type LiveEvent =
+  | { type: 'pin'; requestid: string; status: 'queued' | 'pinning' | 'pinned' | 'failed'; cid: string; name?: string; deleted?: boolean }
+  | { type: 'file'; cid: string; name?: string; state: FileState }

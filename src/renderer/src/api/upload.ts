@@ -1,0 +1,72 @@
+// Uploads with progress: XMLHttpRequest, because fetch has no upload progress. One file goes as a raw
+// PUT; a folder (or several files with paths) as one multipart POST whose filenames keep relative paths.
+import { ApiError, failureFrom } from './errors'
+import type { FileRecord, FolderUpload } from './types'
+
+export interface UploadProgress {
+  loaded: number
+  total: number
+}
+
+export interface UploadHandle<T> {
+  done: Promise<T>
+  cancel(): void
+}
+
+export interface UploadTarget {
+  base: string
+  token: string
+}
+
+export function putFile(
+  target: UploadTarget,
+  file: Blob,
+  name: string,
+  onProgress: (p: UploadProgress) => void,
+): UploadHandle<FileRecord> {
+  const url = `${target.base}/api/files?name=${encodeURIComponent(name)}`
+  return send<FileRecord>(target, 'PUT', url, file, onProgress, file.type || 'application/octet-stream')
+}
+
+export function postFolder(
+  target: UploadTarget,
+  files: Array<{ file: File; path: string }>,
+  onProgress: (p: UploadProgress) => void,
+): UploadHandle<FolderUpload> {
+  const form = new FormData()
+  // The multipart filename carries the relative path (`photos/2024/a.jpg`); the server keeps it.
+  for (const { file, path } of files) form.append('file', file, path)
+  return send<FolderUpload>(target, 'POST', `${target.base}/api/files`, form, onProgress)
+}
+
+function send<T>(
+  target: UploadTarget,
+  method: string,
+  url: string,
+  body: XMLHttpRequestBodyInit,
+  onProgress: (p: UploadProgress) => void,
+  contentType?: string,
+): UploadHandle<T> {
+  const xhr = new XMLHttpRequest()
+  const done = new Promise<T>((resolve, reject) => {
+    xhr.open(method, url)
+    xhr.setRequestHeader('authorization', `Bearer ${target.token}`)
+    if (contentType) xhr.setRequestHeader('content-type', contentType)
+    xhr.upload.onprogress = (e) => onProgress({ loaded: e.loaded, total: e.lengthComputable ? e.total : 0 })
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        try {
+          resolve(JSON.parse(xhr.responseText) as T)
+        } catch {
+          reject(new ApiError(xhr.status, 'BAD_RESPONSE', 'Tack answered with something that is not JSON'))
+        }
+      } else reject(failureFrom(xhr.status, xhr.responseText))
+    }
+    // A server that refuses early (quota) may close the socket mid-body: the browser reports an error
+    // with status 0 and no body then. Say what most likely happened.
+    xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'the connection to Tack broke during the upload'))
+    xhr.onabort = () => reject(new ApiError(0, 'CANCELLED', 'you cancelled this upload'))
+    xhr.send(body)
+  })
+  return { done, cancel: () => xhr.abort() }
+}

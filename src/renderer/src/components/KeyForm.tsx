@@ -1,0 +1,65 @@
+// Creating an API key: a name and its scopes. Scopes are explained in words, since that is what people pick by.
+import { useState, type FormEvent } from 'react'
+import { toApiError, type ApiError } from '../api/errors'
+import { SCOPES, type Scope } from '../api/types'
+import { useKeys } from '../store/keys'
+import { ErrorBox } from './States'
+
+const SCOPE_TEXT: Record<Scope, string> = {
+  'pins:read': 'list pins',
+  'pins:write': 'add and remove pins',
+  'files:read': 'list files',
+  'files:write': 'upload and delete files',
+  admin: 'manage keys, accounts and settings',
+}
+
+export function KeyForm() {
+  const create = useKeys((s) => s.create)
+  const [name, setName] = useState('')
+  const [scopes, setScopes] = useState<Scope[]>(['pins:read', 'pins:write'])
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ApiError>()
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    setBusy(true)
+    setError(undefined)
+    try {
+      await create(name.trim(), scopes)
+      setName('')
+    } catch (err) {
+      setError(toApiError(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <form className="form key-form" onSubmit={(e) => void submit(e)}>
+      <label>
+        Key name
+        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. laptop kubo" required maxLength={100} name="key-name" />
+      </label>
+      <fieldset className="scopes">
+        <legend>Scopes</legend>
+        {SCOPES.map((s) => (
+          <label key={s} className="check">
+            <input
+              type="checkbox"
+              checked={scopes.includes(s)}
+              onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))}
+              name={s}
+            />
+            <code>{s}</code> <span className="muted">{SCOPE_TEXT[s]}</span>
+          </label>
+        ))}
+      </fieldset>
+      {error ? <ErrorBox error={error} compact /> : null}
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy || !name.trim() || scopes.length === 0}>
+          {busy ? 'Creating…' : 'Create key'}
+        </button>
+      </div>
+    </form>
+  )
+}

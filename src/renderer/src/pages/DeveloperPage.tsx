@@ -1,0 +1,171 @@
+// Developer: API keys for Kubo and scripts, and the commands that use them with this Tack's real URL.
+import { useEffect, useState } from 'react'
+import type { ApiKey } from '../api/types'
+import { formatAgo } from '../api/format'
+import { CopyButton } from '../components/CopyButton'
+import { Dialog } from '../components/Dialog'
+import { Icon } from '../components/Icon'
+import { KeyForm } from '../components/KeyForm'
+import { Empty, ErrorBox, Spinner } from '../components/States'
+import { useKeys } from '../store/keys'
+import { api, isAdmin, useSession } from '../store/session'
+
+export function DeveloperPage() {
+  const { keys, loading, loaded, error, created, load, revoke, forgetSecret } = useKeys()
+  const me = useSession((s) => s.me)
+  const [revoking, setRevoking] = useState<ApiKey>()
+  useEffect(() => {
+    void load()
+  }, [load])
+  const live = keys.filter((k) => !k.revoked)
+  const revoked = keys.filter((k) => k.revoked)
+  const secret = created?.secret ?? '<KEY>'
+
+  return (
+    <div className="page">
+      <header className="page-head">
+        <div>
+          <h1>Developer</h1>
+          <p className="muted">Keys let your own Kubo, scripts and apps use this Tack.</p>
+        </div>
+      </header>
+
+      {created ? (
+        <section className="card secret-card" aria-label="New key">
+          <header className="card-head">
+            <h2>
+              <Icon name="key" /> {created.name}: copy the secret now
+            </h2>
+            <button type="button" className="btn btn-ghost" onClick={forgetSecret}>
+              Done
+            </button>
+          </header>
+          <p className="muted">It is shown only this once; Tack keeps only a hash of it.</p>
+          <div className="secret-row">
+            <code className="secret" data-secret>
+              {created.secret}
+            </code>
+            <CopyButton text={created.secret} label="Copy secret" what="Secret copied" className="btn-primary" />
+          </div>
+        </section>
+      ) : null}
+
+      <div className="grid-2">
+        <section className="card">
+          <header className="card-head">
+            <h2>API keys</h2>
+          </header>
+          {error ? <ErrorBox error={error} onRetry={() => void load()} /> : null}
+          {!loaded && loading ? <Spinner label="Loading keys…" /> : null}
+          {loaded && !error && live.length === 0 ? (
+            <Empty icon="key" title="No keys yet">
+              {isAdmin(me) ? 'Create one to point Kubo at Tack.' : 'An admin can create keys for your account.'}
+            </Empty>
+          ) : null}
+          {live.length > 0 ? (
+            <ul className="key-list">
+              {live.map((k) => (
+                <li key={k.id} data-key-id={k.id}>
+                  <div>
+                    <strong>{k.name}</strong> <span className="muted small">{k.id}</span>
+                    <div className="scope-list">
+                      {k.scopes.map((s) => (
+                        <code key={s} className="scope">
+                          {s}
+                        </code>
+                      ))}
+                    </div>
+                    <span className="muted small">
+                      created {formatAgo(k.created)} · last used {formatAgo(k.lastUsed)}
+                    </span>
+                  </div>
+                  <button type="button" className="btn btn-ghost danger" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
+                    Revoke
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {revoked.length > 0 ? (
+            <details className="revoked">
+              <summary>{revoked.length} revoked</summary>
+              <ul className="key-list">
+                {revoked.map((k) => (
+                  <li key={k.id} className="muted">
+                    <span>
+                      <s>{k.name}</s> · revoked {formatAgo(k.revoked)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </details>
+          ) : null}
+        </section>
+
+        {isAdmin(me) ? (
+          <section className="card">
+            <header className="card-head">
+              <h2>New key</h2>
+            </header>
+            <KeyForm />
+          </section>
+        ) : null}
+      </div>
+
+      <Commands url={api().base} secret={secret} hasSecret={Boolean(created)} />
+
+      <Dialog open={Boolean(revoking)} title="Revoke this key?" onClose={() => setRevoking(undefined)}>
+        {revoking ? (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault()
+              void revoke(revoking.id)
+              setRevoking(undefined)
+            }}
+          >
+            <p>
+              Anything using <strong>{revoking.name}</strong> gets “401 Unauthorized” from now on. This cannot be undone.
+            </p>
+            <div className="form-actions">
+              <button type="button" className="btn" onClick={() => setRevoking(undefined)}>
+                Keep it
+              </button>
+              <button type="submit" className="btn btn-danger" autoFocus>
+                Revoke
+              </button>
+            </div>
+          </form>
+        ) : null}
+      </Dialog>
+    </div>
+  )
+}
+
+function Commands({ url, secret, hasSecret }: { url: string; secret: string; hasSecret: boolean }) {
+  const commands: Array<[string, string]> = [
+    ['Point your Kubo at Tack', `ipfs pin remote service add tack ${url}/api/pinning ${secret}`],
+    ['Pin something through Tack', 'ipfs pin remote add --service=tack --name=my-file <CID>'],
+    ['List what Tack pins for you', 'ipfs pin remote ls --service=tack --status=queued,pinning,pinned,failed'],
+    ['Upload a file with curl', `curl -T ./photo.jpg -H "Authorization: Bearer ${secret}" "${url}/api/files?name=photo.jpg"`],
+    ['List pins with curl', `curl -H "Authorization: Bearer ${secret}" "${url}/api/pinning/pins"`],
+  ]
+  return (
+    <section className="card" aria-label="Commands">
+      <header className="card-head">
+        <h2>Use it from the command line</h2>
+      </header>
+      <p className="muted">{hasSecret ? 'These include the key you just created.' : 'Replace <KEY> with a key secret (create one above).'}</p>
+      <ul className="commands">
+        {commands.map(([label, cmd]) => (
+          <li key={label}>
+            <span className="small muted">{label}</span>
+            <div className="command">
+              <code>{cmd}</code>
+              <CopyButton text={cmd} label={`Copy: ${label}`} what="Command copied" iconOnly className="btn-ghost" />
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}

@@ -1,0 +1,142 @@
+// Files: drop or pick files and folders, watch them upload, then share, pin or delete them.
+import { useEffect, useRef, useState } from 'react'
+import { filesFromInput } from '../api/dropped'
+import type { FileSort } from '../api/types'
+import { FileTable } from '../components/FileTable'
+import { Icon } from '../components/Icon'
+import { Empty, ErrorBox, Spinner } from '../components/States'
+import { UploadList } from '../components/UploadList'
+import { FILES_PAGE, useFiles } from '../store/files'
+import { useUploads } from '../store/uploads'
+
+const SORTS: Array<[FileSort, string]> = [
+  ['created', 'Newest'],
+  ['name', 'Name'],
+  ['size', 'Size'],
+  ['views', 'Views'],
+  ['lastAccessed', 'Last access'],
+]
+
+export function FilesPage() {
+  const { results, count, loading, loaded, error, query, load, setQuery } = useFiles()
+  const add = useUploads((s) => s.add)
+  const fileInput = useRef<HTMLInputElement>(null)
+  const folderInput = useRef<HTMLInputElement>(null)
+  const [search, setSearch] = useState(query.q)
+
+  useEffect(() => {
+    void load()
+  }, [load])
+  useEffect(() => {
+    if (search === query.q) return
+    const t = setTimeout(() => setQuery({ q: search }), 250)
+    return () => clearTimeout(t)
+  }, [search, query.q, setQuery])
+  useEffect(() => {
+    // `u` opens the file picker, as the hint on the button says.
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'u' && !e.ctrlKey && !e.metaKey && !e.altKey && !isTyping(e)) fileInput.current?.click()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
+
+  const onPicked = (input: HTMLInputElement) => {
+    const files = filesFromInput(input.files)
+    if (files.length) add(files)
+    input.value = ''
+  }
+
+  return (
+    <div className="page">
+      <header className="page-head">
+        <div>
+          <h1>Files</h1>
+          <p className="muted">Drop files or folders anywhere on this window to add them to IPFS.</p>
+        </div>
+        <div className="page-actions">
+          <button type="button" className="btn btn-primary" onClick={() => fileInput.current?.click()}>
+            <Icon name="upload" /> Add files <kbd>U</kbd>
+          </button>
+          <button type="button" className="btn" onClick={() => folderInput.current?.click()}>
+            <Icon name="folder" /> Add folder
+          </button>
+          <input ref={fileInput} type="file" multiple hidden data-testid="file-input" onChange={(e) => onPicked(e.currentTarget)} />
+          <input
+            ref={folderInput}
+            type="file"
+            hidden
+            data-testid="folder-input"
+            onChange={(e) => onPicked(e.currentTarget)}
+            {...{ webkitdirectory: '', directory: '' }}
+          />
+        </div>
+      </header>
+
+      <UploadList />
+
+      <section className="card">
+        <div className="toolbar">
+          <label className="search">
+            <Icon name="search" />
+            <span className="sr-only">Search files by name</span>
+            <input type="search" placeholder="Search by name" value={search} onChange={(e) => setSearch(e.target.value)} data-search />
+          </label>
+          <label className="inline">
+            Sort
+            <select value={query.sort} onChange={(e) => setQuery({ sort: e.target.value as FileSort })}>
+              {SORTS.map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            className="btn btn-ghost"
+            onClick={() => setQuery({ order: query.order === 'asc' ? 'desc' : 'asc' })}
+            aria-label={query.order === 'asc' ? 'Ascending: switch to descending' : 'Descending: switch to ascending'}
+          >
+            {query.order === 'asc' ? '↑ Asc' : '↓ Desc'}
+          </button>
+          <span className="spacer" />
+          {loading && loaded ? <span className="spinner small" aria-label="Refreshing" /> : null}
+          <span className="muted">{count ? `${count} file${count === 1 ? '' : 's'}` : ''}</span>
+        </div>
+
+        {error ? <ErrorBox error={error} onRetry={() => void load()} /> : null}
+        {!loaded && loading ? <Spinner label="Loading files…" /> : null}
+        {loaded && !error && results.length === 0 ? (
+          <Empty icon="upload" title={query.q ? 'No file matches that name' : 'No files yet'}>
+            {query.q ? 'Try another search.' : 'Drag files or a folder here, or use “Add files”. You get a CID and a link to share.'}
+          </Empty>
+        ) : null}
+        {results.length > 0 ? <FileTable files={results} /> : null}
+        {count > FILES_PAGE ? (
+          <div className="pager">
+            <button type="button" className="btn" disabled={query.offset === 0} onClick={() => setQuery({ offset: Math.max(0, query.offset - FILES_PAGE) })}>
+              ← Newer
+            </button>
+            <span className="muted">
+              {query.offset + 1}–{Math.min(count, query.offset + FILES_PAGE)} of {count}
+            </span>
+            <button
+              type="button"
+              className="btn"
+              disabled={query.offset + FILES_PAGE >= count}
+              onClick={() => setQuery({ offset: query.offset + FILES_PAGE })}
+            >
+              Older →
+            </button>
+          </div>
+        ) : null}
+      </section>
+    </div>
+  )
+}
+
+export function isTyping(e: KeyboardEvent): boolean {
+  const t = e.target as HTMLElement | null
+  return Boolean(t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName)))
+}

@@ -1,0 +1,82 @@
+// The account's files: one page of the list, its sort and search, and the actions on one file.
+import { create } from 'zustand'
+import { toApiError, type ApiError } from '../api/errors'
+import type { FileQuery } from '../api/client'
+import type { FileRecord, LiveEvent } from '../api/types'
+import { api } from './session'
+import { useToasts } from './toasts'
+
+export const FILES_PAGE = 50
+
+interface FilesState {
+  results: FileRecord[]
+  count: number
+  loading: boolean
+  loaded: boolean
+  error?: ApiError
+  query: Required<Pick<FileQuery, 'sort' | 'order' | 'offset'>> & { q: string }
+  load(): Promise<void>
+  setQuery(patch: Partial<FilesState['query']>): void
+  upsert(records: FileRecord[]): void
+  remove(cid: string): Promise<void>
+  pin(cid: string): Promise<void>
+  applyEvent(e: Extract<LiveEvent, { type: 'file' }>): void
+}
+
+let generation = 0
+
+export const useFiles = create<FilesState>((set, get) => ({
+  results: [],
+  count: 0,
+  loading: false,
+  loaded: false,
+  query: { sort: 'created', order: 'desc', offset: 0, q: '' },
+  async load() {
+    const mine = ++generation
+    set({ loading: true })
+    try {
+      const page = await api().files({ ...get().query, limit: FILES_PAGE })
+      if (mine === generation) set({ results: page.results, count: page.count, error: undefined })
+    } catch (err) {
+      if (mine === generation) set({ error: toApiError(err) })
+    } finally {
+      if (mine === generation) set({ loading: false, loaded: true })
+    }
+  },
+  setQuery(patch) {
+    set({ query: { ...get().query, offset: 0, ...patch } })
+    void get().load()
+  },
+  upsert(records) {
+    const byCid = new Map(get().results.map((r) => [r.cid, r]))
+    const fresh = records.filter((r) => !byCid.has(r.cid))
+    const results = get().results.map((r) => records.find((n) => n.cid === r.cid) ?? r)
+    set({ results: [...fresh, ...results], count: get().count + fresh.length })
+  },
+  async remove(cid) {
+    try {
+      await api().deleteFile(cid)
+      set({ results: get().results.filter((r) => r.cid !== cid), count: Math.max(0, get().count - 1) })
+      useToasts.getState().show('File deleted')
+    } catch (err) {
+      const e = toApiError(err)
+      useToasts.getState().show(`Could not delete: ${e.details || e.reason}`, 'error')
+    }
+  },
+  async pin(cid) {
+    try {
+      await api().pinFile(cid)
+      set({ results: get().results.map((r) => (r.cid === cid && r.state === 'stored' ? { ...r, state: 'pinning' } : r)) })
+      useToasts.getState().show('Pinning started')
+      void get().load()
+    } catch (err) {
+      const e = toApiError(err)
+      useToasts.getState().show(`Could not pin: ${e.details || e.reason}`, 'error')
+    }
+  },
+  applyEvent(e) {
+    const known = get().results.some((r) => r.cid === e.cid)
+    if (known) set({ results: get().results.map((r) => (r.cid === e.cid ? { ...r, state: e.state } : r)) })
+    else if (get().loaded) void get().load()
+  },
+}))

@@ -1,0 +1,140 @@
+// Uploads in flight and just finished: one row per file (or per folder, which goes as one multipart
+// request so the server can build its directory), with progress, speed and time left. Two run at once.
+import { create } from 'zustand'
+import { ApiError, toApiError } from '../api/errors'
+import { postFolder, putFile, type UploadHandle, type UploadProgress } from '../api/upload'
+import type { FileRecord } from '../api/types'
+import { useFiles } from './files'
+import { api } from './session'
+
+export interface PickedFile {
+  file: File
+  /** Relative path inside a dropped or picked folder; the file name for a loose file. */
+  path: string
+}
+
+export type UploadState = 'queued' | 'uploading' | 'done' | 'failed' | 'cancelled'
+
+export interface Upload {
+  id: number
+  label: string
+  fileCount: number
+  total: number
+  loaded: number
+  /** Bytes per second, smoothed. */
+  speed: number
+  state: UploadState
+  error?: ApiError
+  cid?: string
+  /** What to send; dropped once sent. */
+  files?: PickedFile[]
+}
+
+interface UploadsState {
+  items: Upload[]
+  add(files: PickedFile[]): void
+  cancel(id: number): void
+  dismiss(id: number): void
+  clearFinished(): void
+}
+
+const MAX_PARALLEL = 2
+const handles = new Map<number, UploadHandle<unknown>>()
+const samples = new Map<number, { t: number; loaded: number }>()
+let nextId = 1
+
+/** Loose files become one upload each; files under a folder go together, one upload per top-level folder. */
+export function groupUploads(files: PickedFile[]): Array<{ label: string; files: PickedFile[] }> {
+  const folders = new Map<string, PickedFile[]>()
+  const out: Array<{ label: string; files: PickedFile[] }> = []
+  for (const f of files) {
+    const slash = f.path.indexOf('/')
+    if (slash <= 0) out.push({ label: f.path || f.file.name, files: [f] })
+    else {
+      const top = f.path.slice(0, slash)
+      if (!folders.has(top)) folders.set(top, [])
+      folders.get(top)!.push(f)
+    }
+  }
+  for (const [label, group] of folders) out.push({ label: `${label}/`, files: group })
+  return out
+}
+
+export const useUploads = create<UploadsState>((set, get) => {
+  const patch = (id: number, p: Partial<Upload>) =>
+    set({ items: get().items.map((u) => (u.id === id ? { ...u, ...p } : u)) })
+
+  const progress = (id: number) => (p: UploadProgress) => {
+    const now = performance.now()
+    const last = samples.get(id)
+    const item = get().items.find((u) => u.id === id)
+    let speed = item?.speed ?? 0
+    if (last && now - last.t >= 200) {
+      const instant = ((p.loaded - last.loaded) * 1000) / (now - last.t)
+      speed = speed ? speed * 0.7 + instant * 0.3 : instant
+      samples.set(id, { t: now, loaded: p.loaded })
+    } else if (!last) samples.set(id, { t: now, loaded: p.loaded })
+    patch(id, { loaded: p.loaded, total: p.total || item?.total || 0, speed })
+  }
+
+  const pump = () => {
+    const running = get().items.filter((u) => u.state === 'uploading').length
+    const next = get().items.filter((u) => u.state === 'queued').slice(0, MAX_PARALLEL - running)
+    for (const item of next) start(item)
+  }
+
+  const start = (item: Upload) => {
+    const files = item.files ?? []
+    const target = api()
+    patch(item.id, { state: 'uploading', files: undefined })
+    let done: Promise<{ cid?: string; records: FileRecord[] }>
+    if (files.length === 1 && !files[0]!.path.includes('/')) {
+      const h = putFile(target, files[0]!.file, files[0]!.path, progress(item.id))
+      handles.set(item.id, h)
+      done = h.done.then((r) => ({ cid: r.cid, records: [r] }))
+    } else {
+      const h = postFolder(target, files, progress(item.id))
+      handles.set(item.id, h)
+      done = h.done.then((r) => ({ cid: r.directory?.cid ?? r.files[0]?.cid, records: r.files }))
+    }
+    done
+      .then((result) => {
+        patch(item.id, { state: 'done', loaded: item.total, cid: result.cid })
+        useFiles.getState().upsert(result.records)
+      })
+      .catch((err: unknown) => {
+        const e = toApiError(err)
+        patch(item.id, { state: e.reason === 'CANCELLED' ? 'cancelled' : 'failed', error: e })
+      })
+      .finally(() => {
+        handles.delete(item.id)
+        samples.delete(item.id)
+        pump()
+      })
+  }
+
+  return {
+    items: [],
+    add(files) {
+      const fresh: Upload[] = groupUploads(files).map((g) => ({
+        id: nextId++,
+        label: g.label,
+        fileCount: g.files.length,
+        total: g.files.reduce((n, f) => n + f.file.size, 0),
+        loaded: 0,
+        speed: 0,
+        state: 'queued',
+        files: g.files,
+      }))
+      set({ items: [...fresh, ...get().items] })
+      pump()
+    },
+    cancel(id) {
+      const h = handles.get(id)
+      if (h) h.cancel()
+      else patch(id, { state: 'cancelled', files: undefined, error: new ApiError(0, 'CANCELLED', 'you cancelled this upload') })
+    },
+    dismiss: (id) => set({ items: get().items.filter((u) => u.id !== id) }),
+    clearFinished: () => set({ items: get().items.filter((u) => u.state === 'uploading' || u.state === 'queued') }),
+  }
+})

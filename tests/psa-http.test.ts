@@ -83,7 +83,8 @@ describe('validation', () => {
   })
 
   it('answers 401 with a Failure body for a missing, malformed or wrong key', async () => {
-    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer tack_wrong' }]) {
+    const variants: Array<Record<string, string>> = [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer tack_wrong' }]
+    for (const headers of variants) {
       const res = await fetch(`${tack.url}/api/pinning/pins`, { headers })
       expect(res.status).toBe(401)
       expect(res.headers.get('content-type')).toMatch(/^application\/json/)

@@ -48,8 +48,8 @@ export interface Pins {
   remove(accountId: number, requestid: string): void
   get(accountId: number, requestid: string): PinRecord
   list(accountId: number, filter: ListFilter): { count: number; results: PinRecord[] }
-  /** The wire form of a pin object. */
-  toStatus(record: PinRecord): PinStatus
+  /** The wire form of a pin object; `queuePosition` adds info.queue_position to a queued one. */
+  toStatus(record: PinRecord, options?: { queuePosition?: boolean }): PinStatus
   /** Multiaddrs of the Kubo node that fetches (1 to 20, each ending in /p2p/<peerID>). */
   delegates(): string[]
   /** Bytes of pinned DAGs charged to the account. */
@@ -152,9 +152,9 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     },
     get: owned,
     list: (accountId, filter) => store.list(accountId, filter),
-    toStatus(r) {
+    toStatus(r, options = {}) {
       const info = { ...r.info }
-      if (r.status === 'queued' && !info.queue_position) info.queue_position = String(store.queuePosition(r.created))
+      if (options.queuePosition && r.status === 'queued') info.queue_position = String(store.queuePosition(r.created))
       return {
         requestid: r.requestid,
         status: r.status,

@@ -36,7 +36,9 @@ export interface Worker {
 const TICK_MS = 1000
 const PROGRESS_WRITE_MS = 1000
 const DIAL_TIMEOUT_MS = 10_000
+// Content nobody provides is retried with a growing pause, so it does not hold the slots newer pins need.
 const RETRY_MS = 1000
+const MAX_RETRY_MS = 5 * 60_000
 
 class Stalled extends Error {}
 
@@ -44,6 +46,7 @@ export function createWorker(init: WorkerInit): Worker {
   const { store, kubo, log } = init
   const active = new Map<string, { abort: AbortController; done: Promise<void> }>()
   const notBefore = new Map<string, number>()
+  const attempts = new Map<string, number>()
   let running = false
   let timer: NodeJS.Timeout | undefined
 
@@ -79,7 +82,7 @@ export function createWorker(init: WorkerInit): Worker {
     const outcome = await init.lock.run(record.multihash, () => fetch(record, cancelled))
     if (outcome === 'gone') return void (await init.releaser.release(record.multihash))
     if (outcome !== 'pinned') return
-    notBefore.delete(requestid)
+    forget(requestid)
     const old = store.settleReplace(requestid)
     if (old) await init.releaser.release(old)
   }
@@ -146,13 +149,20 @@ export function createWorker(init: WorkerInit): Worker {
       return 'failed'
     }
     const why = reason instanceof Stalled ? 'no provider found yet' : isCoreError(err) ? err.details : String(err)
-    notBefore.set(record.requestid, Date.now() + RETRY_MS)
+    const n = (attempts.get(record.requestid) ?? 0) + 1
+    attempts.set(record.requestid, n)
+    notBefore.set(record.requestid, Date.now() + Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** (n - 1)))
     set(record.requestid, 'queued', { status_details: `${why}; retrying until ${new Date(record.deadline).toISOString()}` })
     return 'retry'
   }
 
+  function forget(requestid: string) {
+    notBefore.delete(requestid)
+    attempts.delete(requestid)
+  }
+
   function fail(record: PinRecord, reason: string, dagSize?: number) {
-    notBefore.delete(record.requestid)
+    forget(record.requestid)
     log.info('pin failed', { requestid: record.requestid, cid: record.cid, reason })
     set(record.requestid, 'failed', { status_details: reason, ...(dagSize ? { dag_size: String(dagSize) } : {}) })
     const old = store.settleReplace(record.requestid)
@@ -187,7 +197,7 @@ export function createWorker(init: WorkerInit): Worker {
     wake: () => setImmediate(fill),
     cancel(requestid) {
       active.get(requestid)?.abort.abort()
-      notBefore.delete(requestid)
+      forget(requestid)
     },
   }
 }

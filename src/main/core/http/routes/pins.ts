@@ -17,19 +17,19 @@ export function pinRoutes(pins: Pins): FastifyPluginAsync {
     app.get(BASE, read, (request): PinResults => {
       const filter = parseListQuery(request.query)
       const { count, results } = pins.list(principalOf(request).accountId, filter)
-      return { count, results: results.map(pins.toStatus) }
+      return { count, results: results.map((r) => pins.toStatus(r)) }
     })
     app.post(BASE, write, async (request, reply) => {
       const record = pins.add(principalOf(request).accountId, parsePinBody(request.body))
-      return reply.code(202).send(pins.toStatus(record))
+      return reply.code(202).send(pins.toStatus(record, { queuePosition: true }))
     })
     app.get(`${BASE}/:requestid`, read, (request) =>
-      pins.toStatus(pins.get(principalOf(request).accountId, requestidOf(request.params))),
+      pins.toStatus(pins.get(principalOf(request).accountId, requestidOf(request.params)), { queuePosition: true }),
     )
     app.post(`${BASE}/:requestid`, write, async (request, reply) => {
       const input = parsePinBody(request.body)
       const record = pins.replace(principalOf(request).accountId, requestidOf(request.params), input)
-      return reply.code(202).send(pins.toStatus(record))
+      return reply.code(202).send(pins.toStatus(record, { queuePosition: true }))
     })
     app.delete(`${BASE}/:requestid`, write, async (request, reply) => {
       pins.remove(principalOf(request).accountId, requestidOf(request.params))

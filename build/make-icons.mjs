@@ -64,7 +64,8 @@ function draw(size, colours, samples = 4) {
         }
       const n = samples * samples
       const o = (py * size + px) * 4
-      if (acc[3] > 0) out.set([acc[0] / acc[3], acc[1] / acc[3], acc[2] / acc[3], (255 * acc[3]) / n].map(Math.round), o)
+      if (acc[3] > 0)
+        out.set([acc[0] / acc[3], acc[1] / acc[3], acc[2] / acc[3], (255 * acc[3]) / n].map(Math.round), o)
     }
   return out
 }

@@ -18,7 +18,9 @@ const HELLO_CID = 'bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e'
 /** The Electron executable, found the way the `electron` package finds it but without its download. */
 export function electronBinary(env = process.env): { path: string } | { reason: string } {
   if (env.ELECTRON_BINARY)
-    return existsSync(env.ELECTRON_BINARY) ? { path: env.ELECTRON_BINARY } : { reason: `ELECTRON_BINARY=${env.ELECTRON_BINARY} does not exist` }
+    return existsSync(env.ELECTRON_BINARY)
+      ? { path: env.ELECTRON_BINARY }
+      : { reason: `ELECTRON_BINARY=${env.ELECTRON_BINARY} does not exist` }
   let dir: string
   try {
     dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'))
@@ -27,7 +29,9 @@ export function electronBinary(env = process.env): { path: string } | { reason: 
   }
   const pathFile = join(dir, 'path.txt')
   if (!existsSync(pathFile))
-    return { reason: `no Electron binary: ${pathFile} is missing (installed with ELECTRON_SKIP_BINARY_DOWNLOAD?); set ELECTRON_BINARY` }
+    return {
+      reason: `no Electron binary: ${pathFile} is missing (installed with ELECTRON_SKIP_BINARY_DOWNLOAD?); set ELECTRON_BINARY`,
+    }
   const binary = join(env.ELECTRON_OVERRIDE_DIST_PATH || join(dir, 'dist'), readFileSync(pathFile, 'utf8').trim())
   return existsSync(binary) ? { path: binary } : { reason: `no Electron binary at ${binary}; set ELECTRON_BINARY` }
 }
@@ -49,7 +53,7 @@ function childServices(pid: number): number[] {
     .filter((cols) => cols.length >= 3)
     .map(([p, pp, ...comm]) => ({ pid: Number(p), ppid: Number(pp), comm: comm.join(' ') }))
   const below = new Set([pid])
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false
     for (const row of rows) {
       if (!below.has(row.ppid) || below.has(row.pid)) continue
@@ -102,7 +106,10 @@ describe('the desktop app', () => {
       executablePath,
       // Chromium refuses to run as root with its OS sandbox; CI containers often are root.
       args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), root, `--user-data-dir=${userData}`],
-      env: { ...process.env, TACK_PORT: '0', TACK_IPFS_NETWORK: 'local', ELECTRON_RENDERER_URL: '' } as Record<string, string>,
+      env: { ...process.env, TACK_PORT: '0', TACK_IPFS_NETWORK: 'local', ELECTRON_RENDERER_URL: '' } as Record<
+        string,
+        string
+      >,
       timeout: 60_000,
     })
     const electronPid = app.process().pid!

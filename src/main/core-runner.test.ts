@@ -50,7 +50,10 @@ describe('core runner', () => {
     const log: string[] = []
     const errors: unknown[] = []
     let fail = true
-    const runner = createCoreRunner({ make: () => fakeCore(log, 'a', { failStart: fail }), onState: (s, e) => s === 'failed' && errors.push(e) })
+    const runner = createCoreRunner({
+      make: () => fakeCore(log, 'a', { failStart: fail }),
+      onState: (s, e) => s === 'failed' && errors.push(e),
+    })
     await expect(runner.start({ lan: false })).rejects.toThrow('a failed')
     expect(runner.state).toBe('failed')
     expect(errors).toHaveLength(1)
@@ -60,7 +63,12 @@ describe('core runner', () => {
   })
 
   it('reports a core that cannot even be built', async () => {
-    const runner = createCoreRunner({ make: () => { throw new Error('no kubo binary') }, onState: () => {} })
+    const runner = createCoreRunner({
+      make: () => {
+        throw new Error('no kubo binary')
+      },
+      onState: () => {},
+    })
     await expect(runner.start({ lan: false })).rejects.toThrow('no kubo binary')
     expect(runner.state).toBe('failed')
     await expect(runner.stop()).resolves.toBeUndefined()

@@ -23,7 +23,18 @@ import { appPageMatcher, createMainWindow, installPermissionGuards, revealWindow
 
 export type ElectronModules = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'Menu' | 'Tray' | 'Notification' | 'clipboard' | 'dialog' | 'ipcMain' | 'nativeImage' | 'protocol' | 'session' | 'shell'
+  | 'app'
+  | 'BrowserWindow'
+  | 'Menu'
+  | 'Tray'
+  | 'Notification'
+  | 'clipboard'
+  | 'dialog'
+  | 'ipcMain'
+  | 'nativeImage'
+  | 'protocol'
+  | 'session'
+  | 'shell'
 >
 
 export interface DesktopInit {
@@ -146,7 +157,12 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
     settings = { ...settings, ...patch }
     saveSettings(settingsFile, settings)
     if (patch.openAtLogin !== undefined && patch.openAtLogin !== before.openAtLogin)
-      setOpenAtLogin(app, settings.openAtLogin, { platform: process.platform, env: init.env, execPath: process.execPath, log })
+      setOpenAtLogin(app, settings.openAtLogin, {
+        platform: process.platform,
+        env: init.env,
+        execPath: process.execPath,
+        log,
+      })
     if (patch.lan !== undefined && patch.lan !== before.lan) {
       // The LAN listener belongs to the core's config: restart it, then reload the page (new URL and CSP).
       await runner.restart({ lan: settings.lan }).catch((err: unknown) => {
@@ -163,20 +179,38 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
 
   async function onReady() {
     try {
-      config = parseConfig(configFromEnv(init.env, { dataDir: join(userData, 'data'), resourcesPath: process.resourcesPath }))
+      config = parseConfig(
+        configFromEnv(init.env, { dataDir: join(userData, 'data'), resourcesPath: process.resourcesPath }),
+      )
       log = createLogger({ name: 'main', level: config.logLevel, sink })
       log.info('starting', { version: app.getVersion(), dataDir: config.dataDir })
       await runner.start({ lan: settings.lan })
     } catch (err) {
       log.error('start failed', { error: String(err) })
-      const failure = describeStartError(err, { port: config?.port ?? 7575, dataDir: config?.dataDir ?? userData, logPath: logFile.path })
-      const { response } = await dialog.showMessageBox({ type: 'error', ...failure, buttons: ['Quit', 'Open logs'], defaultId: 0, cancelId: 0 })
+      const failure = describeStartError(err, {
+        port: config?.port ?? 7575,
+        dataDir: config?.dataDir ?? userData,
+        logPath: logFile.path,
+      })
+      const { response } = await dialog.showMessageBox({
+        type: 'error',
+        ...failure,
+        buttons: ['Quit', 'Open logs'],
+        defaultId: 0,
+        cancelId: 0,
+      })
       if (response === 1) await shell.openPath(logFile.path)
       app.quit()
       return
     }
     const session = electron.session.defaultSession
-    electron.protocol.handle(APP_SCHEME, appProtocolHandler({ rendererDir: join(init.here, '../renderer'), apiUrl: () => runner.connection()?.apiUrl ?? '' }))
+    electron.protocol.handle(
+      APP_SCHEME,
+      appProtocolHandler({
+        rendererDir: join(init.here, '../renderer'),
+        apiUrl: () => runner.connection()?.apiUrl ?? '',
+      }),
+    )
     installPermissionGuards(session, isAppPage)
     const downloads = trackDownloads(session, (event) => send('tack:download', event))
     const unregister = registerIpc(
@@ -184,12 +218,15 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
       {
         'tack:get-connection': () => runner.connection() ?? fail('NOT_READY', 'Tack is starting'),
         'tack:pick-and-upload': async (kind) => {
-          const options: Electron.OpenDialogOptions = { properties: kind === 'folder' ? ['openDirectory'] : ['openFile', 'multiSelections'] }
+          const options: Electron.OpenDialogOptions = {
+            properties: kind === 'folder' ? ['openDirectory'] : ['openFile', 'multiSelections'],
+          }
           const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
           if (picked.canceled || picked.filePaths.length === 0) return fail('CANCELLED', 'nothing chosen')
           return upload(picked.filePaths)
         },
-        'tack:reveal-download': (id) => shell.showItemInFolder(downloads.savePathOf(id) ?? fail('NOT_FOUND', 'no such download')),
+        'tack:reveal-download': (id) =>
+          shell.showItemInFolder(downloads.savePathOf(id) ?? fail('NOT_FOUND', 'no such download')),
         'tack:open-link': (url) => shell.openExternal(url),
         'tack:app-version': () => app.getVersion(),
         'tack:get-settings': () => settings,
@@ -214,7 +251,12 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
     tray = createTray({
       create: () => new electron.Tray(icon),
       buildMenu: (template) => electron.Menu.buildFromTemplate(template),
-      state: () => ({ status: STATUS_TEXT[runner.state], lastLink, lan: settings.lan, openAtLogin: settings.openAtLogin }),
+      state: () => ({
+        status: STATUS_TEXT[runner.state],
+        lastLink,
+        lan: settings.lan,
+        openAtLogin: settings.openAtLogin,
+      }),
       actions: {
         open: () => revealOrCreate(),
         copyLastLink: () => lastLink && electron.clipboard.writeText(lastLink),

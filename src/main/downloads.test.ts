@@ -6,7 +6,9 @@ describe('downloads', () => {
   it('reports progress and remembers where completed downloads went', () => {
     let willDownload: ((e: unknown, item: DownloadItemLike) => void) | undefined
     const events: DownloadEvent[] = []
-    const tracker = trackDownloads({ on: (_: 'will-download', l: typeof willDownload) => (willDownload = l) }, (e) => events.push(e))
+    const tracker = trackDownloads({ on: (_: 'will-download', l: typeof willDownload) => (willDownload = l) }, (e) =>
+      events.push(e),
+    )
     let done: ((e: unknown, s: 'completed' | 'cancelled' | 'interrupted') => void) | undefined
     const item = {
       getFilename: () => 'cat.gif',

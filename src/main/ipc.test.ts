@@ -24,8 +24,14 @@ describe('IPC', () => {
   it('answers the app window', async () => {
     const h = handlers()
     expect(await dispatch('tack:app-version', fromApp, [], h, init)).toEqual({ ok: true, value: '0.1.0' })
-    expect(await dispatch('tack:set-settings', fromApp, [{ lan: true }], h, init)).toEqual({ ok: true, value: { openAtLogin: false, lan: true } })
-    expect(await dispatch('tack:open-link', fromApp, ['https://ipfs.tech/'], h, init)).toEqual({ ok: true, value: undefined })
+    expect(await dispatch('tack:set-settings', fromApp, [{ lan: true }], h, init)).toEqual({
+      ok: true,
+      value: { openAtLogin: false, lan: true },
+    })
+    expect(await dispatch('tack:open-link', fromApp, ['https://ipfs.tech/'], h, init)).toEqual({
+      ok: true,
+      value: undefined,
+    })
   })
 
   it('refuses foreign senders before the handler runs', async () => {
@@ -73,13 +79,22 @@ describe('IPC', () => {
     h['tack:get-connection'] = () => {
       throw new Error('core not started')
     }
-    expect(await dispatch('tack:reveal-download', fromApp, ['d1'], h, init)).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'no such download' } })
-    expect(await dispatch('tack:get-connection', fromApp, [], h, init)).toMatchObject({ ok: false, error: { code: 'FAILED' } })
+    expect(await dispatch('tack:reveal-download', fromApp, ['d1'], h, init)).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'no such download' },
+    })
+    expect(await dispatch('tack:get-connection', fromApp, [], h, init)).toMatchObject({
+      ok: false,
+      error: { code: 'FAILED' },
+    })
   })
 
   it('registers every channel of the contract', async () => {
     const registered = new Map<string, (event: SenderEvent, ...args: unknown[]) => Promise<unknown>>()
-    const ipcMain: IpcMainLike = { handle: (c, l) => void registered.set(c, l), removeHandler: (c) => void registered.delete(c) }
+    const ipcMain: IpcMainLike = {
+      handle: (c, l) => void registered.set(c, l),
+      removeHandler: (c) => void registered.delete(c),
+    }
     const unregister = registerIpc(ipcMain, handlers(), init)
     expect([...registered.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort())
     expect(await registered.get('tack:app-version')!(fromApp)).toEqual({ ok: true, value: '0.1.0' })

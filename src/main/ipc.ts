@@ -37,7 +37,9 @@ export const ARGUMENT_SCHEMAS: Record<InvokeChannel, z.ZodType> = {
   'tack:app-version': z.tuple([]),
   'tack:get-settings': z.tuple([]),
   'tack:set-settings': z.tuple([settingsPatch]),
-  'tack:dropped-paths': z.tuple([z.array(z.string().min(1).max(4096).refine(isAbsolute, 'absolute paths only')).min(1).max(10_000)]),
+  'tack:dropped-paths': z.tuple([
+    z.array(z.string().min(1).max(4096).refine(isAbsolute, 'absolute paths only')).min(1).max(10_000),
+  ]),
 }
 
 export type IpcHandlers = {
@@ -61,7 +63,10 @@ export interface IpcInit {
   /** The id of the main window's webContents, if it exists. */
   windowContentsId: () => number | undefined
   isAppPage: (url: string) => boolean
-  log: { warn(msg: string, fields?: Record<string, unknown>): void; error(msg: string, fields?: Record<string, unknown>): void }
+  log: {
+    warn(msg: string, fields?: Record<string, unknown>): void
+    error(msg: string, fields?: Record<string, unknown>): void
+  }
 }
 
 export function isTrustedSender(event: SenderEvent, init: Pick<IpcInit, 'windowContentsId' | 'isAppPage'>): boolean {

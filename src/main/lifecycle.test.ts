@@ -67,7 +67,10 @@ describe('single instance', () => {
   it('hands a second launch to the first', () => {
     const onSecond = vi.fn()
     let listener: ((e: unknown, argv: string[], cwd: string) => void) | undefined
-    const app = { requestSingleInstanceLock: () => true, on: (_: 'second-instance', l: typeof listener) => (listener = l) }
+    const app = {
+      requestSingleInstanceLock: () => true,
+      on: (_: 'second-instance', l: typeof listener) => (listener = l),
+    }
     expect(claimSingleInstance(app, onSecond)).toBe(true)
     listener!({}, ['tack', '/tmp/a.txt'], '/tmp')
     expect(onSecond).toHaveBeenCalledWith(['tack', '/tmp/a.txt'], '/tmp')
@@ -83,7 +86,10 @@ describe('start failures', () => {
     expect(port.detail).toContain('TACK_PORT')
     expect(describeStartError(new CoreError('CONFLICT', 'already running'), ctx).title).toBe('Tack is already running')
     expect(describeStartError(new Error('Error: someone else has the lock'), ctx).message).toMatch(/locked/)
-    const missing = describeStartError(new CoreError('SERVICE_UNAVAILABLE', 'no kubo binary: set TACK_KUBO_BINARY'), ctx)
+    const missing = describeStartError(
+      new CoreError('SERVICE_UNAVAILABLE', 'no kubo binary: set TACK_KUBO_BINARY'),
+      ctx,
+    )
     expect(missing.message).toMatch(/missing/)
     expect(missing.detail).toMatch(/Reinstall/)
     const other = describeStartError(new Error('disk full'), ctx)

@@ -77,7 +77,10 @@ export interface StartFailure {
 }
 
 /** What to tell the user when the core cannot start: what happened and what to do about it. */
-export function describeStartError(err: unknown, ctx: { port: number; dataDir: string; logPath: string }): StartFailure {
+export function describeStartError(
+  err: unknown,
+  ctx: { port: number; dataDir: string; logPath: string },
+): StartFailure {
   const text = err instanceof Error ? err.message : String(err)
   const code = (err as { code?: unknown } | null)?.code
   const seeLog = `Details are in the log: ${ctx.logPath}`

@@ -3,10 +3,24 @@ import { createNotifier, createSseParser, noticeFor, watchCoreEvents } from './n
 
 describe('which events notify', () => {
   it('notifies finished and failed pins and uploads', () => {
-    expect(noticeFor({ type: 'pin', status: 'pinned', name: 'cat.gif', cid: 'bafy1' })).toEqual({ title: 'Pinned', body: 'cat.gif', ok: true, cid: 'bafy1' })
-    expect(noticeFor({ type: 'pin', status: 'failed', cid: 'bafy2' })).toMatchObject({ title: 'Pin failed', body: 'bafy2', ok: false })
-    expect(noticeFor({ type: 'file', status: 'done', name: 'a.txt', cid: 'bafy3' })).toMatchObject({ title: 'Uploaded' })
-    expect(noticeFor({ type: 'file', status: 'failed', name: 'a.txt' })).toMatchObject({ title: 'Upload failed', ok: false })
+    expect(noticeFor({ type: 'pin', status: 'pinned', name: 'cat.gif', cid: 'bafy1' })).toEqual({
+      title: 'Pinned',
+      body: 'cat.gif',
+      ok: true,
+      cid: 'bafy1',
+    })
+    expect(noticeFor({ type: 'pin', status: 'failed', cid: 'bafy2' })).toMatchObject({
+      title: 'Pin failed',
+      body: 'bafy2',
+      ok: false,
+    })
+    expect(noticeFor({ type: 'file', status: 'done', name: 'a.txt', cid: 'bafy3' })).toMatchObject({
+      title: 'Uploaded',
+    })
+    expect(noticeFor({ type: 'file', status: 'failed', name: 'a.txt' })).toMatchObject({
+      title: 'Upload failed',
+      ok: false,
+    })
     expect(noticeFor({ status: 'pinned', cid: 'c' }, 'pin')).toMatchObject({ title: 'Pinned' })
   })
 
@@ -38,7 +52,10 @@ describe('server-sent events', () => {
   })
 
   it('follows the stream with the token and reconnects after it ends', async () => {
-    const bodies = ['data: {"type":"pin","status":"pinned","cid":"c1"}\n\n', 'data: {"type":"file","status":"done","cid":"c2"}\n\n']
+    const bodies = [
+      'data: {"type":"pin","status":"pinned","cid":"c1"}\n\n',
+      'data: {"type":"file","status":"done","cid":"c2"}\n\n',
+    ]
     const seen: unknown[] = []
     const fetch = vi.fn(async (_url: string, _init: RequestInit) => {
       const text = bodies.shift()

@@ -32,14 +32,18 @@ describe('app:// protocol', () => {
     const res = await handler({ url: 'app://tack/assets/app.js', method: 'GET' })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/javascript/)
-    expect(res.headers.get('content-security-policy')).toContain('connect-src \'self\' http://127.0.0.1:41234')
+    expect(res.headers.get('content-security-policy')).toContain("connect-src 'self' http://127.0.0.1:41234")
     expect(await res.text()).toContain(join(dir, 'assets', 'app.js'))
     expect((await handler({ url: 'app://tack/assets/..%2f..%2fx.js' })).status).toBe(404)
     expect((await handler({ url: 'app://tack/index.html', method: 'POST' })).status).toBe(404)
   })
 
   it('answers 404 for a missing file', async () => {
-    const handler = appProtocolHandler({ rendererDir: dir, apiUrl: () => '', read: () => Promise.reject(new Error('ENOENT')) })
+    const handler = appProtocolHandler({
+      rendererDir: dir,
+      apiUrl: () => '',
+      read: () => Promise.reject(new Error('ENOENT')),
+    })
     expect((await handler({ url: 'app://tack/nope.js' })).status).toBe(404)
   })
 
@@ -50,7 +54,7 @@ describe('app:// protocol', () => {
     expect(csp).not.toContain('unsafe-eval')
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/)
     expect(csp).toContain("object-src 'none'")
-    expect(csp).toContain('connect-src \'self\' http://127.0.0.1:7575;')
+    expect(csp).toContain("connect-src 'self' http://127.0.0.1:7575;")
     expect(contentSecurityPolicy('')).toContain("connect-src 'self';")
   })
 })

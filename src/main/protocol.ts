@@ -91,7 +91,9 @@ export interface AppProtocolInit {
 }
 
 /** The handler for protocol.handle(APP_SCHEME, ...). */
-export function appProtocolHandler(init: AppProtocolInit): (request: { url: string; method?: string }) => Promise<Response> {
+export function appProtocolHandler(
+  init: AppProtocolInit,
+): (request: { url: string; method?: string }) => Promise<Response> {
   const read = init.read ?? ((file: string) => readFile(file))
   return async (request) => {
     const file = appFilePath(init.rendererDir, request.url)

@@ -28,5 +28,12 @@ export function saveSettings(file: string, settings: Settings): void {
  * Windows only). An AppImage must be started through its own path, which it puts in $APPIMAGE. */
 export function autostartEntry(executable: string): string {
   const quoted = /[\s"\\]/.test(executable) ? `"${executable.replace(/(["\\])/g, '\\$1')}"` : executable
-  return ['[Desktop Entry]', 'Type=Application', 'Name=Tack', `Exec=${quoted} --hidden`, 'X-GNOME-Autostart-enabled=true', ''].join('\n')
+  return [
+    '[Desktop Entry]',
+    'Type=Application',
+    'Name=Tack',
+    `Exec=${quoted} --hidden`,
+    'X-GNOME-Autostart-enabled=true',
+    '',
+  ].join('\n')
 }

@@ -16,7 +16,15 @@ const click = (item: Item | undefined) => (item!.click as () => void)()
 describe('tray menu', () => {
   it('has status, Open, Copy last link, LAN sharing, open at login, logs and Quit', () => {
     const items = trayMenuTemplate(state, actions()).filter((i) => i.type !== 'separator')
-    expect(items.map((i) => i.id)).toEqual(['status', 'open', 'copy-last-link', 'lan', 'open-at-login', 'open-logs', 'quit'])
+    expect(items.map((i) => i.id)).toEqual([
+      'status',
+      'open',
+      'copy-last-link',
+      'lan',
+      'open-at-login',
+      'open-logs',
+      'quit',
+    ])
     const status = items.find((i) => i.id === 'status')!
     expect(status.label).toBe('Tack: Running')
     expect(status.enabled).toBe(false)
@@ -48,12 +56,24 @@ describe('tray menu', () => {
   })
 
   it('rebuilds the menu on refresh and passes dropped files on', () => {
-    const listeners = new Map<string, (...args: unknown[]) => void>()
-    const tray = { setToolTip: vi.fn(), setContextMenu: vi.fn(), on: (n: string, l: (...args: unknown[]) => void) => listeners.set(n, l), destroy: vi.fn() }
+    type Listener = (event: unknown, files: string[]) => void
+    const listeners = new Map<string, Listener>()
+    const tray = {
+      setToolTip: vi.fn(),
+      setContextMenu: vi.fn(),
+      on: (n: string, l: Listener) => listeners.set(n, l),
+      destroy: vi.fn(),
+    }
     let current = state
     const onDropFiles = vi.fn()
     const a = actions()
-    const handle = createTray({ create: () => tray, buildMenu: (t) => t, state: () => current, actions: a, onDropFiles })
+    const handle = createTray({
+      create: () => tray,
+      buildMenu: (t) => t,
+      state: () => current,
+      actions: a,
+      onDropFiles,
+    })
     expect(tray.setToolTip).toHaveBeenLastCalledWith('Tack: Running')
     current = { ...state, status: 'Starting…' }
     handle.refresh()
@@ -61,7 +81,7 @@ describe('tray menu', () => {
     expect((tray.setContextMenu.mock.lastCall![0] as Item[])[0]!.label).toBe('Tack: Starting…')
     listeners.get('drop-files')!({}, ['/tmp/a.txt'])
     expect(onDropFiles).toHaveBeenCalledWith(['/tmp/a.txt'])
-    listeners.get('click')!()
+    listeners.get('click')!({}, [])
     expect(a.open).toHaveBeenCalled()
   })
 })

@@ -30,7 +30,8 @@ describe('uploads from main', () => {
     const fetch = vi.fn(async (url: string, init: RequestInit) => {
       const body = await new Response(init.body).text()
       received.push({ url, auth: (init.headers as Record<string, string>).authorization!, body })
-      if (url.includes('b.txt')) return Response.json({ error: { reason: 'INSUFFICIENT_FUNDS', details: 'quota exceeded' } }, { status: 409 })
+      if (url.includes('b.txt'))
+        return Response.json({ error: { reason: 'INSUFFICIENT_FUNDS', details: 'quota exceeded' } }, { status: 409 })
       return Response.json({ cid: `cid-of-${body}` })
     })
     const events: UploadEvent[] = []
@@ -40,7 +41,11 @@ describe('uploads from main', () => {
       emit: (e) => events.push(e),
     })
     const results = await upload([join(dir, 'hello.txt'), join(dir, 'photos')])
-    expect(received[0]).toEqual({ url: 'http://127.0.0.1:9/api/files?name=hello.txt', auth: 'Bearer tok', body: 'hello world' })
+    expect(received[0]).toEqual({
+      url: 'http://127.0.0.1:9/api/files?name=hello.txt',
+      auth: 'Bearer tok',
+      body: 'hello world',
+    })
     expect(received[1]!.url).toBe('http://127.0.0.1:9/api/files?name=photos%2F2024%2Fa.txt')
     expect(results).toEqual([
       { name: 'hello.txt', status: 'done', cid: 'cid-of-hello world' },
@@ -51,7 +56,13 @@ describe('uploads from main', () => {
   })
 
   it('fails cleanly while the core is not running', async () => {
-    const upload = createUploader({ fetch: vi.fn() as unknown as typeof fetch, connection: () => undefined, emit: () => {} })
-    expect(await upload([join(dir, 'hello.txt')])).toEqual([{ name: 'hello.txt', status: 'failed', error: 'Tack is not running' }])
+    const upload = createUploader({
+      fetch: vi.fn() as unknown as typeof fetch,
+      connection: () => undefined,
+      emit: () => {},
+    })
+    expect(await upload([join(dir, 'hello.txt')])).toEqual([
+      { name: 'hello.txt', status: 'failed', error: 'Tack is not running' },
+    ])
   })
 })

@@ -1,3 +1,4 @@
+import type { BrowserWindowConstructorOptions } from 'electron'
 import { describe, expect, it, vi } from 'vitest'
 import { APP_ENTRY } from './protocol.js'
 import {
@@ -25,7 +26,11 @@ function fakeContents() {
     listeners.get(name)!(event as never)
     return event.preventDefault.mock.calls.length > 0
   }
-  return { contents: contents as unknown as GuardedContents & { loadURL: typeof contents.loadURL }, fire, open: (url: string, disposition = 'foreground-tab') => openHandler!({ url, disposition }) }
+  return {
+    contents: contents as unknown as GuardedContents & { loadURL: typeof contents.loadURL },
+    fire,
+    open: (url: string, disposition = 'foreground-tab') => openHandler!({ url, disposition }),
+  }
 }
 
 const quiet = { warn: () => {} }
@@ -33,7 +38,13 @@ const quiet = { warn: () => {} }
 describe('window options', () => {
   it('runs the renderer sandboxed, isolated and without Node', () => {
     const prefs = windowOptions('/app/preload.cjs').webPreferences!
-    expect(prefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, webviewTag: false })
+    expect(prefs).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    })
     expect(prefs.preload).toBe('/app/preload.cjs')
     expect(prefs.allowRunningInsecureContent).toBe(false)
   })
@@ -85,13 +96,19 @@ describe('permission guards', () => {
   const setup = () => {
     let request: Parameters<GuardedSession['setPermissionRequestHandler']>[0] | undefined
     let check: Parameters<GuardedSession['setPermissionCheckHandler']>[0] | undefined
-    installPermissionGuards({ setPermissionRequestHandler: (h) => (request = h), setPermissionCheckHandler: (h) => (check = h) }, appPageMatcher())
+    installPermissionGuards(
+      { setPermissionRequestHandler: (h) => (request = h), setPermissionCheckHandler: (h) => (check = h) },
+      appPageMatcher(),
+    )
     const ask = (permission: string, url = 'app://tack/index.html') => {
       let granted: boolean | undefined
       request!({ getURL: () => url }, permission, (g) => (granted = g))
       return granted
     }
-    return { ask, check: (permission: string, url = 'app://tack/index.html') => check!({ getURL: () => url }, permission) }
+    return {
+      ask,
+      check: (permission: string, url = 'app://tack/index.html') => check!({ getURL: () => url }, permission),
+    }
   }
 
   it('denies everything the UI does not need', () => {
@@ -130,8 +147,16 @@ describe('main window', () => {
   it('loads the app entry and hides instead of closing until quitting', () => {
     const { win, handlers } = fakeWindow()
     let quitting = false
-    const create = vi.fn(() => win)
-    createMainWindow({ create, preload: '/p.cjs', entryUrl: APP_ENTRY, quitting: () => quitting, isAppPage: appPageMatcher(), openExternal: async () => {}, log: quiet })
+    const create = vi.fn((_options: BrowserWindowConstructorOptions) => win)
+    createMainWindow({
+      create,
+      preload: '/p.cjs',
+      entryUrl: APP_ENTRY,
+      quitting: () => quitting,
+      isAppPage: appPageMatcher(),
+      openExternal: async () => {},
+      log: quiet,
+    })
     expect(create.mock.calls[0]![0]!.webPreferences!.sandbox).toBe(true)
     expect(win.webContents.loadURL).toHaveBeenCalledWith(APP_ENTRY)
     const close = { preventDefault: vi.fn() }
@@ -147,7 +172,15 @@ describe('main window', () => {
   it('refuses to load a remote page', () => {
     const { win } = fakeWindow()
     expect(() =>
-      createMainWindow({ create: () => win, preload: '/p.cjs', entryUrl: 'https://tack.example/', quitting: () => false, isAppPage: appPageMatcher(), openExternal: async () => {}, log: quiet }),
+      createMainWindow({
+        create: () => win,
+        preload: '/p.cjs',
+        entryUrl: 'https://tack.example/',
+        quitting: () => false,
+        isAppPage: appPageMatcher(),
+        openExternal: async () => {},
+        log: quiet,
+      }),
     ).toThrow(/refusing/)
   })
 })

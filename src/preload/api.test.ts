@@ -36,7 +36,10 @@ describe('window.tack', () => {
   it('turns a failed invoke into a result instead of a rejection', async () => {
     const { ipc } = fakeIpc()
     ipc.invoke.mockRejectedValueOnce(new Error('no handler'))
-    expect(await createTackApi(ipc, () => true).appVersion()).toEqual({ ok: false, error: { code: 'FAILED', message: 'no handler' } })
+    expect(await createTackApi(ipc, () => true).appVersion()).toEqual({
+      ok: false,
+      error: { code: 'FAILED', message: 'no handler' },
+    })
   })
 
   it('gives listeners the payload only, and unsubscribes', () => {
@@ -58,7 +61,13 @@ describe('drops on the window', () => {
     const { ipc } = fakeIpc()
     installDropUpload({ addEventListener: (t, l) => void handlers.set(t, l) }, ipc, (f) => (f as { path: string }).path)
     const drop = (over: Partial<DropEventLike>) => {
-      const event = { isTrusted: true, defaultPrevented: false, dataTransfer: { files: [{ path: '/tmp/a.txt' }, { path: '' }] }, preventDefault: vi.fn(), ...over }
+      const event = {
+        isTrusted: true,
+        defaultPrevented: false,
+        dataTransfer: { files: [{ path: '/tmp/a.txt' }, { path: '' }] },
+        preventDefault: vi.fn(),
+        ...over,
+      }
       handlers.get('drop')!(event)
       return event
     }

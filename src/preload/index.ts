@@ -10,5 +10,10 @@ const page = globalThis as unknown as {
   window: DropTarget
 }
 
-contextBridge.exposeInMainWorld('tack', createTackApi(ipcRenderer, () => page.navigator.userActivation?.isActive ?? false))
-installDropUpload(page.window, ipcRenderer, (file) => webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0]))
+contextBridge.exposeInMainWorld(
+  'tack',
+  createTackApi(ipcRenderer, () => page.navigator.userActivation?.isActive ?? false),
+)
+installDropUpload(page.window, ipcRenderer, (file) =>
+  webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0]),
+)

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createCoreRunner, type RunnableCore } from './core-runner.js'
 
 function fakeCore(log: string[], name: string, opts: { failStart?: boolean; startDelay?: number } = {}): RunnableCore {
@@ -20,7 +20,7 @@ describe('core runner', () => {
     const states: string[] = []
     const runner = createCoreRunner({ make: () => fakeCore(log, 'a'), onState: (s) => states.push(s) })
     expect(runner.connection()).toBeUndefined()
-    await runner.start({ lan: false })
+    await runner.start()
     expect(runner.connection()).toEqual({ apiUrl: 'http://127.0.0.1/a', token: 'token-a' })
     await runner.stop()
     expect(runner.connection()).toBeUndefined()
@@ -30,20 +30,10 @@ describe('core runner', () => {
   it('a quit during a slow start stops what the start started', async () => {
     const log: string[] = []
     const runner = createCoreRunner({ make: () => fakeCore(log, 'a', { startDelay: 20 }), onState: () => {} })
-    const starting = runner.start({ lan: false })
+    const starting = runner.start()
     const stopping = runner.stop()
     await Promise.all([starting, stopping])
     expect(log).toEqual(['start a', 'stop a'])
-  })
-
-  it('restarts with the new LAN setting, stopping the old core first', async () => {
-    const log: string[] = []
-    const make = vi.fn(({ lan }: { lan: boolean }) => fakeCore(log, lan ? 'lan' : 'local'))
-    const runner = createCoreRunner({ make, onState: () => {} })
-    await runner.start({ lan: false })
-    await runner.restart({ lan: true })
-    expect(log).toEqual(['start local', 'stop local', 'start lan'])
-    expect(runner.connection()?.apiUrl).toBe('http://127.0.0.1/lan')
   })
 
   it('reports a failed start and keeps working afterwards', async () => {
@@ -54,11 +44,11 @@ describe('core runner', () => {
       make: () => fakeCore(log, 'a', { failStart: fail }),
       onState: (s, e) => s === 'failed' && errors.push(e),
     })
-    await expect(runner.start({ lan: false })).rejects.toThrow('a failed')
+    await expect(runner.start()).rejects.toThrow('a failed')
     expect(runner.state).toBe('failed')
     expect(errors).toHaveLength(1)
     fail = false
-    await runner.start({ lan: false })
+    await runner.start()
     expect(runner.state).toBe('running')
   })
 
@@ -69,7 +59,7 @@ describe('core runner', () => {
       },
       onState: () => {},
     })
-    await expect(runner.start({ lan: false })).rejects.toThrow('no kubo binary')
+    await expect(runner.start()).rejects.toThrow('no kubo binary')
     expect(runner.state).toBe('failed')
     await expect(runner.stop()).resolves.toBeUndefined()
   })

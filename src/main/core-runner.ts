@@ -1,6 +1,5 @@
-// Runs one core at a time for the desktop app and reports its state. Starting, restarting (the LAN
-// toggle needs a new listener) and stopping are queued, so a quit during a start waits for the start and
-// then stops what it started: no Kubo or MinIO is ever left behind by a race.
+// Runs the desktop app's core and reports its state. Starting and stopping are queued, so a quit during a
+// start waits for the start and then stops what it started: no Kubo or MinIO is ever left behind by a race.
 import type { Connection, CoreState } from '../shared/ipc.js'
 
 export interface RunnableCore {
@@ -12,7 +11,7 @@ export interface RunnableCore {
 
 export interface CoreRunnerInit<C extends RunnableCore> {
   /** Builds a core; may throw (a missing binary is found while building). */
-  make: (opts: { lan: boolean }) => C
+  make: () => C
   onState: (state: CoreState, error?: unknown) => void
 }
 
@@ -21,8 +20,7 @@ export interface CoreRunner<C extends RunnableCore> {
   current(): C | undefined
   /** The renderer's way in, only while the core is running. */
   connection(): Connection | undefined
-  start(opts: { lan: boolean }): Promise<void>
-  restart(opts: { lan: boolean }): Promise<void>
+  start(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -40,9 +38,9 @@ export function createCoreRunner<C extends RunnableCore>(init: CoreRunnerInit<C>
     queue = run.catch(() => {})
     return run
   }
-  const startNow = async (opts: { lan: boolean }) => {
+  const startNow = async () => {
     try {
-      core = init.make(opts)
+      core = init.make()
       await core.start()
       set('running')
     } catch (err) {
@@ -62,16 +60,10 @@ export function createCoreRunner<C extends RunnableCore>(init: CoreRunnerInit<C>
     },
     current: () => core,
     connection: () => (state === 'running' && core ? { apiUrl: core.url(), token: core.sessionToken } : undefined),
-    start: (opts) =>
+    start: () =>
       enqueue(async () => {
         set('starting')
-        await startNow(opts)
-      }),
-    restart: (opts) =>
-      enqueue(async () => {
-        set('restarting')
-        await stopNow()
-        await startNow(opts)
+        await startNow()
       }),
     stop: () =>
       enqueue(async () => {

@@ -10,6 +10,7 @@ import { createLogger } from './core/log.js'
 import { createCoreRunner } from './core-runner.js'
 import { trackDownloads } from './downloads.js'
 import { IpcHandlerError, registerIpc } from './ipc.js'
+import { createLanClient } from './lan.js'
 import { claimSingleInstance, describeStartError, installQuitHandler } from './lifecycle.js'
 import { setOpenAtLogin } from './login-item.js'
 import { openLogFile, teeSink } from './logs.js'
@@ -18,7 +19,7 @@ import { APP_ENTRY, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from
 import { loadSettings, saveSettings } from './settings.js'
 import { createTray, type TrayHandle } from './tray.js'
 import { TRAY_ICON_DATA_URL } from './tray-icon.js'
-import { createUploader } from './uploads.js'
+import { createDropBatcher, createUploader } from './uploads.js'
 import { appPageMatcher, createMainWindow, installPermissionGuards, revealWindow } from './window.js'
 
 export type ElectronModules = Pick<
@@ -67,6 +68,7 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
   let log = createLogger({ name: 'main', sink })
   const settingsFile = join(userData, 'settings.json')
   let settings = loadSettings(settingsFile)
+  let lanOn = false
   const devServer = !app.isPackaged ? init.env.ELECTRON_RENDERER_URL : undefined
   const isAppPage = appPageMatcher(devServer)
   let win: Electron.BrowserWindow | undefined
@@ -77,14 +79,23 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
   const send = <C extends EventChannel>(channel: C, payload: EventContract[C]) => {
     if (win && !win.isDestroyed()) win.webContents.send(channel, payload)
   }
+  const sendStatus = (error?: unknown) =>
+    send('tack:status', { state: runner.state, lan: lanOn, message: error ? String(error) : undefined })
   const runner = createCoreRunner<Core>({
-    make: ({ lan }) => createCore(Object.freeze({ ...config!, lan }), log),
+    make: () => createCore(config!, log),
     onState: (state, error) => {
       if (error) log.error('core failed', { error: String(error) })
-      send('tack:status', { state, lan: settings.lan, message: error ? String(error) : undefined })
+      if (state !== 'running') lanOn = false
+      sendStatus(error)
       tray?.refresh()
     },
   })
+  const lan = createLanClient({ fetch, connection: () => runner.connection() })
+  const refreshLan = async () => {
+    lanOn = await lan.get()
+    sendStatus()
+    tray?.refresh()
+  }
   const quit = installQuitHandler(app, {
     stop: async () => {
       stopExtras()
@@ -105,9 +116,10 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
       n.show()
     },
   })
-  const remember = (cid: string | undefined) => {
+  const remember = (cid: string | undefined, link?: string) => {
     const conn = runner.connection()
-    if (cid && conn) lastLink = `${conn.apiUrl}/api/gateway/${cid}`
+    if (link) lastLink = link
+    else if (cid && conn) lastLink = `${conn.apiUrl}/api/gateway/${cid}`
     tray?.refresh()
   }
   const upload = createUploader({
@@ -117,25 +129,13 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
       send('tack:upload', event)
       const notice = noticeFor({ type: 'file', ...event })
       if (notice) showNotice(notice)
-      if (event.status === 'done') remember(event.cid)
+      if (event.status === 'done') remember(event.cid, event.link)
     },
   })
-  // Files dropped on the dock icon may arrive before the core runs, one event per file: batch them.
-  let dropped: string[] = []
-  let dropTimer: NodeJS.Timeout | undefined
-  const uploadLater = (paths: string[]) => {
-    dropped.push(...paths)
-    clearTimeout(dropTimer)
-    dropTimer = setTimeout(() => {
-      if (runner.state !== 'running') return
-      const batch = dropped
-      dropped = []
-      void upload(batch)
-    }, 300)
-  }
+  const uploadLater = createDropBatcher({ upload, ready: () => runner.state === 'running' })
   app.on('open-file', (event, path) => {
     event.preventDefault()
-    uploadLater([path])
+    uploadLater.add([path])
   })
 
   function revealOrCreate() {
@@ -152,29 +152,31 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
     })
   }
 
+  const currentSettings = (): Settings => ({ ...settings, lan: lanOn })
   const applySettings = async (patch: Partial<Settings>): Promise<Settings> => {
-    const before = settings
-    settings = { ...settings, ...patch }
-    saveSettings(settingsFile, settings)
-    if (patch.openAtLogin !== undefined && patch.openAtLogin !== before.openAtLogin)
+    if (patch.openAtLogin !== undefined && patch.openAtLogin !== settings.openAtLogin) {
+      settings = { ...settings, openAtLogin: patch.openAtLogin }
+      saveSettings(settingsFile, settings)
       setOpenAtLogin(app, settings.openAtLogin, {
         platform: process.platform,
         env: init.env,
         execPath: process.execPath,
         log,
       })
-    if (patch.lan !== undefined && patch.lan !== before.lan) {
-      // The LAN listener belongs to the core's config: restart it, then reload the page (new URL and CSP).
-      await runner.restart({ lan: settings.lan }).catch((err: unknown) => {
-        dialog.showErrorBox('LAN sharing failed', `${String(err)}\n\nTack goes on without it.`)
-        settings = { ...settings, lan: false }
-        saveSettings(settingsFile, settings)
-        return runner.start({ lan: false })
-      })
-      if (win && !win.isDestroyed()) win.webContents.reload()
+    }
+    if (patch.lan !== undefined && patch.lan !== lanOn) {
+      // The core switches its LAN listener at run time and remembers the choice.
+      try {
+        lanOn = await lan.set(patch.lan)
+      } catch (err) {
+        log.warn('LAN sharing could not be switched', { error: String(err) })
+        throw new IpcHandlerError('FAILED', `LAN sharing could not be switched: ${String(err)}`)
+      } finally {
+        sendStatus()
+      }
     }
     tray?.refresh()
-    return settings
+    return currentSettings()
   }
 
   async function onReady() {
@@ -184,7 +186,7 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
       )
       log = createLogger({ name: 'main', level: config.logLevel, sink })
       log.info('starting', { version: app.getVersion(), dataDir: config.dataDir })
-      await runner.start({ lan: settings.lan })
+      await runner.start()
     } catch (err) {
       log.error('start failed', { error: String(err) })
       const failure = describeStartError(err, {
@@ -229,7 +231,7 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
           shell.showItemInFolder(downloads.savePathOf(id) ?? fail('NOT_FOUND', 'no such download')),
         'tack:open-link': (url) => shell.openExternal(url),
         'tack:app-version': () => app.getVersion(),
-        'tack:get-settings': () => settings,
+        'tack:get-settings': () => currentSettings(),
         'tack:set-settings': applySettings,
         'tack:dropped-paths': (paths) => upload(paths),
       },
@@ -239,6 +241,8 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
       fetch,
       connection: () => runner.connection(),
       onEvent: (payload, event) => {
+        // Another client (the window, a browser) may have switched LAN sharing; a settings event says so.
+        if ((payload as { type?: unknown } | null)?.type === 'settings' || event === 'settings') void refreshLan()
         const notice = noticeFor(payload, event)
         if (!notice) return
         showNotice(notice)
@@ -252,20 +256,23 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
       create: () => new electron.Tray(icon),
       buildMenu: (template) => electron.Menu.buildFromTemplate(template),
       state: () => ({
-        status: STATUS_TEXT[runner.state],
+        status: STATUS_TEXT[runner.state] + (lanOn ? ' · shared on the LAN' : ''),
         lastLink,
-        lan: settings.lan,
+        lan: lanOn,
         openAtLogin: settings.openAtLogin,
       }),
       actions: {
         open: () => revealOrCreate(),
         copyLastLink: () => lastLink && electron.clipboard.writeText(lastLink),
-        setLan: (on) => void applySettings({ lan: on }),
+        setLan: (on) =>
+          void applySettings({ lan: on }).catch((err: unknown) =>
+            dialog.showErrorBox('LAN sharing', err instanceof Error ? err.message : String(err)),
+          ),
         setOpenAtLogin: (on) => void applySettings({ openAtLogin: on }),
         openLogs: () => void shell.openPath(logFile.path),
         quit: () => app.quit(),
       },
-      onDropFiles: (paths) => uploadLater(paths),
+      onDropFiles: (paths) => uploadLater.add(paths),
     })
     stopExtras = () => {
       watcher.stop()
@@ -273,7 +280,8 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
       tray?.destroy()
       tray = undefined
     }
-    if (dropped.length > 0) uploadLater([])
+    await refreshLan()
+    uploadLater.flush()
     if (!init.argv.includes('--hidden')) revealOrCreate()
   }
 

@@ -28,6 +28,9 @@ describe('which events notify', () => {
     for (const payload of [
       { type: 'pin', status: 'queued', cid: 'c' },
       { type: 'pin', status: 'pinning', cid: 'c' },
+      { type: 'file', state: 'pinning', cid: 'c' },
+      { type: 'file', state: 'pinned', cid: 'c' },
+      { type: 'pin', status: 'stored', cid: 'c' },
       { type: 'pin', status: 'pinned', cid: 'c', deleted: true },
       { type: 'key', status: 'created' },
       { type: 'file' },

@@ -5,7 +5,9 @@
 
 export interface CoreEventPayload {
   type?: string
+  /** Pins say `status` (PSA); files say `state`. */
   status?: string
+  state?: string
   name?: string
   cid?: string
 }
@@ -17,7 +19,12 @@ export interface Notice {
   cid?: string
 }
 
-const DONE = new Set(['pinned', 'done', 'stored', 'uploaded', 'added', 'complete', 'completed'])
+// The states that end something the user waits for. A file is done once stored; its pinning is reported by
+// the pin's own events, so a file's later `pinned` would only repeat that.
+const DONE: Record<'pin' | 'file', ReadonlySet<string>> = {
+  pin: new Set(['pinned']),
+  file: new Set(['stored', 'done', 'uploaded', 'added']),
+}
 const FAILED = new Set(['failed', 'error'])
 
 /** The notification an event deserves, if any: only terminal states of pins and files. */
@@ -25,9 +32,10 @@ export function noticeFor(payload: unknown, sseEvent?: string): Notice | undefin
   if (!payload || typeof payload !== 'object') return undefined
   const p = payload as CoreEventPayload & { deleted?: unknown }
   const type = p.type ?? sseEvent
-  if ((type !== 'pin' && type !== 'file') || typeof p.status !== 'string' || p.deleted) return undefined
-  const status = p.status.toLowerCase()
-  const ok = DONE.has(status)
+  const raw = p.status ?? p.state
+  if ((type !== 'pin' && type !== 'file') || typeof raw !== 'string' || p.deleted) return undefined
+  const status = raw.toLowerCase()
+  const ok = DONE[type].has(status)
   if (!ok && !FAILED.has(status)) return undefined
   const what = typeof p.name === 'string' && p.name ? p.name : typeof p.cid === 'string' ? p.cid : 'unnamed'
   const title = type === 'pin' ? (ok ? 'Pinned' : 'Pin failed') : ok ? 'Uploaded' : 'Upload failed'
@@ -121,7 +129,7 @@ export interface NotifierInit {
 export function createNotifier(init: NotifierInit): (notice: Notice) => void {
   const seen = new Map<string, number>()
   const now = init.now ?? Date.now
-  const window = init.dedupeMs ?? 10_000
+  const window = init.dedupeMs ?? 60_000
   return (notice) => {
     const t = now()
     for (const [key, at] of seen) if (t - at > window) seen.delete(key)

@@ -1,24 +1,26 @@
-// The desktop app's own settings (not the core's config): a small JSON file in userData. Unknown or broken
-// content falls back to defaults rather than stopping the app. Written atomically (temp file + rename).
+// The desktop app's own settings (not the core's config, nor LAN sharing, which the core keeps): a small
+// JSON file in userData. Broken content falls back to defaults rather than stopping the app. Written
+// atomically (temp file + rename).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Settings } from '../shared/ipc.js'
 
-export const DEFAULT_SETTINGS: Settings = Object.freeze({ openAtLogin: false, lan: false })
+export type DesktopSettings = Pick<Settings, 'openAtLogin'>
 
-export function loadSettings(file: string): Settings {
+export const DEFAULT_SETTINGS: DesktopSettings = Object.freeze({ openAtLogin: false })
+
+export function loadSettings(file: string): DesktopSettings {
   try {
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<keyof Settings, unknown>>
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<keyof DesktopSettings, unknown>>
     return {
       openAtLogin: typeof raw.openAtLogin === 'boolean' ? raw.openAtLogin : DEFAULT_SETTINGS.openAtLogin,
-      lan: typeof raw.lan === 'boolean' ? raw.lan : DEFAULT_SETTINGS.lan,
     }
   } catch {
     return { ...DEFAULT_SETTINGS }
   }
 }
 
-export function saveSettings(file: string, settings: Settings): void {
+export function saveSettings(file: string, settings: DesktopSettings): void {
   mkdirSync(dirname(file), { recursive: true })
   writeFileSync(`${file}.tmp`, JSON.stringify(settings, null, 2) + '\n')
   renameSync(`${file}.tmp`, file)

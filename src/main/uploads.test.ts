@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import type { UploadEvent } from '../shared/ipc.js'
-import { cidOf, createUploader, expandPaths } from './uploads.js'
+import { cidOf, createDropBatcher, createUploader, expandPaths } from './uploads.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tack-uploads-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -32,6 +32,8 @@ describe('uploads from main', () => {
       received.push({ url, auth: (init.headers as Record<string, string>).authorization!, body })
       if (url.includes('b.txt'))
         return Response.json({ error: { reason: 'INSUFFICIENT_FUNDS', details: 'quota exceeded' } }, { status: 409 })
+      if (url.includes('hello'))
+        return Response.json({ cid: `cid-of-${body}`, gatewayUrl: 'http://127.0.0.1:9/api/gateway/x' })
       return Response.json({ cid: `cid-of-${body}` })
     })
     const events: UploadEvent[] = []
@@ -48,7 +50,7 @@ describe('uploads from main', () => {
     })
     expect(received[1]!.url).toBe('http://127.0.0.1:9/api/files?name=photos%2F2024%2Fa.txt')
     expect(results).toEqual([
-      { name: 'hello.txt', status: 'done', cid: 'cid-of-hello world' },
+      { name: 'hello.txt', status: 'done', cid: 'cid-of-hello world', link: 'http://127.0.0.1:9/api/gateway/x' },
       { name: 'photos/2024/a.txt', status: 'done', cid: 'cid-of-a' },
       { name: 'photos/b.txt', status: 'failed', error: 'quota exceeded' },
     ])
@@ -64,5 +66,22 @@ describe('uploads from main', () => {
     expect(await upload([join(dir, 'hello.txt')])).toEqual([
       { name: 'hello.txt', status: 'failed', error: 'Tack is not running' },
     ])
+  })
+})
+
+describe('drops on the dock or tray', () => {
+  it('batches drops and holds them until the core runs', async () => {
+    const upload = vi.fn(async () => [])
+    let ready = false
+    const batcher = createDropBatcher({ upload, ready: () => ready, delayMs: 5 })
+    batcher.add(['/a'])
+    batcher.add(['/b'])
+    await new Promise((r) => setTimeout(r, 20))
+    expect(upload).not.toHaveBeenCalled()
+    ready = true
+    batcher.flush()
+    expect(upload).toHaveBeenCalledWith(['/a', '/b'])
+    batcher.flush()
+    expect(upload).toHaveBeenCalledTimes(1)
   })
 })

@@ -47,6 +47,14 @@ export function cidOf(body: unknown): string | undefined {
   return undefined
 }
 
+/** The link to share: the LAN one while sharing is on, else the local gateway's. */
+export function linkOf(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined
+  const b = body as Record<string, unknown>
+  const link = b.lanUrl ?? b.gatewayUrl
+  return typeof link === 'string' ? link : undefined
+}
+
 export interface UploaderInit {
   fetch: typeof fetch
   connection: () => Connection | undefined
@@ -80,7 +88,8 @@ export function createUploader(init: UploaderInit): Uploader {
         const reason = (body as { error?: { reason?: string; details?: string } } | undefined)?.error
         return { name: entry.name, status: 'failed', error: reason?.details ?? reason?.reason ?? `HTTP ${res.status}` }
       }
-      return { name: entry.name, status: 'done', cid: cidOf(body) }
+      const link = linkOf(body)
+      return { name: entry.name, status: 'done', cid: cidOf(body), ...(link ? { link } : {}) }
     } catch (err) {
       return { name: entry.name, status: 'failed', error: err instanceof Error ? err.message : String(err) }
     }
@@ -93,5 +102,32 @@ export function createUploader(init: UploaderInit): Uploader {
       results.push(result)
     }
     return results
+  }
+}
+
+/**
+ * Files dropped on the dock or tray icon arrive one event per file, and maybe before the core runs: gather
+ * them for a moment and upload them as one batch once it does (flush() is called when it starts).
+ */
+export function createDropBatcher(init: { upload: Uploader; ready: () => boolean; delayMs?: number }): {
+  add(paths: string[]): void
+  flush(): void
+} {
+  let pending: string[] = []
+  let timer: NodeJS.Timeout | undefined
+  const flush = () => {
+    clearTimeout(timer)
+    if (!init.ready() || pending.length === 0) return
+    const batch = pending
+    pending = []
+    void init.upload(batch)
+  }
+  return {
+    add(paths) {
+      pending.push(...paths)
+      clearTimeout(timer)
+      timer = setTimeout(flush, init.delayMs ?? 300)
+    },
+    flush,
   }
 }

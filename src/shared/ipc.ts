@@ -18,7 +18,7 @@ export interface Connection {
 
 export type CoreState = 'starting' | 'running' | 'restarting' | 'stopping' | 'failed'
 
-/** Pushed whenever the core's state changes (a LAN toggle restarts it: fetch the connection again then). */
+/** Pushed whenever the core's state or LAN sharing changes (after `running`, fetch the connection again). */
 export interface StatusEvent {
   state: CoreState
   /** Human-readable, for a banner when state is `failed`. */
@@ -32,6 +32,8 @@ export interface UploadEvent {
   name: string
   status: 'uploading' | 'done' | 'failed'
   cid?: string
+  /** The gateway link to share (the LAN one while sharing is on). */
+  link?: string
   error?: string
 }
 
@@ -44,7 +46,7 @@ export interface DownloadEvent {
 
 export interface Settings {
   openAtLogin: boolean
-  /** Serve the gateway (and only the gateway) on the LAN. */
+  /** Serve the gateway (and only the gateway) on the LAN; the core's setting (`/api/settings`), mirrored. */
   lan: boolean
 }
 

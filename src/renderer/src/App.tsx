@@ -48,11 +48,21 @@ export function App() {
   useLive()
 
   useEffect(() => {
-    const titles: Record<Page, string> = { files: 'Files', pins: 'Pins', developer: 'Developer', dashboard: 'Dashboard' }
+    const titles: Record<Page, string> = {
+      files: 'Files',
+      pins: 'Pins',
+      developer: 'Developer',
+      dashboard: 'Dashboard',
+    }
     document.title = `${titles[page]} · Tack`
   }, [page])
 
-  if (phase === 'connecting') return <div className="center-screen"><Spinner label="Connecting to Tack…" /></div>
+  if (phase === 'connecting')
+    return (
+      <div className="center-screen">
+        <Spinner label="Connecting to Tack…" />
+      </div>
+    )
   if (phase === 'signed-out') return <SignedOut />
   if (phase === 'error' && error)
     return (
@@ -88,7 +98,9 @@ function SignedOut() {
           Open the login link that <code>tack serve</code> printed when it started. It looks like{' '}
           <code>http://127.0.0.1:7575/#token=…</code>.
         </p>
-        <p className="muted">The link works in this tab until you close it. Run <code>tack status</code> to see the address again.</p>
+        <p className="muted">
+          The link works in this tab until you close it. Run <code>tack status</code> to see the address again.
+        </p>
       </div>
     </div>
   )

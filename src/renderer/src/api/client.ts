@@ -3,17 +3,7 @@
 import type { Connection } from '../../../shared/ipc'
 import type { Pin, PinResults, PinStatus, Status, TextMatchingStrategy } from '../../../shared/psa'
 import { failureFrom, toApiError } from './errors'
-import type {
-  Account,
-  ApiKey,
-  CreatedKey,
-  FileList,
-  FileSort,
-  Me,
-  NodeStatus,
-  Scope,
-  Settings,
-} from './types'
+import type { Account, ApiKey, CreatedKey, FileList, FileSort, Me, NodeStatus, Scope, Settings } from './types'
 
 export interface PinQuery {
   status?: Status[]

@@ -76,5 +76,12 @@ export interface Settings {
 }
 
 export type LiveEvent =
-  | { type: 'pin'; requestid: string; status: 'queued' | 'pinning' | 'pinned' | 'failed'; cid: string; name?: string; deleted?: boolean }
+  | {
+      type: 'pin'
+      requestid: string
+      status: 'queued' | 'pinning' | 'pinned' | 'failed'
+      cid: string
+      name?: string
+      deleted?: boolean
+    }
   | { type: 'file'; cid: string; name?: string; state: FileState }

@@ -59,8 +59,20 @@ export function AccountsPanel() {
         </table>
       ) : null}
       <form className="inline-form" onSubmit={(e) => void submit(e)}>
-        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="New account name" required aria-label="New account name" />
-        <input value={quota} onChange={(e) => setQuota(e.target.value)} inputMode="decimal" aria-label="Quota in GB" className="narrow" />
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="New account name"
+          required
+          aria-label="New account name"
+        />
+        <input
+          value={quota}
+          onChange={(e) => setQuota(e.target.value)}
+          inputMode="decimal"
+          aria-label="Quota in GB"
+          className="narrow"
+        />
         <span className="muted small">GB</span>
         <button type="submit" className="btn" disabled={!name.trim()}>
           Add account

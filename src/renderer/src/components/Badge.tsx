@@ -2,7 +2,9 @@
 export function Badge({ state, title }: { state: string; title?: string }) {
   return (
     <span className={`badge badge-${state}`} title={title} data-state={state}>
-      {state === 'pinning' || state === 'queued' || state === 'starting' ? <span className="pulse" aria-hidden="true" /> : null}
+      {state === 'pinning' || state === 'queued' || state === 'starting' ? (
+        <span className="pulse" aria-hidden="true" />
+      ) : null}
       {state}
     </span>
   )

@@ -104,9 +104,22 @@ function FileRow({ file: f, onQr, onDelete }: { file: FileRecord; onQr: () => vo
         {formatAgo(f.lastAccessed)}
       </td>
       <td className="actions">
-        <CopyButton text={gateway} icon="link" label="Copy gateway link" what="Gateway link copied" iconOnly className="btn-ghost" />
+        <CopyButton
+          text={gateway}
+          icon="link"
+          label="Copy gateway link"
+          what="Gateway link copied"
+          iconOnly
+          className="btn-ghost"
+        />
         {f.lanUrl ? (
-          <button type="button" className="btn btn-ghost btn-icon" onClick={onQr} title="LAN link and QR code" aria-label="LAN link and QR code">
+          <button
+            type="button"
+            className="btn btn-ghost btn-icon"
+            onClick={onQr}
+            title="LAN link and QR code"
+            aria-label="LAN link and QR code"
+          >
             <Icon name="qr" />
           </button>
         ) : null}
@@ -122,11 +135,25 @@ function FileRow({ file: f, onQr, onDelete }: { file: FileRecord; onQr: () => vo
           <Icon name="open" />
         </a>
         {f.state === 'stored' || f.state === 'failed' ? (
-          <button type="button" className="btn btn-ghost btn-icon" onClick={() => void pin(f.cid)} title="Pin now" aria-label={`Pin ${f.name} now`}>
+          <button
+            type="button"
+            className="btn btn-ghost btn-icon"
+            onClick={() => void pin(f.cid)}
+            title="Pin now"
+            aria-label={`Pin ${f.name} now`}
+          >
             <Icon name="pin" />
           </button>
-        ) : null}
-        <button type="button" className="btn btn-ghost btn-icon danger" onClick={onDelete} title="Delete" aria-label={`Delete ${f.name}`}>
+        ) : (
+          <span className="btn-placeholder" aria-hidden="true" />
+        )}
+        <button
+          type="button"
+          className="btn btn-ghost btn-icon danger"
+          onClick={onDelete}
+          title="Delete"
+          aria-label={`Delete ${f.name}`}
+        >
           <Icon name="trash" />
         </button>
       </td>

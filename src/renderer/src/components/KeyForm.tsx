@@ -38,7 +38,14 @@ export function KeyForm() {
     <form className="form key-form" onSubmit={(e) => void submit(e)}>
       <label>
         Key name
-        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. laptop kubo" required maxLength={100} name="key-name" />
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. laptop kubo"
+          required
+          maxLength={100}
+          name="key-name"
+        />
       </label>
       <fieldset className="scopes">
         <legend>Scopes</legend>

@@ -15,27 +15,32 @@ const LABELS: Record<Page, [string, IconName]> = {
 export function Nav({ page }: { page: Page }) {
   const live = useSession((s) => s.live)
   return (
-    <nav className="nav" aria-label="Main">
-      <div className="brand">
-        <span className="brand-mark" aria-hidden="true">
-          <Icon name="pin" size={18} />
-        </span>
-        Tack
-      </div>
-      <ul>
-        {PAGES.map((p, i) => (
-          <li key={p}>
-            <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined}>
-              <Icon name={LABELS[p][1]} />
-              <span>{LABELS[p][0]}</span>
-              <kbd aria-hidden="true">{i + 1}</kbd>
-            </a>
-          </li>
-        ))}
-      </ul>
-      <div className={`live ${live ? 'on' : ''}`} title={live ? 'Live updates are on' : 'Live updates are reconnecting'}>
-        <span className="dot" aria-hidden="true" /> {live ? 'Live' : 'Offline'}
-      </div>
-    </nav>
+    <aside className="sidebar">
+      <nav className="nav" aria-label="Main">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            <Icon name="pin" size={18} />
+          </span>
+          Tack
+        </div>
+        <ul>
+          {PAGES.map((p, i) => (
+            <li key={p}>
+              <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined}>
+                <Icon name={LABELS[p][1]} />
+                <span>{LABELS[p][0]}</span>
+                <kbd aria-hidden="true">{i + 1}</kbd>
+              </a>
+            </li>
+          ))}
+        </ul>
+        <div
+          className={`live ${live ? 'on' : ''}`}
+          title={live ? 'Live updates are on' : 'Live updates are reconnecting'}
+        >
+          <span className="dot" aria-hidden="true" /> {live ? 'Live' : 'Offline'}
+        </div>
+      </nav>
+    </aside>
   )
 }

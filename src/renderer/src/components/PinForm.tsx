@@ -7,7 +7,10 @@ import { ErrorBox } from './States'
 
 export function parseMeta(text: string): Record<string, string> | string {
   const meta: Record<string, string> = {}
-  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const eq = line.indexOf('=')
     if (eq <= 0) return `“${line}” is not key=value`
     meta[line.slice(0, eq).trim()] = line.slice(eq + 1).trim()
@@ -52,12 +55,28 @@ export function PinForm({ onDone }: { onDone: () => void }) {
   return (
     <form className="form" onSubmit={(e) => void submit(e)}>
       <label>
-        CID <span className="req">required</span>
-        <input required autoFocus value={cid} onChange={(e) => setCid(e.target.value)} placeholder="bafy… or Qm…" spellCheck={false} name="cid" />
+        <span>
+          CID <span className="req">required</span>
+        </span>
+        <input
+          required
+          autoFocus
+          value={cid}
+          onChange={(e) => setCid(e.target.value)}
+          placeholder="bafy… or Qm…"
+          spellCheck={false}
+          name="cid"
+        />
       </label>
       <label>
         Name
-        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="What this is, to find it later" maxLength={255} name="name" />
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="What this is, to find it later"
+          maxLength={255}
+          name="name"
+        />
       </label>
       <label>
         Origins
@@ -72,7 +91,14 @@ export function PinForm({ onDone }: { onDone: () => void }) {
       </label>
       <label>
         Meta
-        <textarea value={meta} onChange={(e) => setMeta(e.target.value)} rows={2} spellCheck={false} placeholder="app=photos (one key=value per line)" name="meta" />
+        <textarea
+          value={meta}
+          onChange={(e) => setMeta(e.target.value)}
+          rows={2}
+          spellCheck={false}
+          placeholder="app=photos (one key=value per line)"
+          name="meta"
+        />
         {metaError ? <span className="field-error">{metaError}</span> : null}
       </label>
       {error ? <ErrorBox error={error} compact /> : null}

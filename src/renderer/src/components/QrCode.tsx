@@ -6,7 +6,12 @@ export function QrCode({ text, size = 160 }: { text: string; size?: number }) {
   const [src, setSrc] = useState<string>()
   useEffect(() => {
     let live = true
-    QRCode.toString(text, { type: 'svg', margin: 1, errorCorrectionLevel: 'M', color: { dark: '#111111', light: '#ffffff' } })
+    QRCode.toString(text, {
+      type: 'svg',
+      margin: 1,
+      errorCorrectionLevel: 'M',
+      color: { dark: '#111111', light: '#ffffff' },
+    })
       .then((svg) => live && setSrc(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`))
       .catch(() => live && setSrc(undefined))
     return () => {
@@ -14,8 +19,12 @@ export function QrCode({ text, size = 160 }: { text: string; size?: number }) {
     }
   }, [text])
   return (
-    <figure className="qr" style={{ width: size }}>
-      {src ? <img src={src} width={size} height={size} alt={`QR code for ${text}`} /> : <div style={{ height: size }} />}
+    <figure className="qr">
+      {src ? (
+        <img src={src} width={size} height={size} alt={`QR code for ${text}`} />
+      ) : (
+        <div style={{ height: size }} />
+      )}
       <figcaption>{text}</figcaption>
     </figure>
   )

@@ -47,25 +47,39 @@ function UploadRow({ upload: u }: { upload: Upload }) {
           {u.state === 'queued' ? 'waiting…' : null}
           {u.state === 'uploading' ? (
             <>
-              {formatBytes(u.loaded)} of {formatBytes(u.total)} · <span className="upload-speed">{formatBytes(u.speed)}/s</span>
+              {formatBytes(u.loaded)} of {formatBytes(u.total)} ·{' '}
+              <span className="upload-speed">{u.speed > 0 ? `${formatBytes(u.speed)}/s` : 'measuring speed'}</span>
               {' · '}
-              <span className="upload-eta">{u.loaded >= u.total && u.total > 0 ? 'processing…' : `${formatDuration(left)} left`}</span>
+              <span className="upload-eta">{eta(u, left)}</span>
             </>
           ) : null}
           {u.state === 'done' && u.cid ? (
             <span className="upload-cid">
-              <code>{shortCid(u.cid)}</code> <CopyButton text={u.cid} label="Copy CID" what="CID copied" iconOnly />
+              ✓ {formatBytes(u.total)} · <code title={u.cid}>{shortCid(u.cid)}</code>
+              <CopyButton text={u.cid} label="Copy CID" what="CID copied" iconOnly className="btn-ghost" />
             </span>
           ) : null}
           {u.state === 'done' && !u.cid ? 'done' : null}
           {u.state === 'cancelled' ? 'cancelled' : null}
         </span>
         {active ? (
-          <button type="button" className="btn btn-ghost btn-icon" onClick={() => cancel(u.id)} aria-label={`Cancel ${u.label}`} title="Cancel">
+          <button
+            type="button"
+            className="btn btn-ghost btn-icon"
+            onClick={() => cancel(u.id)}
+            aria-label={`Cancel ${u.label}`}
+            title="Cancel"
+          >
             <Icon name="x" />
           </button>
         ) : (
-          <button type="button" className="btn btn-ghost btn-icon" onClick={() => dismiss(u.id)} aria-label={`Dismiss ${u.label}`} title="Dismiss">
+          <button
+            type="button"
+            className="btn btn-ghost btn-icon"
+            onClick={() => dismiss(u.id)}
+            aria-label={`Dismiss ${u.label}`}
+            title="Dismiss"
+          >
             <Icon name="x" />
           </button>
         )}
@@ -87,4 +101,10 @@ function UploadRow({ upload: u }: { upload: Upload }) {
       ) : null}
     </li>
   )
+}
+
+function eta(u: Upload, left: number): string {
+  // Sent everything: the server is still hashing and storing the last bytes.
+  if (u.total > 0 && u.loaded >= u.total) return 'processing…'
+  return Number.isFinite(left) ? `${formatDuration(left)} left` : 'estimating time left'
 }

@@ -25,9 +25,7 @@ export function DashboardPage({ go }: { go: (page: 'pins') => void }) {
       <header className="page-head">
         <div>
           <h1>Dashboard</h1>
-          <p className="muted">
-            {me.value ? `Signed in as ${me.value.name}${me.value.owner ? ' (owner)' : ''}` : ' '}
-          </p>
+          <p className="muted">{me.value ? `Signed in as ${me.value.name}${me.value.owner ? ' (owner)' : ''}` : ' '}</p>
         </div>
         <div className="page-actions">
           <button type="button" className="btn" onClick={() => void load()}>
@@ -45,10 +43,18 @@ export function DashboardPage({ go }: { go: (page: 'pins') => void }) {
           {me.value ? (
             <>
               <p className="big">
-                {formatBytes(usage)} <span className="muted">{quota === null ? 'used · no quota' : `of ${formatBytes(quota)}`}</span>
+                {formatBytes(usage)}{' '}
+                <span className="muted">{quota === null ? 'used · no quota' : `of ${formatBytes(quota)}`}</span>
               </p>
               {quota !== null ? (
-                <div className={`progress ${pct > 90 ? 'warn' : ''}`} role="progressbar" aria-label="Storage used" aria-valuenow={Math.round(pct)} aria-valuemin={0} aria-valuemax={100}>
+                <div
+                  className={`progress ${pct > 90 ? 'warn' : ''}`}
+                  role="progressbar"
+                  aria-label="Storage used"
+                  aria-valuenow={Math.round(pct)}
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                >
                   <div className="progress-bar" style={{ width: `${pct}%` }} />
                 </div>
               ) : null}
@@ -106,7 +112,13 @@ export function DashboardPage({ go }: { go: (page: 'pins') => void }) {
               {status.value.kubo.peerId ? (
                 <span className="cid">
                   <code>{status.value.kubo.peerId}</code>
-                  <CopyButton text={status.value.kubo.peerId} label="Copy peer ID" what="Peer ID copied" iconOnly className="btn-ghost" />
+                  <CopyButton
+                    text={status.value.kubo.peerId}
+                    label="Copy peer ID"
+                    what="Peer ID copied"
+                    iconOnly
+                    className="btn-ghost"
+                  />
                 </span>
               ) : (
                 '—'
@@ -125,7 +137,9 @@ export function DashboardPage({ go }: { go: (page: 'pins') => void }) {
             <dt>Addresses</dt>
             <dd>
               <details>
-                <summary>{status.value.kubo.addresses.length} addresses</summary>
+                <summary>
+                  {status.value.kubo.addresses.length} address{status.value.kubo.addresses.length === 1 ? '' : 'es'}
+                </summary>
                 <ul className="addresses">
                   {status.value.kubo.addresses.map((a) => (
                     <li key={a}>
@@ -167,8 +181,8 @@ function LanPanel() {
         </label>
       </header>
       <p className="muted">
-        When on, the gateway (and only the gateway: never the API or your keys) answers on your local network, so a phone or
-        another computer can open your files.
+        When on, the gateway (and only the gateway: never the API or your keys) answers on your local network, so a
+        phone or another computer can open your files.
       </p>
       {settings.error ? <ErrorBox error={settings.error} compact /> : null}
       {on && urls.length > 0 ? (
@@ -181,7 +195,9 @@ function LanPanel() {
           ))}
         </div>
       ) : null}
-      {on && urls.length === 0 && !savingLan ? <p className="muted">Sharing is on, but no network address was reported yet.</p> : null}
+      {on && urls.length === 0 && !savingLan ? (
+        <p className="muted">Sharing is on, but no network address was reported yet.</p>
+      ) : null}
     </section>
   )
 }

@@ -79,7 +79,12 @@ export function DeveloperPage() {
                       created {formatAgo(k.created)} · last used {formatAgo(k.lastUsed)}
                     </span>
                   </div>
-                  <button type="button" className="btn btn-ghost danger" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
+                  <button
+                    type="button"
+                    className="btn btn-ghost danger"
+                    onClick={() => setRevoking(k)}
+                    aria-label={`Revoke ${k.name}`}
+                  >
                     Revoke
                   </button>
                 </li>
@@ -124,7 +129,8 @@ export function DeveloperPage() {
             }}
           >
             <p>
-              Anything using <strong>{revoking.name}</strong> gets “401 Unauthorized” from now on. This cannot be undone.
+              Anything using <strong>{revoking.name}</strong> gets “401 Unauthorized” from now on. This cannot be
+              undone.
             </p>
             <div className="form-actions">
               <button type="button" className="btn" onClick={() => setRevoking(undefined)}>
@@ -146,7 +152,10 @@ function Commands({ url, secret, hasSecret }: { url: string; secret: string; has
     ['Point your Kubo at Tack', `ipfs pin remote service add tack ${url}/api/pinning ${secret}`],
     ['Pin something through Tack', 'ipfs pin remote add --service=tack --name=my-file <CID>'],
     ['List what Tack pins for you', 'ipfs pin remote ls --service=tack --status=queued,pinning,pinned,failed'],
-    ['Upload a file with curl', `curl -T ./photo.jpg -H "Authorization: Bearer ${secret}" "${url}/api/files?name=photo.jpg"`],
+    [
+      'Upload a file with curl',
+      `curl -T ./photo.jpg -H "Authorization: Bearer ${secret}" "${url}/api/files?name=photo.jpg"`,
+    ],
     ['List pins with curl', `curl -H "Authorization: Bearer ${secret}" "${url}/api/pinning/pins"`],
   ]
   return (
@@ -154,7 +163,9 @@ function Commands({ url, secret, hasSecret }: { url: string; secret: string; has
       <header className="card-head">
         <h2>Use it from the command line</h2>
       </header>
-      <p className="muted">{hasSecret ? 'These include the key you just created.' : 'Replace <KEY> with a key secret (create one above).'}</p>
+      <p className="muted">
+        {hasSecret ? 'These include the key you just created.' : 'Replace <KEY> with a key secret (create one above).'}
+      </p>
       <ul className="commands">
         {commands.map(([label, cmd]) => (
           <li key={label}>

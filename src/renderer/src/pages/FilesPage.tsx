@@ -61,7 +61,14 @@ export function FilesPage() {
           <button type="button" className="btn" onClick={() => folderInput.current?.click()}>
             <Icon name="folder" /> Add folder
           </button>
-          <input ref={fileInput} type="file" multiple hidden data-testid="file-input" onChange={(e) => onPicked(e.currentTarget)} />
+          <input
+            ref={fileInput}
+            type="file"
+            multiple
+            hidden
+            data-testid="file-input"
+            onChange={(e) => onPicked(e.currentTarget)}
+          />
           <input
             ref={folderInput}
             type="file"
@@ -80,7 +87,13 @@ export function FilesPage() {
           <label className="search">
             <Icon name="search" />
             <span className="sr-only">Search files by name</span>
-            <input type="search" placeholder="Search by name" value={search} onChange={(e) => setSearch(e.target.value)} data-search />
+            <input
+              type="search"
+              placeholder="Search by name"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              data-search
+            />
           </label>
           <label className="inline">
             Sort
@@ -109,13 +122,20 @@ export function FilesPage() {
         {!loaded && loading ? <Spinner label="Loading files…" /> : null}
         {loaded && !error && results.length === 0 ? (
           <Empty icon="upload" title={query.q ? 'No file matches that name' : 'No files yet'}>
-            {query.q ? 'Try another search.' : 'Drag files or a folder here, or use “Add files”. You get a CID and a link to share.'}
+            {query.q
+              ? 'Try another search.'
+              : 'Drag files or a folder here, or use “Add files”. You get a CID and a link to share.'}
           </Empty>
         ) : null}
         {results.length > 0 ? <FileTable files={results} /> : null}
         {count > FILES_PAGE ? (
           <div className="pager">
-            <button type="button" className="btn" disabled={query.offset === 0} onClick={() => setQuery({ offset: Math.max(0, query.offset - FILES_PAGE) })}>
+            <button
+              type="button"
+              className="btn"
+              disabled={query.offset === 0}
+              onClick={() => setQuery({ offset: Math.max(0, query.offset - FILES_PAGE) })}
+            >
               ← Newer
             </button>
             <span className="muted">

@@ -19,7 +19,8 @@ const MATCHES: Array<[TextMatchingStrategy, string]> = [
 ]
 
 export function PinsPage() {
-  const { results, count, loading, loaded, error, filter, cursors, load, setFilter, nextPage, prevPage, remove } = usePins()
+  const { results, count, loading, loaded, error, filter, cursors, load, setFilter, nextPage, prevPage, remove } =
+    usePins()
   const [adding, setAdding] = useState(false)
   const [removing, setRemoving] = useState<PinStatus>()
   const [name, setName] = useState(filter.name)
@@ -34,9 +35,11 @@ export function PinsPage() {
     return () => clearTimeout(t)
   }, [name, cid, filter.name, filter.cid, setFilter])
 
+  // No chip pressed means every status. Pressing one narrows to it; pressing the last pressed one widens again.
+  const all = filter.status.length === ALL_STATUSES.length
   const toggle = (s: Status) => {
-    const has = filter.status.includes(s)
-    const next = has ? filter.status.filter((x) => x !== s) : [...filter.status, s]
+    if (all) return setFilter({ status: [s] })
+    const next = filter.status.includes(s) ? filter.status.filter((x) => x !== s) : [...filter.status, s]
     setFilter({ status: next.length ? next : [...ALL_STATUSES] })
   }
   const page = cursors.length
@@ -47,7 +50,9 @@ export function PinsPage() {
       <header className="page-head">
         <div>
           <h1>Pins</h1>
-          <p className="muted">Content this Tack keeps: your uploads and everything pinned through the Pinning Service API.</p>
+          <p className="muted">
+            Content this Tack keeps: your uploads and everything pinned through the Pinning Service API.
+          </p>
         </div>
         <div className="page-actions">
           <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
@@ -64,7 +69,7 @@ export function PinsPage() {
                 key={s}
                 type="button"
                 className={`chip chip-${s}`}
-                aria-pressed={filter.status.includes(s) && filter.status.length < ALL_STATUSES.length}
+                aria-pressed={!all && filter.status.includes(s)}
                 onClick={() => toggle(s)}
               >
                 {s}
@@ -74,11 +79,21 @@ export function PinsPage() {
           <label className="search">
             <Icon name="search" />
             <span className="sr-only">Name</span>
-            <input type="search" placeholder="Name" value={name} onChange={(e) => setName(e.target.value)} data-search />
+            <input
+              type="search"
+              placeholder="Name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              data-search
+            />
           </label>
           <label className="inline">
             <span className="sr-only">Name match</span>
-            <select value={filter.match} onChange={(e) => setFilter({ match: e.target.value as TextMatchingStrategy })} aria-label="Name match">
+            <select
+              value={filter.match}
+              onChange={(e) => setFilter({ match: e.target.value as TextMatchingStrategy })}
+              aria-label="Name match"
+            >
               {MATCHES.map(([v, l]) => (
                 <option key={v} value={v}>
                   {l}
@@ -88,7 +103,14 @@ export function PinsPage() {
           </label>
           <label className="search">
             <span className="sr-only">CID</span>
-            <input type="search" placeholder="CID" value={cid} onChange={(e) => setCid(e.target.value)} spellCheck={false} aria-label="CID filter" />
+            <input
+              type="search"
+              placeholder="CID"
+              value={cid}
+              onChange={(e) => setCid(e.target.value)}
+              spellCheck={false}
+              aria-label="CID filter"
+            />
           </label>
           <span className="spacer" />
           {loading && loaded ? <span className="spinner small" aria-label="Refreshing" /> : null}
@@ -98,7 +120,9 @@ export function PinsPage() {
         {!loaded && loading ? <Spinner label="Loading pins…" /> : null}
         {loaded && !error && results.length === 0 ? (
           <Empty icon="pin" title="No pins here">
-            {page > 1 ? 'This is past the last page.' : 'Pin a CID, upload a file, or point your own Kubo at Tack (see Developer).'}
+            {page > 1
+              ? 'This is past the last page.'
+              : 'Pin a CID, upload a file, or point your own Kubo at Tack (see Developer).'}
           </Empty>
         ) : null}
         {results.length > 0 ? (
@@ -199,7 +223,13 @@ function PinRow({ pin: p, onRemove }: { pin: PinStatus; onRemove: () => void }) 
         {formatAgo(p.created)}
       </td>
       <td className="actions">
-        <button type="button" className="btn btn-ghost btn-icon danger" onClick={onRemove} title="Remove pin" aria-label={`Remove pin ${p.pin.name ?? p.pin.cid}`}>
+        <button
+          type="button"
+          className="btn btn-ghost btn-icon danger"
+          onClick={onRemove}
+          title="Remove pin"
+          aria-label={`Remove pin ${p.pin.name ?? p.pin.cid}`}
+        >
           <Icon name="trash" />
         </button>
       </td>

@@ -66,7 +66,9 @@ export const useFiles = create<FilesState>((set, get) => ({
   async pin(cid) {
     try {
       await api().pinFile(cid)
-      set({ results: get().results.map((r) => (r.cid === cid && r.state === 'stored' ? { ...r, state: 'pinning' } : r)) })
+      set({
+        results: get().results.map((r) => (r.cid === cid && r.state === 'stored' ? { ...r, state: 'pinning' } : r)),
+      })
       useToasts.getState().show('Pinning started')
       void get().load()
     } catch (err) {

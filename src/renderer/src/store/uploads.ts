@@ -79,7 +79,9 @@ export const useUploads = create<UploadsState>((set, get) => {
 
   const pump = () => {
     const running = get().items.filter((u) => u.state === 'uploading').length
-    const next = get().items.filter((u) => u.state === 'queued').slice(0, MAX_PARALLEL - running)
+    const next = get()
+      .items.filter((u) => u.state === 'queued')
+      .slice(0, MAX_PARALLEL - running)
     for (const item of next) start(item)
   }
 
@@ -99,7 +101,8 @@ export const useUploads = create<UploadsState>((set, get) => {
     }
     done
       .then((result) => {
-        patch(item.id, { state: 'done', loaded: item.total, cid: result.cid })
+        const total = get().items.find((u) => u.id === item.id)?.total || item.total
+        patch(item.id, { state: 'done', loaded: total, total, cid: result.cid })
         useFiles.getState().upsert(result.records)
       })
       .catch((err: unknown) => {
@@ -132,7 +135,12 @@ export const useUploads = create<UploadsState>((set, get) => {
     cancel(id) {
       const h = handles.get(id)
       if (h) h.cancel()
-      else patch(id, { state: 'cancelled', files: undefined, error: new ApiError(0, 'CANCELLED', 'you cancelled this upload') })
+      else
+        patch(id, {
+          state: 'cancelled',
+          files: undefined,
+          error: new ApiError(0, 'CANCELLED', 'you cancelled this upload'),
+        })
     },
     dismiss: (id) => set({ items: get().items.filter((u) => u.id !== id) }),
     clearFinished: () => set({ items: get().items.filter((u) => u.state === 'uploading' || u.state === 'queued') }),

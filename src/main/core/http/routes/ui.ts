@@ -73,9 +73,14 @@ export function uiRoutes(init: { root?: string } = {}): FastifyPluginAsync {
     // public, while an unknown /api path still needs a key before it hears 404 (probing reveals nothing).
     app.get('/*', async (request, reply) => {
       const path = request.url.split('?')[0] ?? '/'
-      if (path === '/api' || path.startsWith('/api/')) throw new CoreError('NOT_FOUND', `no route ${request.method} ${path}`)
+      if (path === '/api' || path.startsWith('/api/'))
+        throw new CoreError('NOT_FOUND', `no route ${request.method} ${path}`)
       if (!existsSync(join(root, 'index.html'))) {
-        return securityHeaders(reply).code(200).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(MISSING_BUILD)
+        return securityHeaders(reply)
+          .code(200)
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(MISSING_BUILD)
       }
       const file = buildFileFor(root, path)
       if (file && file !== 'index.html') {

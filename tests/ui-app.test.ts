@@ -1,0 +1,368 @@
+// The renderer in a real browser (Debian's Chromium through playwright-core) against a real core (Kubo,
+// MinIO, SQLite in a temp dir): sign in through the printed link, upload by drop and by the pickers, compare
+// CIDs with real Kubo, fetch through the gateway, pin from a second Kubo and watch it turn pinned live, make a
+// key and use it from Kubo's CLI until it is revoked, turn LAN sharing on. Every page is saved as a
+// screenshot under test-results/screenshots/ (light and dark) for a person to look at.
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { projectRoot } from '../src/main/core/binaries.js'
+import { startTack, type TestTack } from './fixtures/core.js'
+import { json } from './fixtures/http.js'
+import { startKuboNode, type KuboTestNode } from './fixtures/kubo-node.js'
+import { tempDir } from './fixtures/tmp.js'
+
+const ROOT = projectRoot()
+const SHOTS = join(ROOT, 'test-results', 'screenshots')
+const CHROMIUM = process.env.TACK_CHROMIUM ?? '/usr/bin/chromium'
+const MiB = 1024 * 1024
+
+let tack: TestTack
+let kubo: KuboTestNode
+let browser: Browser
+let context: BrowserContext
+let page: Page
+const pageErrors: string[] = []
+
+function ensureBuild() {
+  if (existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) return
+  execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 })
+}
+
+function ensureChromium() {
+  if (!existsSync(CHROMIUM)) execFileSync('bash', [join(ROOT, 'scripts', 'ensure-chromium.sh')], { stdio: 'inherit' })
+}
+
+async function shot(name: string, target: Page = page) {
+  await target.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' })
+}
+
+const kuboCid = async (bytes: Buffer) =>
+  (await kubo.ipfs(['add', '-Q', '--cid-version=1', '--only-hash'], { input: bytes })).trim()
+
+/** Slows uploads down (Chromium's own throttling), so progress, speed and cancel can be seen. */
+async function throttleUploads(bytesPerSecond: number | null) {
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('Network.enable')
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: bytesPerSecond ?? -1,
+  })
+}
+
+/** A drop of files built inside the page, as the browser delivers one: dragenter, dragover, drop on the body. */
+async function dropFiles(files: Array<{ name: string; bytes: Buffer }>, stopAtEnter = false) {
+  await page.evaluate(
+    ({ files, stopAtEnter }) => {
+      const dt = new DataTransfer()
+      for (const f of files) {
+        const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))
+        dt.items.add(new File([bytes], f.name, { type: 'application/octet-stream' }))
+      }
+      const types = stopAtEnter ? ['dragenter', 'dragover'] : ['dragenter', 'dragover', 'drop']
+      for (const type of types)
+        document.body.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }))
+    },
+    { files: files.map((f) => ({ name: f.name, b64: f.bytes.toString('base64') })), stopAtEnter },
+  )
+}
+
+const fileRow = (name: string) =>
+  page.locator('tr[data-cid]', { has: page.locator('.file-name', { hasText: new RegExp(`^${name}$`) }) })
+
+async function go(key: '1' | '2' | '3' | '4', heading: string) {
+  await page.locator('body').press(key)
+  await expect.poll(() => page.locator('h1').first().textContent()).toBe(heading)
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true })
+  ensureBuild()
+  ensureChromium()
+  ;[tack, kubo] = await Promise.all([startTack({ config: { lanPort: 0, pinTimeoutMs: 20_000 } }), startKuboNode()])
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  })
+  context = await browser.newContext({ viewport: { width: 1280, height: 820 }, colorScheme: 'light' })
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: tack.url })
+  page = await context.newPage()
+  page.on('pageerror', (err) => pageErrors.push(String(err)))
+  page.on('console', (msg) => {
+    // A refused request (409 over quota, 404) is logged by Chromium itself; that is the UI working.
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(msg.text())
+  })
+}, 400_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await Promise.all([tack?.destroy(), kubo?.stop()])
+})
+
+describe('the renderer in a real browser', () => {
+  it('serves a sign-in page without a token, under a strict CSP', async () => {
+    const res = await fetch(`${tack.url}/`)
+    expect(res.status).toBe(200)
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("default-src 'none'")
+    expect(csp).toContain("script-src 'self'")
+    expect(csp).toContain("connect-src 'self'")
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    // SPA fallback for other pages, never for the API (an unknown /api path still needs a key, then 404s).
+    expect((await fetch(`${tack.url}/some/old/link`)).headers.get('content-type')).toMatch(/^text\/html/)
+    expect((await fetch(`${tack.url}/api/nope`)).status).toBe(401)
+    expect((await tack.api('/api/nope')).status).toBe(404)
+
+    const anon = await context.newPage()
+    await anon.goto(tack.url)
+    await expect.poll(() => anon.locator('h1').textContent()).toBe('Sign in to Tack')
+    await shot('signed-out', anon)
+    await anon.close()
+  })
+
+  it('signs in through the printed login link and takes the token out of the address bar', async () => {
+    await page.goto(tack.core.loginUrl())
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Files')
+    expect(page.url()).not.toContain('token')
+    expect(await page.evaluate(() => sessionStorage.getItem('tack.token'))).toBe(tack.core.sessionToken)
+    await expect.poll(() => page.locator('.empty h3').textContent()).toBe('No files yet')
+    await expect.poll(() => page.locator('.live.on').count(), { timeout: 10_000 }).toBe(1)
+    await shot('files-empty')
+    // A reload keeps the session (sessionStorage), without the token in the URL.
+    await page.reload()
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Files')
+  })
+
+  it('uploads a dropped file with progress, speed and time left, and gets the CID Kubo computes', async () => {
+    const bytes = randomBytes(3 * MiB)
+    await dropFiles([{ name: 'dropped.bin', bytes }], true)
+    await expect.poll(() => page.locator('.drop-overlay').count()).toBe(1)
+    await shot('files-drop-overlay')
+    await throttleUploads(1 * MiB)
+    await dropFiles([{ name: 'dropped.bin', bytes }])
+    const row = page.locator('.upload', { hasText: 'dropped.bin' })
+    await expect.poll(() => row.getAttribute('data-upload-state')).toBe('uploading')
+    await expect
+      .poll(async () => Number(await row.getByRole('progressbar').getAttribute('aria-valuenow')))
+      .toBeGreaterThan(0)
+    await expect.poll(() => row.locator('.upload-speed').textContent()).toMatch(/B\/s$/)
+    await expect.poll(() => row.locator('.upload-eta').textContent()).toMatch(/\d+ s left|min .* left|processing/)
+    await shot('files-uploading')
+    await throttleUploads(null)
+    await expect.poll(() => row.getAttribute('data-upload-state'), { timeout: 30_000 }).toBe('done')
+    const cid = await fileRow('dropped.bin').getAttribute('data-cid')
+    expect(cid).toBe(await kuboCid(bytes))
+  })
+
+  it('uploads picked files and a picked folder with its paths', async () => {
+    const a = Buffer.from('hello world')
+    await page.getByTestId('file-input').setInputFiles([{ name: 'hello.txt', mimeType: 'text/plain', buffer: a }])
+    await expect
+      .poll(() => fileRow('hello.txt').getAttribute('data-cid'), { timeout: 30_000 })
+      .toBe('bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e')
+
+    const dir = tempDir('tack-ui-folder-')
+    const site = join(dir.path, 'site')
+    mkdirSync(join(site, 'css'), { recursive: true })
+    writeFileSync(join(site, 'index.html'), '<h1>hi</h1>')
+    writeFileSync(join(site, 'css', 'style.css'), 'h1 { color: red }')
+    try {
+      await page.getByTestId('folder-input').setInputFiles(site)
+      const row = page.locator('.upload', { hasText: 'site/' })
+      await expect.poll(() => row.getAttribute('data-upload-state'), { timeout: 30_000 }).toBe('done')
+      const expected = (await kubo.ipfs(['add', '-r', '-Q', '--cid-version=1', '--only-hash', site])).trim()
+      await row.getByRole('button', { name: 'Copy CID' }).click()
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expected)
+      await expect.poll(() => page.locator('.file-name', { hasText: 'site/css/style.css' }).count()).toBe(1)
+    } finally {
+      dir.remove()
+    }
+    await shot('files-list')
+  })
+
+  it('opens the gateway link and gets the same bytes', async () => {
+    const row = fileRow('hello.txt')
+    const href = await row.getByRole('link', { name: 'Open hello.txt' }).getAttribute('href')
+    expect(href).toBeTruthy()
+    const [tab] = await Promise.all([
+      context.waitForEvent('page'),
+      row.getByRole('link', { name: 'Open hello.txt' }).click(),
+    ])
+    await tab.waitForLoadState()
+    expect(tab.url()).toBe(href)
+    expect(await tab.locator('body').textContent()).toBe('hello world')
+    await tab.close()
+    const res = await fetch(href!)
+    expect(Buffer.from(await res.arrayBuffer()).toString()).toBe('hello world')
+    // The copy-link button copies the same link.
+    await row.getByRole('button', { name: 'Copy gateway link' }).click()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(href)
+  })
+
+  it('says why the quota refused an upload, and cancels an upload in flight', async () => {
+    const me = await json(await tack.api('/api/accounts/me'))
+    expect(
+      (
+        await tack.api(`/api/accounts/${me.id}`, {
+          method: 'PATCH',
+          body: JSON.stringify({ quota: me.usage + 1000 }),
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(200)
+    try {
+      await page
+        .getByTestId('file-input')
+        .setInputFiles([{ name: 'too-big.bin', mimeType: 'application/octet-stream', buffer: randomBytes(MiB) }])
+      const row = page.locator('.upload', { hasText: 'too-big.bin' })
+      await expect.poll(() => row.getAttribute('data-upload-state'), { timeout: 30_000 }).toBe('failed')
+      expect(await row.locator('.upload-error').textContent()).toMatch(/Over quota/)
+      await shot('files-over-quota')
+    } finally {
+      await tack.api(`/api/accounts/${me.id}`, {
+        method: 'PATCH',
+        body: JSON.stringify({ quota: null }),
+        headers: { 'content-type': 'application/json' },
+      })
+    }
+
+    await throttleUploads(256 * 1024)
+    await page
+      .getByTestId('file-input')
+      .setInputFiles([{ name: 'cancel-me.bin', mimeType: 'application/octet-stream', buffer: randomBytes(4 * MiB) }])
+    const row = page.locator('.upload', { hasText: 'cancel-me.bin' })
+    await expect.poll(() => row.getAttribute('data-upload-state')).toBe('uploading')
+    await page.getByRole('button', { name: 'Cancel cancel-me.bin' }).click()
+    await expect.poll(() => row.getAttribute('data-upload-state')).toBe('cancelled')
+    await throttleUploads(null)
+    const listed = await json(await tack.api('/api/files?q=cancel-me'))
+    expect(listed.results).toEqual([])
+  })
+
+  it('pins a CID from a second Kubo and shows it turn pinned live, without reloading', async () => {
+    await go('2', 'Pins')
+    const content = Buffer.from(`pin me ${randomBytes(8).toString('hex')}`)
+    const cid = await kuboCid(content)
+    const origin = kubo.addresses.find((a) => a.startsWith('/ip4/127.0.0.1/tcp/')) ?? kubo.addresses[0]!
+    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true))
+
+    await page.getByRole('button', { name: 'Pin from CID' }).click()
+    await page.locator('dialog input[name=cid]').fill(cid)
+    await page.locator('dialog input[name=name]').fill('from-second-kubo')
+    await page.locator('dialog textarea[name=origins]').fill(origin)
+    await page.locator('dialog textarea[name=meta]').fill('source=ui-test')
+    await shot('pins-add-dialog')
+    await page.locator('dialog button[type=submit]').click()
+
+    // The second Kubo does not have the content yet: the pin waits...
+    const row = page.locator(`tr[data-cid="${cid}"]`)
+    await expect
+      .poll(() => row.locator('.badge').getAttribute('data-state'), { timeout: 15_000 })
+      .toMatch(/queued|pinning/)
+    await shot('pins-pinning')
+    // ...until it does; the event stream turns the row pinned.
+    await kubo.ipfs(['add', '-Q', '--cid-version=1'], { input: content })
+    await expect.poll(() => row.locator('.badge').getAttribute('data-state'), { timeout: 60_000 }).toBe('pinned')
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true)
+    expect(await row.textContent()).toContain('source=ui-test')
+
+    // Filters: the status chips and the name search go to the API and narrow the list.
+    await page.getByRole('button', { name: 'failed', exact: true }).click()
+    await expect.poll(() => row.count()).toBe(0)
+    await page.getByRole('button', { name: 'failed', exact: true }).click()
+    await page.getByPlaceholder('Name').fill('SECOND-kubo')
+    await expect.poll(() => row.count()).toBe(1)
+    await page.getByLabel('Name match').selectOption('exact')
+    await expect.poll(() => row.count()).toBe(0)
+    await page.getByPlaceholder('Name').fill('')
+    await page.getByLabel('Name match').selectOption('ipartial')
+    await expect.poll(() => row.count()).toBe(1)
+    await shot('pins-list')
+  })
+
+  it('shows the reason a pin failed', async () => {
+    const missing = await kuboCid(randomBytes(64))
+    await page.getByRole('button', { name: 'Pin from CID' }).click()
+    await page.locator('dialog input[name=cid]').fill(missing)
+    await page.locator('dialog input[name=name]').fill('nobody-has-this')
+    await page.locator('dialog button[type=submit]').click()
+    const row = page.locator(`tr[data-cid="${missing}"]`)
+    await expect
+      .poll(() => row.locator('.badge').getAttribute('data-state'), { timeout: 90_000, interval: 1000 })
+      .toBe('failed')
+    await expect.poll(() => row.locator('.fail-reason').count()).toBe(1)
+    await shot('pins-failed')
+    // Invalid input is refused with the API's own details, in the dialog.
+    await page.getByRole('button', { name: 'Pin from CID' }).click()
+    await page.locator('dialog input[name=cid]').fill('not-a-cid')
+    await page.locator('dialog button[type=submit]').click()
+    await expect.poll(() => page.locator('dialog .error-box').count()).toBe(1)
+    expect(await page.locator('dialog .error-box').textContent()).toContain('BAD_REQUEST')
+    await shot('pins-bad-cid')
+    await page.keyboard.press('Escape')
+  })
+
+  it('creates a key that Kubo uses, then revokes it and Kubo gets 401', async () => {
+    await go('3', 'Developer')
+    await page.locator('input[name=key-name]').fill('kubo-cli')
+    await page.getByRole('button', { name: 'Create key' }).click()
+    const secret = (await page.locator('[data-secret]').textContent())!.trim()
+    expect(secret).toMatch(/^tack_/)
+    const command = await page.locator('.command code').first().textContent()
+    expect(command).toBe(`ipfs pin remote service add tack ${tack.url}/api/pinning ${secret}`)
+    await page.getByRole('button', { name: 'Copy secret' }).click()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret)
+    await shot('developer-new-key')
+
+    await kubo.ipfs(['pin', 'remote', 'service', 'add', 'tack', `${tack.url}/api/pinning`, secret])
+    const listed = await kubo.ipfs(['pin', 'remote', 'ls', '--service=tack'])
+    expect(listed).toContain('from-second-kubo')
+
+    await page.getByRole('button', { name: 'Done' }).click()
+    await page.getByRole('button', { name: 'Revoke kubo-cli' }).click()
+    await page.locator('dialog button[type=submit]').click()
+    await expect.poll(() => page.getByRole('button', { name: 'Revoke kubo-cli' }).count()).toBe(0)
+    const refused = await kubo.ipfsResult(['pin', 'remote', 'ls', '--service=tack'])
+    expect(refused.code).not.toBe(0)
+    expect(refused.stderr).toMatch(/401|UNAUTHORIZED/)
+    await shot('developer')
+  })
+
+  it('turns LAN sharing on and shows its URLs with QR codes', async () => {
+    await go('4', 'Dashboard')
+    await expect.poll(() => page.locator('[data-count=pinned]').textContent()).toMatch(/^\d+$/)
+    await page.locator('label.switch').click()
+    const url = page.locator('.lan-url figcaption').first()
+    await expect.poll(() => url.textContent(), { timeout: 20_000 }).toMatch(/^http:\/\/\d+\.\d+\.\d+\.\d+:\d+/)
+    expect(await page.getByRole('switch', { name: 'LAN sharing' }).isChecked()).toBe(true)
+    await shot('dashboard')
+  })
+
+  it('looks right in dark mode too, and nothing threw in the page', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' })
+    for (const [key, name, heading] of [
+      ['1', 'files', 'Files'],
+      ['2', 'pins', 'Pins'],
+      ['3', 'developer', 'Developer'],
+      ['4', 'dashboard', 'Dashboard'],
+    ] as const) {
+      await go(key, heading)
+      await expect.poll(() => page.locator('.loading').count()).toBe(0)
+      await shot(`${name}-dark`)
+    }
+    expect(pageErrors).toEqual([])
+  })
+})

@@ -17,7 +17,10 @@ export interface FileUrls {
   lan(): string | undefined
 }
 
-const flag = z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1')
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .optional()
+  .transform((v) => v === 'true' || v === '1')
 const UploadQuery = z.object({ name: z.string().min(1).max(255).optional(), pin: flag })
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
@@ -52,11 +55,26 @@ export function fileRoutes(deps: { files: Files; urls: FileUrls }): FastifyPlugi
     app.removeAllContentTypeParsers()
     app.addContentTypeParser('*', (_request, _payload, done) => done(null))
     // preservePath: a folder's files arrive as 'photos/2024/a.jpg'; busboy would keep only 'a.jpg'.
-    await app.register(multipart, { preservePath: true, limits: { fileSize: Infinity, files: 100_000, parts: 100_000, fields: 100 } })
+    // An upload in flight would hold app.close() open for as long as its client keeps sending (forever, for
+    // a stalled one): at shutdown it is cut, and the domain cleans up what it staged.
+    const inFlight = new Set<FastifyRequest['raw']>()
+    app.addHook('onRequest', async (request) => {
+      if (request.method !== 'PUT' && request.method !== 'POST') return
+      inFlight.add(request.raw)
+      request.raw.once('close', () => inFlight.delete(request.raw))
+    })
+    app.addHook('preClose', async () => {
+      for (const raw of inFlight) raw.destroy(new Error('Tack is stopping'))
+    })
+    await app.register(multipart, {
+      preservePath: true,
+      limits: { fileSize: Infinity, files: 100_000, parts: 100_000, fields: 100 },
+    })
 
     app.put('/api/files', { config: { scope: 'files:write' } }, async (request, reply) => {
       const query = parse(UploadQuery, request.query, 'query')
-      if (!query.name) throw new CoreError('BAD_REQUEST', 'query.name: the file name is required (PUT /api/files?name=N)')
+      if (!query.name)
+        throw new CoreError('BAD_REQUEST', 'query.name: the file name is required (PUT /api/files?name=N)')
       const declared = request.headers['content-length'] ? Number(request.headers['content-length']) : undefined
       const parts = (async function* (): AsyncGenerator<UploadPart> {
         yield { path: '', name: query.name, content: request.raw }
@@ -68,14 +86,20 @@ export function fileRoutes(deps: { files: Files; urls: FileUrls }): FastifyPlugi
     })
 
     app.post('/api/files', { config: { scope: 'files:write' } }, async (request, reply) => {
-      if (!request.isMultipart()) throw new CoreError('UNSUPPORTED_MEDIA_TYPE', 'POST /api/files takes multipart/form-data; use PUT for a raw body')
+      if (!request.isMultipart())
+        throw new CoreError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'POST /api/files takes multipart/form-data; use PUT for a raw body',
+        )
       const query = parse(UploadQuery.pick({ pin: true }), request.query, 'query')
       const parts = (async function* (): AsyncGenerator<UploadPart> {
         for await (const part of request.parts()) {
           if (part.type === 'file') yield { path: part.filename || part.fieldname, content: part.file }
         }
       })()
-      const result = await upload(request, reply, () => files.upload(principalOf(request).accountId, parts, { pin: query.pin }))
+      const result = await upload(request, reply, () =>
+        files.upload(principalOf(request).accountId, parts, { pin: query.pin }),
+      )
       return reply.code(201).send({
         files: result.files.map((f) => serializeFile(f, urls)),
         ...(result.directory ? { directory: { cid: result.directory.cid, name: result.directory.name } } : {}),
@@ -108,7 +132,11 @@ export function fileRoutes(deps: { files: Files; urls: FileUrls }): FastifyPlugi
 
 /** Runs an upload; when it fails before the body was read to the end, the connection closes after the error
  *  so the client stops sending (and nothing keeps reading bytes that would only be thrown away). */
-async function upload<T>(request: FastifyRequest, reply: { header(k: string, v: string): unknown }, run: () => Promise<T>): Promise<T> {
+async function upload<T>(
+  request: FastifyRequest,
+  reply: { header(k: string, v: string): unknown },
+  run: () => Promise<T>,
+): Promise<T> {
   try {
     return await run()
   } catch (err) {

@@ -27,6 +27,16 @@ let context: BrowserContext
 let page: Page
 const pageErrors: string[] = []
 
+/** The browser globals the page-side callbacks use (this project type-checks without the DOM library). */
+interface Win {
+  document: { body: { dispatchEvent(event: unknown): boolean } }
+  DataTransfer: new () => { items: { add(file: File): unknown } }
+  DragEvent: new (type: string, init: { bubbles: boolean; cancelable: boolean; dataTransfer: unknown }) => unknown
+  sessionStorage: { getItem(key: string): string | null }
+  navigator: { clipboard: { readText(): Promise<string> } }
+  __sameDocument?: boolean
+}
+
 function ensureBuild() {
   if (existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) return
   execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 })
@@ -59,14 +69,15 @@ async function throttleUploads(bytesPerSecond: number | null) {
 async function dropFiles(files: Array<{ name: string; bytes: Buffer }>, stopAtEnter = false) {
   await page.evaluate(
     ({ files, stopAtEnter }) => {
-      const dt = new DataTransfer()
+      const win = globalThis as unknown as Win
+      const dt = new win.DataTransfer()
       for (const f of files) {
         const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))
         dt.items.add(new File([bytes], f.name, { type: 'application/octet-stream' }))
       }
       const types = stopAtEnter ? ['dragenter', 'dragover'] : ['dragenter', 'dragover', 'drop']
       for (const type of types)
-        document.body.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }))
+        win.document.body.dispatchEvent(new win.DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }))
     },
     { files: files.map((f) => ({ name: f.name, b64: f.bytes.toString('base64') })), stopAtEnter },
   )
@@ -137,7 +148,9 @@ describe('the renderer in a real browser', () => {
     await page.goto(tack.core.loginUrl())
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Files')
     expect(page.url()).not.toContain('token')
-    expect(await page.evaluate(() => sessionStorage.getItem('tack.token'))).toBe(tack.core.sessionToken)
+    expect(await page.evaluate(() => (globalThis as unknown as Win).sessionStorage.getItem('tack.token'))).toBe(
+      tack.core.sessionToken,
+    )
     await expect.poll(() => page.locator('.empty h3').textContent()).toBe('No files yet')
     await expect.poll(() => page.locator('.live.on').count(), { timeout: 10_000 }).toBe(1)
     await shot('files-empty')
@@ -185,7 +198,7 @@ describe('the renderer in a real browser', () => {
       await expect.poll(() => row.getAttribute('data-upload-state'), { timeout: 30_000 }).toBe('done')
       const expected = (await kubo.ipfs(['add', '-r', '-Q', '--cid-version=1', '--only-hash', site])).trim()
       await row.getByRole('button', { name: 'Copy CID' }).click()
-      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expected)
+      expect(await page.evaluate(() => (globalThis as unknown as Win).navigator.clipboard.readText())).toBe(expected)
       await expect.poll(() => page.locator('.file-name', { hasText: 'site/css/style.css' }).count()).toBe(1)
     } finally {
       dir.remove()
@@ -209,7 +222,7 @@ describe('the renderer in a real browser', () => {
     expect(Buffer.from(await res.arrayBuffer()).toString()).toBe('hello world')
     // The copy-link button copies the same link.
     await row.getByRole('button', { name: 'Copy gateway link' }).click()
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(href)
+    expect(await page.evaluate(() => (globalThis as unknown as Win).navigator.clipboard.readText())).toBe(href)
   })
 
   it('says why the quota refused an upload, and cancels an upload in flight', async () => {
@@ -257,7 +270,7 @@ describe('the renderer in a real browser', () => {
     const content = Buffer.from(`pin me ${randomBytes(8).toString('hex')}`)
     const cid = await kuboCid(content)
     const origin = kubo.addresses.find((a) => a.startsWith('/ip4/127.0.0.1/tcp/')) ?? kubo.addresses[0]!
-    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true))
+    await page.evaluate(() => ((globalThis as unknown as Win).__sameDocument = true))
 
     await page.getByRole('button', { name: 'Pin from CID' }).click()
     await page.locator('dialog input[name=cid]').fill(cid)
@@ -276,7 +289,7 @@ describe('the renderer in a real browser', () => {
     // ...until it does; the event stream turns the row pinned.
     await kubo.ipfs(['add', '-Q', '--cid-version=1'], { input: content })
     await expect.poll(() => row.locator('.badge').getAttribute('data-state'), { timeout: 60_000 }).toBe('pinned')
-    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true)
+    expect(await page.evaluate(() => (globalThis as unknown as Win).__sameDocument)).toBe(true)
     expect(await row.textContent()).toContain('source=ui-test')
 
     // Filters: the status chips and the name search go to the API and narrow the list.
@@ -324,7 +337,7 @@ describe('the renderer in a real browser', () => {
     const command = await page.locator('.command code').first().textContent()
     expect(command).toBe(`ipfs pin remote service add tack ${tack.url}/api/pinning ${secret}`)
     await page.getByRole('button', { name: 'Copy secret' }).click()
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret)
+    expect(await page.evaluate(() => (globalThis as unknown as Win).navigator.clipboard.readText())).toBe(secret)
     await shot('developer-new-key')
 
     await kubo.ipfs(['pin', 'remote', 'service', 'add', 'tack', `${tack.url}/api/pinning`, secret])
@@ -349,6 +362,16 @@ describe('the renderer in a real browser', () => {
     await expect.poll(() => url.textContent(), { timeout: 20_000 }).toMatch(/^http:\/\/\d+\.\d+\.\d+\.\d+:\d+/)
     expect(await page.getByRole('switch', { name: 'LAN sharing' }).isChecked()).toBe(true)
     await shot('dashboard')
+
+    // Files now offer their LAN link with a QR code, and that link serves the file.
+    await go('1', 'Files')
+    await fileRow('hello.txt').getByRole('button', { name: 'LAN link and QR code' }).click()
+    const lanLink = await page.locator('dialog .qr figcaption').textContent()
+    expect(lanLink).toMatch(/^http:\/\/\d+\.\d+\.\d+\.\d+:\d+\//)
+    await expect.poll(() => page.locator('dialog .qr img').count()).toBe(1)
+    await shot('files-lan-qr')
+    expect(await (await fetch(lanLink!)).text()).toBe('hello world')
+    await page.keyboard.press('Escape')
   })
 
   it('looks right in dark mode too, and nothing threw in the page', async () => {

@@ -55,7 +55,7 @@ function UploadRow({ upload: u }: { upload: Upload }) {
           ) : null}
           {u.state === 'done' && u.cid ? (
             <span className="upload-cid">
-              ✓ {formatBytes(u.total)} · <code title={u.cid}>{shortCid(u.cid)}</code>
+              ✓ {formatBytes(u.size)} · <code title={u.cid}>{shortCid(u.cid)}</code>
               <CopyButton text={u.cid} label="Copy CID" what="CID copied" iconOnly className="btn-ghost" />
             </span>
           ) : null}

@@ -19,6 +19,9 @@ export interface Upload {
   id: number
   label: string
   fileCount: number
+  /** The files' bytes (what the user thinks of as the size). */
+  size: number
+  /** The request's bytes (a multipart body adds a little), for the progress bar. */
   total: number
   loaded: number
   /** Bytes per second, smoothed. */
@@ -123,6 +126,7 @@ export const useUploads = create<UploadsState>((set, get) => {
         id: nextId++,
         label: g.label,
         fileCount: g.files.length,
+        size: g.files.reduce((n, f) => n + f.file.size, 0),
         total: g.files.reduce((n, f) => n + f.file.size, 0),
         loaded: 0,
         speed: 0,

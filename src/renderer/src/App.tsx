@@ -99,7 +99,8 @@ function SignedOut() {
           <code>http://127.0.0.1:7575/#token=…</code>.
         </p>
         <p className="muted">
-          The link works in this tab until you close it. Run <code>tack status</code> to see the address again.
+          The session lasts while this tab is open; open the link again after closing it. The link changes each time
+          Tack starts.
         </p>
       </div>
     </div>

@@ -1,7 +1,7 @@
 // Who we are and how we reach the core. Every other store asks this one for the API client.
 import { create } from 'zustand'
 import { createApi, type Api } from '../api/client'
-import { resolveConnection } from '../api/connection'
+import { forgetToken, resolveConnection } from '../api/connection'
 import { ApiError, toApiError } from '../api/errors'
 import type { Me } from '../api/types'
 
@@ -31,6 +31,8 @@ export const useSession = create<SessionState>((set) => ({
       set({ phase: 'ready', api, me })
     } catch (err) {
       const e = toApiError(err)
+      // A token from before Tack restarted: drop it, so the sign-in page asks for the new link.
+      if (e.reason === 'UNAUTHORIZED' && !window.tack) forgetToken()
       set({ phase: e.reason === 'UNAUTHORIZED' ? 'signed-out' : 'error', error: e })
     }
   },

@@ -18,6 +18,10 @@ export default defineConfig({
           fileParallelism: true,
         },
       },
+      {
+        // The Electron app end to end; skipped, with the reason, where no Electron binary exists.
+        test: { name: 'e2e', include: ['e2e/**/*.spec.ts'], environment: 'node', testTimeout: 180_000, hookTimeout: 180_000 },
+      },
     ],
   },
 })

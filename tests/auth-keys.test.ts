@@ -76,6 +76,24 @@ describe('keys and auth', () => {
     await expectFailure(await post(JSON.stringify({ name: 'x', account: 'nobody' })), 404, 'NOT_FOUND')
   })
 
+  it('lets only the desktop app origin call the API cross-origin', async () => {
+    const preflight = await tack.api('/api/pinning/pins', {
+      method: 'OPTIONS',
+      key: null,
+      headers: { origin: 'app://tack', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+    })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('app://tack')
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization')
+    const fromApp = await tack.api('/api/accounts/me', { headers: { origin: 'app://tack' } })
+    expect(fromApp.headers.get('access-control-allow-origin')).toBe('app://tack')
+    const fromWeb = await tack.api('/api/accounts/me', { headers: { origin: 'http://evil.example' } })
+    expect(fromWeb.headers.get('access-control-allow-origin')).toBeNull()
+    const webPreflight = await tack.api('/api/accounts/me', { method: 'OPTIONS', key: null, headers: { origin: 'http://evil.example' } })
+    expect(webPreflight.status).toBe(401)
+    expect(webPreflight.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
   it('keeps accounts apart: a non-admin key sees only its own keys and cannot revoke others', async () => {
     const bob = tack.keyFor('bob')
     const carol = tack.keyFor('carol')

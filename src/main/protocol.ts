@@ -5,8 +5,9 @@
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, relative, isAbsolute } from 'node:path'
 
-export const APP_SCHEME = 'app'
-export const APP_ORIGIN = `${APP_SCHEME}://tack`
+import { APP_ORIGIN, APP_SCHEME } from '../shared/app-origin.js'
+
+export { APP_ORIGIN, APP_SCHEME }
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`
 
 /** Whether a URL is one of the app's own pages. (Node's URL gives custom schemes an opaque origin, so

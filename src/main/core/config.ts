@@ -43,6 +43,8 @@ export const ConfigSchema = z.object({
   gatewayRedirect: z.url().optional(),
   /** TACK_DEFAULT_QUOTA: bytes for new accounts, default 1 GiB (the free tier). */
   defaultQuotaBytes: z.coerce.number().int().min(0).default(1024 ** 3),
+  /** TACK_REMOTE_POLL_MS: how often forwarded pins' state at remote targets is checked, default 5 s. */
+  remotePollMs: z.coerce.number().int().min(50).default(5000),
   /** TACK_LOG_LEVEL: debug | info | warn | error. */
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 })
@@ -79,6 +81,7 @@ export function configFromEnv(
     s3Bucket: env.TACK_S3_BUCKET,
     gatewayRedirect: env.TACK_GATEWAY_REDIRECT,
     defaultQuotaBytes: env.TACK_DEFAULT_QUOTA,
+    remotePollMs: env.TACK_REMOTE_POLL_MS,
     logLevel: env.TACK_LOG_LEVEL as ConfigInput['logLevel'],
   }
   const merged: Record<string, unknown> = {}

@@ -26,6 +26,8 @@ import { lockDataDir, type DataDirLock } from './lock.js'
 import type { Logger } from './log.js'
 import { createMinio, type MinioNode } from './minio/index.js'
 import { createPins, type Pins } from './pins/index.js'
+import { createRemotes, type Remotes } from './remote/index.js'
+import { remoteRoutes } from './http/routes/remotes.js'
 import { createUploadPins } from './pins/uploads.js'
 import { openState, paths, type State } from './state.js'
 
@@ -38,6 +40,7 @@ export interface Core {
   readonly pins: Pins
   readonly minio: MinioNode
   readonly files: Files
+  readonly remotes: Remotes
   /** Live events for the UI (`GET /api/events`). */
   readonly events: EventBus
   /** The token that signs the UI and the CLI in as the owner; valid until stop(). */
@@ -59,6 +62,8 @@ export interface CoreStatus {
   url: string
   /** LAN sharing of the gateway: the URLs to give to other devices while it is on. */
   lan: { enabled: boolean; urls: string[] }
+  /** Forwarding targets with how many pins stand in each state there. */
+  remotes: ReturnType<Remotes['list']>
 }
 
 interface Component {
@@ -114,8 +119,20 @@ export function createCore(config: Config, log: Logger): Core {
       timeoutMs: config.pinTimeoutMs,
       accountUsage: usageOf,
       heldElsewhere: (multihash) => files.repo.holdsInKubo(multihash),
+      extraInfo: (multihash) => remotes.infoFor(multihash),
     },
   )
+  const remotes = createRemotes({
+    db: state.db,
+    log: log.child('core:remote'),
+    localPins: () => pins.pinned(),
+    origins: () => pins.delegates(),
+    pollMs: config.remotePollMs,
+  })
+  // Any change to a pin object may change what belongs at the targets.
+  events.subscribe(undefined, (event) => {
+    if (event.type === 'pin') remotes.wake()
+  })
   const files: Files = createFiles({
     db: state.db,
     store: minio.store,
@@ -164,6 +181,7 @@ export function createCore(config: Config, log: Logger): Core {
     pins,
     minio,
     files,
+    remotes,
     events,
     sessionToken,
     url: () => url,
@@ -185,6 +203,7 @@ export function createCore(config: Config, log: Logger): Core {
         kubo: { peerId: id?.ID, addresses: id?.Addresses ?? [], version: kubo.version(), restarts: kubo.supervisor.restarts, peers },
         url,
         lan: { enabled: lan.enabled(), urls: lan.urls() },
+        remotes: remotes.list(),
       }
     },
     async start() {
@@ -220,6 +239,7 @@ export function createCore(config: Config, log: Logger): Core {
     { name: 'minio', start: () => minio.start(), stop: () => minio.stop() },
     { name: 'pins', start: () => pins.start(), stop: () => pins.stop() },
     { name: 'files', start: () => files.start(), stop: () => files.stop() },
+    { name: 'remote', start: () => remotes.start(), stop: () => remotes.stop() },
     {
       name: 'http',
       async start() {
@@ -231,6 +251,7 @@ export function createCore(config: Config, log: Logger): Core {
             keyRoutes(state),
             accountRoutes({ accounts: state.accounts, usageOf }),
             pinRoutes(pins),
+            remoteRoutes({ remotes, accounts: state.accounts }),
             eventRoutes(events),
             fileRoutes({ files, urls: fileUrls }),
             gatewayRoutes(gateway),

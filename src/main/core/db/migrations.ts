@@ -126,4 +126,40 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'forwarding pins to remote targets (IPFS Cluster, Pinning Service API endpoints)',
+    sql: `
+      CREATE TABLE remotes (
+        id              INTEGER PRIMARY KEY,
+        name            TEXT NOT NULL UNIQUE,
+        kind            TEXT NOT NULL CHECK (kind IN ('cluster', 'psa')),
+        url             TEXT NOT NULL,
+        auth            TEXT,              -- JSON; secrets stay in the data dir (0700) and never leave the core
+        replication_min INTEGER,
+        replication_max INTEGER,
+        policy          TEXT NOT NULL CHECK (policy IN ('accounts', 'meta')),
+        account_ids     TEXT NOT NULL DEFAULT '[]',
+        known_peers     TEXT NOT NULL DEFAULT '{}', -- cluster peers and when each was last seen (ms)
+        created_at      INTEGER NOT NULL
+      );
+      -- Desired and known state of each piece of content at each target, keyed by multihash.
+      CREATE TABLE remote_pins (
+        remote_id       INTEGER NOT NULL REFERENCES remotes(id) ON DELETE CASCADE,
+        multihash       TEXT NOT NULL,
+        cid             TEXT NOT NULL,
+        name            TEXT,
+        ref             TEXT,
+        want            INTEGER NOT NULL,  -- 1: pin there; 0: remove there, then forget
+        status          TEXT NOT NULL,
+        details         TEXT,
+        peers           TEXT,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (remote_id, multihash)
+      );
+      CREATE INDEX remote_pins_due ON remote_pins(next_attempt_at);
+      CREATE INDEX remote_pins_multihash ON remote_pins(multihash);
+    `,
+  },
 ]

@@ -7,6 +7,7 @@ import { requireScope } from '../auth.js'
 import { CoreError } from '../errors.js'
 import type { Scope } from '../keys/index.js'
 import type { Logger } from '../log.js'
+import { APP_ORIGIN } from '../../../shared/app-origin.js'
 import { errorHandler, sendFailure } from './errors.js'
 
 declare module 'fastify' {
@@ -43,8 +44,21 @@ export async function createHttpApp(init: HttpInit): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) =>
     sendFailure(reply, new CoreError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
   )
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/')) return
+    // The desktop renderer (app://tack) calls the API cross-origin; it is the only origin allowed to read
+    // answers. A browser on the login link is same-origin and needs nothing.
+    if (request.headers.origin === APP_ORIGIN) {
+      reply.header('access-control-allow-origin', APP_ORIGIN).header('vary', 'origin')
+      if (request.method === 'OPTIONS') {
+        return reply
+          .code(204)
+          .header('access-control-allow-headers', 'authorization, content-type')
+          .header('access-control-allow-methods', 'GET, HEAD, PUT, POST, PATCH, DELETE')
+          .header('access-control-max-age', '600')
+          .send()
+      }
+    }
     const scope = request.routeOptions.config?.scope
     if (scope === 'public') return
     // Unknown /api routes need a key too, so probing reveals nothing; the not-found handler then answers.

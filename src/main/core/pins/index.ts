@@ -39,6 +39,8 @@ export interface PinsInit {
   accountUsage?: (accountId: number) => number
   /** Whether another domain holds this content in Kubo too (then releasing it never unpins). */
   heldElsewhere?: (multihash: string) => boolean
+  /** More `info` for a pin object from other domains (e.g. `remote.<target>` from forwarding). */
+  extraInfo?: (multihash: string) => Record<string, string>
 }
 
 export interface Pins {
@@ -56,6 +58,8 @@ export interface Pins {
   usageOf(accountId: number): number
   /** Whether any pin object needs this content (for other domains that share Kubo's pinset). */
   holds(multihash: string): boolean
+  /** Every pinned object of every account (for forwarding to remote targets). */
+  pinned(): PinRecord[]
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -153,7 +157,7 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     get: owned,
     list: (accountId, filter) => store.list(accountId, filter),
     toStatus(r, options = {}) {
-      const info = { ...r.info }
+      const info = { ...r.info, ...init.extraInfo?.(r.multihash) }
       if (options.queuePosition && r.status === 'queued') info.queue_position = String(store.queuePosition(r.created))
       return {
         requestid: r.requestid,
@@ -182,6 +186,7 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     },
     usageOf,
     holds: (multihash) => store.references(multihash) > 0,
+    pinned: () => store.pinnedRecords(),
     async start() {
       await reconcile({ store, kubo, releaser, timeoutMs: init.timeoutMs, log })
       worker.start()

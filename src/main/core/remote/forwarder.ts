@@ -5,7 +5,10 @@
 // in SQLite, so a restart picks up where the last run stopped.
 import type { Logger } from '../log.js'
 import type { Remote, RemotePin, RemoteStore } from './store.js'
-import type { RemoteTarget } from './targets.js'
+import { RemoteHttpError, type RemoteTarget } from './targets.js'
+
+/** 4xx answers are about the pin itself, except those that say the target is unwilling to talk at all. */
+const isRowError = (status: number) => status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status)
 
 /** A pin object that is pinned locally, as the pins domain reports it. */
 export interface LocalPin {
@@ -32,6 +35,7 @@ export interface ForwarderInit {
 }
 
 const MAX_BACKOFF_MS = 60_000
+const MAX_TARGET_BACKOFF_MS = 15_000
 const BATCH = 50
 const REQUEST_TIMEOUT_MS = 15_000
 
@@ -55,6 +59,10 @@ export function createForwarder(init: ForwarderInit) {
     return now
   }
 
+  // Targets that could not be reached, with when to try again. A target is down or up as a whole: one
+  // probe at a time while it is down, its whole queue as soon as it answers again.
+  const down = new Map<number, { failures: number; retryAt: number }>()
+
   /** Moves one row one step; false when the target could not be reached. */
   async function work(row: RemotePin, remote: Remote): Promise<boolean> {
     const target = init.targetFor(remote)
@@ -76,29 +84,42 @@ export function createForwarder(init: ForwarderInit) {
       if (state.status !== row.status || state.details !== row.details) init.onChange?.(next)
       return true
     } catch (err) {
-      const attempts = row.attempts + 1
-      const backoff = Math.min(init.pollMs * 2 ** Math.min(attempts, 10), MAX_BACKOFF_MS)
-      const details = `${remote.name} unreachable or refused: ${(err as Error).message}; retrying`
-      const next = { ...row, attempts, details, nextAttempt: now + backoff }
-      store.update(next)
-      if (details !== row.details) init.onChange?.(next)
-      if (attempts === 1) log.warn('forwarding failed', { target: remote.name, cid: row.cid, error: (err as Error).message })
+      const message = (err as Error).message
+      if (err instanceof RemoteHttpError && isRowError(err.status)) {
+        // The target answered but refused this pin (a CID it rejects, say): retry this one slowly.
+        const attempts = row.attempts + 1
+        const backoff = Math.min(init.pollMs * 2 ** Math.min(attempts, 10), MAX_BACKOFF_MS)
+        const next = { ...row, attempts, status: 'failed' as const, details: `${remote.name} refused: ${message}`, nextAttempt: now + backoff }
+        store.update(next)
+        init.onChange?.(next)
+        return true
+      }
+      const failures = (down.get(remote.id)?.failures ?? 0) + 1
+      down.set(remote.id, { failures, retryAt: now + Math.min(init.pollMs * 2 ** Math.min(failures, 10), MAX_TARGET_BACKOFF_MS) })
+      const details = `${remote.name} unreachable: ${message}; retrying`
+      if (store.markUnreachable(remote.id, details) > 0) init.onChange?.({ ...row, details })
+      if (failures === 1) log.warn('target unreachable', { target: remote.name, error: message })
       return false
     }
   }
 
-  /** One pass: plan, then every due row once. Targets are worked in parallel, each target's rows in turn. */
-  async function pass(): Promise<void> {
-    const now = plan()
+  /**
+   * One pass: plan (when asked: after a pin changed, and now and then), then every due row once. Targets
+   * are worked in parallel, each target's rows in turn; a target that is down waits for its next probe.
+   */
+  async function pass(options: { plan: boolean }): Promise<void> {
+    const now = options.plan ? plan() : Date.now()
     const remotes = new Map(store.list().map((r) => [r.id, r]))
     const byTarget = new Map<number, RemotePin[]>()
     for (const row of store.due(now, BATCH)) byTarget.set(row.remoteId, [...(byTarget.get(row.remoteId) ?? []), row])
     await Promise.all(
       [...byTarget].map(async ([id, rows]) => {
         const remote = remotes.get(id)
-        if (!remote) return
-        // A target that just failed is not asked again for its other rows in this pass.
-        for (const row of rows) if (!(await work(row, remote))) break
+        if (!remote || (down.get(id)?.retryAt ?? 0) > now) return
+        for (const row of rows) {
+          if (!(await work(row, remote))) return
+          if (down.delete(id)) log.info('target reachable again', { target: remote.name })
+        }
       }),
     )
   }

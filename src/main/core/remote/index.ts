@@ -59,6 +59,7 @@ export interface Remotes {
 }
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/
+const REPLAN_MS = 60_000
 
 export function validateRemote(input: RemoteInput): void {
   if (!NAME.test(input.name)) throw new CoreError('BAD_REQUEST', 'remote name: 1-64 letters, digits, "_" or "-"')
@@ -84,7 +85,13 @@ export function createRemotes(init: RemotesInit): Remotes {
     pollMs: init.pollMs,
     targetFor: (r: Remote) =>
       r.kind === 'cluster'
-        ? clusterTarget({ url: r.url, auth: r.auth, replicationMin: r.replicationMin, replicationMax: r.replicationMax })
+        ? clusterTarget({
+            url: r.url,
+            auth: r.auth,
+            replicationMin: r.replicationMin,
+            replicationMax: r.replicationMax,
+            knownPeers: (seen) => store.knownPeers(r.id, seen),
+          })
         : psaTarget({ url: r.url, auth: r.auth }),
     onChange: (pin) => init.onChange?.(pin.multihash),
   })
@@ -104,16 +111,26 @@ export function createRemotes(init: RemotesInit): Remotes {
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
   let again = false
+  let replan = true
+  let lastPlan = 0
   let stopped = true
 
-  const tick = () => {
+  // Planning reads every pinned object, so it runs when something changed (wake) and once a minute as a
+  // safety net; the passes in between only work through the rows that are due.
+  const tick = (changed = false) => {
+    replan ||= changed
     if (stopped) return
     if (running) {
       again = true
       return
     }
+    const plan = replan || Date.now() - lastPlan > REPLAN_MS
+    if (plan) {
+      replan = false
+      lastPlan = Date.now()
+    }
     running = forwarder
-      .pass()
+      .pass({ plan })
       .catch((err: unknown) => init.log.error('forwarding pass failed', { error: String(err) }))
       .finally(() => {
         running = undefined
@@ -129,7 +146,7 @@ export function createRemotes(init: RemotesInit): Remotes {
       validateRemote(input)
       if (store.byName(input.name)) throw new CoreError('CONFLICT', `a remote named "${input.name}" exists already`)
       const remote = toPublic(store.insert({ ...input, accountIds: input.accountIds ?? [] }))
-      tick()
+      tick(true)
       return remote
     },
     list: () => store.list().map(toPublic),
@@ -147,11 +164,11 @@ export function createRemotes(init: RemotesInit): Remotes {
       }
       return info
     },
-    wake: tick,
+    wake: () => tick(true),
     async start() {
       stopped = false
-      timer = setInterval(tick, init.pollMs)
-      tick()
+      timer = setInterval(() => tick(), init.pollMs)
+      tick(true)
     },
     async stop() {
       stopped = true

@@ -92,6 +92,9 @@ const toPin = (r: PinRow): RemotePin => ({
 
 export type RemoteStore = ReturnType<typeof createRemoteStore>
 
+// A cluster peer not seen for this long is taken to have left the cluster for good.
+const PEER_RETENTION_MS = 24 * 60 * 60 * 1000
+
 export function createRemoteStore(db: Db) {
   return {
     insert(r: Omit<Remote, 'id' | 'created'>): Remote {
@@ -146,6 +149,20 @@ export function createRemoteStore(db: Db) {
       ).run(next.ref ?? null, next.status, next.details ?? null, next.peers ?? null, next.attempts, next.nextAttempt,
         p.remoteId, p.multihash)
     },
+    /** Says on every pin wanted at a target why it is not moving; returns how many rows changed. */
+    markUnreachable: (remoteId: number, details: string): number =>
+      db
+        .prepare('UPDATE remote_pins SET details = ? WHERE remote_id = ? AND want = 1 AND details IS NOT ?')
+        .run(details, remoteId, details).changes,
+    /** Remembers when each cluster peer was last seen; returns those seen within the retention window. */
+    knownPeers(remoteId: number, seen: string[], now = Date.now(), retainMs = PEER_RETENTION_MS): string[] {
+      const row = db.prepare<[number], { known_peers: string }>('SELECT known_peers FROM remotes WHERE id = ?').get(remoteId)
+      const known = JSON.parse(row?.known_peers ?? '{}') as Record<string, number>
+      for (const id of seen) known[id] = now
+      for (const [id, at] of Object.entries(known)) if (now - at > retainMs) delete known[id]
+      db.prepare('UPDATE remotes SET known_peers = ? WHERE id = ?').run(JSON.stringify(known), remoteId)
+      return Object.keys(known)
+    },
     forget: (remoteId: number, multihash: string) =>
       db.prepare('DELETE FROM remote_pins WHERE remote_id = ? AND multihash = ?').run(remoteId, multihash),
     /** Every target's state for one piece of content, for a pin's `info`. */
@@ -170,35 +187,3 @@ export function createRemoteStore(db: Db) {
     },
   }
 }
-
-export const REMOTE_MIGRATION_SQL = `
-  CREATE TABLE remotes (
-    id              INTEGER PRIMARY KEY,
-    name            TEXT NOT NULL UNIQUE,
-    kind            TEXT NOT NULL CHECK (kind IN ('cluster', 'psa')),
-    url             TEXT NOT NULL,
-    auth            TEXT,              -- JSON; secrets stay in the data dir (0700) and never leave the core
-    replication_min INTEGER,
-    replication_max INTEGER,
-    policy          TEXT NOT NULL CHECK (policy IN ('accounts', 'meta')),
-    account_ids     TEXT NOT NULL DEFAULT '[]',
-    created_at      INTEGER NOT NULL
-  );
-  -- Desired and known state of each piece of content at each target, keyed by multihash.
-  CREATE TABLE remote_pins (
-    remote_id       INTEGER NOT NULL REFERENCES remotes(id) ON DELETE CASCADE,
-    multihash       TEXT NOT NULL,
-    cid             TEXT NOT NULL,
-    name            TEXT,
-    ref             TEXT,
-    want            INTEGER NOT NULL,  -- 1: pin there; 0: remove there, then forget
-    status          TEXT NOT NULL,
-    details         TEXT,
-    peers           TEXT,
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (remote_id, multihash)
-  );
-  CREATE INDEX remote_pins_due ON remote_pins(next_attempt_at);
-  CREATE INDEX remote_pins_multihash ON remote_pins(multihash);
-`

@@ -13,6 +13,9 @@ describe('cluster status summary', () => {
     })
     expect(summarizeCluster([peer('pinned'), peer('remote')]).status).toBe('pinned')
   })
+  it('counts an allocated peer that has not pinned yet as pending', () => {
+    expect(summarizeCluster([peer('pinned'), peer('unpinned')])).toMatchObject({ status: 'pinning', peers: '1/2' })
+  })
   it('says which peers are unreachable while the others have pinned', () => {
     expect(summarizeCluster([peer('pinned'), peer('cluster_error')])).toEqual({
       status: 'pinning',

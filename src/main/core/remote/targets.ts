@@ -70,6 +70,12 @@ export function clusterTarget(init: {
   auth?: RemoteAuth
   replicationMin?: number
   replicationMax?: number
+  /**
+   * Records the peers this answer names and returns every peer known to belong to the cluster. A stopped
+   * peer drops out of the cluster's own answers once its heartbeat expires; remembering it lets the
+   * status say that a peer is missing instead of calling the pin complete.
+   */
+  knownPeers?: (seen: string[]) => string[]
 }): RemoteTarget {
   const base = init.url.replace(/\/+$/, '')
   return {
@@ -84,8 +90,10 @@ export function clusterTarget(init: {
     },
     async state(cid, signal) {
       const res = await request(`${base}/pins/${cid}`, { headers: headers(init.auth), signal })
-      const info = (await res.json()) as { peer_map?: Record<string, ClusterPeerInfo> }
-      return summarizeCluster(Object.values(info.peer_map ?? {}))
+      const peerMap = ((await res.json()) as { peer_map?: Record<string, ClusterPeerInfo> }).peer_map ?? {}
+      const known = init.knownPeers?.(Object.keys(peerMap)) ?? []
+      const missing = known.filter((id) => !(id in peerMap)).map(() => ({ status: 'cluster_error' }))
+      return summarizeCluster([...Object.values(peerMap), ...missing])
     },
     async remove(cid, signal) {
       try {
@@ -100,8 +108,9 @@ export function clusterTarget(init: {
 
 /** Cluster peers' tracker statuses → one PSA status with a count the user can read. */
 export function summarizeCluster(peerMap: ClusterPeerInfo[]): RemoteState {
-  // Peers that do not hold the pin by allocation report "remote"; they are not part of the answer.
-  const allocated = peerMap.filter((p) => p.status !== 'remote' && p.status !== 'unpinned')
+  // Peers that do not hold the pin by allocation report "remote"; they are not part of the answer. An
+  // allocated peer that has not got to it yet (it was away when the pin arrived) says "unpinned".
+  const allocated = peerMap.filter((p) => p.status !== 'remote' && p.status !== 'sharded')
   const count = (...statuses: string[]) => allocated.filter((p) => statuses.includes(p.status)).length
   const pinned = count('pinned')
   const unreachable = count('cluster_error')

@@ -19,6 +19,8 @@ export function eventRoutes(events: EventBus): FastifyPluginAsync {
       reply.hijack()
       const res = reply.raw
       res.writeHead(200, {
+        // Headers set before the hijack (CORS for the desktop app) still apply.
+        ...reply.getHeaders(),
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
         connection: 'keep-alive',

@@ -2,7 +2,7 @@
 // its own events (`event: pin`, `event: file`, data is the event as JSON). A comment line every 15 s keeps
 // proxies from closing an idle stream; streams end when the server closes.
 import type { FastifyPluginAsync } from 'fastify'
-import type { ServerResponse } from 'node:http'
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { EventBus } from '../../events.js'
 import { principalOf } from '../server.js'
 
@@ -20,7 +20,7 @@ export function eventRoutes(events: EventBus): FastifyPluginAsync {
       const res = reply.raw
       res.writeHead(200, {
         // Headers set before the hijack (CORS for the desktop app) still apply.
-        ...reply.getHeaders(),
+        ...(reply.getHeaders() as OutgoingHttpHeaders),
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
         connection: 'keep-alive',

@@ -1,5 +1,6 @@
 // The core against a real Kubo and a real SQLite file: start, health, crash recovery, restart reuse,
 // and no Kubo left behind.
+import { statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readConfig } from '../src/main/core/kubo/repo.js'
@@ -30,6 +31,12 @@ describe('core lifecycle', () => {
     expect(config.Addresses?.API).toBe(`/ip4/127.0.0.1/tcp/${ports.api}`)
     expect(config.Addresses?.Gateway).toBe(`/ip4/127.0.0.1/tcp/${ports.gateway}`)
     for (const port of Object.values(ports)) expect([4001, 5001, 8080]).not.toContain(port)
+  })
+
+  it('keeps the data dir and the database readable by this user only', () => {
+    expect(statSync(dir.path).mode & 0o777).toBe(0o700)
+    expect(statSync(paths(dir.path).db).mode & 0o777).toBe(0o600)
+    expect(statSync(paths(dir.path).sessionToken).mode & 0o777).toBe(0o600)
   })
 
   it('restarts Kubo after kill -9 and becomes healthy again', async () => {

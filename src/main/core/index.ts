@@ -1,6 +1,6 @@
 // createCore: the only place that wires Tack's components. Each has start()/stop(); they start in order
 // (db, kubo, minio, pins, remote, http) and stop in reverse, and nothing they spawn outlives stop().
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, rmSync, writeFileSync } from 'node:fs'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -77,7 +77,6 @@ export const VERSION: string = (
 ).version
 
 export function createCore(config: Config, log: Logger): Core {
-  mkdirSync(config.dataDir, { recursive: true })
   const p = paths(config.dataDir)
   const state = openState(config)
   const sessionToken = newSessionToken()

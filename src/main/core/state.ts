@@ -1,5 +1,6 @@
 // The part of the core that needs no child process: the SQLite file with accounts and keys. The CLI uses
 // this alone, so `tack key create` works whether or not `tack serve` is running.
+import { chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { createAccounts, type Accounts } from './accounts/index.js'
 import { openDb, type Db } from './db/index.js'
@@ -26,8 +27,18 @@ export const paths = (dataDir: string) => ({
 })
 
 export function openState(config: Pick<Config, 'dataDir' | 'defaultQuotaBytes'>): State {
-  const db = openDb(paths(config.dataDir).db)
+  ensurePrivateDir(config.dataDir)
+  const file = paths(config.dataDir).db
+  const db = openDb(file)
+  // Key hashes and remote targets' secrets live here: only this user may read it.
+  if (process.platform !== 'win32') chmodSync(file, 0o600)
   const accounts = createAccounts(db, { defaultQuotaBytes: config.defaultQuotaBytes })
   accounts.ensureOwner()
   return { db, accounts, keys: createKeys(db), close: () => db.close() }
+}
+
+/** The data dir holds credentials (MinIO's, remote targets', the session token): it is the user's alone. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  if (process.platform !== 'win32') chmodSync(dir, 0o700)
 }

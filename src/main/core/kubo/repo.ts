@@ -59,7 +59,9 @@ export function readConfig(repoPath: string): KuboConfig {
 
 /** Writes what Tack needs into Kubo's config: loopback RPC and gateway, our ports, the network mode. */
 export function applyConfig(repoPath: string, config: KuboConfig, ports: KuboPorts, network: IpfsNetwork) {
-  const c = config as Record<string, any> // Kubo's config is a large JSON document; we set a few paths.
+  // Kubo's config is a large JSON document of its own; we set a few paths and keep the rest as it is.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const c = config as Record<string, any>
   const swarmHost = network === 'local' ? ['127.0.0.1'] : ['0.0.0.0']
   c.Addresses = {
     ...c.Addresses,

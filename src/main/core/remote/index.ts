@@ -6,21 +6,13 @@ import type { Db } from '../db/index.js'
 import type { Logger } from '../log.js'
 import { createForwarder, type LocalPin } from './forwarder.js'
 import { createRemoteStore, type Remote, type RemoteKind } from './store.js'
-import { clusterTarget, psaTarget, type RemoteAuth } from './targets.js'
+import { clusterTarget, psaTarget } from './targets.js'
 
 export { META_KEY } from './forwarder.js'
 export type { LocalPin } from './forwarder.js'
 
-export interface RemoteInput {
-  name: string
-  kind: RemoteKind
-  url: string
-  auth?: RemoteAuth
-  replicationMin?: number
-  replicationMax?: number
-  policy: 'accounts' | 'meta'
-  accountIds?: number[]
-}
+/** A new target: what the store keeps, with the accounts optional (policy `meta` needs none). */
+export type RemoteInput = Omit<Remote, 'id' | 'created' | 'accountIds'> & { accountIds?: number[] }
 
 export interface PublicRemote {
   id: number

@@ -374,6 +374,29 @@ describe('the renderer in a real browser', () => {
     await page.keyboard.press('Escape')
   })
 
+  it('adds a forwarding target on the dashboard, shows where pins stand there, and removes it', async () => {
+    await go('4', 'Dashboard')
+    const panel = page.getByRole('region', { name: 'Remote targets' })
+    await expect.poll(() => panel.textContent()).toContain('No targets yet')
+    // A cluster that is not there: local pins are unaffected, and the target's queue says so.
+    await panel.getByLabel('Target name').fill('lab')
+    await panel.getByLabel('Target URL').fill('http://127.0.0.1:9/')
+    await panel.getByLabel('Target token').fill('cluster-secret')
+    await panel.getByRole('button', { name: 'Add target' }).click()
+    const row = panel.locator('tr', { hasText: 'lab' })
+    await expect.poll(() => row.textContent()).toContain('IPFS Cluster')
+    await expect
+      .poll(async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click()
+        return row.textContent()
+      }, { timeout: 20_000 })
+      .toMatch(/\d+ queued/)
+    expect(await panel.textContent()).not.toContain('cluster-secret')
+    await shot('dashboard-remotes')
+    await row.getByRole('button', { name: 'Remove' }).click()
+    await expect.poll(() => panel.textContent()).toContain('No targets yet')
+  })
+
   it('looks right in dark mode too, and nothing threw in the page', async () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     for (const [key, name, heading] of [

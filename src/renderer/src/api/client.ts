@@ -3,7 +3,19 @@
 import type { Connection } from '../../../shared/ipc'
 import type { Pin, PinResults, PinStatus, Status, TextMatchingStrategy } from '../../../shared/psa'
 import { failureFrom, toApiError } from './errors'
-import type { Account, ApiKey, CreatedKey, FileList, FileSort, Me, NodeStatus, Scope, Settings } from './types'
+import type {
+  Account,
+  ApiKey,
+  CreatedKey,
+  FileList,
+  FileSort,
+  Me,
+  NewRemote,
+  NodeStatus,
+  Remote,
+  Scope,
+  Settings,
+} from './types'
 
 export interface PinQuery {
   status?: Status[]
@@ -96,5 +108,9 @@ export function createApi(connection: Connection) {
     accounts: () => request<{ results: Account[] }>('GET', '/api/accounts'),
     createAccount: (name: string, quota: number | null) => request<Account>('POST', '/api/accounts', { name, quota }),
     setQuota: (id: number, quota: number | null) => request<Account>('PATCH', `/api/accounts/${id}`, { quota }),
+
+    remotes: () => request<{ results: Remote[] }>('GET', '/api/remotes'),
+    addRemote: (r: NewRemote) => request<Remote>('POST', '/api/remotes', r),
+    removeRemote: (name: string) => request<void>('DELETE', `/api/remotes/${encodeURIComponent(name)}`),
   }
 }

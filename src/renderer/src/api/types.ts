@@ -67,6 +67,29 @@ export interface NodeStatus {
   kubo: { peerId?: string; addresses: string[]; version?: string; peers?: number }
   url: string
   lan?: { enabled: boolean; urls: string[] }
+  remotes?: Remote[]
+}
+
+/** A target pins are forwarded to; its secret never comes back from the server. */
+export interface Remote {
+  id: number
+  name: string
+  kind: 'cluster' | 'psa'
+  url: string
+  auth: 'none' | 'basic' | 'bearer'
+  policy: 'accounts' | 'meta'
+  accountIds: number[]
+  created: string
+  /** How many pieces of content stand in each state at the target. */
+  pins: Record<'queued' | 'pinning' | 'pinned' | 'failed' | 'removing', number>
+}
+
+export interface NewRemote {
+  name: string
+  kind: 'cluster' | 'psa'
+  url: string
+  token?: string
+  policy: 'accounts' | 'meta'
 }
 
 export interface Settings {

@@ -5,6 +5,7 @@ import { AccountsPanel } from '../components/AccountsPanel'
 import { Badge } from '../components/Badge'
 import { CopyButton } from '../components/CopyButton'
 import { QrCode } from '../components/QrCode'
+import { RemotesPanel } from '../components/RemotesPanel'
 import { ErrorBox, Spinner } from '../components/States'
 import { useDashboard } from '../store/dashboard'
 import { ALL_STATUSES, usePins } from '../store/pins'
@@ -155,6 +156,7 @@ export function DashboardPage({ go }: { go: (page: 'pins') => void }) {
 
       {isAdmin(session) ? <LanPanel /> : null}
       {isAdmin(session) ? <AccountsPanel /> : null}
+      {isAdmin(session) ? <RemotesPanel /> : null}
     </div>
   )
 }

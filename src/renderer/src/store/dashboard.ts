@@ -2,7 +2,7 @@
 import { create } from 'zustand'
 import type { Status } from '../../../shared/psa'
 import { toApiError, type ApiError } from '../api/errors'
-import type { Account, Me, NodeStatus, Settings } from '../api/types'
+import type { Account, Me, NewRemote, NodeStatus, Remote, Settings } from '../api/types'
 import { ALL_STATUSES } from './pins'
 import { api, isAdmin, useSession } from './session'
 import { useToasts } from './toasts'
@@ -21,15 +21,18 @@ interface DashboardState {
   counts: Part<Record<Status, number>>
   settings: Part<Settings>
   accounts: Part<Account[]>
+  remotes: Part<Remote[]>
   savingLan: boolean
   load(): Promise<void>
   setLan(on: boolean): Promise<void>
   setQuota(id: number, quota: number | null): Promise<void>
   createAccount(name: string, quota: number | null): Promise<void>
+  addRemote(remote: NewRemote): Promise<void>
+  removeRemote(name: string): Promise<void>
 }
 
 export const useDashboard = create<DashboardState>((set, get) => {
-  async function part<K extends 'me' | 'status' | 'counts' | 'settings' | 'accounts'>(
+  async function part<K extends 'me' | 'status' | 'counts' | 'settings' | 'accounts' | 'remotes'>(
     key: K,
     fetcher: () => Promise<NonNullable<DashboardState[K]['value']>>,
   ) {
@@ -46,6 +49,7 @@ export const useDashboard = create<DashboardState>((set, get) => {
     counts: idle(),
     settings: idle(),
     accounts: idle(),
+    remotes: idle(),
     savingLan: false,
     async load() {
       const admin = isAdmin(useSession.getState().me)
@@ -58,6 +62,7 @@ export const useDashboard = create<DashboardState>((set, get) => {
         }),
         admin ? part('settings', () => api().settings()) : Promise.resolve(),
         admin ? part('accounts', async () => (await api().accounts()).results) : Promise.resolve(),
+        admin ? part('remotes', async () => (await api().remotes()).results) : Promise.resolve(),
       ])
     },
     async setLan(on) {
@@ -88,6 +93,16 @@ export const useDashboard = create<DashboardState>((set, get) => {
       await api().createAccount(name, quota)
       useToasts.getState().show(`Account ${name} created`)
       await part('accounts', async () => (await api().accounts()).results)
+    },
+    async addRemote(remote) {
+      await api().addRemote(remote)
+      useToasts.getState().show(`Pins now go to ${remote.name} too`)
+      await part('remotes', async () => (await api().remotes()).results)
+    },
+    async removeRemote(name) {
+      await api().removeRemote(name)
+      useToasts.getState().show(`Stopped forwarding to ${name}`)
+      await part('remotes', async () => (await api().remotes()).results)
     },
   }
 })

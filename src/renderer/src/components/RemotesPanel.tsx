@@ -1,0 +1,126 @@
+// Admin only: the IPFS Clusters and Pinning Service API endpoints this Tack forwards pins to, with how
+// many pins stand in each state there. A target's secret is sent once and never shown again.
+import { useState, type FormEvent } from 'react'
+import { toApiError, type ApiError } from '../api/errors'
+import type { NewRemote, Remote } from '../api/types'
+import { useDashboard } from '../store/dashboard'
+import { ErrorBox, Spinner } from './States'
+
+const STATES = ['queued', 'pinning', 'pinned', 'failed', 'removing'] as const
+
+export function RemotesPanel() {
+  const remotes = useDashboard((s) => s.remotes)
+  return (
+    <section className="card" aria-label="Remote targets">
+      <header className="card-head">
+        <h2>Forward pins</h2>
+      </header>
+      <p className="muted">
+        Hand every pin of this account to an IPFS Cluster or another pinning service as well. Local pinning never waits
+        for them; each pin shows where it stands there.
+      </p>
+      {remotes.error ? <ErrorBox error={remotes.error} /> : null}
+      {remotes.loading && !remotes.value ? <Spinner /> : null}
+      {remotes.value?.length ? (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Target</th>
+              <th scope="col">URL</th>
+              <th scope="col">Pins there</th>
+              <th scope="col" aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {remotes.value.map((r) => (
+              <RemoteRow key={r.id} remote={r} />
+            ))}
+          </tbody>
+        </table>
+      ) : remotes.value ? (
+        <p className="muted small">No targets yet: pins stay on this machine only.</p>
+      ) : null}
+      <RemoteForm />
+    </section>
+  )
+}
+
+function RemoteRow({ remote: r }: { remote: Remote }) {
+  const removeRemote = useDashboard((s) => s.removeRemote)
+  const counts = STATES.filter((s) => r.pins[s]).map((s) => `${r.pins[s]} ${s}`)
+  return (
+    <tr>
+      <td>
+        {r.name} <span className="muted small">{r.kind === 'cluster' ? 'IPFS Cluster' : 'Pinning Service API'}</span>
+      </td>
+      <td>
+        <code>{r.url}</code>
+      </td>
+      <td>{counts.length ? counts.join(' · ') : <span className="muted">nothing yet</span>}</td>
+      <td>
+        <button type="button" className="btn btn-small" onClick={() => void removeRemote(r.name)}>
+          Remove
+        </button>
+      </td>
+    </tr>
+  )
+}
+
+function RemoteForm() {
+  const addRemote = useDashboard((s) => s.addRemote)
+  const [draft, setDraft] = useState<NewRemote>({ name: '', kind: 'cluster', url: '', token: '', policy: 'accounts' })
+  const [error, setError] = useState<ApiError>()
+  const set = (patch: Partial<NewRemote>) => setDraft((d) => ({ ...d, ...patch }))
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    setError(undefined)
+    try {
+      await addRemote({ ...draft, name: draft.name.trim(), token: draft.token?.trim() || undefined })
+      setDraft({ name: '', kind: draft.kind, url: '', token: '', policy: 'accounts' })
+    } catch (err) {
+      setError(toApiError(err))
+    }
+  }
+
+  return (
+    <>
+      <form className="inline-form" onSubmit={(e) => void submit(e)}>
+        <input
+          value={draft.name}
+          onChange={(e) => set({ name: e.target.value })}
+          placeholder="Name"
+          required
+          aria-label="Target name"
+        />
+        <select
+          value={draft.kind}
+          onChange={(e) => set({ kind: e.target.value as NewRemote['kind'] })}
+          aria-label="Target kind"
+        >
+          <option value="cluster">IPFS Cluster</option>
+          <option value="psa">Pinning Service API</option>
+        </select>
+        <input
+          value={draft.url}
+          onChange={(e) => set({ url: e.target.value })}
+          placeholder={draft.kind === 'cluster' ? 'http://cluster:9094' : 'https://service/api/pinning'}
+          required
+          aria-label="Target URL"
+        />
+        <input
+          value={draft.token}
+          onChange={(e) => set({ token: e.target.value })}
+          placeholder={draft.kind === 'cluster' ? 'Bearer token (optional)' : 'Access token'}
+          type="password"
+          autoComplete="off"
+          aria-label="Target token"
+        />
+        <button type="submit" className="btn" disabled={!draft.name.trim() || !draft.url.trim()}>
+          Add target
+        </button>
+      </form>
+      {error ? <ErrorBox error={error} compact /> : null}
+    </>
+  )
+}

@@ -26,8 +26,20 @@ afterAll(async () => {
 })
 
 function minioClient() {
-  const s = JSON.parse(readFileSync(join(dir.path, 'minio.json'), 'utf8')) as { accessKey: string; secretKey: string; apiPort: number }
-  return new Client({ endPoint: '127.0.0.1', port: s.apiPort, useSSL: false, accessKey: s.accessKey, secretKey: s.secretKey, region: 'us-east-1', pathStyle: true })
+  const s = JSON.parse(readFileSync(join(dir.path, 'minio.json'), 'utf8')) as {
+    accessKey: string
+    secretKey: string
+    apiPort: number
+  }
+  return new Client({
+    endPoint: '127.0.0.1',
+    port: s.apiPort,
+    useSSL: false,
+    accessKey: s.accessKey,
+    secretKey: s.secretKey,
+    region: 'us-east-1',
+    pathStyle: true,
+  })
 }
 
 /** The objects under uploads/, and the unfinished multipart uploads of `key` (MinIO lists those by exact key only). */
@@ -43,7 +55,9 @@ async function leftovers(key?: string): Promise<{ objects: string[]; incomplete:
 function pendingKeys(): string[] {
   const db = new Database(join(dir.path, 'tack.db'), { readonly: true, fileMustExist: true })
   try {
-    return (db.prepare('SELECT object_key FROM pending_uploads').all() as Array<{ object_key: string }>).map((r) => r.object_key)
+    return (db.prepare('SELECT object_key FROM pending_uploads').all() as Array<{ object_key: string }>).map(
+      (r) => r.object_key,
+    )
   } finally {
     db.close()
   }
@@ -58,7 +72,11 @@ it('leaves nothing of an upload cut by kill -9 after the next start', async () =
   serve = await spawnServe(dir.path)
   const minioPidFile = join(dir.path, 'minio.pid')
   const firstMinio = Number(readFileSync(minioPidFile, 'utf8'))
-  const kept = await fetch(`${serve.url}/api/files?name=kept.txt`, { method: 'PUT', body: 'kept', headers: { authorization: `Bearer ${key}` } })
+  const kept = await fetch(`${serve.url}/api/files?name=kept.txt`, {
+    method: 'PUT',
+    body: 'kept',
+    headers: { authorization: `Bearer ${key}` },
+  })
   expect(kept.status).toBe(201)
 
   // 40 MiB sent (two multipart parts written), then the body hangs until Tack dies.
@@ -77,7 +95,10 @@ it('leaves nothing of an upload cut by kill -9 after the next start', async () =
     headers: { authorization: `Bearer ${key}` },
   } as RequestInit).catch(() => undefined)
   const staged = await waitFor(() => pendingKeys()[0], 'the upload to be staged')
-  await waitFor(async () => sent >= 40 * 1024 * 1024 && (await leftovers(staged)).incomplete.length > 0, 'a multipart upload in MinIO')
+  await waitFor(
+    async () => sent >= 40 * 1024 * 1024 && (await leftovers(staged)).incomplete.length > 0,
+    'a multipart upload in MinIO',
+  )
 
   serve.child.kill('SIGKILL')
   await serve.exited
@@ -87,7 +108,9 @@ it('leaves nothing of an upload cut by kill -9 after the next start', async () =
   await waitFor(() => !pidsMatching(`${dir.path}/minio`).includes(firstMinio), 'the orphaned MinIO to be gone')
   expect(await leftovers(staged)).toEqual({ objects: [expect.stringMatching(/^uploads\//)], incomplete: [] })
   expect(pendingKeys()).toEqual([])
-  const list = (await (await fetch(`${serve.url}/api/files`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+  const list = (await (
+    await fetch(`${serve.url}/api/files`, { headers: { authorization: `Bearer ${key}` } })
+  ).json()) as {
     count: number
     results: Array<{ name: string }>
   }

@@ -22,7 +22,7 @@ afterAll(async () => {
   await Promise.all([tack?.destroy(), kubo?.stop()])
 })
 
-const put = (name: string, body: BodyInit, key?: string, query = '') =>
+const put = (name: string, body: RequestInit['body'], key?: string, query = '') =>
   tack.api(`/api/files?name=${encodeURIComponent(name)}${query}`, { method: 'PUT', body, key })
 
 async function kuboCid(bytes: Buffer): Promise<string> {
@@ -46,7 +46,7 @@ describe('uploads', () => {
       expect(record.cid, `size ${size}`).toBe(await kuboCid(bytes))
       expect(record).toMatchObject({ size, state: 'stored', name: `f-${size}.bin` })
     }
-    expect((await put('hello.txt', 'hello world').then((r) => r.json())).cid).toBe(
+    expect(((await put('hello.txt', 'hello world').then((r) => r.json())) as { cid: string }).cid).toBe(
       'bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e',
     )
   })
@@ -73,11 +73,16 @@ describe('uploads', () => {
       writeFileSync(join(dir.path, path), bytes)
       form.append('file', new Blob([bytes]), path)
     }
-    const expected = (await kubo.ipfs(['add', '-r', '--cid-version=1', '-Q', '--only-hash', join(dir.path, 'site')])).trim()
+    const expected = (
+      await kubo.ipfs(['add', '-r', '--cid-version=1', '-Q', '--only-hash', join(dir.path, 'site')])
+    ).trim()
     dir.remove()
     const res = await tack.api('/api/files', { method: 'POST', body: form })
     expect(res.status, await res.clone().text()).toBe(201)
-    const body = (await res.json()) as { files: Array<{ cid: string; path: string; name: string }>; directory: { cid: string; name: string } }
+    const body = (await res.json()) as {
+      files: Array<{ cid: string; path: string; name: string }>
+      directory: { cid: string; name: string }
+    }
     expect(body.directory).toEqual({ cid: expected, name: 'site' })
     expect(body.files.map((f) => f.path).sort()).toEqual(Object.keys(files).sort())
     expect(body.files.find((f) => f.path === 'site/a.txt')?.name).toBe('a.txt')
@@ -93,8 +98,15 @@ describe('uploads', () => {
     const key = tack.keyFor('lister')
     for (const name of ['b-one.txt', 'a-two.txt', 'c-three.txt']) await put(name, `content of ${name}`, key)
     const list = async (q: string) =>
-      (await (await tack.api(`/api/files?${q}`, { key })).json()) as { count: number; results: Array<{ name: string; cid: string }> }
-    expect((await list('sort=name&order=asc')).results.map((r) => r.name)).toEqual(['a-two.txt', 'b-one.txt', 'c-three.txt'])
+      (await (await tack.api(`/api/files?${q}`, { key })).json()) as {
+        count: number
+        results: Array<{ name: string; cid: string }>
+      }
+    expect((await list('sort=name&order=asc')).results.map((r) => r.name)).toEqual([
+      'a-two.txt',
+      'b-one.txt',
+      'c-three.txt',
+    ])
     expect((await list('q=TWO')).results.map((r) => r.name)).toEqual(['a-two.txt'])
     const page = await list('sort=name&order=asc&limit=1&offset=1')
     expect(page).toMatchObject({ count: 3, results: [{ name: 'b-one.txt' }] })
@@ -120,7 +132,12 @@ describe('uploads', () => {
     const chunks = (async function* () {
       for (let i = 0; i < 8; i++) yield randomBytes(512 * KiB)
     })()
-    const midStream = await tack.api('/api/files?name=stream.bin', { method: 'PUT', key, body: chunks as never, duplex: 'half' } as RequestInit)
+    const midStream = await tack.api('/api/files?name=stream.bin', {
+      method: 'PUT',
+      key,
+      body: chunks as never,
+      duplex: 'half',
+    } as RequestInit)
     expect(midStream.status).toBe(409)
     const list = (await (await tack.api('/api/files', { key })).json()) as { count: number }
     expect(list.count).toBe(0)
@@ -149,7 +166,10 @@ describe('uploads', () => {
     await tack
       .api('/api/files?name=cut.bin', { method: 'PUT', key, body, signal: abort.signal, duplex: 'half' } as RequestInit)
       .catch(() => undefined)
-    await waitFor(async () => (await objectKeys()).length === before.length && tack.core.files.repo.pendingKeys().length === 0, 'cleanup')
+    await waitFor(
+      async () => (await objectKeys()).length === before.length && tack.core.files.repo.pendingKeys().length === 0,
+      'cleanup',
+    )
     const list = (await (await tack.api('/api/files', { key })).json()) as { count: number }
     expect(list.count).toBe(0)
   })

@@ -31,7 +31,8 @@ async function upload(bytes: Buffer | string, name: string, key?: string): Promi
   return (await res.json()) as FileJson
 }
 
-const record = async (cid: string, key?: string) => (await (await tack.api(`/api/files/${cid}`, { key })).json()) as FileJson
+const record = async (cid: string, key?: string) =>
+  (await (await tack.api(`/api/files/${cid}`, { key })).json()) as FileJson
 
 describe('gateway', () => {
   it('serves ranges, HEAD and immutable caching headers from the object store', async () => {
@@ -121,7 +122,10 @@ describe('gateway', () => {
     const stray = randomBytes(100)
     const form = new FormData()
     form.append('file', new Blob([stray]))
-    const added = await fetch(`${tack.core.kubo.apiUrl()}/api/v0/add?cid-version=1&pin=true`, { method: 'POST', body: form })
+    const added = await fetch(`${tack.core.kubo.apiUrl()}/api/v0/add?cid-version=1&pin=true`, {
+      method: 'POST',
+      body: form,
+    })
     const { Hash } = (await added.json()) as { Hash: string }
     const res = await fetch(`${tack.url}/api/gateway/${Hash}`)
     expect(res.status).toBe(404)
@@ -140,12 +144,22 @@ describe('gateway', () => {
     expect(await (await fetch(`${local}/api/gateway/${file.cid}`)).text()).toBe('shared on the LAN')
     const refused = await fetch(`${local}/api/pinning/pins`, { headers: { authorization: `Bearer ${tack.adminKey}` } })
     expect(refused.status).toBe(404)
-    expect((await fetch(`${local}/api/files`, { headers: { authorization: `Bearer ${tack.adminKey}` } })).status).toBe(404)
-    const off = await tack.api('/api/settings', { method: 'PUT', body: JSON.stringify({ lan: false }), headers: { 'content-type': 'application/json' } })
+    expect((await fetch(`${local}/api/files`, { headers: { authorization: `Bearer ${tack.adminKey}` } })).status).toBe(
+      404,
+    )
+    const off = await tack.api('/api/settings', {
+      method: 'PUT',
+      body: JSON.stringify({ lan: false }),
+      headers: { 'content-type': 'application/json' },
+    })
     expect(((await off.json()) as { lan: boolean }).lan).toBe(false)
     await expect(fetch(`${local}/api/gateway/${file.cid}`)).rejects.toThrow()
     expect((await record(file.cid)).lanUrl).toBeUndefined()
-    const on = await tack.api('/api/settings', { method: 'PUT', body: JSON.stringify({ lan: true }), headers: { 'content-type': 'application/json' } })
+    const on = await tack.api('/api/settings', {
+      method: 'PUT',
+      body: JSON.stringify({ lan: true }),
+      headers: { 'content-type': 'application/json' },
+    })
     expect(((await on.json()) as { lan: boolean }).lan).toBe(true)
     expect((await tack.api('/api/settings', { key: tack.keyFor('not-admin') })).status).toBe(403)
   })

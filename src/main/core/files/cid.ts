@@ -35,7 +35,10 @@ export async function* importEntries(
   source: AsyncIterable<ImportCandidate>,
   options: { wrapWithDirectory: boolean },
 ): AsyncGenerator<ImportedEntry> {
-  for await (const entry of importer(source, DISCARD, { ...KUBO_V1_OPTIONS, wrapWithDirectory: options.wrapWithDirectory })) {
+  for await (const entry of importer(source, DISCARD, {
+    ...KUBO_V1_OPTIONS,
+    wrapWithDirectory: options.wrapWithDirectory,
+  })) {
     yield { cid: entry.cid.toString(), path: entry.path ?? '', isDirectory: entry.unixfs?.isDirectory() ?? false }
   }
 }

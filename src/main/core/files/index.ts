@@ -38,7 +38,11 @@ export interface UploadResult {
 export interface Files {
   readonly repo: FilesRepo
   readonly pinner: Pinner
-  upload(accountId: number, parts: AsyncIterable<UploadPart>, options?: { declaredBytes?: number; pin?: boolean }): Promise<UploadResult>
+  upload(
+    accountId: number,
+    parts: AsyncIterable<UploadPart>,
+    options?: { declaredBytes?: number; pin?: boolean },
+  ): Promise<UploadResult>
   list(query: ListQuery): { count: number; rows: FileRow[] }
   get(accountId: number, cid: string): FileRow
   remove(accountId: number, cid: string): Promise<void>
@@ -79,7 +83,16 @@ export function createFiles(init: FilesInit): Files {
           repo.insertBlob({ cid: f.cid, object_key: f.objectKey, size: f.size })
           repo.removePending(f.objectKey)
         }
-        const row = { account_id: accountId, cid: f.cid, multihash: multihashOfCid(f.cid), kind: 'file' as const, name: f.name, size: f.size, mime: f.mime, created_at: now }
+        const row = {
+          account_id: accountId,
+          cid: f.cid,
+          multihash: multihashOfCid(f.cid),
+          kind: 'file' as const,
+          name: f.name,
+          size: f.size,
+          mime: f.mime,
+          created_at: now,
+        }
         return repo.insertFile({ ...row, path: f.path.includes('/') ? f.path : null }, repo.stateOf(f.cid) ?? 'stored')
       })
       const dir = staged.directory
@@ -87,7 +100,17 @@ export function createFiles(init: FilesInit): Files {
       if (dir) {
         for (const e of dir.entries) repo.insertEntry(dir.cid, e)
         const size = dir.entries.reduce((a, e) => a + e.size, 0)
-        const row = { account_id: accountId, cid: dir.cid, multihash: multihashOfCid(dir.cid), kind: 'dir' as const, name: dir.name, path: null, size, mime: 'inode/directory', created_at: now }
+        const row = {
+          account_id: accountId,
+          cid: dir.cid,
+          multihash: multihashOfCid(dir.cid),
+          kind: 'dir' as const,
+          name: dir.name,
+          path: null,
+          size,
+          mime: 'inode/directory',
+          created_at: now,
+        }
         directory = repo.insertFile(row, repo.stateOf(dir.cid) ?? 'stored')
       }
       return { files, directory }
@@ -106,7 +129,10 @@ export function createFiles(init: FilesInit): Files {
       try {
         committed = commit(accountId, staged)
       } catch (err) {
-        await discard({ repo, store }, staged.files.map((f) => f.objectKey))
+        await discard(
+          { repo, store },
+          staged.files.map((f) => f.objectKey),
+        )
         throw err
       }
       // Content stored once per CID: a second copy of known bytes goes as soon as the rows point at the first.
@@ -118,7 +144,8 @@ export function createFiles(init: FilesInit): Files {
       }
       if (options.pin) {
         const roots = result.directory ? [result.directory] : result.files
-        await Promise.all(roots.map((r) => pinner.ensurePinned(r.cid)))
+        // The upload itself succeeded: a failed pin shows as the record's state, not as a failed request.
+        await Promise.allSettled(roots.map((r) => pinner.ensurePinned(r.cid)))
         return {
           files: result.files.map((f) => repo.file(accountId, f.cid)!),
           directory: result.directory && repo.file(accountId, result.directory.cid),
@@ -169,7 +196,7 @@ export function createFiles(init: FilesInit): Files {
       pinner.resume()
     },
     async stop() {
-      await pinner.idle()
+      await pinner.stop()
     },
   }
   return files

@@ -1,15 +1,43 @@
 // A content type from the first bytes and the name, as a browser would want it. Magic numbers win over the
 // extension for the formats they identify for sure; text and names decide the rest.
 const BY_EXTENSION: Record<string, string> = {
-  html: 'text/html; charset=utf-8', htm: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8',
-  js: 'text/javascript; charset=utf-8', mjs: 'text/javascript; charset=utf-8', json: 'application/json',
-  txt: 'text/plain; charset=utf-8', md: 'text/markdown; charset=utf-8', csv: 'text/csv; charset=utf-8',
-  xml: 'application/xml', svg: 'image/svg+xml', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg',
-  gif: 'image/gif', webp: 'image/webp', avif: 'image/avif', ico: 'image/x-icon', bmp: 'image/bmp',
-  pdf: 'application/pdf', zip: 'application/zip', gz: 'application/gzip', tar: 'application/x-tar',
-  mp3: 'audio/mpeg', wav: 'audio/wav', ogg: 'audio/ogg', flac: 'audio/flac', mp4: 'video/mp4',
-  webm: 'video/webm', mov: 'video/quicktime', mkv: 'video/x-matroska', wasm: 'application/wasm',
-  woff: 'font/woff', woff2: 'font/woff2', ttf: 'font/ttf', otf: 'font/otf', car: 'application/vnd.ipld.car',
+  html: 'text/html; charset=utf-8',
+  htm: 'text/html; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  mjs: 'text/javascript; charset=utf-8',
+  json: 'application/json',
+  txt: 'text/plain; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  xml: 'application/xml',
+  svg: 'image/svg+xml',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  ico: 'image/x-icon',
+  bmp: 'image/bmp',
+  pdf: 'application/pdf',
+  zip: 'application/zip',
+  gz: 'application/gzip',
+  tar: 'application/x-tar',
+  mp3: 'audio/mpeg',
+  wav: 'audio/wav',
+  ogg: 'audio/ogg',
+  flac: 'audio/flac',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  mov: 'video/quicktime',
+  mkv: 'video/x-matroska',
+  wasm: 'application/wasm',
+  woff: 'font/woff',
+  woff2: 'font/woff2',
+  ttf: 'font/ttf',
+  otf: 'font/otf',
+  car: 'application/vnd.ipld.car',
 }
 
 const MAGIC: Array<[number[], string, number?]> = [
@@ -40,7 +68,9 @@ export function detectMime(head: Uint8Array, name: string): string {
   if (head.length === 0) return 'text/plain; charset=utf-8'
   if (looksLikeText(head)) {
     const start = new TextDecoder().decode(head.subarray(0, 64)).trimStart().toLowerCase()
-    return start.startsWith('<!doctype html') || start.startsWith('<html') ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8'
+    return start.startsWith('<!doctype html') || start.startsWith('<html')
+      ? 'text/html; charset=utf-8'
+      : 'text/plain; charset=utf-8'
   }
   return OCTET_STREAM
 }
@@ -51,6 +81,7 @@ function startsWith(bytes: Uint8Array, ascii: string): boolean {
 
 /** No NULs and no other control bytes but whitespace: what the WHATWG sniffing algorithm calls text. */
 function looksLikeText(head: Uint8Array): boolean {
-  for (const b of head) if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b)) return false
+  for (const b of head)
+    if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b)) return false
   return true
 }

@@ -39,17 +39,19 @@ export interface Pinner {
   recordPin(row: FileRow): void
   /** Restarts the jobs a stop or kill cut off. */
   resume(): void
-  /** Waits for running jobs (they end soon after Kubo stops). */
-  idle(): Promise<void>
+  /** Cuts running jobs short and waits for them; their CIDs stay `pinning` and resume at the next start. */
+  stop(): Promise<void>
 }
 
 export function createPinner(deps: PinnerDeps): Pinner {
   const { repo, log } = deps
   const jobs = new Map<string, Promise<void>>()
+  let stopping = new AbortController()
 
   const setState = (cid: string, state: FileState) => {
     repo.setState(cid, state)
-    for (const row of repo.rowsByCid(cid)) deps.publish({ type: 'file', accountId: row.account_id, cid, name: row.name, state })
+    for (const row of repo.rowsByCid(cid))
+      deps.publish({ type: 'file', accountId: row.account_id, cid, name: row.name, state })
   }
 
   const recordPin = (row: FileRow) => {
@@ -62,7 +64,8 @@ export function createPinner(deps: PinnerDeps): Pinner {
 
   /** The folder's files (and the folders above them), read from the store one after another. */
   async function* entriesOf(row: FileRow): AsyncGenerator<AddEntry> {
-    const files = row.kind === 'dir' ? repo.entries(row.cid) : [{ path: row.name.replaceAll('/', '_') || 'file', cid: row.cid, size: row.size }]
+    const files =
+      row.kind === 'dir' ? repo.entries(row.cid) : [{ path: kuboName(row.name), cid: row.cid, size: row.size }]
     const dirs = new Set<string>()
     for (const entry of files) {
       const parts = entry.path.split('/')
@@ -83,7 +86,10 @@ export function createPinner(deps: PinnerDeps): Pinner {
     setState(cid, 'pinning')
     try {
       // A folder is sent as its entries, wrapped: the wrapper is the folder. Kubo reports the root last.
-      const added = await deps.kubo.add(entriesOf(row), { wrapWithDirectory: row.kind === 'dir' })
+      const added = await deps.kubo.add(entriesOf(row), {
+        wrapWithDirectory: row.kind === 'dir',
+        signal: stopping.signal,
+      })
       const root = added.at(-1)
       if (root?.Hash !== cid) throw new CoreError('CONFLICT', `Kubo computed ${root?.Hash} for the bytes of ${cid}`)
       await deps.kubo.pinAdd(cid)
@@ -91,10 +97,13 @@ export function createPinner(deps: PinnerDeps): Pinner {
       for (const r of repo.rowsByCid(cid)) recordPin(r)
       log.info('pinned an upload', { cid })
     } catch (err) {
+      if (stopping.signal.aborted) throw new CoreError('SERVICE_UNAVAILABLE', 'Tack is stopping')
       // Deleted while pinning: nothing left to mark.
       if (repo.stateOf(cid)) setState(cid, 'failed')
       log.warn('pinning an upload failed', { cid, error: String(err) })
-      throw err instanceof CoreError ? err : new CoreError('SERVICE_UNAVAILABLE', `pinning ${cid} failed: ${(err as Error).message}`)
+      throw err instanceof CoreError
+        ? err
+        : new CoreError('SERVICE_UNAVAILABLE', `pinning ${cid} failed: ${(err as Error).message}`)
     }
   }
 
@@ -110,11 +119,20 @@ export function createPinner(deps: PinnerDeps): Pinner {
     },
     recordPin,
     resume() {
+      stopping = new AbortController()
       for (const cid of repo.cidsInState('pinning')) pinner.ensurePinned(cid).catch(() => {})
     },
-    async idle() {
+    async stop() {
+      stopping.abort()
       await Promise.allSettled([...jobs.values()])
+      stopping = new AbortController()
     },
   }
   return pinner
+}
+
+/** A name Kubo accepts as one path segment (it only labels the entry; the CID does not depend on it). */
+function kuboName(name: string): string {
+  const clean = name.replaceAll('/', '_')
+  return clean === '' || clean === '.' || clean === '..' ? 'file' : clean
 }

@@ -58,17 +58,21 @@ export function createFilesRepo(db: Db) {
   const one = <T>(sql: string, ...args: unknown[]) => db.prepare(sql).get(...args) as T | undefined
   const all = <T>(sql: string, ...args: unknown[]) => db.prepare(sql).all(...args) as T[]
   return {
-    addPending: (key: string) => db.prepare('INSERT INTO pending_uploads (object_key, started_at) VALUES (?, ?)').run(key, Date.now()),
+    addPending: (key: string) =>
+      db.prepare('INSERT INTO pending_uploads (object_key, started_at) VALUES (?, ?)').run(key, Date.now()),
     removePending: (key: string) => db.prepare('DELETE FROM pending_uploads WHERE object_key = ?').run(key),
     pendingKeys: () => all<{ object_key: string }>('SELECT object_key FROM pending_uploads').map((r) => r.object_key),
     blob: (cid: string) => one<BlobRow>('SELECT cid, object_key, size FROM blobs WHERE cid = ?', cid),
     insertBlob: (b: BlobRow) =>
-      db.prepare('INSERT INTO blobs (cid, object_key, size, created_at) VALUES (?, ?, ?, ?)').run(b.cid, b.object_key, b.size, Date.now()),
+      db
+        .prepare('INSERT INTO blobs (cid, object_key, size, created_at) VALUES (?, ?, ?, ?)')
+        .run(b.cid, b.object_key, b.size, Date.now()),
     deleteBlob: (cid: string) => db.prepare('DELETE FROM blobs WHERE cid = ?').run(cid),
     /** A blob nothing references any more: no file row and no folder entry. */
     isUnreferenced: (cid: string) =>
       !one('SELECT 1 FROM files WHERE cid = ? UNION ALL SELECT 1 FROM dir_entries WHERE cid = ? LIMIT 1', cid, cid),
-    file: (accountId: number, cid: string) => one<FileRow>('SELECT * FROM files WHERE account_id = ? AND cid = ?', accountId, cid),
+    file: (accountId: number, cid: string) =>
+      one<FileRow>('SELECT * FROM files WHERE account_id = ? AND cid = ?', accountId, cid),
     rowsByCid: (cid: string) => all<FileRow>('SELECT * FROM files WHERE cid = ? ORDER BY id', cid),
     /** Inserts unless the account has this CID already; returns the account's row either way. */
     insertFile(f: NewFile, state: FileState): FileRow {
@@ -80,14 +84,19 @@ export function createFilesRepo(db: Db) {
     },
     deleteFile: (id: number) => db.prepare('DELETE FROM files WHERE id = ?').run(id),
     insertEntry: (dirCid: string, e: DirEntryRow) =>
-      db.prepare('INSERT OR IGNORE INTO dir_entries (dir_cid, path, cid, size) VALUES (?, ?, ?, ?)').run(dirCid, e.path, e.cid, e.size),
-    entries: (dirCid: string) => all<DirEntryRow>('SELECT path, cid, size FROM dir_entries WHERE dir_cid = ? ORDER BY path', dirCid),
+      db
+        .prepare('INSERT OR IGNORE INTO dir_entries (dir_cid, path, cid, size) VALUES (?, ?, ?, ?)')
+        .run(dirCid, e.path, e.cid, e.size),
+    entries: (dirCid: string) =>
+      all<DirEntryRow>('SELECT path, cid, size FROM dir_entries WHERE dir_cid = ? ORDER BY path', dirCid),
     deleteEntries: (dirCid: string) => db.prepare('DELETE FROM dir_entries WHERE dir_cid = ?').run(dirCid),
     /** The state of a CID (the same on all its rows), or undefined when no account uploaded it. */
     stateOf: (cid: string) => one<{ state: FileState }>('SELECT state FROM files WHERE cid = ? LIMIT 1', cid)?.state,
     setState: (cid: string, state: FileState) => db.prepare('UPDATE files SET state = ? WHERE cid = ?').run(state, cid),
-    cidsInState: (state: FileState) => all<{ cid: string }>('SELECT DISTINCT cid FROM files WHERE state = ?', state).map((r) => r.cid),
-    touch: (cid: string) => db.prepare('UPDATE files SET views = views + 1, last_accessed_at = ? WHERE cid = ?').run(Date.now(), cid),
+    cidsInState: (state: FileState) =>
+      all<{ cid: string }>('SELECT DISTINCT cid FROM files WHERE state = ?', state).map((r) => r.cid),
+    touch: (cid: string) =>
+      db.prepare('UPDATE files SET views = views + 1, last_accessed_at = ? WHERE cid = ?').run(Date.now(), cid),
     /** Bytes of the account's uploads that its pin objects do not count already (an upload, once pinned, is
      *  also a pin object with the same size: pins.usageOf counts it, so it is left out here). */
     usageOf: (accountId: number) =>
@@ -100,10 +109,10 @@ export function createFilesRepo(db: Db) {
     holdsInKubo: (multihash: string) =>
       Boolean(one("SELECT 1 FROM files WHERE multihash = ? AND state IN ('pinning', 'pinned') LIMIT 1", multihash)),
     list(q: ListQuery): { count: number; rows: FileRow[] } {
-      const where = ["account_id = ?", "kind = 'file'"]
+      const where = ['account_id = ?', "kind = 'file'"]
       const args: unknown[] = [q.accountId]
       if (q.q) {
-        where.push("instr(lower(name), lower(?)) > 0")
+        where.push('instr(lower(name), lower(?)) > 0')
         args.push(q.q)
       }
       if (q.state) {

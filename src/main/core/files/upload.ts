@@ -42,16 +42,30 @@ const WRAPPED_FOLDER_NAME = 'folder'
 
 /** A path a folder upload may carry: relative, no empty, '.' or '..' segments. */
 export function cleanPath(raw: string): string {
-  const parts = raw.replaceAll('\\', '/').replace(/^\.?\/+/, '').split('/')
+  const parts = raw
+    .replaceAll('\\', '/')
+    .replace(/^\.?\/+/, '')
+    .split('/')
   if (!raw || parts.some((p) => p === '' || p === '.' || p === '..' || p.length > 255))
     throw new CoreError('BAD_REQUEST', `invalid file name or path: "${raw}"`)
   return parts.join('/')
 }
 
 /** Streams the parts into the store and the importer; throws INSUFFICIENT_FUNDS past `allowance` bytes. */
-export async function stage(deps: UploadDeps, parts: AsyncIterable<UploadPart>, allowance: number): Promise<StagedUpload> {
+export async function stage(
+  deps: UploadDeps,
+  parts: AsyncIterable<UploadPart>,
+  allowance: number,
+): Promise<StagedUpload> {
   const { repo, store } = deps
-  const staging: Array<{ path: string; name: string; key: string; writer: ObjectWriter; head: Uint8Array; size: number }> = []
+  const staging: Array<{
+    path: string
+    name: string
+    key: string
+    writer: ObjectWriter
+    head: Uint8Array
+    size: number
+  }> = []
   let total = 0
   let folder = false
   let raw = false
@@ -59,7 +73,11 @@ export async function stage(deps: UploadDeps, parts: AsyncIterable<UploadPart>, 
   async function* tee(source: AsyncIterable<Uint8Array>, item: (typeof staging)[number]) {
     for await (const chunk of source) {
       total += chunk.length
-      if (total > allowance) throw new CoreError('INSUFFICIENT_FUNDS', `this upload exceeds the account's quota by ${total - allowance} bytes or more`)
+      if (total > allowance)
+        throw new CoreError(
+          'INSUFFICIENT_FUNDS',
+          `this upload exceeds the account's quota by ${total - allowance} bytes or more`,
+        )
       if (item.head.length < HEAD_BYTES) item.head = concatHead(item.head, chunk)
       item.size += chunk.length
       await item.writer.write(chunk)
@@ -103,12 +121,24 @@ export async function stage(deps: UploadDeps, parts: AsyncIterable<UploadPart>, 
       }
       const item = staging[files.length]!
       await item.writer.finish()
-      files.push({ path: item.path, name: item.name, cid: entry.cid, size: item.size, mime: detectMime(item.head, item.name), objectKey: item.key })
+      files.push({
+        path: item.path,
+        name: item.name,
+        cid: entry.cid,
+        size: item.size,
+        mime: detectMime(item.head, item.name),
+        objectKey: item.key,
+      })
     }
-    if (files.length !== staging.length) throw new Error(`importer returned ${files.length} files for ${staging.length} parts`)
+    if (files.length !== staging.length)
+      throw new Error(`importer returned ${files.length} files for ${staging.length} parts`)
     return { files, directory: folder ? folderOf(files, dirs) : undefined }
   } catch (err) {
-    await discard(deps, staging.map((s) => s.key), staging.map((s) => s.writer))
+    await discard(
+      deps,
+      staging.map((s) => s.key),
+      staging.map((s) => s.writer),
+    )
     throw err
   }
 }

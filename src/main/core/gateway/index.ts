@@ -67,14 +67,23 @@ export function createGateway(init: GatewayInit): Gateway {
       if (req.format) {
         // Blocks and CARs come from Kubo, so an upload must be pinned first.
         if (upload) await init.pinner.ensurePinned(target.root)
-        target = { kind: 'kubo', root: target.root, path: target.kind === 'kubo' ? target.path : req.path.replace(/^\/+/, ''), upload }
+        target = {
+          kind: 'kubo',
+          root: target.root,
+          path: target.kind === 'kubo' ? target.path : req.path.replace(/^\/+/, ''),
+          upload,
+        }
       }
       const etag = `"${target.kind === 'object' ? target.cid : target.root}${req.format ? '.' + req.format : ''}"`
       if (req.ifNoneMatch && req.ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))
         return { status: 304, headers: { etag, 'cache-control': IMMUTABLE } }
       if (target.kind === 'listing') {
         const html = listingHtml(target, GATEWAY_PATH)
-        return { status: 200, headers: { ...common(etag), 'content-type': 'text/html; charset=utf-8' }, body: req.method === 'HEAD' ? undefined : html }
+        return {
+          status: 200,
+          headers: { ...common(etag), 'content-type': 'text/html; charset=utf-8' },
+          body: req.method === 'HEAD' ? undefined : html,
+        }
       }
       if (target.kind === 'kubo') return fromKubo(target, req, etag)
       return serveObject(target, req, etag)
@@ -153,5 +162,7 @@ function disposition(req: GatewayRequest, name: string): Record<string, string> 
   if (!filename && !req.download) return {}
   const type = req.download ? 'attachment' : 'inline'
   const ascii = (filename ?? name).replace(/[^\x20-\x7e]|["\\]/g, '_')
-  return { 'content-disposition': `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename ?? name)}` }
+  return {
+    'content-disposition': `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename ?? name)}`,
+  }
 }

@@ -15,6 +15,16 @@ export function parseRange(header: string | undefined, size: number): { start: n
     start = Number(match[1])
     end = match[2] ? Math.min(Number(match[2]), size - 1) : size - 1
   }
-  if (start > end || start >= size) throw new CoreError('RANGE_NOT_SATISFIABLE', `range ${header} is outside the ${size} bytes`)
+  if (start > end || start >= size) throw new RangeNotSatisfiable(header, size)
   return { start, end }
+}
+
+/** A 416 that knows the size, so the response can say `Content-Range: bytes * /size` (RFC 9110). */
+export class RangeNotSatisfiable extends CoreError {
+  constructor(
+    header: string,
+    readonly size: number,
+  ) {
+    super('RANGE_NOT_SATISFIABLE', `range ${header} is outside the ${size} bytes`)
+  }
 }

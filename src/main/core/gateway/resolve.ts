@@ -87,7 +87,12 @@ export function resolve(deps: ResolveDeps, rawCid: string, rawPath: string): Tar
     child.size += e.size
     children.set(name, child)
   }
-  return { kind: 'listing', root: cid, path, entries: [...children.values()].sort((a, b) => Number(b.dir) - Number(a.dir) || a.name.localeCompare(b.name)) }
+  return {
+    kind: 'listing',
+    root: cid,
+    path,
+    entries: [...children.values()].sort((a, b) => Number(b.dir) - Number(a.dir) || a.name.localeCompare(b.name)),
+  }
 }
 
 const notFound = (what: string) => new CoreError('NOT_FOUND', `${what} is not on this gateway`)

@@ -33,9 +33,12 @@ export function createLanSharing(init: LanInit): LanSharing {
   let app: FastifyInstance | undefined
   let port = 0
   const remembered = () =>
-    (init.db.prepare('SELECT value FROM settings WHERE key = ?').get(SETTING) as { value: string } | undefined)?.value === 'true'
+    (init.db.prepare('SELECT value FROM settings WHERE key = ?').get(SETTING) as { value: string } | undefined)
+      ?.value === 'true'
   const remember = (on: boolean) =>
-    init.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(SETTING, String(on))
+    init.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(SETTING, String(on))
 
   async function open() {
     if (app) return

@@ -32,7 +32,10 @@ export const ADD_ARGS = {
   progress: 'false',
 }
 
-export function multipartBody(entries: AsyncIterable<AddEntry>): { body: AsyncIterable<Uint8Array>; contentType: string } {
+export function multipartBody(entries: AsyncIterable<AddEntry>): {
+  body: AsyncIterable<Uint8Array>
+  contentType: string
+} {
   const boundary = 'tack-' + randomBytes(12).toString('hex')
   const enc = new TextEncoder()
   async function* body() {

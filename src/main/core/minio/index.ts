@@ -73,7 +73,15 @@ export function createMinio(init: MinioInit): MinioNode {
           return {
             command: init.binary(),
             // The console is switched off (MINIO_BROWSER) and, should a build ignore that, bound to loopback.
-            args: ['server', init.dataDir, '--address', `127.0.0.1:${settings.apiPort}`, '--console-address', `127.0.0.1:${consolePort}`, '--quiet'],
+            args: [
+              'server',
+              init.dataDir,
+              '--address',
+              `127.0.0.1:${settings.apiPort}`,
+              '--console-address',
+              `127.0.0.1:${consolePort}`,
+              '--quiet',
+            ],
             env: {
               ...process.env,
               MINIO_ROOT_USER: settings.accessKey,

@@ -73,7 +73,10 @@ function createWriter(client: Client, bucket: string, key: string): ObjectWriter
     uploadId ??= await client.initiateNewMultipartUpload(bucket, key, {})
     const part = etags.length + 1
     etags.push({ part, etag: '' })
-    const res = await client.uploadPart({ bucketName: bucket, objectName: key, uploadID: uploadId, partNumber: part, headers: {} }, payload)
+    const res = await client.uploadPart(
+      { bucketName: bucket, objectName: key, uploadID: uploadId, partNumber: part, headers: {} },
+      payload,
+    )
     etags[part - 1] = { part, etag: res.etag }
   }
   const take = () => {
@@ -108,7 +111,9 @@ function createWriter(client: Client, bucket: string, key: string): ObjectWriter
           await client.completeMultipartUpload(bucket, key, uploadId!, etags)
         }
       } catch (err) {
-        throw new CoreError('SERVICE_UNAVAILABLE', `object store write failed: ${(err as Error).message}`, { cause: err })
+        throw new CoreError('SERVICE_UNAVAILABLE', `object store write failed: ${(err as Error).message}`, {
+          cause: err,
+        })
       }
       return total
     },

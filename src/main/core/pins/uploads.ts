@@ -45,7 +45,14 @@ export function createUploadPins(deps: { db: Db; events: EventBus; pins: Pick<Pi
           info: { dag_size: String(size) },
         })
       })
-      deps.events.publish({ type: 'pin', accountId, requestid: record.requestid, status: record.status, cid, name: record.name })
+      deps.events.publish({
+        type: 'pin',
+        accountId,
+        requestid: record.requestid,
+        status: record.status,
+        cid,
+        name: record.name,
+      })
       return record
     },
     remove(accountId, cid) {

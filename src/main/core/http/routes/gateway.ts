@@ -3,6 +3,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Gateway } from '../../gateway/index.js'
+import { RangeNotSatisfiable } from '../../gateway/range.js'
 import { parse } from '../parse.js'
 
 const Query = z.object({
@@ -15,16 +16,21 @@ export function gatewayRoutes(gateway: Gateway): FastifyPluginAsync {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const params = request.params as { cid: string; '*'?: string }
     const query = parse(Query, request.query, 'query')
-    const res = await gateway.serve({
-      method: request.method === 'HEAD' ? 'HEAD' : 'GET',
-      cid: params.cid,
-      path: params['*'] ?? '',
-      format: query.format,
-      filename: query.filename,
-      download: query.download === 'true' || query.download === '1',
-      range: request.headers.range,
-      ifNoneMatch: request.headers['if-none-match'],
-    })
+    const res = await gateway
+      .serve({
+        method: request.method === 'HEAD' ? 'HEAD' : 'GET',
+        cid: params.cid,
+        path: params['*'] ?? '',
+        format: query.format,
+        filename: query.filename,
+        download: query.download === 'true' || query.download === '1',
+        range: request.headers.range,
+        ifNoneMatch: request.headers['if-none-match'],
+      })
+      .catch((err: unknown) => {
+        if (err instanceof RangeNotSatisfiable) reply.header('content-range', `bytes */${err.size}`)
+        throw err
+      })
     reply.code(res.status).headers(res.headers)
     // On a client that goes away mid-body, Fastify destroys the stream, which ends the store/Kubo read.
     return reply.send(res.body ?? null)

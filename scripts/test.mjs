@@ -35,10 +35,10 @@ step('build', 'npx', ['electron-vite', 'build'])
 mkdirSync('test-results', { recursive: true })
 const report = 'test-results/vitest.json'
 process.stdout.write('\n== vitest (unit, integration, browser, e2e)\n')
-spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env,
-})
+const vitest = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]
+// The Electron e2e test needs a display; on a headless Linux with xvfb-run, give it one.
+const xvfb = process.platform === 'linux' && !process.env.DISPLAY && spawnSync('which', ['xvfb-run']).status === 0
+spawnSync(xvfb ? 'xvfb-run' : 'npx', xvfb ? ['-a', 'npx', ...vitest] : vitest, { stdio: 'inherit', env })
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'))
   passed += r.numPassedTests

@@ -104,7 +104,7 @@ async function main() {
       sizeMiB: MB,
       cid: upload.value,
       upload: { tackMBps: mbps(upload.seconds), ipfsAddMBps: mbps(add.seconds), ratio: add.seconds / upload.seconds },
-      rss: { idle: idleRss, peakDuringUpload: upload.peakRss, peakDuringGateway: Math.max(fromMinio.peakRss, fromKubo.peakRss) },
+      rss: { idle: idleRss, peakDuringUpload: upload.peakRss, peakDuringMinioRead: fromMinio.peakRss, peakDuringKuboRead: fromKubo.peakRss },
       gateway: {
         fromMinioMBps: mbps(fromMinio.seconds),
         fromKuboViaTackMBps: mbps(fromKubo.seconds),
@@ -116,7 +116,10 @@ async function main() {
     const f = (n: number) => n.toFixed(1)
     console.log(`\n${MB} MiB random file, CID ${results.cid} (same as ipfs add)`)
     console.log(`upload   Tack PUT /api/files ${f(results.upload.tackMBps)} MB/s | ipfs add ${f(results.upload.ipfsAddMBps)} MB/s | ratio ${results.upload.ratio.toFixed(2)}`)
-    console.log(`rss      Tack idle ${mib(idleRss)}, peak during upload ${mib(upload.peakRss)}, during gateway reads ${mib(results.rss.peakDuringGateway)}`)
+    console.log(
+      `rss      Tack idle ${mib(idleRss)}, peak during upload ${mib(upload.peakRss)}, ` +
+        `during the first gateway read (with the pin job running) ${mib(fromMinio.peakRss)}, during the read from Kubo ${mib(fromKubo.peakRss)}`,
+    )
     console.log(
       `gateway  Tack from MinIO ${f(results.gateway.fromMinioMBps)} MB/s (ratio ${results.gateway.ratioMinio.toFixed(2)}) | ` +
         `Tack from Kubo ${f(results.gateway.fromKuboViaTackMBps)} MB/s (ratio ${results.gateway.ratioKubo.toFixed(2)}) | ` +

@@ -57,6 +57,5 @@ export function multipartBody(entries: AsyncIterable<AddEntry>): {
 /** The init for client.call('add', …): a streamed request body. */
 export function addInit(entries: AsyncIterable<AddEntry>, signal?: AbortSignal): CallInit {
   const { body, contentType } = multipartBody(entries)
-  // undici streams any async iterable as a request body; the DOM's BodyInit type does not list it.
-  return { body: body as unknown as CallInit['body'], headers: { 'content-type': contentType }, signal }
+  return { body, headers: { 'content-type': contentType }, signal }
 }

@@ -1,6 +1,7 @@
 // A small client for Kubo's RPC API (POST /api/v0/...). Only what Tack uses; each domain asks for the
 // narrowest slice it needs (`Pick<KuboClient, 'pinAdd'>`).
 import { CoreError } from '../errors.js'
+import { streamPost } from './stream-post.js'
 import { ADD_ARGS, addInit, type AddedEntry, type AddEntry, type AddOptions } from './add.js'
 
 export interface KuboId {
@@ -38,7 +39,8 @@ export interface KuboClient {
 
 export interface CallInit {
   signal?: AbortSignal
-  body?: RequestInit['body']
+  /** A stream is sent with backpressure (see stream-post.ts); a small FormData goes through fetch. */
+  body?: AsyncIterable<Uint8Array> | FormData
   headers?: Record<string, string>
 }
 
@@ -48,15 +50,10 @@ export function createKuboClient(apiUrl: () => string): KuboClient {
     for (const [k, v] of Object.entries(args)) for (const one of [v].flat()) url.searchParams.append(k, one)
     let res: Response
     try {
-      // Node's fetch needs `duplex` to stream a request body; the DOM types do not know it.
-      const request: RequestInit & { duplex?: 'half' } = {
-        method: 'POST',
-        signal: init.signal,
-        body: init.body,
-        headers: init.headers,
-        duplex: init.body ? 'half' : undefined,
-      }
-      res = await fetch(url, request)
+      res =
+        init.body && !(init.body instanceof FormData)
+          ? await streamPost(url, init.body, { headers: init.headers, signal: init.signal })
+          : await fetch(url, { method: 'POST', signal: init.signal, headers: init.headers, body: init.body })
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw err
       throw new CoreError('SERVICE_UNAVAILABLE', `Kubo is not reachable: ${(err as Error).message}`, { cause: err })

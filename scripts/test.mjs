@@ -38,7 +38,7 @@ process.stdout.write('\n== vitest (unit, integration, browser, e2e)\n')
 const vitest = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]
 // The Electron e2e test needs a display; on a headless Linux with xvfb-run, give it one.
 const xvfb = process.platform === 'linux' && !process.env.DISPLAY && spawnSync('which', ['xvfb-run']).status === 0
-spawnSync(xvfb ? 'xvfb-run' : 'npx', xvfb ? ['-a', 'npx', ...vitest] : vitest, { stdio: 'inherit', env })
+const run = spawnSync(xvfb ? 'xvfb-run' : 'npx', xvfb ? ['-a', 'npx', ...vitest] : vitest, { stdio: 'inherit', env })
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'))
   passed += r.numPassedTests
@@ -55,6 +55,15 @@ if (existsSync(report)) {
 } else {
   failed++
   failures.push('vitest produced no report')
+}
+// A run that errored outside any test (bad config, an unhandled error) or ran nothing has not passed.
+if (run.status !== 0 && !failures.length) {
+  failed++
+  failures.push(`vitest exited with status ${run.status}`)
+}
+if (existsSync(report) && JSON.parse(readFileSync(report, 'utf8')).numTotalTests === 0) {
+  failed++
+  failures.push('vitest ran no test')
 }
 
 if (failures.length) process.stdout.write(`\nFailed:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`)

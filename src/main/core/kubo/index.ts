@@ -59,17 +59,11 @@ export function createKubo(init: KuboInit): KuboNode {
         env: kuboEnv(init.repoPath),
       }
     },
-    async ready(signal) {
-      for (;;) {
-        try {
-          identity = await client.id(signal)
-          version = await client.version()
-          return
-        } catch (err) {
-          if (signal.aborted) throw err
-          await new Promise((r) => setTimeout(r, 200))
-        }
-      }
+    // Ready = the RPC API answers `id`.
+    async probe(signal) {
+      identity = await client.id(signal)
+      version = await client.version()
+      return true
     },
     fatal: (line) => FATAL.find((re) => re.test(line)) && line,
   })

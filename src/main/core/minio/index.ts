@@ -92,17 +92,7 @@ export function createMinio(init: MinioInit): MinioNode {
             },
           }
         },
-        async ready(signal) {
-          for (;;) {
-            try {
-              const res = await fetch(`${endpoint()}/minio/health/live`, { signal })
-              if (res.ok) return
-            } catch (err) {
-              if (signal.aborted) throw err
-            }
-            await new Promise((r) => setTimeout(r, 200))
-          }
-        },
+        probe: async (signal) => (await fetch(`${endpoint()}/minio/health/live`, { signal })).ok,
         fatal: (line) => FATAL.find((re) => re.test(line)) && line,
       })
 

@@ -14,8 +14,8 @@ export interface SupervisorInit {
   log: Logger
   /** Called before every (re)start: returns what to run. Lets a child pick new ports when one is taken. */
   prepare(): Promise<{ command: string; args: string[]; env?: NodeJS.ProcessEnv; cwd?: string }>
-  /** Resolves once the child answers; rejects on timeout. */
-  ready(signal: AbortSignal): Promise<void>
+  /** One readiness check: true once the child answers. Polled until it is, or until the ready timeout. */
+  probe(signal: AbortSignal): Promise<boolean>
   pidFile: string
   /** A line of the child's output that means it can never start (a locked repo): fail at once. */
   fatal?: (line: string) => string | undefined
@@ -81,7 +81,7 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
     const timeout = setTimeout(() => abort.abort(), readyTimeoutMs)
     try {
       const outcome = await Promise.race([
-        init.ready(abort.signal).then(() => undefined),
+        waitReady(init.probe, abort.signal).then(() => undefined),
         exited.then((why) => fatal ?? why),
       ])
       if (outcome !== undefined) throw new CoreError('SERVICE_UNAVAILABLE', `${init.name} ${outcome}`)
@@ -182,6 +182,17 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
         return Promise.reject(new CoreError('SERVICE_UNAVAILABLE', `${init.name} is ${state}`))
       return new Promise((resolve, reject) => waiters.push({ resolve, reject }))
     },
+  }
+}
+
+const PROBE_INTERVAL_MS = 200
+
+/** Polls the probe until it says ready; a probe that throws (connection refused) counts as not yet. */
+async function waitReady(probe: (signal: AbortSignal) => Promise<boolean>, signal: AbortSignal): Promise<void> {
+  for (;;) {
+    if (await probe(signal).catch(() => false)) return
+    if (signal.aborted) throw new Error('not ready in time')
+    await new Promise((r) => setTimeout(r, PROBE_INTERVAL_MS))
   }
 }
 

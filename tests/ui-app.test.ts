@@ -374,6 +374,33 @@ describe('the renderer in a real browser', () => {
     await page.keyboard.press('Escape')
   })
 
+  it('pins a stored file now, deletes a file, and removes a pin, each reflected without a reload', async () => {
+    await go('1', 'Files')
+    const row = fileRow('site/css/style.css')
+    await expect.poll(() => row.locator('.badge').getAttribute('data-state')).toBe('stored')
+    await row.getByRole('button', { name: 'Pin site/css/style.css now' }).click()
+    await expect.poll(() => row.locator('.badge').getAttribute('data-state'), { timeout: 30_000 }).toBe('pinned')
+    const cid = await row.getAttribute('data-cid')
+    expect(await tack.core.kubo.client.isPinned(cid!)).toBe(true)
+
+    await row.getByRole('button', { name: 'Delete site/css/style.css' }).click()
+    await page.locator('dialog button.btn-danger').click()
+    await expect.poll(() => row.count()).toBe(0)
+    const listed = await (await tack.api('/api/files?limit=1000')).json()
+    expect(JSON.stringify(listed)).not.toContain('"site/css/style.css"')
+
+    await go('2', 'Pins')
+    const failed = page.getByRole('button', { name: 'Remove pin nobody-has-this' })
+    await expect.poll(() => failed.count(), { timeout: 20_000 }).toBe(1)
+    await failed.click()
+    await page.locator('dialog button.btn-danger').click()
+    await expect.poll(() => failed.count()).toBe(0)
+    const left = (await (await tack.api('/api/pinning/pins?status=failed&name=nobody-has-this')).json()) as {
+      count: number
+    }
+    expect(left.count).toBe(0)
+  })
+
   it('adds a forwarding target on the dashboard, shows where pins stand there, and removes it', async () => {
     await go('4', 'Dashboard')
     const panel = page.getByRole('region', { name: 'Remote targets' })
@@ -386,10 +413,13 @@ describe('the renderer in a real browser', () => {
     const row = panel.locator('tr', { hasText: 'lab' })
     await expect.poll(() => row.textContent()).toContain('IPFS Cluster')
     await expect
-      .poll(async () => {
-        await page.getByRole('button', { name: 'Refresh' }).click()
-        return row.textContent()
-      }, { timeout: 20_000 })
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click()
+          return row.textContent()
+        },
+        { timeout: 20_000 },
+      )
       .toMatch(/\d+ queued/)
     expect(await panel.textContent()).not.toContain('cluster-secret')
     await shot('dashboard-remotes')

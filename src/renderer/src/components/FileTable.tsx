@@ -92,7 +92,13 @@ function FileRow({ file: f, onQr, onDelete }: { file: FileRecord; onQr: () => vo
       <td>
         <span className="cid">
           <code title={f.cid}>{shortCid(f.cid)}</code>
-          <CopyButton text={f.cid} label={`Copy CID of ${f.name}`} what="CID copied" iconOnly className="btn-ghost" />
+          <CopyButton
+            text={f.cid}
+            label={`Copy CID of ${f.path ?? f.name}`}
+            what="CID copied"
+            iconOnly
+            className="btn-ghost"
+          />
         </span>
       </td>
       <td className="num">{formatBytes(f.size)}</td>
@@ -129,7 +135,7 @@ function FileRow({ file: f, onQr, onDelete }: { file: FileRecord; onQr: () => vo
           target="_blank"
           rel="noopener noreferrer"
           title="Open"
-          aria-label={`Open ${f.name}`}
+          aria-label={`Open ${f.path ?? f.name}`}
           onClick={(e) => openExternal(e, gateway)}
         >
           <Icon name="open" />
@@ -140,7 +146,7 @@ function FileRow({ file: f, onQr, onDelete }: { file: FileRecord; onQr: () => vo
             className="btn btn-ghost btn-icon"
             onClick={() => void pin(f.cid)}
             title="Pin now"
-            aria-label={`Pin ${f.name} now`}
+            aria-label={`Pin ${f.path ?? f.name} now`}
           >
             <Icon name="pin" />
           </button>
@@ -152,7 +158,7 @@ function FileRow({ file: f, onQr, onDelete }: { file: FileRecord; onQr: () => vo
           className="btn btn-ghost btn-icon danger"
           onClick={onDelete}
           title="Delete"
-          aria-label={`Delete ${f.name}`}
+          aria-label={`Delete ${f.path ?? f.name}`}
         >
           <Icon name="trash" />
         </button>

@@ -25,7 +25,13 @@ export function errorHandler(log: Logger) {
   return (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const known = toCoreError(err)
     if (known && known.status < 500) return sendFailure(reply, known)
-    if (!known) log.error('unhandled error', { method: request.method, url: request.url, error: String((err as Error)?.stack ?? err) })
+    // A client that went away mid-request (a cancelled upload) is not Tack's failure; nobody reads the answer.
+    if (!known && request.raw.destroyed) {
+      log.debug('client went away', { method: request.method, url: request.url })
+      return reply.code(499).send()
+    }
+    if (!known)
+      log.error('unhandled error', { method: request.method, url: request.url, error: String((err as Error)?.stack ?? err) })
     return sendFailure(reply, known ?? new CoreError('INTERNAL_SERVER_ERROR', 'something went wrong inside Tack; see its log'))
   }
 }

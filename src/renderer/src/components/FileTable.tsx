@@ -6,6 +6,7 @@ import { useFiles } from '../store/files'
 import { api } from '../store/session'
 import { Badge } from './Badge'
 import { CopyButton } from './CopyButton'
+import { ConfirmDialog } from './ConfirmDialog'
 import { Dialog } from './Dialog'
 import { Icon } from './Icon'
 import { openExternal } from './links'
@@ -52,30 +53,20 @@ export function FileTable({ files }: { files: FileRecord[] }) {
           </div>
         ) : null}
       </Dialog>
-      <Dialog open={Boolean(deleting)} title="Delete this file?" onClose={() => setDeleting(undefined)}>
-        {deleting ? (
-          <form
-            method="dialog"
-            onSubmit={(e) => {
-              e.preventDefault()
-              void remove(deleting.cid)
-              setDeleting(undefined)
-            }}
-          >
-            <p>
-              <strong>{deleting.name}</strong> will be removed from Tack. Copies other IPFS nodes hold stay there.
-            </p>
-            <div className="form-actions">
-              <button type="button" className="btn" onClick={() => setDeleting(undefined)}>
-                Keep it
-              </button>
-              <button type="submit" className="btn btn-danger" autoFocus>
-                <Icon name="trash" /> Delete
-              </button>
-            </div>
-          </form>
-        ) : null}
-      </Dialog>
+      <ConfirmDialog
+        item={deleting}
+        title="Delete this file?"
+        confirm="Delete"
+        trash
+        onConfirm={(f) => void remove(f.cid)}
+        onCancel={() => setDeleting(undefined)}
+      >
+        {(f) => (
+          <>
+            <strong>{f.name}</strong> will be removed from Tack. Copies other IPFS nodes hold stay there.
+          </>
+        )}
+      </ConfirmDialog>
     </>
   )
 }

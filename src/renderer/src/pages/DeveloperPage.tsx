@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react'
 import type { ApiKey } from '../api/types'
 import { formatAgo } from '../api/format'
 import { CopyButton } from '../components/CopyButton'
-import { Dialog } from '../components/Dialog'
+import { ConfirmDialog } from '../components/ConfirmDialog'
 import { Icon } from '../components/Icon'
 import { KeyForm } from '../components/KeyForm'
 import { Empty, ErrorBox, Spinner } from '../components/States'
@@ -119,30 +119,19 @@ export function DeveloperPage() {
 
       <Commands url={api().base} secret={secret} hasSecret={Boolean(created)} />
 
-      <Dialog open={Boolean(revoking)} title="Revoke this key?" onClose={() => setRevoking(undefined)}>
-        {revoking ? (
-          <form
-            onSubmit={(e) => {
-              e.preventDefault()
-              void revoke(revoking.id)
-              setRevoking(undefined)
-            }}
-          >
-            <p>
-              Anything using <strong>{revoking.name}</strong> gets “401 Unauthorized” from now on. This cannot be
-              undone.
-            </p>
-            <div className="form-actions">
-              <button type="button" className="btn" onClick={() => setRevoking(undefined)}>
-                Keep it
-              </button>
-              <button type="submit" className="btn btn-danger" autoFocus>
-                Revoke
-              </button>
-            </div>
-          </form>
-        ) : null}
-      </Dialog>
+      <ConfirmDialog
+        item={revoking}
+        title="Revoke this key?"
+        confirm="Revoke"
+        onConfirm={(k) => void revoke(k.id)}
+        onCancel={() => setRevoking(undefined)}
+      >
+        {(k) => (
+          <>
+            Anything using <strong>{k.name}</strong> gets “401 Unauthorized” from now on. This cannot be undone.
+          </>
+        )}
+      </ConfirmDialog>
     </div>
   )
 }

@@ -5,6 +5,7 @@ import type { PinStatus, Status, TextMatchingStrategy } from '../../../shared/ps
 import { formatAgo, formatBytes, shortCid } from '../api/format'
 import { Badge } from '../components/Badge'
 import { CopyButton } from '../components/CopyButton'
+import { ConfirmDialog } from '../components/ConfirmDialog'
 import { Dialog } from '../components/Dialog'
 import { Icon } from '../components/Icon'
 import { PinForm } from '../components/PinForm'
@@ -165,30 +166,21 @@ export function PinsPage() {
       <Dialog open={adding} title="Pin from CID" onClose={() => setAdding(false)}>
         <PinForm onDone={() => setAdding(false)} />
       </Dialog>
-      <Dialog open={Boolean(removing)} title="Remove this pin?" onClose={() => setRemoving(undefined)}>
-        {removing ? (
-          <form
-            onSubmit={(e) => {
-              e.preventDefault()
-              void remove(removing.requestid)
-              setRemoving(undefined)
-            }}
-          >
-            <p>
-              Tack stops keeping <code>{shortCid(removing.pin.cid)}</code>
-              {removing.pin.name ? ` (${removing.pin.name})` : ''}. Other pins of the same content keep it.
-            </p>
-            <div className="form-actions">
-              <button type="button" className="btn" onClick={() => setRemoving(undefined)}>
-                Keep it
-              </button>
-              <button type="submit" className="btn btn-danger" autoFocus>
-                <Icon name="trash" /> Remove pin
-              </button>
-            </div>
-          </form>
-        ) : null}
-      </Dialog>
+      <ConfirmDialog
+        item={removing}
+        title="Remove this pin?"
+        confirm="Remove pin"
+        trash
+        onConfirm={(p) => void remove(p.requestid)}
+        onCancel={() => setRemoving(undefined)}
+      >
+        {(p) => (
+          <>
+            Tack stops keeping <code>{shortCid(p.pin.cid)}</code>
+            {p.pin.name ? ` (${p.pin.name})` : ''}. Other pins of the same content keep it.
+          </>
+        )}
+      </ConfirmDialog>
     </div>
   )
 }

@@ -70,7 +70,7 @@ export const useFiles = create<FilesState>((set, get) => ({
         results: get().results.map((r) => (r.cid === cid && r.state === 'stored' ? { ...r, state: 'pinning' } : r)),
       })
       useToasts.getState().show('Pinning started')
-      void get().load()
+      // No reload here: a list fetched now could answer `pinning` after the live `pinned` event came in.
     } catch (err) {
       const e = toApiError(err)
       useToasts.getState().show(`Could not pin: ${e.details || e.reason}`, 'error')

@@ -76,7 +76,8 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
       proc.once('error', (err) => resolve(`could not run ${command}: ${err.message}`))
       proc.once('exit', (code, signal) => resolve(`exited (code ${code}, signal ${signal})`))
     })
-    if (proc.pid) writeFileSync(init.pidFile, String(proc.pid))
+    // The command goes in too, so the next start can tell our orphan from a process that reused the pid.
+    if (proc.pid) writeFileSync(init.pidFile, `${proc.pid}\n${command}\n`)
     const abort = new AbortController()
     const timeout = setTimeout(() => abort.abort(), readyTimeoutMs)
     try {
@@ -155,7 +156,7 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
     async start() {
       if (state !== 'stopped' && state !== 'failed') return
       state = 'starting'
-      killOrphan(init.pidFile, (await init.prepare()).command, log)
+      await killOrphan(init.pidFile, log)
       try {
         await launch()
         state = 'running'
@@ -197,10 +198,13 @@ async function waitReady(probe: (signal: AbortSignal) => Promise<boolean>, signa
 }
 
 /** A child left running by a Tack that was killed -9: it holds the repo lock, so end it before we start. */
-function killOrphan(pidFile: string, command: string, log: Logger) {
+async function killOrphan(pidFile: string, log: Logger): Promise<void> {
   let pid: number
+  let command: string
   try {
-    pid = Number(readFileSync(pidFile, 'utf8'))
+    const [first = '', second = ''] = readFileSync(pidFile, 'utf8').split('\n')
+    pid = Number(first)
+    command = second
   } catch {
     return
   }
@@ -211,7 +215,7 @@ function killOrphan(pidFile: string, command: string, log: Logger) {
     } catch {
       /* already gone */
     }
-    for (let i = 0; i < 50 && isAlive(pid); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100)
+    for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100))
   }
   rmSync(pidFile, { force: true })
 }

@@ -49,8 +49,11 @@ export function createForwarder(init: ForwarderInit) {
   const { store, log } = init
 
   function plan(now = Date.now()) {
+    const remotes = store.list()
+    // Reading every pinned object is the costly part: not worth it while nothing is forwarded.
+    if (!remotes.length) return now
     const pins = init.localPins()
-    for (const remote of store.list()) {
+    for (const remote of remotes) {
       const wanted = new Map<string, LocalPin>()
       for (const pin of pins) if (selects(remote, pin) && !wanted.has(pin.multihash)) wanted.set(pin.multihash, pin)
       for (const pin of wanted.values()) store.want(remote.id, pin)

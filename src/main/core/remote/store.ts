@@ -94,6 +94,7 @@ export type RemoteStore = ReturnType<typeof createRemoteStore>
 
 // A cluster peer not seen for this long is taken to have left the cluster for good.
 const PEER_RETENTION_MS = 24 * 60 * 60 * 1000
+const PEER_SEEN_PRECISION_MS = 60_000
 
 export function createRemoteStore(db: Db) {
   return {
@@ -158,9 +159,19 @@ export function createRemoteStore(db: Db) {
     knownPeers(remoteId: number, seen: string[], now = Date.now(), retainMs = PEER_RETENTION_MS): string[] {
       const row = db.prepare<[number], { known_peers: string }>('SELECT known_peers FROM remotes WHERE id = ?').get(remoteId)
       const known = JSON.parse(row?.known_peers ?? '{}') as Record<string, number>
-      for (const id of seen) known[id] = now
-      for (const [id, at] of Object.entries(known)) if (now - at > retainMs) delete known[id]
-      db.prepare('UPDATE remotes SET known_peers = ? WHERE id = ?').run(JSON.stringify(known), remoteId)
+      let changed = false
+      for (const id of seen) {
+        // Last-seen times only need minute precision; most polls then write nothing.
+        if (known[id] !== undefined && now - known[id] <= PEER_SEEN_PRECISION_MS) continue
+        known[id] = now
+        changed = true
+      }
+      for (const [id, at] of Object.entries(known)) {
+        if (seen.includes(id) || now - at <= retainMs) continue
+        delete known[id]
+        changed = true
+      }
+      if (changed) db.prepare('UPDATE remotes SET known_peers = ? WHERE id = ?').run(JSON.stringify(known), remoteId)
       return Object.keys(known)
     },
     forget: (remoteId: number, multihash: string) =>

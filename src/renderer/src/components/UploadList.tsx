@@ -62,27 +62,16 @@ function UploadRow({ upload: u }: { upload: Upload }) {
           {u.state === 'done' && !u.cid ? 'done' : null}
           {u.state === 'cancelled' ? 'cancelled' : null}
         </span>
-        {active ? (
-          <button
-            type="button"
-            className="btn btn-ghost btn-icon"
-            onClick={() => cancel(u.id)}
-            aria-label={`Cancel ${u.label}`}
-            title="Cancel"
-          >
-            <Icon name="x" />
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="btn btn-ghost btn-icon"
-            onClick={() => dismiss(u.id)}
-            aria-label={`Dismiss ${u.label}`}
-            title="Dismiss"
-          >
-            <Icon name="x" />
-          </button>
-        )}
+        {/* One button: it cancels an upload in flight and dismisses a finished one. */}
+        <button
+          type="button"
+          className="btn btn-ghost btn-icon"
+          onClick={() => (active ? cancel(u.id) : dismiss(u.id))}
+          aria-label={`${active ? 'Cancel' : 'Dismiss'} ${u.label}`}
+          title={active ? 'Cancel' : 'Dismiss'}
+        >
+          <Icon name="x" />
+        </button>
       </div>
       <div
         className="progress"

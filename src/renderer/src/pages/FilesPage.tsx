@@ -4,6 +4,7 @@ import { filesFromInput } from '../api/dropped'
 import type { FileSort } from '../api/types'
 import { FileTable } from '../components/FileTable'
 import { Icon } from '../components/Icon'
+import { SearchField } from '../components/SearchField'
 import { Empty, ErrorBox, Spinner } from '../components/States'
 import { UploadList } from '../components/UploadList'
 import { FILES_PAGE, useFiles } from '../store/files'
@@ -84,17 +85,13 @@ export function FilesPage() {
 
       <section className="card">
         <div className="toolbar">
-          <label className="search">
-            <Icon name="search" />
-            <span className="sr-only">Search files by name</span>
-            <input
-              type="search"
-              placeholder="Search by name"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-              data-search
-            />
-          </label>
+          <SearchField
+            label="Search files by name"
+            placeholder="Search by name"
+            value={search}
+            onChange={setSearch}
+            main
+          />
           <label className="inline">
             Sort
             <select value={query.sort} onChange={(e) => setQuery({ sort: e.target.value as FileSort })}>

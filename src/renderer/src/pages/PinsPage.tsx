@@ -8,6 +8,7 @@ import { CopyButton } from '../components/CopyButton'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { Dialog } from '../components/Dialog'
 import { Icon } from '../components/Icon'
+import { SearchField } from '../components/SearchField'
 import { PinForm } from '../components/PinForm'
 import { Empty, ErrorBox, Spinner } from '../components/States'
 import { ALL_STATUSES, PINS_PAGE, usePins } from '../store/pins'
@@ -77,17 +78,7 @@ export function PinsPage() {
               </button>
             ))}
           </div>
-          <label className="search">
-            <Icon name="search" />
-            <span className="sr-only">Name</span>
-            <input
-              type="search"
-              placeholder="Name"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              data-search
-            />
-          </label>
+          <SearchField label="Name" placeholder="Name" value={name} onChange={setName} main />
           <label className="inline">
             <span className="sr-only">Name match</span>
             <select
@@ -102,17 +93,7 @@ export function PinsPage() {
               ))}
             </select>
           </label>
-          <label className="search">
-            <span className="sr-only">CID</span>
-            <input
-              type="search"
-              placeholder="CID"
-              value={cid}
-              onChange={(e) => setCid(e.target.value)}
-              spellCheck={false}
-              aria-label="CID filter"
-            />
-          </label>
+          <SearchField label="CID filter" placeholder="CID" value={cid} onChange={setCid} icon={false} />
           <span className="spacer" />
           {loading && loaded ? <span className="spinner small" aria-label="Refreshing" /> : null}
         </div>

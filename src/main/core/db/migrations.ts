@@ -162,4 +162,27 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX remote_pins_multihash ON remote_pins(multihash);
     `,
   },
+  {
+    version: 5,
+    name: 'one-time login tokens and browser sessions',
+    sql: `
+      -- A login link's token: exchanged once (the row is deleted on use) for a session; short-lived.
+      CREATE TABLE login_tokens (
+        token_hash TEXT PRIMARY KEY,       -- SHA-256 hex of the token; the token itself is never stored
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      -- A signed-in browser or desktop window. expires_at moves forward as it is used (idle expiry).
+      CREATE TABLE sessions (
+        id           INTEGER PRIMARY KEY,
+        secret_hash  TEXT NOT NULL UNIQUE, -- SHA-256 hex of the secret in the cookie or Bearer header
+        account_id   INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        created_at   INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        expires_at   INTEGER NOT NULL
+      );
+      CREATE INDEX sessions_expires ON sessions(expires_at);
+    `,
+  },
 ]

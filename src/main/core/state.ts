@@ -1,11 +1,12 @@
 // The part of the core that needs no child process: the SQLite file with accounts and keys. The CLI uses
 // this alone, so `tack key create` works whether or not `tack serve` is running.
-import { chmodSync, mkdirSync } from 'node:fs'
+import { chmodSync } from 'node:fs'
 import { join } from 'node:path'
 import { createAccounts, type Accounts } from './accounts/index.js'
 import { openDb, type Db } from './db/index.js'
 import { createKeys, type Keys } from './keys/index.js'
 import type { Config } from './config.js'
+import { restrictDataDir } from './data-dir.js'
 
 export interface State {
   db: Db
@@ -17,6 +18,8 @@ export interface State {
 export const paths = (dataDir: string) => ({
   db: join(dataDir, 'tack.db'),
   kuboRepo: join(dataDir, 'kubo'),
+  /** The secret that locks Kubo's RPC to Tack (0600), beside Kubo's repo. */
+  kuboApiSecret: join(dataDir, 'kubo-api-secret'),
   minioData: join(dataDir, 'minio'),
   /** MinIO's generated credentials and ports (0600), beside its data dir, never inside it (that is the bucket tree). */
   minioSettings: join(dataDir, 'minio.json'),
@@ -27,7 +30,7 @@ export const paths = (dataDir: string) => ({
 })
 
 export function openState(config: Pick<Config, 'dataDir' | 'defaultQuotaBytes'>): State {
-  ensurePrivateDir(config.dataDir)
+  restrictDataDir(config.dataDir)
   const file = paths(config.dataDir).db
   const db = openDb(file)
   // Key hashes and remote targets' secrets live here: only this user may read it.
@@ -35,10 +38,4 @@ export function openState(config: Pick<Config, 'dataDir' | 'defaultQuotaBytes'>)
   const accounts = createAccounts(db, { defaultQuotaBytes: config.defaultQuotaBytes })
   accounts.ensureOwner()
   return { db, accounts, keys: createKeys(db), close: () => db.close() }
-}
-
-/** The data dir holds credentials (MinIO's, remote targets', the session token): it is the user's alone. */
-export function ensurePrivateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
-  if (process.platform !== 'win32') chmodSync(dir, 0o700)
 }

@@ -1,6 +1,7 @@
-// The one error handler: every failure leaves as a PSA Failure body with Content-Type application/json.
-// CoreErrors map through the code table; Fastify's own 4xx errors (bad JSON, wrong content type, body too
-// large) keep their status; anything else is a 500 that is logged and never leaks internals.
+// The one error handler: every failure leaves as a PSA Failure body with Content-Type application/json and
+// is logged with its request id. CoreErrors map through the code table; Fastify's own 4xx errors (bad JSON,
+// wrong content type, body too large) keep their status; anything else is a 500 that is logged at `error`
+// and never leaks internals. 499 (no body) is kept for a client that really went away: nobody reads it.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { CoreError, ERROR_CODES, type ErrorCode } from '../errors.js'
 import type { Logger } from '../log.js'
@@ -21,17 +22,28 @@ export function toCoreError(err: unknown): CoreError | undefined {
   return undefined
 }
 
+/** The client closed its connection: its socket is gone (a body that was read to the end does not count). */
+function clientGone(request: FastifyRequest): boolean {
+  const socket = request.raw.socket as { destroyed?: boolean } | null
+  return !socket || socket.destroyed === true
+}
+
 export function errorHandler(log: Logger) {
   return (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const where = { reqId: request.id, method: request.method, path: request.url.split('?')[0] }
     const known = toCoreError(err)
-    if (known && known.status < 500) return sendFailure(reply, known)
-    // A client that went away mid-request (a cancelled upload) is not Tack's failure; nobody reads the answer.
-    if (!known && request.raw.destroyed) {
-      log.debug('client went away', { method: request.method, url: request.url })
+    if (known && known.status < 500) {
+      log.info('request refused', { ...where, status: known.status, reason: known.code, details: known.details })
+      return sendFailure(reply, known)
+    }
+    if (clientGone(request)) {
+      log.debug('client went away', { ...where, error: String((err as Error)?.message ?? err) })
       return reply.code(499).send()
     }
-    if (!known)
-      log.error('unhandled error', { method: request.method, url: request.url, error: String((err as Error)?.stack ?? err) })
+    log.error(known ? 'request failed' : 'unhandled error', {
+      ...where,
+      error: String((err as Error)?.stack ?? err),
+    })
     return sendFailure(reply, known ?? new CoreError('INTERNAL_SERVER_ERROR', 'something went wrong inside Tack; see its log'))
   }
 }

@@ -1,10 +1,13 @@
 // LAN sharing: a second listener on all interfaces that serves the gateway and nothing else (every other
 // path is refused there), off unless the user turns it on (TACK_LAN / --lan, or at run time through
-// /api/settings, which is remembered in the settings table).
-import { networkInterfaces } from 'node:os'
+// /api/settings, which is remembered in the settings table). A setting is applied before it is saved: LAN
+// sharing is stored as on only once its listener runs. At start, a port that another program holds is
+// logged and Tack starts without LAN sharing rather than not at all.
+import { hostname, networkInterfaces } from 'node:os'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { Authenticator } from '../auth.js'
 import type { Db } from '../db/index.js'
+import { CoreError } from '../errors.js'
 import type { Logger } from '../log.js'
 import { createHttpApp } from './server.js'
 
@@ -29,6 +32,20 @@ export interface LanInit {
 
 const SETTING = 'lan'
 
+/** This machine's non-loopback addresses (IPv4 first): the names other devices reach it by. */
+export function lanAddresses(): string[] {
+  const all = Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a && !a.internal)
+  return [...all.filter((a) => a!.family === 'IPv4'), ...all.filter((a) => a!.family === 'IPv6')].map((a) => a!.address)
+}
+
+/** Host names the LAN listener answers to: its addresses and this machine's name (also as .local for mDNS). */
+function lanHostNames(): string[] {
+  const name = hostname().toLowerCase()
+  return [...lanAddresses(), name, `${name.replace(/\.local$/, '')}.local`]
+}
+
 export function createLanSharing(init: LanInit): LanSharing {
   let app: FastifyInstance | undefined
   let port = 0
@@ -42,8 +59,25 @@ export function createLanSharing(init: LanInit): LanSharing {
 
   async function open() {
     if (app) return
-    const server = await createHttpApp({ log: init.log, auth: init.auth, routes: init.routes })
-    await server.listen({ host: '0.0.0.0', port: init.port })
+    const { app: server } = await createHttpApp({
+      log: init.log,
+      auth: init.auth,
+      routes: init.routes,
+      hostNames: lanHostNames,
+    })
+    try {
+      await server.listen({ host: '0.0.0.0', port: init.port })
+    } catch (err) {
+      await server.close()
+      const code = (err as NodeJS.ErrnoException).code
+      throw new CoreError(
+        'CONFLICT',
+        code === 'EADDRINUSE'
+          ? `LAN sharing needs port ${init.port}, which another program is using (TACK_LAN_PORT sets another)`
+          : `LAN sharing could not listen on port ${init.port}: ${(err as Error).message}`,
+        { cause: err },
+      )
+    }
     const address = server.server.address()
     port = typeof address === 'object' && address ? address.port : init.port
     app = server
@@ -59,20 +93,23 @@ export function createLanSharing(init: LanInit): LanSharing {
     enabled: () => Boolean(app),
     urls() {
       if (!app) return []
-      const addresses = Object.values(networkInterfaces())
-        .flat()
-        .filter((a) => a && a.family === 'IPv4' && !a.internal)
-        .map((a) => a!.address)
+      const v4 = lanAddresses().filter((a) => !a.includes(':'))
       // No LAN address (a machine offline): loopback still shows where the listener is.
-      return (addresses.length ? addresses : ['127.0.0.1']).map((a) => `http://${a}:${port}`)
+      return (v4.length ? v4 : ['127.0.0.1']).map((a) => `http://${a}:${port}`)
     },
     async set(on) {
-      remember(on)
       if (on) await open()
       else await close()
+      remember(on)
     },
     async start() {
-      if (init.forceOn || remembered()) await open()
+      if (!(init.forceOn || remembered())) return
+      try {
+        await open()
+      } catch (err) {
+        // The preference stays as it was: sharing comes back at a start where the port is free.
+        init.log.warn('LAN sharing is off for this run', { error: (err as Error).message })
+      }
     },
     stop: close,
   }

@@ -91,10 +91,18 @@ export function fileRoutes(deps: { files: Files; urls: FileUrls }): FastifyPlugi
           'UNSUPPORTED_MEDIA_TYPE',
           'POST /api/files takes multipart/form-data; use PUT for a raw body',
         )
+      if (!/;\s*boundary=/i.test(request.headers['content-type'] ?? ''))
+        throw new CoreError('BAD_REQUEST', 'multipart/form-data needs a boundary parameter in its Content-Type')
       const query = parse(UploadQuery.pick({ pin: true }), request.query, 'query')
       const parts = (async function* (): AsyncGenerator<UploadPart> {
-        for await (const part of request.parts()) {
-          if (part.type === 'file') yield { path: part.filename || part.fieldname, content: part.file }
+        try {
+          for await (const part of request.parts()) {
+            if (part.type === 'file') yield { path: part.filename || part.fieldname, content: part.file }
+          }
+        } catch (err) {
+          // busboy's parse errors carry no status; a body that breaks the multipart format is the client's.
+          if (err instanceof CoreError || (err as { statusCode?: number }).statusCode) throw err
+          throw new CoreError('BAD_REQUEST', `the multipart body is malformed: ${(err as Error).message}`, { cause: err })
         }
       })()
       const result = await upload(request, reply, () =>

@@ -1,5 +1,5 @@
 // The UI route in-process (Fastify inject) with a fake build in a temp dir: files, SPA fallback, CSP, and
-// the API's own rules kept (an unknown /api path still needs a key, then 404s).
+// an unknown /api path answered 404 with a PSA Failure body, never the page.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -32,7 +32,7 @@ async function appWith(build: boolean) {
       return { accountId: 1, scopes: ['admin' as const] }
     },
   }
-  app = await createHttpApp({ log: silentLogger, auth, routes: [uiRoutes({ root })] })
+  app = (await createHttpApp({ log: silentLogger, auth, routes: [uiRoutes({ root })] })).app
   return { app, root }
 }
 
@@ -53,10 +53,9 @@ describe('ui route', () => {
     expect((await app.inject('/..%2f..%2fetc%2fpasswd')).body).not.toContain('root:')
   })
 
-  it('keeps the API rules for /api paths', async () => {
+  it('answers an unknown /api path with 404, never the page', async () => {
     const { app } = await appWith(true)
-    expect((await app.inject('/api/nope')).statusCode).toBe(401)
-    const found = await app.inject({ url: '/api/nope', headers: { authorization: 'Bearer good' } })
+    const found = await app.inject({ url: '/api/nope' })
     expect(found.statusCode).toBe(404)
     expect(found.json()).toEqual({ error: { reason: 'NOT_FOUND', details: 'no route GET /api/nope' } })
   })

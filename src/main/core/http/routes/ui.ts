@@ -69,9 +69,9 @@ export function uiRoutes(init: { root?: string } = {}): FastifyPluginAsync {
   return async (app) => {
     // serve: false: only reply.sendFile (etag, ranges, content types); the one route below decides what to send.
     await app.register(fastifyStatic, { root, serve: false })
-    // No scope on purpose: the server's auth hook only looks at /api/* paths, so every page and asset is
-    // public, while an unknown /api path still needs a key before it hears 404 (probing reveals nothing).
-    app.get('/*', async (request, reply) => {
+    // Pages and assets are public; the data behind them is not (every /api route declares its own policy).
+    // An /api path no API route claims lands here too and hears 404.
+    app.get('/*', { config: { scope: 'public' } }, async (request, reply) => {
       const path = request.url.split('?')[0] ?? '/'
       if (path === '/api' || path.startsWith('/api/'))
         throw new CoreError('NOT_FOUND', `no route ${request.method} ${path}`)

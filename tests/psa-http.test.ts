@@ -3,6 +3,7 @@
 // and the live event stream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTack, type TestTack } from './fixtures/core.js'
+import { holdsFor, KUBO_POLL } from './fixtures/poll.js'
 import { psaClient, type PsaClient } from './fixtures/psa.js'
 
 let tack: TestTack
@@ -252,7 +253,7 @@ describe('accounts, scopes, replace, delete, refcounts, quota', () => {
     expectFailure(await alice.call('GET', `/pins/${old.requestid}`), 404, 'NOT_FOUND')
     await alice.waitFor(res.json.requestid, 'pinned')
     expect(await isPinned(cidB)).toBe(true)
-    await expect.poll(() => isPinned(cidA)).toBe(false)
+    await expect.poll(() => isPinned(cidA), KUBO_POLL).toBe(false)
     const listed = await alice.list('?name=replaceable')
     expect(listed.results.map((p) => p.requestid)).toEqual([res.json.requestid])
   })
@@ -263,8 +264,8 @@ describe('accounts, scopes, replace, delete, refcounts, quota', () => {
     await alice.waitFor(old.requestid, 'pinned')
     const next = await alice.call('POST', `/pins/${old.requestid}`, { cid, name: 'renamed' })
     expect(next.json.status).toBe('pinned')
-    await new Promise((r) => setTimeout(r, 300))
-    expect(await isPinned(cid)).toBe(true)
+    // An unpin of the replaced object would come asynchronously: it must not come at all.
+    await holdsFor(() => isPinned(cid), 'the content stays pinned in Kubo')
   })
 
   it('counts references across objects and accounts: Kubo unpins only when the last goes', async () => {
@@ -277,11 +278,10 @@ describe('accounts, scopes, replace, delete, refcounts, quota', () => {
     // Kubo keeps one pin per CID string; Tack keeps one per multihash, under either spelling.
     const contentPinned = async () => (await isPinned(v0)) || (await isPinned(v1))
     expect((await alice.call('DELETE', `/pins/${a.requestid}`)).status).toBe(202)
-    await new Promise((r) => setTimeout(r, 300))
-    expect(await contentPinned()).toBe(true)
+    await holdsFor(contentPinned, "bob's reference keeps the content pinned in Kubo")
     expect((await bob.get(b.requestid)).status).toBe('pinned')
     expect((await bob.call('DELETE', `/pins/${b.requestid}`)).status).toBe(202)
-    await expect.poll(contentPinned).toBe(false)
+    await expect.poll(contentPinned, KUBO_POLL).toBe(false)
   })
 
   it('charges dag_size to the account; over quota is 409, and a pin that would exceed it fails', async () => {
@@ -300,7 +300,7 @@ describe('accounts, scopes, replace, delete, refcounts, quota', () => {
     const big = await held('y'.repeat(5000))
     const tooBig = await carol.waitFor((await carol.add({ cid: big })).requestid, 'failed')
     expect(tooBig.info?.status_details).toMatch(/INSUFFICIENT_FUNDS/)
-    await expect.poll(() => isPinned(big)).toBe(false)
+    await expect.poll(() => isPinned(big), KUBO_POLL).toBe(false)
 
     tack.core.state.accounts.setQuota(account.id, size)
     expectFailure(await carol.call('POST', '/pins', { cid: 'bafkqaaa' }), 409, 'INSUFFICIENT_FUNDS')
@@ -317,13 +317,22 @@ describe('live events', () => {
     let text = ''
     const mine = await alice.add({ cid: 'bafkqaaa', name: 'evented' })
     await bob.add({ cid: 'bafkqaaa', name: 'not-for-alice' })
-    const deadline = Date.now() + 5000
-    while (!text.includes(mine.requestid) && Date.now() < deadline) {
-      const { value, done } = await reader.read()
-      if (done) break
-      text += new TextDecoder().decode(value)
+    // Alice's sentinel is published after Bob's event: one stream delivers in order, so once the sentinel is
+    // read, Bob's event would have been read before it had it leaked.
+    const sentinel = await alice.add({ cid: 'bafkqaaa', name: 'sentinel' })
+    const timer = setTimeout(() => controller.abort(), 15_000)
+    try {
+      while (!text.includes(sentinel.requestid)) {
+        // Aborted at the deadline: end the loop and let the sentinel check below say what was missing.
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }))
+        if (done) break
+        text += new TextDecoder().decode(value)
+      }
+    } finally {
+      clearTimeout(timer)
+      controller.abort()
     }
-    controller.abort()
+    expect(text, 'the stream ended before the sentinel event').toContain(sentinel.requestid)
     expect(text).toContain('event: pin')
     const events = text
       .split('\n')

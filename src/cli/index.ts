@@ -5,6 +5,7 @@ import { configFromEnv, parseConfig, type ConfigInput } from '../main/core/confi
 import { isCoreError } from '../main/core/errors.js'
 import { accountCommand } from './account.js'
 import { keyCommand } from './key.js'
+import { loginCommand } from './login.js'
 import { remoteCommand } from './remote.js'
 import { serveCommand } from './serve.js'
 import { statusCommand } from './status.js'
@@ -13,6 +14,7 @@ const USAGE = `usage: tack <command> [options]
 
   serve                     run the service (Kubo, API, gateway) until SIGINT/SIGTERM
   status                    show whether Tack runs here and how its parts are
+  login                     print a fresh one-time sign-in link for the running server
   key create --name N [--scope S]... [--account A]
                             print a new API key's secret (shown once)
   key list                  list keys (never secrets)
@@ -80,6 +82,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return serveCommand(ctx)
     case 'status':
       return statusCommand(ctx)
+    case 'login':
+      return loginCommand(ctx)
     case 'key':
       return keyCommand(ctx)
     case 'account':

@@ -26,7 +26,9 @@ export async function serveCommand(ctx: CliContext): Promise<number | undefined>
   ctx.out(`Tack ${status.version} is listening on ${core.url()}`)
   ctx.out(`  Pinning Service API: ${core.url()}/api/pinning`)
   ctx.out(`  Kubo peer ID:        ${status.kubo.peerId}`)
+  // The link's token works once, for 10 minutes: a log that keeps this line holds nothing usable for long.
   ctx.out(`  Open the UI:         ${core.loginUrl()}`)
+  ctx.out('                       (the link works once, within 10 minutes; `tack login` prints a new one)')
   ctx.out(`  data dir:            ${ctx.config.dataDir}`)
   return undefined
 }

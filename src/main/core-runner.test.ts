@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { createCoreRunner, type RunnableCore } from './core-runner.js'
 
+let minted = 0
+
 function fakeCore(log: string[], name: string, opts: { failStart?: boolean; startDelay?: number } = {}): RunnableCore {
   return {
-    sessionToken: `token-${name}`,
+    localToken: `token-${name}`,
+    loginToken: () => `login-${name}-${++minted}`,
     url: () => `http://127.0.0.1/${name}`,
     start: async () => {
       await new Promise((r) => setTimeout(r, opts.startDelay ?? 0))
@@ -22,8 +25,13 @@ describe('core runner', () => {
     expect(runner.connection()).toBeUndefined()
     await runner.start()
     expect(runner.connection()).toEqual({ apiUrl: 'http://127.0.0.1/a', token: 'token-a' })
+    // The renderer gets a fresh one-time login token on each request, never the shell's own credential.
+    const first = runner.rendererConnection()
+    expect(first?.token).toMatch(/^login-a-\d+$/)
+    expect(runner.rendererConnection()?.token).not.toBe(first?.token)
     await runner.stop()
     expect(runner.connection()).toBeUndefined()
+    expect(runner.rendererConnection()).toBeUndefined()
     expect(states).toEqual(['starting', 'running', 'stopping'])
   })
 

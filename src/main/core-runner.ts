@@ -3,7 +3,10 @@
 import type { Connection, CoreState } from '../shared/ipc.js'
 
 export interface RunnableCore {
-  readonly sessionToken: string
+  /** The owner's local credential, for the shell's own calls; never handed to the renderer. */
+  readonly localToken: string
+  /** A fresh one-time login token (the renderer exchanges it for a session at POST /api/session). */
+  loginToken(): string
   url(): string
   start(): Promise<void>
   stop(): Promise<void>
@@ -18,8 +21,10 @@ export interface CoreRunnerInit<C extends RunnableCore> {
 export interface CoreRunner<C extends RunnableCore> {
   readonly state: CoreState
   current(): C | undefined
-  /** The renderer's way in, only while the core is running. */
+  /** The shell's own way in (uploads, LAN switch, notifications), only while the core is running. */
   connection(): Connection | undefined
+  /** The renderer's way in: the API's URL and a one-time login token minted for this request. */
+  rendererConnection(): Connection | undefined
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -59,7 +64,9 @@ export function createCoreRunner<C extends RunnableCore>(init: CoreRunnerInit<C>
       return state
     },
     current: () => core,
-    connection: () => (state === 'running' && core ? { apiUrl: core.url(), token: core.sessionToken } : undefined),
+    connection: () => (state === 'running' && core ? { apiUrl: core.url(), token: core.localToken } : undefined),
+    rendererConnection: () =>
+      state === 'running' && core ? { apiUrl: core.url(), token: core.loginToken() } : undefined,
     start: () =>
       enqueue(async () => {
         set('starting')

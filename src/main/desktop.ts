@@ -218,7 +218,7 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
     const unregister = registerIpc(
       electron.ipcMain,
       {
-        'tack:get-connection': () => runner.connection() ?? fail('NOT_READY', 'Tack is starting'),
+        'tack:get-connection': () => runner.rendererConnection() ?? fail('NOT_READY', 'Tack is starting'),
         'tack:pick-and-upload': async (kind) => {
           const options: Electron.OpenDialogOptions = {
             properties: kind === 'folder' ? ['openDirectory'] : ['openFile', 'multiSelections'],

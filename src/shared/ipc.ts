@@ -10,7 +10,11 @@ export interface IpcError {
 }
 export type IpcErrorCode = 'BAD_ARGUMENT' | 'FORBIDDEN' | 'NOT_FOUND' | 'NOT_READY' | 'CANCELLED' | 'FAILED'
 
-/** How the renderer reaches the core: HTTP at apiUrl, `Authorization: Bearer <token>`. */
+/**
+ * How to reach the core: HTTP at apiUrl. What `getConnection` hands the renderer is a one-time login token,
+ * which it exchanges at `POST /api/session` for a session secret it keeps in memory and sends as
+ * `Authorization: Bearer <secret>`. Inside the shell, token is its own credential, sent as a Bearer token.
+ */
 export interface Connection {
   apiUrl: string
   token: string

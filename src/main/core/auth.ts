@@ -1,42 +1,76 @@
-// Who is calling: an API key (`tack_...`) or the session token that `tack serve` hands to the UI and to the
-// CLI through a file only the user can read. Either way the answer is an account and a set of scopes.
+// Who is calling. Three credentials, each answered with an account and a set of scopes:
+// - an API key (`Authorization: Bearer tack_...`), with the key's scopes;
+// - a browser session (`Bearer tss_...` from the desktop window, or the `tack_session` cookie), the owner with
+//   every scope; sessions come from one-time login tokens (sessions/);
+// - the local token (`tks_...`), the owner with every scope: the CLI reads it from a 0600 file in the data dir
+//   and the desktop shell uses it for its own calls. It never appears in a link or a log.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { CoreError } from './errors.js'
 import type { Accounts } from './accounts/index.js'
 import { SCOPES, type Keys, type Scope } from './keys/index.js'
+import type { Sessions } from './sessions/index.js'
+import { sessionsFromCookie } from './sessions/cookie.js'
 
 export interface Principal {
   accountId: number
   scopes: readonly Scope[]
-  /** The API key used, if any (the session token has none). */
+  /** The API key used, if any. */
   keyId?: string
+  /** The browser session used, if any (what `DELETE /api/session` ends). */
+  sessionId?: number
 }
 
 export interface Authenticator {
-  /** Parses an Authorization header; throws UNAUTHORIZED when it is missing, malformed or unknown. */
-  authenticate(header: string | undefined): Principal
-  readonly sessionToken: string
+  /**
+   * Reads the Authorization header, or else the session cookie in the Cookie header; throws UNAUTHORIZED
+   * when neither holds a live credential. An Authorization header, when present, decides alone.
+   */
+  authenticate(authorization: string | undefined, cookie?: string): Principal
 }
 
-export function newSessionToken(): string {
+export function newLocalToken(): string {
   return 'tks_' + randomBytes(32).toString('base64url')
 }
 
-export function createAuthenticator(init: { keys: Keys; accounts: Accounts; sessionToken: string }): Authenticator {
-  const session = Buffer.from(init.sessionToken)
+export interface AuthenticatorInit {
+  keys: Keys
+  accounts: Accounts
+  sessions: Sessions
+  /** The local token (see above). */
+  localToken: string
+}
+
+const SIGN_IN = 'open a new login link (`tack login` prints one)'
+
+export function createAuthenticator(init: AuthenticatorInit): Authenticator {
+  const local = Buffer.from(init.localToken)
+  const owner = (): Principal => ({ accountId: init.accounts.ensureOwner().id, scopes: SCOPES })
+  const fromSession = (secret: string): Principal | undefined => {
+    const session = init.sessions.authenticate(secret)
+    return session && { accountId: session.accountId, scopes: SCOPES, sessionId: session.id }
+  }
   return {
-    sessionToken: init.sessionToken,
-    authenticate(header) {
-      const match = header?.match(/^Bearer\s+(\S+)\s*$/i)
-      if (!match) throw new CoreError('UNAUTHORIZED', 'missing or malformed Authorization header: use "Bearer <key>"')
+    authenticate(authorization, cookie) {
+      if (authorization === undefined) {
+        const cookies = sessionsFromCookie(cookie)
+        if (!cookies.length)
+          throw new CoreError('UNAUTHORIZED', 'missing credentials: send "Authorization: Bearer <key>" or sign in')
+        for (const secret of cookies) {
+          const principal = fromSession(secret)
+          if (principal) return principal
+        }
+        throw new CoreError('UNAUTHORIZED', `the session expired or was signed out; ${SIGN_IN}`)
+      }
+      const match = authorization.match(/^Bearer\s+(\S+)\s*$/i)
+      if (!match) throw new CoreError('UNAUTHORIZED', 'malformed Authorization header: use "Bearer <key>"')
       const secret = match[1]!
       const candidate = Buffer.from(secret)
-      if (candidate.length === session.length && timingSafeEqual(candidate, session)) {
-        return { accountId: init.accounts.ensureOwner().id, scopes: SCOPES }
-      }
+      if (candidate.length === local.length && timingSafeEqual(candidate, local)) return owner()
       const key = init.keys.authenticate(secret)
-      if (!key) throw new CoreError('UNAUTHORIZED', 'unknown or revoked API key')
-      return { accountId: key.accountId, scopes: key.scopes, keyId: key.id }
+      if (key) return { accountId: key.accountId, scopes: key.scopes, keyId: key.id }
+      const session = fromSession(secret)
+      if (session) return session
+      throw new CoreError('UNAUTHORIZED', 'unknown or revoked API key, or an expired session')
     },
   }
 }

@@ -4,7 +4,7 @@ import { chmodSync, rmSync, writeFileSync } from 'node:fs'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { createAuthenticator, newSessionToken } from './auth.js'
+import { createAuthenticator, newLocalToken } from './auth.js'
 import { kuboPackageBinary, projectRoot, resolveBinary } from './binaries.js'
 import type { Config } from './config.js'
 import { createEventBus, type EventBus } from './events.js'
@@ -26,6 +26,8 @@ import { lockDataDir, type DataDirLock } from './lock.js'
 import type { Logger } from './log.js'
 import { createMinio, type MinioNode } from './minio/index.js'
 import { createPins, type Pins } from './pins/index.js'
+import { createSessions, type SessionsInit } from './sessions/index.js'
+import { sessionRoutes } from './http/routes/session.js'
 import { createRemotes, type Remotes } from './remote/index.js'
 import { remoteRoutes } from './http/routes/remotes.js'
 import { createUploadPins } from './pins/uploads.js'
@@ -43,11 +45,14 @@ export interface Core {
   readonly remotes: Remotes
   /** Live events for the UI (`GET /api/events`). */
   readonly events: EventBus
-  /** The token that signs the UI and the CLI in as the owner; valid until stop(). */
-  readonly sessionToken: string
+  /** The owner's local credential: the CLI reads it from a 0600 file, the desktop shell sends it on its own
+   *  calls. Valid until stop(); never in a link or a log. */
+  readonly localToken: string
+  /** A fresh one-time login token for the owner, redeemed at `POST /api/session`. */
+  loginToken(): string
   /** Where the API listens, once started. */
   url(): string
-  /** The login link for the browser UI. */
+  /** A login link for the browser UI with a fresh one-time token (it works once, for 10 minutes). */
   loginUrl(): string
   status(): Promise<CoreStatus>
   start(): Promise<void>
@@ -76,10 +81,16 @@ export const VERSION: string = (
   JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }
 ).version
 
-export function createCore(config: Config, log: Logger): Core {
+export interface CoreOptions {
+  /** Sign-in timings (login token lifetime, session idle time); tests shorten them. */
+  sessions?: SessionsInit
+}
+
+export function createCore(config: Config, log: Logger, options: CoreOptions = {}): Core {
   const p = paths(config.dataDir)
   const state = openState(config)
-  const sessionToken = newSessionToken()
+  const localToken = newLocalToken()
+  const sessions = createSessions(state.db, options.sessions)
   const kubo = createKubo({
     binary: resolveBinary(
       { name: 'kubo', file: 'ipfs', explicit: config.kuboBinary, fromPackage: kuboPackageBinary },
@@ -152,7 +163,7 @@ export function createCore(config: Config, log: Logger): Core {
     redirect: config.gatewayRedirect,
     log: log.child('core:gateway'),
   })
-  const auth = createAuthenticator({ keys: state.keys, accounts: state.accounts, sessionToken })
+  const auth = createAuthenticator({ keys: state.keys, accounts: state.accounts, sessions, localToken })
   let app: FastifyInstance | undefined
   let url = ''
   let lock: DataDirLock | undefined
@@ -182,9 +193,10 @@ export function createCore(config: Config, log: Logger): Core {
     files,
     remotes,
     events,
-    sessionToken,
+    localToken,
+    loginToken: () => sessions.mintLoginToken(state.accounts.ensureOwner().id),
     url: () => url,
-    loginUrl: () => `${url}/#token=${sessionToken}`,
+    loginUrl: () => `${url}/#token=${core.loginToken()}`,
     async status() {
       const components = {
         db: { health: 'ok' as ComponentHealth },
@@ -247,6 +259,7 @@ export function createCore(config: Config, log: Logger): Core {
           auth,
           routes: [
             statusRoutes(core),
+            sessionRoutes({ sessions, accounts: state.accounts }),
             keyRoutes(state),
             accountRoutes({ accounts: state.accounts, usageOf }),
             pinRoutes(pins),
@@ -263,8 +276,8 @@ export function createCore(config: Config, log: Logger): Core {
         const address = app.server.address()
         const port = typeof address === 'object' && address ? address.port : config.port
         url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
-        // The session token reaches the CLI through a file only this user can read.
-        writeFileSync(p.sessionToken, sessionToken, { mode: 0o600 })
+        // The local token reaches the CLI through a file only this user can read.
+        writeFileSync(p.sessionToken, localToken, { mode: 0o600 })
         chmodSync(p.sessionToken, 0o600)
         lock?.setUrl(url)
       },

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react'
 import { DropOverlay } from './components/DropOverlay'
 import { Nav, PAGES, type Page } from './components/Nav'
+import { LinkUsed, SignedOut } from './components/SignIn'
 import { ErrorBox, Spinner } from './components/States'
 import { Toasts } from './components/Toasts'
 import { useLive } from './components/useLive'
@@ -25,7 +26,11 @@ export function App() {
     void connect().then(() => setPage(pageFromHash()))
   }, [connect])
   useEffect(() => {
-    const onHash = () => setPage(pageFromHash())
+    const onHash = () => {
+      // A fresh login link pasted into this tab's address bar: sign in with it, no reload needed.
+      if (/^#token=/.test(window.location.hash)) void connect().then(() => setPage(pageFromHash()))
+      else setPage(pageFromHash())
+    }
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e) || document.querySelector('dialog[open]')) return
       const n = Number(e.key)
@@ -44,7 +49,7 @@ export function App() {
       window.removeEventListener('hashchange', onHash)
       window.removeEventListener('keydown', onKey)
     }
-  }, [])
+  }, [connect])
   useLive()
 
   useEffect(() => {
@@ -64,6 +69,7 @@ export function App() {
       </div>
     )
   if (phase === 'signed-out') return <SignedOut />
+  if (phase === 'link-used') return <LinkUsed />
   if (phase === 'error' && error)
     return (
       <div className="center-screen">
@@ -85,24 +91,6 @@ export function App() {
       </main>
       <DropOverlay onDropped={() => (window.location.hash = '#/files')} />
       <Toasts />
-    </div>
-  )
-}
-
-function SignedOut() {
-  return (
-    <div className="center-screen">
-      <div className="card narrow-card">
-        <h1>Sign in to Tack</h1>
-        <p>
-          Open the login link that <code>tack serve</code> printed when it started. It looks like{' '}
-          <code>http://127.0.0.1:7575/#token=…</code>.
-        </p>
-        <p className="muted">
-          The session lasts while this tab is open; open the link again after closing it. The link changes each time
-          Tack starts.
-        </p>
-      </div>
     </div>
   )
 }

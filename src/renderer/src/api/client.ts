@@ -1,6 +1,6 @@
-// The typed client: one fetch wrapper (`request`) that adds the token and turns every Failure body into an
-// ApiError, and one method per endpoint the renderer uses.
-import type { Connection } from '../../../shared/ipc'
+// The typed client: one fetch wrapper (`request`) that adds the session secret (desktop; a browser's cookie
+// goes by itself) and turns every Failure body into an ApiError, and one method per endpoint the renderer uses.
+import type { ApiConnection } from './connection'
 import type { Pin, PinResults, PinStatus, Status, TextMatchingStrategy } from '../../../shared/psa'
 import { failureFrom, toApiError } from './errors'
 import type {
@@ -36,11 +36,11 @@ export interface FileQuery {
 
 export type Api = ReturnType<typeof createApi>
 
-export function createApi(connection: Connection) {
+export function createApi(connection: ApiConnection) {
   const base = connection.apiUrl.replace(/\/$/, '')
   const headers = (extra?: HeadersInit) => {
     const h = new Headers(extra)
-    h.set('authorization', `Bearer ${connection.token}`)
+    if (connection.secret) h.set('authorization', `Bearer ${connection.secret}`)
     return h
   }
 
@@ -70,12 +70,14 @@ export function createApi(connection: Connection) {
 
   return {
     base,
-    token: connection.token,
+    /** The Bearer token for requests made elsewhere (uploads, events); undefined in a browser. */
+    token: connection.secret,
     /** An absolute URL for a link the server gave (gateway links may be relative). */
     absolute: (url: string) => new URL(url, base + '/').toString(),
     request,
 
     me: () => request<Me>('GET', '/api/accounts/me'),
+    signOut: () => request<void>('DELETE', '/api/session'),
     status: () => request<NodeStatus>('GET', '/api/status'),
     settings: () => request<Settings>('GET', '/api/settings'),
     saveSettings: (s: Partial<Settings>) => request<Settings>('PUT', '/api/settings', s),

@@ -1,10 +1,12 @@
-// Live updates from `GET /api/events` (server-sent events), read with fetch streaming so the token goes in
-// the Authorization header like everywhere else (EventSource cannot send headers). Reconnects with backoff.
+// Live updates from `GET /api/events` (server-sent events), read with fetch streaming so the desktop's token
+// goes in the Authorization header like everywhere else (EventSource cannot send headers); a browser's
+// session cookie goes by itself. Reconnects with backoff.
 import type { LiveEvent } from './types'
 
 export interface EventStreamInit {
   base: string
-  token: string
+  /** Bearer token (desktop); undefined in a browser, which sends its session cookie. */
+  token?: string
   onEvent(event: LiveEvent): void
   /** connected: true once the stream is open, false when it drops (the UI then shows it is not live). */
   onState?(connected: boolean, error?: string): void
@@ -17,7 +19,10 @@ export function openEventStream(init: EventStreamInit): () => void {
     while (!controller.signal.aborted) {
       try {
         const res = await fetch(`${init.base}/api/events`, {
-          headers: { authorization: `Bearer ${init.token}`, accept: 'text/event-stream' },
+          headers: {
+            accept: 'text/event-stream',
+            ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+          },
           signal: controller.signal,
         })
         if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`)

@@ -15,7 +15,8 @@ export interface UploadHandle<T> {
 
 export interface UploadTarget {
   base: string
-  token: string
+  /** Bearer token (desktop); a browser sends its session cookie instead. */
+  token?: string
 }
 
 export function putFile(
@@ -50,7 +51,7 @@ function send<T>(
   const xhr = new XMLHttpRequest()
   const done = new Promise<T>((resolve, reject) => {
     xhr.open(method, url)
-    xhr.setRequestHeader('authorization', `Bearer ${target.token}`)
+    if (target.token) xhr.setRequestHeader('authorization', `Bearer ${target.token}`)
     if (contentType) xhr.setRequestHeader('content-type', contentType)
     xhr.upload.onprogress = (e) => onProgress({ loaded: e.loaded, total: e.lengthComputable ? e.total : 0 })
     xhr.onload = () => {

@@ -1,4 +1,4 @@
-// The sidebar: the four pages (also on keys 1–4), and whether live updates are flowing.
+// The sidebar: the four pages (also on keys 1–4), whether live updates are flowing, and signing out.
 import { useSession } from '../store/session'
 import { Icon, type IconName } from './Icon'
 
@@ -14,6 +14,7 @@ const LABELS: Record<Page, [string, IconName]> = {
 
 export function Nav({ page }: { page: Page }) {
   const live = useSession((s) => s.live)
+  const signOut = useSession((s) => s.signOut)
   return (
     <aside className="sidebar">
       <nav className="nav" aria-label="Main">
@@ -40,6 +41,9 @@ export function Nav({ page }: { page: Page }) {
         >
           <span className="dot" aria-hidden="true" /> {live ? 'Live' : 'Offline'}
         </div>
+        <button type="button" className="btn btn-ghost sign-out" onClick={() => void signOut()}>
+          Sign out
+        </button>
       </nav>
     </aside>
   )

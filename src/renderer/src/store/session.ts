@@ -1,11 +1,14 @@
 // Who we are and how we reach the core. Every other store asks this one for the API client.
+// connect() signs in (see api/connection.ts) and runs again when a fresh login link is pasted into the
+// address bar (App listens to hashchange) or when the desktop's core restarts.
 import { create } from 'zustand'
 import { createApi, type Api } from '../api/client'
-import { forgetToken, resolveConnection } from '../api/connection'
+import { desktopHandOff, redeemLoginToken, takeLoginToken, type ApiConnection } from '../api/connection'
 import { ApiError, toApiError } from '../api/errors'
 import type { Me } from '../api/types'
 
-export type Phase = 'connecting' | 'signed-out' | 'ready' | 'error'
+/** `link-used`: the login link's token was used before or has expired. */
+export type Phase = 'connecting' | 'signed-out' | 'link-used' | 'ready' | 'error'
 
 interface SessionState {
   phase: Phase
@@ -15,29 +18,74 @@ interface SessionState {
   /** Whether the live event stream is connected. */
   live: boolean
   connect(): Promise<void>
+  signOut(): Promise<void>
   setLive(live: boolean): void
 }
 
-export const useSession = create<SessionState>((set) => ({
-  phase: 'connecting',
-  live: false,
-  async connect() {
+// The desktop's session secret lives here, in memory only: gone when the window closes.
+let desktopSecret: string | undefined
+// connect() runs one at a time: a hashchange during a sign-in waits for it.
+let queue: Promise<void> = Promise.resolve()
+
+/** The signed-in connection, or undefined when there is no way in yet. */
+async function signIn(): Promise<ApiConnection | undefined> {
+  if (window.tack) {
+    const { apiUrl, token } = await desktopHandOff()
+    // A session from before a core restart still works (sessions are kept in the core's database).
+    if (desktopSecret && (await works({ apiUrl, secret: desktopSecret }))) return { apiUrl, secret: desktopSecret }
+    const connection = await redeemLoginToken(apiUrl, token)
+    desktopSecret = connection.secret
+    return connection
+  }
+  const apiUrl = window.location.origin
+  const token = takeLoginToken()
+  if (token) return redeemLoginToken(apiUrl, token)
+  return { apiUrl }
+}
+
+async function works(connection: ApiConnection): Promise<boolean> {
+  return createApi(connection)
+    .me()
+    .then(
+      () => true,
+      () => false,
+    )
+}
+
+export const useSession = create<SessionState>((set, get) => {
+  const connectNow = async () => {
     set({ phase: 'connecting', error: undefined })
+    const usingLink = !window.tack && /^#token=/.test(window.location.hash)
     try {
-      const connection = await resolveConnection()
-      if (!connection) return set({ phase: 'signed-out' })
+      const connection = await signIn()
+      if (!connection) return set({ phase: 'signed-out', api: undefined, me: undefined })
       const api = createApi(connection)
       const me = await api.me()
       set({ phase: 'ready', api, me })
     } catch (err) {
       const e = toApiError(err)
-      // A token from before Tack restarted: drop it, so the sign-in page asks for the new link.
-      if (e.reason === 'UNAUTHORIZED' && !window.tack) forgetToken()
-      set({ phase: e.reason === 'UNAUTHORIZED' ? 'signed-out' : 'error', error: e })
+      const phase: Phase =
+        e.reason !== 'UNAUTHORIZED' ? 'error' : usingLink ? 'link-used' : 'signed-out'
+      set({ phase, error: e, api: undefined, me: undefined })
     }
-  },
-  setLive: (live) => set({ live }),
-}))
+  }
+  return {
+    phase: 'connecting',
+    live: false,
+    connect() {
+      queue = queue.then(connectNow)
+      return queue
+    },
+    async signOut() {
+      await get()
+        .api?.signOut()
+        .catch(() => {})
+      desktopSecret = undefined
+      set({ phase: 'signed-out', api: undefined, me: undefined, error: undefined, live: false })
+    },
+    setLive: (live) => set({ live }),
+  }
+})
 
 /** The API client; only called once the session is ready (pages render only then). */
 export function api(): Api {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { startKuboNode, type KuboTestNode } from './fixtures/kubo-node.js'
+import { KUBO_POLL } from './fixtures/poll.js'
 import { psaClient } from './fixtures/psa.js'
 
 let tack: TestTack
@@ -100,7 +101,7 @@ describe('ipfs pin remote against Tack', () => {
     await user.ipfs(['pin', 'remote', 'rm', '--service=tack', '--name=twice', '--force'])
     expect(lsLines(await user.ipfs(['pin', 'remote', 'ls', '--service=tack', '--name=twice']))).toEqual([])
     // The last reference went: Kubo unpins.
-    await expect.poll(() => tack.core.kubo.client.isPinned(cid)).toBe(false)
+    await expect.poll(() => tack.core.kubo.client.isPinned(cid), KUBO_POLL).toBe(false)
   })
 
   it('service ls --stat counts by status', async () => {

@@ -97,6 +97,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       config.resourcesPath,
     ),
     repoPath: p.kuboRepo,
+    apiSecretFile: p.kuboApiSecret,
     network: config.ipfsNetwork,
     log: log.child('core:kubo'),
     processLog: log.child('kubo'),

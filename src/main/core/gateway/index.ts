@@ -2,6 +2,8 @@
 // from the object store while a background job pins them (the first access is the pin request); folders
 // get a listing page or their index.html; content another account pinned comes from Kubo's loopback
 // gateway (which has NoFetch: it never fetches from the network). Every access counts in views.
+// The request's `{cid}/{path}` is parsed once (path.ts); everything below works on those clean parts, and
+// the only thing of Kubo's ever asked for is `/ipfs/<that cid>/...` on its gateway.
 import { Readable } from 'node:stream'
 import { CoreError } from '../errors.js'
 import type { Pinner } from '../files/pinner.js'
@@ -9,6 +11,7 @@ import type { FilesRepo } from '../files/repo.js'
 import type { Logger } from '../log.js'
 import type { ObjectStore } from '../minio/store.js'
 import { listingHtml } from './listing.js'
+import { etagFor, ipfsUrl, parseGatewayPath, type GatewayPath } from './path.js'
 import { parseRange } from './range.js'
 import { resolve, type KuboTarget, type ObjectTarget, type Target } from './resolve.js'
 
@@ -16,6 +19,7 @@ export const GATEWAY_PATH = '/api/gateway'
 
 export interface GatewayRequest {
   method: 'GET' | 'HEAD'
+  /** The `{cid}` and `{path}` parameters as the router decoded them; parsed and checked here. */
   cid: string
   path: string
   format?: 'raw' | 'car'
@@ -54,27 +58,22 @@ export function createGateway(init: GatewayInit): Gateway {
 
   return {
     async serve(req) {
-      let target: Target = resolve({ repo, pinnedByAccount: init.pinnedByAccount }, req.cid, req.path)
+      const asked = parseGatewayPath(req.cid, req.path)
+      let target: Target = resolve({ repo, pinnedByAccount: init.pinnedByAccount }, asked)
       const upload = target.kind !== 'kubo' || target.upload
       // A range past the start is the same view continuing (a video seeking): count it once.
       if (!req.range || /^bytes=0-/.test(req.range)) repo.touch(target.root)
       if (upload) pinLater(target.root)
       if (init.redirect) {
-        const base = init.redirect.replace(/\/+$/, '')
-        const location = `${base}/ipfs/${target.root}${target.kind === 'object' || target.kind === 'kubo' ? suffix(req.path) : ''}`
+        const location = ipfsUrl(init.redirect, { cid: target.root, segments: asked.segments }).href
         return { status: 302, headers: { location, 'cache-control': 'no-store' } }
       }
       if (req.format) {
         // Blocks and CARs come from Kubo, so an upload must be pinned first.
         if (upload) await init.pinner.ensurePinned(target.root)
-        target = {
-          kind: 'kubo',
-          root: target.root,
-          path: target.kind === 'kubo' ? target.path : req.path.replace(/^\/+/, ''),
-          upload,
-        }
+        target = { kind: 'kubo', root: target.root, segments: asked.segments, upload }
       }
-      const etag = `"${target.kind === 'object' ? target.cid : target.root}${req.format ? '.' + req.format : ''}"`
+      const etag = etagOf(target, asked, req.format)
       if (req.ifNoneMatch && req.ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))
         return { status: 304, headers: { etag, 'cache-control': IMMUTABLE } }
       if (target.kind === 'listing') {
@@ -86,18 +85,23 @@ export function createGateway(init: GatewayInit): Gateway {
         }
       }
       if (target.kind === 'kubo') return fromKubo(target, req, etag)
-      return serveObject(target, req, etag)
+      return serveObject(target, req, asked, etag)
     },
   }
 
-  async function serveObject(t: ObjectTarget, req: GatewayRequest, etag: string): Promise<GatewayResponse> {
+  async function serveObject(
+    t: ObjectTarget,
+    req: GatewayRequest,
+    asked: GatewayPath,
+    etag: string,
+  ): Promise<GatewayResponse> {
     const range = parseRange(req.range, t.size)
     const headers: Record<string, string> = {
       ...common(etag),
       'content-type': t.mime,
       'accept-ranges': 'bytes',
       'content-length': String(range ? range.end - range.start + 1 : t.size),
-      'x-ipfs-path': `/ipfs/${t.root}${suffix(req.path)}`,
+      'x-ipfs-path': ipfsPath(asked),
       ...disposition(req, t.name),
     }
     if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${t.size}`
@@ -105,7 +109,8 @@ export function createGateway(init: GatewayInit): Gateway {
     if (req.method === 'HEAD' || t.size === 0) return { status, headers, body: req.method === 'HEAD' ? undefined : '' }
     if (t.inKubo) {
       try {
-        const res = await kuboFetch(`/ipfs/${t.cid}`, range ? `bytes=${range.start}-${range.end}` : undefined)
+        const url = ipfsUrl(init.kuboGatewayUrl(), { cid: t.cid, segments: [] })
+        const res = await kuboFetch(url, range ? `bytes=${range.start}-${range.end}` : undefined)
         if (res.ok && res.body) return { status, headers, body: Readable.fromWeb(res.body as never) }
         await res.body?.cancel()
       } catch (err) {
@@ -116,13 +121,28 @@ export function createGateway(init: GatewayInit): Gateway {
   }
 
   async function fromKubo(t: KuboTarget, req: GatewayRequest, etag: string): Promise<GatewayResponse> {
-    const path = `/ipfs/${t.root}${suffix(t.path)}${req.format ? `?format=${req.format}` : ''}`
-    const res = await kuboFetch(path, req.range, req.method)
-    if (res.status === 404 || res.status === 504 || res.status >= 500) {
+    const url = ipfsUrl(
+      init.kuboGatewayUrl(),
+      { cid: t.root, segments: t.segments },
+      req.format ? { format: req.format } : {},
+    )
+    const missing = () =>
+      new CoreError('NOT_FOUND', `${ipfsPath({ cid: t.root, segments: t.segments })} is not available on this node`)
+    let res = await kuboFetch(url, req.range, req.method)
+    if (res.status >= 300 && res.status < 400) {
+      // Kubo sends a folder to its path with a trailing slash. That one redirect is followed; any other
+      // would leave the path that was asked for.
+      const to = new URL(res.headers.get('location') ?? '', url)
       await res.body?.cancel()
-      throw new CoreError('NOT_FOUND', `${t.root}${suffix(t.path)} is not available on this node`)
+      if (to.origin !== url.origin || to.pathname !== url.pathname + '/') throw missing()
+      url.pathname += '/'
+      res = await kuboFetch(url, req.range, req.method)
     }
-    const headers: Record<string, string> = { ...common(etag), ...disposition(req, t.path.split('/').pop() || t.root) }
+    if (!res.ok && res.status !== 416) {
+      await res.body?.cancel()
+      throw missing()
+    }
+    const headers: Record<string, string> = { ...common(etag), ...disposition(req, t.segments.at(-1) ?? t.root) }
     for (const h of ['content-type', 'content-length', 'content-range', 'accept-ranges', 'x-ipfs-path']) {
       const v = res.headers.get(h)
       if (v) headers[h] = v
@@ -132,18 +152,22 @@ export function createGateway(init: GatewayInit): Gateway {
     return { status: res.status === 206 ? 206 : res.status === 416 ? 416 : 200, headers, body }
   }
 
-  async function kuboFetch(path: string, range?: string, method = 'GET'): Promise<Response> {
+  async function kuboFetch(url: URL, range?: string, method = 'GET'): Promise<Response> {
     try {
-      return await fetch(init.kuboGatewayUrl() + path, { method, headers: range ? { range } : {}, redirect: 'manual' })
+      return await fetch(url, { method, headers: range ? { range } : {}, redirect: 'manual' })
     } catch (err) {
       throw new CoreError('SERVICE_UNAVAILABLE', `Kubo's gateway is not reachable: ${(err as Error).message}`)
     }
   }
 }
 
-const suffix = (path: string) => {
-  const clean = path.split('/').filter(Boolean).map(encodeURIComponent).join('/')
-  return clean ? '/' + clean : ''
+const ipfsPath = (p: Pick<GatewayPath, 'cid' | 'segments'>) => ipfsUrl('http://x', p).pathname
+
+/** Names what is served: an uploaded file's own CID, else the root and the path below it. */
+function etagOf(target: Target, asked: GatewayPath, format: string | undefined): string {
+  if (target.kind === 'object') return etagFor(target.cid, [], format)
+  if (target.kind === 'kubo') return etagFor(target.root, target.segments, format)
+  return etagFor(target.root, asked.segments, format)
 }
 
 /** Headers on every success. The sandbox keeps uploaded HTML from acting as Tack's own origin (its UI). */

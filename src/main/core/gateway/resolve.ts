@@ -1,10 +1,10 @@
 // What a gateway path names: an uploaded file (bytes in the object store, maybe in Kubo too), a folder
 // listing built from the upload's entries, or content only Kubo holds (another account's PSA pin). A CID
 // nobody uploaded or pinned resolves to nothing: the gateway is never an open proxy.
-import { CID } from 'multiformats/cid'
 import { CoreError } from '../errors.js'
 import type { FilesRepo } from '../files/repo.js'
 import { detectMime } from '../files/mime.js'
+import type { GatewayPath } from './path.js'
 
 export interface ObjectTarget {
   kind: 'object'
@@ -22,6 +22,7 @@ export interface ObjectTarget {
 export interface ListingTarget {
   kind: 'listing'
   root: string
+  /** The folder's path below the root, '/'-joined (from clean segments). */
   path: string
   entries: Array<{ name: string; size: number; dir: boolean }>
 }
@@ -29,7 +30,7 @@ export interface ListingTarget {
 export interface KuboTarget {
   kind: 'kubo'
   root: string
-  path: string
+  segments: readonly string[]
   /** Set when the root is an upload (then it must be pinned before Kubo can serve it). */
   upload: boolean
 }
@@ -42,21 +43,12 @@ export interface ResolveDeps {
   pinnedByAccount(multihash: string): boolean
 }
 
-export function parseGatewayCid(value: string): { cid: string; multihash: string } {
-  try {
-    const parsed = CID.parse(value)
-    return { cid: parsed.toV1().toString(), multihash: Buffer.from(parsed.multihash.bytes).toString('hex') }
-  } catch {
-    throw new CoreError('NOT_FOUND', `"${value.slice(0, 100)}" is not a CID this gateway knows`)
-  }
-}
-
-export function resolve(deps: ResolveDeps, rawCid: string, rawPath: string): Target {
-  const { cid, multihash } = parseGatewayCid(rawCid)
-  const path = rawPath.split('/').filter(Boolean).join('/')
+/** What a parsed gateway path names; the segments are clean (see path.ts), never raw request text. */
+export function resolve(deps: ResolveDeps, { cid, multihash, segments }: GatewayPath): Target {
+  const path = segments.join('/')
   const row = deps.repo.rowsByCid(cid)[0]
   if (!row) {
-    if (deps.pinnedByAccount(multihash)) return { kind: 'kubo', root: cid, path, upload: false }
+    if (deps.pinnedByAccount(multihash)) return { kind: 'kubo', root: cid, segments, upload: false }
     throw notFound(cid)
   }
   const inKubo = row.state === 'pinned'

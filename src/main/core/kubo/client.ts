@@ -44,16 +44,21 @@ export interface CallInit {
   headers?: Record<string, string>
 }
 
-export function createKuboClient(apiUrl: () => string): KuboClient {
+/**
+ * `authorization` gives the `Authorization` header for a Kubo whose RPC is locked (`API.Authorizations`);
+ * it is sent on every call. Without it the client talks to an open RPC (a test's own Kubo).
+ */
+export function createKuboClient(apiUrl: () => string, authorization?: () => string): KuboClient {
   async function call(path: string, args: Record<string, string | string[]> = {}, init: CallInit = {}) {
     const url = new URL(`${apiUrl()}/api/v0/${path}`)
     for (const [k, v] of Object.entries(args)) for (const one of [v].flat()) url.searchParams.append(k, one)
+    const headers = { ...init.headers, ...(authorization ? { authorization: authorization() } : {}) }
     let res: Response
     try {
       res =
         init.body && !(init.body instanceof FormData)
-          ? await streamPost(url, init.body, { headers: init.headers, signal: init.signal })
-          : await fetch(url, { method: 'POST', signal: init.signal, headers: init.headers, body: init.body })
+          ? await streamPost(url, init.body, { headers, signal: init.signal })
+          : await fetch(url, { method: 'POST', signal: init.signal, headers, body: init.body })
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw err
       throw new CoreError('SERVICE_UNAVAILABLE', `Kubo is not reachable: ${(err as Error).message}`, { cause: err })

@@ -6,10 +6,13 @@ import type { Logger } from '../log.js'
 import { createSupervisor, type Supervisor } from '../process/supervisor.js'
 import { createKuboClient, type KuboClient, type KuboId } from './client.js'
 import { applyConfig, choosePorts, initRepo, kuboEnv, readConfig, type IpfsNetwork, type KuboPorts } from './repo.js'
+import { apiAuthorization, ensureApiSecret } from './secret.js'
 
 export interface KuboInit {
   binary: string
   repoPath: string
+  /** The file (0600) with the secret that locks Kubo's RPC API to Tack; made at the first start. */
+  apiSecretFile: string
   network: IpfsNetwork
   log: Logger
   /** Process logger for Kubo's own output (`kubo`). */
@@ -22,6 +25,8 @@ export interface KuboNode {
   readonly repoPath: string
   ports(): KuboPorts
   apiUrl(): string
+  /** The `Authorization` header every RPC call needs (Kubo answers 403 without it). */
+  apiAuthorization(): string
   gatewayUrl(): string
   /** Cached `id` from the last start. */
   identity(): KuboId | undefined
@@ -37,11 +42,16 @@ export function createKubo(init: KuboInit): KuboNode {
   let ports: KuboPorts | undefined
   let identity: KuboId | undefined
   let version: string | undefined
+  let secret: string | undefined
   const apiUrl = () => {
     if (!ports) throw new Error('kubo has not started')
     return `http://127.0.0.1:${ports.api}`
   }
-  const client = createKuboClient(apiUrl)
+  const authorization = () => {
+    if (!secret) throw new Error('kubo has not started')
+    return apiAuthorization(secret)
+  }
+  const client = createKuboClient(apiUrl, authorization)
 
   const supervisor = createSupervisor({
     name: 'kubo',
@@ -50,9 +60,10 @@ export function createKubo(init: KuboInit): KuboNode {
     async prepare() {
       mkdirSync(init.repoPath, { recursive: true })
       await initRepo(init.binary, init.repoPath)
+      secret = ensureApiSecret(init.apiSecretFile)
       const config = readConfig(init.repoPath)
       ports = await choosePorts(config)
-      applyConfig(init.repoPath, config, ports, init.network)
+      applyConfig(init.repoPath, config, ports, init.network, secret)
       return {
         command: init.binary,
         args: ['daemon', '--migrate=false', '--enable-gc=false'],
@@ -77,6 +88,7 @@ export function createKubo(init: KuboInit): KuboNode {
       return ports
     },
     apiUrl,
+    apiAuthorization: authorization,
     gatewayUrl: () => `http://127.0.0.1:${ports?.gateway}`,
     identity: () => identity,
     version: () => version,

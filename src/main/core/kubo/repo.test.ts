@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,7 +38,7 @@ describe('kubo config', () => {
     const repo = mkdtempSync(join(tmpdir(), 'tack-repo-'))
     try {
       writeFileSync(join(repo, 'api'), '/ip4/127.0.0.1/tcp/1') // left behind by a kill -9
-      applyConfig(repo, { Bootstrap: ['auto'] }, { api: 1111, gateway: 2222, swarm: 3333 }, 'local')
+      applyConfig(repo, { Bootstrap: ['auto'] }, { api: 1111, gateway: 2222, swarm: 3333 }, 'local', 's3cret')
       const written = JSON.parse(readFileSync(join(repo, 'config'), 'utf8'))
       expect(written.Addresses).toEqual({
         API: '/ip4/127.0.0.1/tcp/1111',
@@ -48,13 +48,20 @@ describe('kubo config', () => {
       expect(written.Bootstrap).toEqual([])
       expect(written.Routing.Type).toBe('none')
       expect(written.Gateway.NoFetch).toBe(true)
+      expect(written.Gateway.ExposeRoutingAPI).toBe(false)
+      expect(written.API.Authorizations).toEqual({ tack: { AuthSecret: 'bearer:s3cret', AllowedPaths: ['/api/v0'] } })
+      expect(statSync(join(repo, 'config')).mode & 0o777).toBe(0o600)
       expect(existsSync(join(repo, 'api'))).toBe(false)
 
-      applyConfig(repo, written, { api: 1111, gateway: 2222, swarm: 3333 }, 'public')
+      // Someone else's entry is dropped: only Tack's secret opens the RPC.
+      written.API.Authorizations.other = { AuthSecret: 'bearer:x', AllowedPaths: ['/api/v0'] }
+      applyConfig(repo, written, { api: 1111, gateway: 2222, swarm: 3333 }, 'public', 'n3w')
       const pub = JSON.parse(readFileSync(join(repo, 'config'), 'utf8'))
       expect(pub.Addresses.API).toBe('/ip4/127.0.0.1/tcp/1111')
       expect(pub.Addresses.Swarm).toContain('/ip4/0.0.0.0/tcp/3333')
       expect(pub.Routing.Type).toBe('auto')
+      expect(Object.keys(pub.API.Authorizations)).toEqual(['tack'])
+      expect(pub.API.Authorizations.tack.AuthSecret).toBe('bearer:n3w')
     } finally {
       rmSync(repo, { recursive: true, force: true })
     }

@@ -2,11 +2,12 @@
 // every start. The ports live in Kubo's own config file, which is the one place they are persisted; a port
 // that another program took since the last run is replaced by a free one.
 import { execFile } from 'node:child_process'
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CoreError } from '../errors.js'
 import { freePort, isPortFree, STANDARD_KUBO_PORTS } from './ports.js'
+import { apiAuthorizations } from './secret.js'
 
 const run = promisify(execFile)
 
@@ -57,8 +58,17 @@ export function readConfig(repoPath: string): KuboConfig {
   return JSON.parse(readFileSync(join(repoPath, 'config'), 'utf8')) as KuboConfig
 }
 
-/** Writes what Tack needs into Kubo's config: loopback RPC and gateway, our ports, the network mode. */
-export function applyConfig(repoPath: string, config: KuboConfig, ports: KuboPorts, network: IpfsNetwork) {
+/**
+ * Writes what Tack needs into Kubo's config: loopback RPC and gateway, our ports, the network mode, and the
+ * RPC locked to Tack's secret (any other entry in `API.Authorizations` is dropped: only Tack gets in).
+ */
+export function applyConfig(
+  repoPath: string,
+  config: KuboConfig,
+  ports: KuboPorts,
+  network: IpfsNetwork,
+  apiSecret: string,
+) {
   // Kubo's config is a large JSON document of its own; we set a few paths and keep the rest as it is.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const c = config as Record<string, any>
@@ -77,8 +87,10 @@ export function applyConfig(repoPath: string, config: KuboConfig, ports: KuboPor
             `/ip6/::/udp/${ports.swarm}/quic-v1`,
           ],
   }
-  // Kubo's gateway only ever serves what this node holds: Tack is never an open proxy.
-  c.Gateway = { ...c.Gateway, NoFetch: true }
+  c.API = { ...c.API, Authorizations: apiAuthorizations(apiSecret) }
+  // Kubo's gateway only ever serves what this node holds: Tack is never an open proxy. Tack asks it for
+  // `/ipfs/...` alone; its `/routing/v1` is off so nothing that slips through could reach the routing.
+  c.Gateway = { ...c.Gateway, NoFetch: true, ExposeRoutingAPI: false }
   c.Discovery = { ...c.Discovery, MDNS: { ...c.Discovery?.MDNS, Enabled: network === 'public' } }
   if (network === 'local') {
     c.Bootstrap = []
@@ -89,12 +101,24 @@ export function applyConfig(repoPath: string, config: KuboConfig, ports: KuboPor
     c.Routing.DelegatedRouters = []
     c.Ipns = { ...c.Ipns, DelegatedPublishers: [] }
     c.Peering = { Peers: [] }
+    // Loopback only: no NAT port mapping (UPnP/NAT-PMP open UDP sockets on the LAN address), no relays, no
+    // AutoNAT service, so Kubo holds no socket off 127.0.0.1.
+    c.Swarm = {
+      ...c.Swarm,
+      DisableNatPortMap: true,
+      RelayClient: { ...c.Swarm?.RelayClient, Enabled: false },
+      RelayService: { ...c.Swarm?.RelayService, Enabled: false },
+    }
+    c.AutoNAT = { ...c.AutoNAT, ServiceMode: 'disabled' }
   } else {
     c.Routing = { ...c.Routing, Type: 'auto' }
     c.AutoConf = { ...c.AutoConf, Enabled: true }
     if (Array.isArray(c.Bootstrap) && c.Bootstrap.length === 0) c.Bootstrap = ['auto']
+    c.Swarm = { ...c.Swarm, DisableNatPortMap: false }
   }
-  writeFileSync(join(repoPath, 'config'), JSON.stringify(c, null, 2))
+  // The config holds the RPC secret (and Kubo's private key): this user's alone.
+  writeFileSync(join(repoPath, 'config'), JSON.stringify(c, null, 2), { mode: 0o600 })
+  if (process.platform !== 'win32') chmodSync(join(repoPath, 'config'), 0o600)
   // A kill -9 leaves Kubo's `api` file behind; a stale one would point Kubo's CLI at a dead daemon.
   rmSync(join(repoPath, 'api'), { force: true })
 }

@@ -1,0 +1,91 @@
+// Kubo's RPC answers Tack alone: without the secret from the data dir (0600) a caller gets 403 from Kubo,
+// with it 200; Kubo's own CLI needs `--api-auth`; Tack keeps working (a PSA pin reaches `pinned`), and the
+// secret survives a restart.
+import { execFile } from 'node:child_process'
+import { readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { kuboEnv } from '../src/main/core/kubo/repo.js'
+import { paths } from '../src/main/core/state.js'
+import { kuboBinary } from './fixtures/binaries.js'
+import { startTack, type TestTack } from './fixtures/core.js'
+import { psaClient } from './fixtures/psa.js'
+import { tempDir } from './fixtures/tmp.js'
+
+const run = promisify(execFile)
+const dir = tempDir()
+let tack: TestTack
+
+beforeAll(async () => {
+  tack = await startTack({ dataDir: dir.path })
+})
+afterAll(async () => {
+  await tack?.stop()
+  dir.remove()
+})
+
+const rpc = (path: string, authorization?: string) =>
+  fetch(`${tack.core.kubo.apiUrl()}/api/v0/${path}`, {
+    method: 'POST',
+    headers: authorization ? { authorization } : {},
+  })
+
+describe("Kubo's RPC is locked to Tack", () => {
+  it('refuses a caller without the secret, or with a wrong one, and answers Tack', async () => {
+    for (const path of ['id', 'config/show', 'pin/ls', 'shutdown', 'ID', '/id', 'id/../id']) {
+      const res = await rpc(path)
+      expect([401, 403], `${path} → ${res.status}`).toContain(res.status)
+      expect(await res.text()).not.toContain('PrivKey')
+    }
+    expect([401, 403]).toContain((await rpc('id', 'Bearer wrong')).status)
+    expect([401, 403]).toContain((await rpc('id', `Basic ${Buffer.from('tack:x').toString('base64')}`)).status)
+    const secret = readFileSync(paths(dir.path).kuboApiSecret, 'utf8').trim()
+    expect([401, 403]).toContain((await rpc('id', secret)).status) // the bare secret is not the header
+    const ok = await rpc('id', `Bearer ${secret}`)
+    expect(ok.status).toBe(200)
+    expect(((await ok.json()) as { ID: string }).ID).toBe(tack.core.kubo.identity()!.ID)
+    expect(tack.core.kubo.apiAuthorization()).toBe(`Bearer ${secret}`)
+  })
+
+  it('keeps the secret in a file only this user can read, and Kubo config too', () => {
+    const p = paths(dir.path)
+    expect(statSync(p.kuboApiSecret).mode & 0o777).toBe(0o600)
+    expect(statSync(join(p.kuboRepo, 'config')).mode & 0o777).toBe(0o600)
+    expect(readFileSync(p.kuboApiSecret, 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{43}$/)
+  })
+
+  it("refuses Kubo's CLI against Tack's repo unless it passes --api-auth", async () => {
+    const env = kuboEnv(paths(dir.path).kuboRepo)
+    const refused = await run(kuboBinary(), ['id', '-f', '<id>'], { env }).catch((err: { stderr: string }) => err)
+    expect(String((refused as { stderr?: string }).stderr)).toMatch(/403|Access Denied|authoriz/i)
+    const secret = readFileSync(paths(dir.path).kuboApiSecret, 'utf8').trim()
+    const { stdout } = await run(kuboBinary(), ['--api-auth', `bearer:${secret}`, 'id', '-f', '<id>'], { env })
+    expect(stdout.trim()).toBe(tack.core.kubo.identity()!.ID)
+  })
+
+  it('keeps Tack working: a pin through the PSA reaches pinned', async () => {
+    const form = new FormData()
+    form.append('file', new Blob([`locked ${Date.now()}`]))
+    const added = await tack.core.kubo.client.call(
+      'add',
+      { 'cid-version': '1', pin: 'false', quiet: 'true' },
+      { body: form },
+    )
+    const { Hash } = (await added.json()) as { Hash: string }
+    const psa = psaClient(tack, tack.adminKey)
+    const pin = await psa.add({ cid: Hash })
+    expect((await psa.waitFor(pin.requestid, 'pinned')).status).toBe('pinned')
+    expect(await tack.core.kubo.client.isPinned(Hash)).toBe(true)
+  })
+
+  it('uses the same secret after a restart, and still refuses strangers', async () => {
+    const before = readFileSync(paths(dir.path).kuboApiSecret, 'utf8')
+    await tack.stop()
+    tack = await startTack({ dataDir: dir.path })
+    expect(readFileSync(paths(dir.path).kuboApiSecret, 'utf8')).toBe(before)
+    expect([401, 403]).toContain((await rpc('id')).status)
+    expect((await rpc('id', tack.core.kubo.apiAuthorization())).status).toBe(200)
+    expect((await tack.api('/api/status')).status).toBe(200)
+  })
+})

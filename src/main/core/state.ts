@@ -20,8 +20,6 @@ export const paths = (dataDir: string) => ({
   kuboRepo: join(dataDir, 'kubo'),
   /** The secret that locks Kubo's RPC to Tack (0600), beside Kubo's repo. */
   kuboApiSecret: join(dataDir, 'kubo-api-secret'),
-  /** The secret that locks Kubo's RPC to Tack (0600), beside Kubo's repo. */
-  kuboApiSecret: join(dataDir, 'kubo-api-secret'),
   minioData: join(dataDir, 'minio'),
   /** MinIO's generated credentials and ports (0600), beside its data dir, never inside it (that is the bucket tree). */
   minioSettings: join(dataDir, 'minio.json'),

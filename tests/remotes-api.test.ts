@@ -1,5 +1,6 @@
 // Managing forwarding targets: admin only, validated, secrets never returned; the CLI edits the same list.
 import { execFile } from 'node:child_process'
+import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -38,6 +39,95 @@ describe('/api/remotes', () => {
       expect((await json(res)).error.details).toContain(words)
     }
     expect((await post({ name: 'x', kind: 'psa', url: 'http://127.0.0.1:1', accounts: ['nobody'] })).status).toBe(404)
+  })
+
+  /** Every port Tack itself listens on: its API, Kubo's RPC, gateway and swarm, MinIO's S3 API. */
+  const ownPorts = () => {
+    const kubo = tack.core.kubo.ports()
+    return {
+      api: Number(new URL(tack.url).port),
+      'kubo rpc': kubo.api,
+      'kubo gateway': kubo.gateway,
+      'kubo swarm': kubo.swarm,
+      minio: Number(new URL(tack.core.minio.endpoint()).port),
+    }
+  }
+
+  it("refuses targets aimed at Tack's own services, on every loopback spelling", async () => {
+    const ports = ownPorts()
+    expect(Object.values(ports).every((p) => p > 0)).toBe(true)
+    for (const [what, port] of Object.entries(ports)) {
+      for (const host of ['127.0.0.1', 'localhost', '[::1]']) {
+        const url = `http://${host}:${port}/api/pinning`
+        const res = await post({ name: 'self', kind: 'psa', url })
+        expect(res.status, `${what} ${url}`).toBe(400)
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+        const body = await json(res)
+        expect(body.error.reason, url).toBe('BAD_REQUEST')
+        expect(body.error.details, url).toContain("Tack's own")
+      }
+    }
+    // The attack from the issue: every retry would have shut Kubo down.
+    const shutdown = await post({ name: 'self', kind: 'psa', url: `http://127.0.0.1:${ports['kubo rpc']}/api/v0/shutdown#` })
+    expect(shutdown.status).toBe(400)
+    expect((await json(await tack.api('/api/remotes'))).results.map((r: { name: string }) => r.name)).not.toContain('self')
+  })
+
+  it('refuses non-http schemes, userinfo, a query and a fragment', async () => {
+    for (const [url, words] of [
+      ['ftp://127.0.0.1:2121/', 'http'],
+      ['http://user:pw@127.0.0.1:9094', 'userinfo'],
+      ['http://user@127.0.0.1:9094', 'userinfo'],
+      ['http://127.0.0.1:9094/?x=1', 'query'],
+      ['http://127.0.0.1:9094/#', 'fragment'],
+    ] as const) {
+      const res = await post({ name: 'odd', kind: 'cluster', url })
+      expect(res.status, url).toBe(400)
+      const body = await json(res)
+      expect(body.error.reason).toBe('BAD_REQUEST')
+      expect(body.error.details, url).toContain(words)
+    }
+  })
+
+  it('accepts another service on loopback (a port Tack does not own)', async () => {
+    const server: Server = createServer((_req, res) => res.writeHead(404).end())
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (server.address() as { port: number }).port
+      expect(Object.values(ownPorts())).not.toContain(port)
+      for (const [name, host] of [['neighbour-v4', '127.0.0.1'], ['neighbour-name', 'localhost']]) {
+        const res = await post({ name, kind: 'cluster', url: `http://${host}:${port}` })
+        expect(res.status, host).toBe(201)
+        expect((await tack.api(`/api/remotes/${name}`, { method: 'DELETE' })).status).toBe(204)
+      }
+    } finally {
+      server.close()
+    }
+  })
+
+  it('checks again before forwarding: a stored target aimed at Kubo is never sent to and shows a lastError', async () => {
+    // As if stored before its port became Kubo's: straight into the table, past the check at add.
+    const owner = tack.core.state.accounts.ensureOwner()
+    const url = `http://127.0.0.1:${tack.core.kubo.ports().api}/api/v0/shutdown`
+    tack.core.state.db
+      .prepare("INSERT INTO remotes (name, kind, url, policy, account_ids, created_at) VALUES ('sneaky', 'psa', ?, 'accounts', ?, ?)")
+      .run(url, JSON.stringify([owner.id]), Date.now())
+    const res = await tack.api('/api/pinning/pins', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ cid: 'bafkqaaa', name: 'to-sneaky' }),
+    })
+    expect(res.status).toBe(202)
+    const sneaky = await waitFor(async () => {
+      const list = await json(await tack.api('/api/remotes'))
+      const r = list.results.find((x: { name: string }) => x.name === 'sneaky')
+      return r?.lastError ? r : undefined
+    }, 'a lastError on the target')
+    expect(sneaky.reachable).toBe(false)
+    expect(sneaky.lastError).toContain("Tack's own")
+    // Kubo is still up: nothing was sent to /api/v0/shutdown.
+    expect((await tack.core.kubo.client.id()).ID).toBeTruthy()
+    expect((await tack.api('/api/remotes/sneaky', { method: 'DELETE' })).status).toBe(204)
   })
 
   it('stores secrets but never returns them, and refuses a duplicate name', async () => {
@@ -95,6 +185,10 @@ describe('tack remote', () => {
       expect(listed).toMatch(/^lab\tcluster\thttp:\/\/127\.0\.0\.1:9094\tpolicy accounts\tauth basic/)
       expect(listed).not.toContain('pw-secret')
       await expect(cli('add', 'bad', '--kind', 'cluster', '--url', 'nope')).rejects.toMatchObject({ stderr: expect.stringContaining('not a URL') })
+      // The same domain check as the API: Kubo's RPC port (from the repo in the data dir) is refused.
+      const kuboRpc = `http://127.0.0.1:${tack.core.kubo.ports().api}/api/v0/shutdown`
+      await expect(cli('add', 'self', '--kind', 'psa', '--url', kuboRpc)).rejects.toMatchObject({ stderr: expect.stringContaining("Tack's own") })
+      await expect(cli('add', 'frag', '--kind', 'psa', '--url', 'http://127.0.0.1:9094/#')).rejects.toMatchObject({ stderr: expect.stringContaining('fragment') })
       expect((await cli('rm', 'lab')).stdout).toContain('removed remote lab')
       expect((await cli('list')).stdout).toBe('')
     } finally {

@@ -1,7 +1,11 @@
+import type { Config } from '../main/core/config.js'
 import { CoreError } from '../main/core/errors.js'
+import { readConfig } from '../main/core/kubo/repo.js'
+import { runningUrl } from '../main/core/lock.js'
+import { loadSettings } from '../main/core/minio/settings.js'
 import { createRemotes, type RemoteInput } from '../main/core/remote/index.js'
 import { silentLogger } from '../main/core/log.js'
-import { openState } from '../main/core/state.js'
+import { openState, paths } from '../main/core/state.js'
 import type { CliContext } from './index.js'
 
 const USAGE = `usage: tack remote add NAME --kind cluster|psa --url URL [--token T | --user U --password P]
@@ -12,7 +16,14 @@ const USAGE = `usage: tack remote add NAME --kind cluster|psa --url URL [--token
 /** Works on the SQLite file directly; a running server picks changes up on its next pass. */
 export async function remoteCommand(ctx: CliContext): Promise<number> {
   const state = openState(ctx.config)
-  const remotes = createRemotes({ db: state.db, log: silentLogger, localPins: () => [], origins: () => [], pollMs: 1000 })
+  const remotes = createRemotes({
+    db: state.db,
+    log: silentLogger,
+    localPins: () => [],
+    origins: () => [],
+    pollMs: 1000,
+    ownPorts: () => portsInDataDir(ctx.config),
+  })
   try {
     const [sub, name] = ctx.args
     const v = ctx.values
@@ -23,7 +34,7 @@ export async function remoteCommand(ctx: CliContext): Promise<number> {
       const accountNames = (v.account as string[] | undefined) ?? (policy === 'accounts' ? [state.accounts.ensureOwner().name] : [])
       const user = str('user')
       const password = str('password')
-      const remote = remotes.add({
+      const remote = await remotes.add({
         name,
         kind: str('kind') as RemoteInput['kind'],
         url: str('url') ?? '',
@@ -50,4 +61,28 @@ export async function remoteCommand(ctx: CliContext): Promise<number> {
   } finally {
     state.close()
   }
+}
+
+/**
+ * Tack's own ports as its data dir records them (a running server's URL, Kubo's config, MinIO's settings) plus
+ * the configured ones, so the CLI refuses the same targets the server does. The server checks again before
+ * every request, with the ports it really has.
+ */
+function portsInDataDir(config: Config): number[] {
+  const p = paths(config.dataDir)
+  const ports = [config.port, config.lanPort]
+  const url = runningUrl(p.pidFile)
+  if (url) ports.push(Number(new URL(url).port))
+  try {
+    const addresses = readConfig(p.kuboRepo).Addresses
+    for (const addr of [addresses?.API, addresses?.Gateway, ...(addresses?.Swarm ?? [])].flat()) {
+      const port = /\/(?:tcp|udp)\/(\d+)/.exec(addr ?? '')?.[1]
+      if (port) ports.push(Number(port))
+    }
+  } catch {
+    // No Kubo repo yet: no Kubo ports to protect.
+  }
+  const minio = loadSettings(p.minioSettings)
+  if (minio?.apiPort) ports.push(minio.apiPort)
+  return ports.filter((n) => Number.isInteger(n) && n > 0)
 }

@@ -45,6 +45,8 @@ export const ConfigSchema = z.object({
   defaultQuotaBytes: z.coerce.number().int().min(0).default(1024 ** 3),
   /** TACK_REMOTE_POLL_MS: how often forwarded pins' state at remote targets is checked, default 5 s. */
   remotePollMs: z.coerce.number().int().min(50).default(5000),
+  /** TACK_GC_DELAY_MS: how long after the last delete Kubo's blockstore is garbage-collected (debounced), default 2 min. */
+  gcDelayMs: z.coerce.number().int().min(0).default(2 * 60 * 1000),
   /** TACK_LOG_LEVEL: debug | info | warn | error. */
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 })
@@ -82,6 +84,7 @@ export function configFromEnv(
     gatewayRedirect: env.TACK_GATEWAY_REDIRECT,
     defaultQuotaBytes: env.TACK_DEFAULT_QUOTA,
     remotePollMs: env.TACK_REMOTE_POLL_MS,
+    gcDelayMs: env.TACK_GC_DELAY_MS,
     logLevel: env.TACK_LOG_LEVEL as ConfigInput['logLevel'],
   }
   const merged: Record<string, unknown> = {}

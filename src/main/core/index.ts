@@ -22,6 +22,7 @@ import { pinRoutes } from './http/routes/pins.js'
 import { statusRoutes } from './http/routes/status.js'
 import { uiRoutes } from './http/routes/ui.js'
 import { createKubo, type KuboNode } from './kubo/index.js'
+import { collectingAfterUnpin, createGc, createGcGate } from './kubo/gc.js'
 import { lockDataDir, type DataDirLock } from './lock.js'
 import type { Logger } from './log.js'
 import { createMinio, type MinioNode } from './minio/index.js'
@@ -113,13 +114,18 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     processLog: log.child('minio'),
   })
   const events = createEventBus()
+  // Tack decides when Kubo collects garbage: every unpin (pins or files) schedules a run (kubo/gc.ts); add+pin
+  // jobs of uploads hold the gate so a run never takes their blocks half-way.
+  const gcGate = createGcGate()
+  const gc = createGc({ kubo: kubo.client, delayMs: config.gcDelayMs, gate: gcGate, db: state.db, log: log.child('core:gc') })
+  const unpinning = collectingAfterUnpin(kubo.client, gc)
   // An account's usage is everything it stores; each storing domain adds its part here (files leaves out
   // uploads that are pin objects too, so each CID counts once).
   const usageOf = (accountId: number) => pins.usageOf(accountId) + files.usageOf(accountId)
   const pins = createPins(
     {
       db: state.db,
-      kubo: kubo.client,
+      kubo: unpinning,
       identity: () => kubo.identity(),
       accounts: state.accounts,
       events,
@@ -139,15 +145,19 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     localPins: () => pins.pinned(),
     origins: () => pins.delegates(),
     pollMs: config.remotePollMs,
+    ownPorts: () => ownPorts(),
   })
   // Any change to a pin object may change what belongs at the targets.
   events.subscribe(undefined, (event) => {
     if (event.type === 'pin') remotes.wake()
+    // A failed pin may have fetched part of its DAG: unpinned blocks that only a GC takes away.
+    if (event.type === 'pin' && event.status === 'failed') gc.schedule()
   })
   const files: Files = createFiles({
     db: state.db,
     store: minio.store,
-    kubo: kubo.client,
+    kubo: unpinning,
+    gcGate,
     accounts: state.accounts,
     usageOf,
     uploadPins: createUploadPins({ db: state.db, events, pins }),
@@ -176,6 +186,20 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     routes: [gatewayRoutes(gateway)],
     log: log.child('core:lan'),
   })
+  // Tack's own listeners as they are now; a forwarding target on this machine at one of them is refused.
+  const ownPorts = () => {
+    const ports = [config.port, config.lanPort, ...[url, ...lan.urls()].filter(Boolean).map((u) => Number(new URL(u).port))]
+    const tryPorts = (read: () => number[]) => {
+      try {
+        ports.push(...read())
+      } catch {
+        // Not started yet: it has no ports to protect.
+      }
+    }
+    tryPorts(() => Object.values(kubo.ports()))
+    if (minio.supervisor) tryPorts(() => [Number(new URL(minio.endpoint()).port)])
+    return ports.filter((n) => Number.isInteger(n) && n > 0)
+  }
   const fileUrls = { api: () => url, lan: () => lan.urls()[0] }
 
   const minioHealth = (): ComponentHealth =>
@@ -249,6 +273,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     { name: 'db', start: async () => {}, stop: async () => state.close() },
     { name: 'kubo', start: () => kubo.start(), stop: () => kubo.stop() },
     { name: 'minio', start: () => minio.start(), stop: () => minio.stop() },
+    { name: 'gc', start: () => gc.start(), stop: () => gc.stop() },
     { name: 'pins', start: () => pins.start(), stop: () => pins.stop() },
     { name: 'files', start: () => files.start(), stop: () => files.stop() },
     { name: 'remote', start: () => remotes.start(), stop: () => remotes.stop() },

@@ -6,6 +6,7 @@ import type { Accounts } from '../accounts/index.js'
 import type { Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
 import type { KuboClient } from '../kubo/client.js'
+import type { GcGate } from '../kubo/gc.js'
 import type { Logger } from '../log.js'
 import type { ObjectStore } from '../minio/store.js'
 import { createPinner, type FileStateEvent, type Pinner, type UploadPinsPort } from './pinner.js'
@@ -24,6 +25,8 @@ export interface FilesInit {
   /** Everything the account stores (uploads and pins, each CID once), for quota checks. */
   usageOf(accountId: number): number
   uploadPins?: UploadPinsPort
+  /** The GC gate the pinner holds across add+pin (see kubo/gc.ts). */
+  gcGate?: Pick<GcGate, 'hold'>
   /** Whether a pin object of any account needs this content (then deleting an upload never unpins it). */
   pinnedElsewhere?(multihash: string): boolean
   publish(event: FileStateEvent): void
@@ -59,7 +62,16 @@ export const multihashOfCid = (cid: string) => Buffer.from(CID.parse(cid).multih
 export function createFiles(init: FilesInit): Files {
   const repo = createFilesRepo(init.db)
   const { store, log } = init
-  const pinner = createPinner({ repo, store, kubo: init.kubo, uploadPins: init.uploadPins, publish: init.publish, log })
+  const pinner = createPinner({
+    repo,
+    store,
+    kubo: init.kubo,
+    uploadPins: init.uploadPins,
+    gcGate: init.gcGate,
+    pinnedElsewhere: init.pinnedElsewhere,
+    publish: init.publish,
+    log,
+  })
 
   const allowance = (accountId: number) => {
     const quota = init.accounts.get(accountId).quotaBytes

@@ -2,9 +2,14 @@
 // object store to Kubo, checks that Kubo computed the same CID, and pins it. One job per CID however many
 // requests arrive at once; a failed job is tried again on the next access. Jobs cut off by a stop or a kill
 // are resumed at the next start.
+//
+// Kubo's `add` here does not pin (see ADD_ARGS), so the blocks are unpinned until `pin add` has run: each
+// add+pin runs inside the GC gate (kubo/gc.ts), and Tack's GC never runs while one is in flight. An upload
+// deleted while its job ran is unpinned again once the job ends, so its blocks are not held forever.
 import { CoreError } from '../errors.js'
 import type { AddEntry } from '../kubo/add.js'
 import type { KuboClient } from '../kubo/client.js'
+import type { GcGate } from '../kubo/gc.js'
 import type { Logger } from '../log.js'
 import type { ObjectStore } from '../minio/store.js'
 import type { FileRow, FilesRepo, FileState } from './repo.js'
@@ -26,8 +31,12 @@ export interface UploadPinsPort {
 export interface PinnerDeps {
   repo: FilesRepo
   store: ObjectStore
-  kubo: Pick<KuboClient, 'add' | 'pinAdd'>
+  kubo: Pick<KuboClient, 'add' | 'pinAdd' | 'pinRm'>
   uploadPins?: UploadPinsPort
+  /** Held across each add+pin, so a GC cannot take blocks between the two calls. */
+  gcGate?: Pick<GcGate, 'hold'>
+  /** Whether a pin object of any account needs this content (then a job whose upload is gone keeps its pin). */
+  pinnedElsewhere?(multihash: string): boolean
   publish(event: FileStateEvent): void
   log: Logger
 }
@@ -84,15 +93,24 @@ export function createPinner(deps: PinnerDeps): Pinner {
     const row = repo.rowsByCid(cid)[0]
     if (!row) return
     setState(cid, 'pinning')
+    const hold = deps.gcGate?.hold ?? ((fn: () => Promise<void>) => fn())
     try {
-      // A folder is sent as its entries, wrapped: the wrapper is the folder. Kubo reports the root last.
-      const added = await deps.kubo.add(entriesOf(row), {
-        wrapWithDirectory: row.kind === 'dir',
-        signal: stopping.signal,
+      await hold(async () => {
+        // A folder is sent as its entries, wrapped: the wrapper is the folder. Kubo reports the root last.
+        const added = await deps.kubo.add(entriesOf(row), {
+          wrapWithDirectory: row.kind === 'dir',
+          signal: stopping.signal,
+        })
+        const root = added.at(-1)
+        if (root?.Hash !== cid) throw new CoreError('CONFLICT', `Kubo computed ${root?.Hash} for the bytes of ${cid}`)
+        await deps.kubo.pinAdd(cid)
       })
-      const root = added.at(-1)
-      if (root?.Hash !== cid) throw new CoreError('CONFLICT', `Kubo computed ${root?.Hash} for the bytes of ${cid}`)
-      await deps.kubo.pinAdd(cid)
+      if (!repo.stateOf(cid)) {
+        // Every upload of it was deleted while the job ran (their delete found nothing pinned yet).
+        if (!deps.pinnedElsewhere?.(row.multihash)) await deps.kubo.pinRm(cid)
+        log.info('an upload deleted while pinning was unpinned again', { cid })
+        return
+      }
       setState(cid, 'pinned')
       for (const r of repo.rowsByCid(cid)) recordPin(r)
       log.info('pinned an upload', { cid })

@@ -31,6 +31,8 @@ export interface KuboClient {
   /** Whether the root block is present locally (never fetches). */
   hasBlock(cid: string): Promise<boolean>
   peerCount(): Promise<number>
+  /** `repo gc`: removes every block no pin holds; resolves with how many were removed. */
+  repoGc(signal?: AbortSignal): Promise<number>
   /** `ipfs add --cid-version=1` of streamed entries (not pinned); every added entry, the root last. */
   add(entries: AsyncIterable<AddEntry>, options?: AddOptions): Promise<AddedEntry[]>
   /** The raw call, for the rare thing not listed here. */
@@ -140,6 +142,15 @@ export function createKuboClient(apiUrl: () => string, authorization?: () => str
       const added: AddedEntry[] = []
       for await (const msg of ndjson<AddedEntry>(res)) if (msg.Hash) added.push(msg)
       return added
+    },
+    async repoGc(signal) {
+      const res = await call('repo/gc', { 'stream-errors': 'true' }, { signal })
+      let removed = 0
+      for await (const msg of ndjson<{ Key?: { '/': string }; Error?: string }>(res)) {
+        if (msg.Error) throw new KuboRpcError('repo/gc', 500, msg.Error)
+        if (msg.Key) removed++
+      }
+      return removed
     },
     async peerCount() {
       const res = await json<{ Peers: unknown[] | null }>('swarm/peers')

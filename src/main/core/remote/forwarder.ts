@@ -65,6 +65,8 @@ export function createForwarder(init: ForwarderInit) {
   // Targets that could not be reached, with when to try again. A target is down or up as a whole: one
   // probe at a time while it is down, its whole queue as soon as it answers again.
   const down = new Map<number, { failures: number; retryAt: number }>()
+  // The last error talking to each target (unreachable, or refused by the URL guard), until it answers again.
+  const lastErrors = new Map<number, string>()
 
   /** Moves one row one step; false when the target could not be reached. */
   async function work(row: RemotePin, remote: Remote): Promise<boolean> {
@@ -97,6 +99,7 @@ export function createForwarder(init: ForwarderInit) {
         init.onChange?.(next)
         return true
       }
+      lastErrors.set(remote.id, message)
       const failures = (down.get(remote.id)?.failures ?? 0) + 1
       down.set(remote.id, { failures, retryAt: now + Math.min(init.pollMs * 2 ** Math.min(failures, 10), MAX_TARGET_BACKOFF_MS) })
       const details = `${remote.name} unreachable: ${message}; retrying`
@@ -121,11 +124,15 @@ export function createForwarder(init: ForwarderInit) {
         if (!remote || (down.get(id)?.retryAt ?? 0) > now) return
         for (const row of rows) {
           if (!(await work(row, remote))) return
+          lastErrors.delete(id)
           if (down.delete(id)) log.info('target reachable again', { target: remote.name })
         }
       }),
     )
   }
 
-  return { pass, plan }
+  /** Whether the target answered the last time it was tried, and why not when it did not. */
+  const health = (remoteId: number) => ({ reachable: !down.has(remoteId), lastError: lastErrors.get(remoteId) ?? null })
+
+  return { pass, plan, health }
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../log.js'
 import { createForwarder, type LocalPin } from './forwarder.js'
 import { createRemoteStore, type Remote, type RemoteKind } from './store.js'
 import { clusterTarget, psaTarget } from './targets.js'
+import { createUrlGuard, parseTargetUrl } from './url-guard.js'
 
 export { META_KEY } from './forwarder.js'
 export type { LocalPin } from './forwarder.js'
@@ -26,6 +27,10 @@ export interface PublicRemote {
   accountIds: number[]
   created: string
   pins: Record<string, number>
+  /** false while the last attempt to reach the target failed. */
+  reachable: boolean
+  /** Why the last attempt failed (unreachable, or refused because the URL points at Tack itself). */
+  lastError: string | null
 }
 
 export interface RemotesInit {
@@ -34,12 +39,15 @@ export interface RemotesInit {
   localPins(): LocalPin[]
   origins(): string[]
   pollMs: number
+  /** The ports of Tack's own listeners (API, LAN, Kubo, MinIO): targets there on this machine are refused. */
+  ownPorts(): number[]
   /** Told when content's state at a target changed. */
   onChange?(multihash: string): void
 }
 
 export interface Remotes {
-  add(input: RemoteInput): PublicRemote
+  /** Validates (URL guard included: it may resolve the host name) and stores a target. */
+  add(input: RemoteInput): Promise<PublicRemote>
   list(): PublicRemote[]
   remove(name: string): void
   /** `remote.<name>` keys for a pin's info: status, peer counts, details. */
@@ -53,15 +61,10 @@ export interface Remotes {
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/
 const REPLAN_MS = 60_000
 
+/** The rules that need no lookup; the URL guard's resolution check runs in add(). */
 export function validateRemote(input: RemoteInput): void {
   if (!NAME.test(input.name)) throw new CoreError('BAD_REQUEST', 'remote name: 1-64 letters, digits, "_" or "-"')
-  let url: URL
-  try {
-    url = new URL(input.url)
-  } catch {
-    throw new CoreError('BAD_REQUEST', `remote url is not a URL: ${input.url}`)
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CoreError('BAD_REQUEST', 'remote url must be http(s)')
+  parseTargetUrl(input.url)
   const { replicationMin: min, replicationMax: max } = input
   if (min !== undefined && max !== undefined && max !== -1 && min !== -1 && min > max)
     throw new CoreError('BAD_REQUEST', 'replication min is larger than max')
@@ -69,22 +72,27 @@ export function validateRemote(input: RemoteInput): void {
 
 export function createRemotes(init: RemotesInit): Remotes {
   const store = createRemoteStore(init.db)
+  const guard = createUrlGuard({ ownPorts: init.ownPorts })
   const forwarder = createForwarder({
     store,
     log: init.log,
     localPins: init.localPins,
     origins: init.origins,
     pollMs: init.pollMs,
-    targetFor: (r: Remote) =>
-      r.kind === 'cluster'
+    targetFor: (r: Remote) => {
+      // Checked again before every request: Tack's ports may have moved since, and DNS may answer otherwise.
+      const check = () => guard.check(r.url)
+      return r.kind === 'cluster'
         ? clusterTarget({
             url: r.url,
             auth: r.auth,
+            guard: check,
             replicationMin: r.replicationMin,
             replicationMax: r.replicationMax,
             knownPeers: (seen) => store.knownPeers(r.id, seen),
           })
-        : psaTarget({ url: r.url, auth: r.auth }),
+        : psaTarget({ url: r.url, auth: r.auth, guard: check })
+    },
     onChange: (pin) => init.onChange?.(pin.multihash),
   })
   const toPublic = (r: Remote): PublicRemote => ({
@@ -99,6 +107,7 @@ export function createRemotes(init: RemotesInit): Remotes {
     accountIds: r.accountIds,
     created: r.created.toISOString(),
     pins: store.counts(r.id),
+    ...forwarder.health(r.id),
   })
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
@@ -134,8 +143,9 @@ export function createRemotes(init: RemotesInit): Remotes {
   }
 
   return {
-    add(input) {
+    async add(input) {
       validateRemote(input)
+      await guard.check(input.url)
       if (store.byName(input.name)) throw new CoreError('CONFLICT', `a remote named "${input.name}" exists already`)
       const remote = toPublic(store.insert({ ...input, accountIds: input.accountIds ?? [] }))
       tick(true)

@@ -49,7 +49,11 @@ function headers(auth: RemoteAuth | undefined, json = false): Record<string, str
   return h
 }
 
-async function request(url: string, init: RequestInit): Promise<Response> {
+/** Checks the target's URL right before each request (see url-guard.ts); throws to refuse sending. */
+export type TargetGuard = () => Promise<unknown>
+
+async function request(url: string, init: RequestInit, guard?: TargetGuard): Promise<Response> {
+  await guard?.()
   const res = await fetch(url, init)
   if (!res.ok) {
     const text = (await res.text()).slice(0, 500)
@@ -68,6 +72,7 @@ interface ClusterPeerInfo {
 export function clusterTarget(init: {
   url: string
   auth?: RemoteAuth
+  guard?: TargetGuard
   replicationMin?: number
   replicationMax?: number
   /**
@@ -85,11 +90,11 @@ export function clusterTarget(init: {
       if (init.replicationMin !== undefined) q.set('replication-min', String(init.replicationMin))
       if (init.replicationMax !== undefined) q.set('replication-max', String(init.replicationMax))
       if (pin.origins.length) q.set('origins', pin.origins.join(','))
-      await request(`${base}/pins/${pin.cid}?${q}`, { method: 'POST', headers: headers(init.auth), signal })
+      await request(`${base}/pins/${pin.cid}?${q}`, { method: 'POST', headers: headers(init.auth), signal }, init.guard)
       return pin.cid
     },
     async state(cid, signal) {
-      const res = await request(`${base}/pins/${cid}`, { headers: headers(init.auth), signal })
+      const res = await request(`${base}/pins/${cid}`, { headers: headers(init.auth), signal }, init.guard)
       const peerMap = ((await res.json()) as { peer_map?: Record<string, ClusterPeerInfo> }).peer_map ?? {}
       const known = init.knownPeers?.(Object.keys(peerMap)) ?? []
       const missing = known.filter((id) => !(id in peerMap)).map(() => ({ status: 'cluster_error' }))
@@ -97,7 +102,7 @@ export function clusterTarget(init: {
     },
     async remove(cid, signal) {
       try {
-        await request(`${base}/pins/${cid}`, { method: 'DELETE', headers: headers(init.auth), signal })
+        await request(`${base}/pins/${cid}`, { method: 'DELETE', headers: headers(init.auth), signal }, init.guard)
       } catch (err) {
         if (err instanceof RemoteHttpError && err.status === 404) return
         throw err
@@ -129,26 +134,30 @@ export function summarizeCluster(peerMap: ClusterPeerInfo[]): RemoteState {
 }
 
 /** Any Pinning Service API endpoint, e.g. https://host/api/pinning (with or without a trailing /pins). */
-export function psaTarget(init: { url: string; auth?: RemoteAuth }): RemoteTarget {
+export function psaTarget(init: { url: string; auth?: RemoteAuth; guard?: TargetGuard }): RemoteTarget {
   const base = init.url.replace(/\/+$/, '').replace(/\/pins$/, '')
   return {
     async add(pin, signal) {
       const body = JSON.stringify({ cid: pin.cid, name: pin.name, origins: pin.origins.slice(0, 20) })
-      const res = await request(`${base}/pins`, { method: 'POST', headers: headers(init.auth, true), body, signal })
+      const res = await request(`${base}/pins`, { method: 'POST', headers: headers(init.auth, true), body, signal }, init.guard)
       return ((await res.json()) as { requestid: string }).requestid
     },
     async state(requestid, signal) {
-      const res = await request(`${base}/pins/${encodeURIComponent(requestid)}`, { headers: headers(init.auth), signal })
+      const res = await request(
+        `${base}/pins/${encodeURIComponent(requestid)}`,
+        { headers: headers(init.auth), signal },
+        init.guard,
+      )
       const body = (await res.json()) as { status: Status; info?: Record<string, string> }
       return { status: body.status, details: body.info?.status_details }
     },
     async remove(requestid, signal) {
       try {
-        await request(`${base}/pins/${encodeURIComponent(requestid)}`, {
-          method: 'DELETE',
-          headers: headers(init.auth),
-          signal,
-        })
+        await request(
+          `${base}/pins/${encodeURIComponent(requestid)}`,
+          { method: 'DELETE', headers: headers(init.auth), signal },
+          init.guard,
+        )
       } catch (err) {
         if (err instanceof RemoteHttpError && err.status === 404) return
         throw err

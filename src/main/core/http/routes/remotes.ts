@@ -29,7 +29,7 @@ export function remoteRoutes(deps: { remotes: Remotes; accounts: Accounts }): Fa
         b.policy === 'accounts'
           ? (b.accounts ?? [deps.accounts.get(request.principal!.accountId).name]).map((n) => deps.accounts.byName(n).id)
           : []
-      const remote = deps.remotes.add({
+      const remote = await deps.remotes.add({
         name: b.name,
         kind: b.kind,
         url: b.url,

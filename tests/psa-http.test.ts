@@ -16,7 +16,9 @@ async function held(text: string, cidVersion: 0 | 1 = 1): Promise<string> {
   const form = new FormData()
   form.append('file', new Blob([text]))
   const res = await tack.core.kubo.client.call('add', { 'cid-version': String(cidVersion), 'raw-leaves': 'false', pin: 'false', quiet: 'true' }, { body: form })
-  return ((await res.json()) as { Hash: string }).Hash
+  const hash = ((await res.json()) as { Hash: string }).Hash
+  expect(hash, 'the CID Kubo added').toMatch(cidVersion === 0 ? /^Qm[1-9A-HJ-NP-Za-km-z]{44}$/ : /^baf[a-z2-7]{56}$/)
+  return hash
 }
 const isPinned = (cid: string) => tack.core.kubo.client.isPinned(cid)
 const MISSING = 'bafkreie7ohywtosou76tasm7j63yigtzxe7d5zqus4zu3j6oltvgtibeom'

@@ -19,7 +19,9 @@ async function held(t: TestTack, text: string) {
   const form = new FormData()
   form.append('file', new Blob([text]))
   const res = await t.core.kubo.client.call('add', { 'cid-version': '1', pin: 'false', quiet: 'true' }, { body: form })
-  return ((await res.json()) as { Hash: string }).Hash
+  const hash = ((await res.json()) as { Hash: string }).Hash
+  expect(hash, 'the CID Kubo added').toMatch(/^baf[a-z2-7]{56}$/)
+  return hash
 }
 
 it('unpins what no object references and re-pins what Kubo lost', async () => {

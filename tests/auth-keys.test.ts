@@ -43,11 +43,11 @@ describe('keys and auth', () => {
     await expectFailure(await tack.api('/api/status', { key: 'tack_not-a-real-key' }), 401, 'UNAUTHORIZED')
   })
 
-  it('answers 403 when the key lacks the scope, 404 for an unknown route', async () => {
+  it('answers 403 when the key lacks the scope, 404 for an unknown route (with or without a key)', async () => {
     const readOnly = tack.keyFor('alice', ['pins:read'])
     await expectFailure(await tack.api('/api/accounts', { key: readOnly }), 403, 'FORBIDDEN')
     await expectFailure(await tack.api('/api/nope'), 404, 'NOT_FOUND')
-    await expectFailure(await tack.api('/api/nope', { key: null }), 401, 'UNAUTHORIZED')
+    await expectFailure(await tack.api('/api/nope', { key: null }), 404, 'NOT_FOUND')
   })
 
   it('rejects a revoked key and records last use', async () => {

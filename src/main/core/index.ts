@@ -10,8 +10,8 @@ import type { Config } from './config.js'
 import { createEventBus, type EventBus } from './events.js'
 import { createFiles, type Files } from './files/index.js'
 import { createGateway } from './gateway/index.js'
-import { createLanSharing } from './http/lan.js'
-import { createHttpApp } from './http/server.js'
+import { createLanSharing, lanAddresses } from './http/lan.js'
+import { createHttpApp, type RouteInfo } from './http/server.js'
 import { accountRoutes } from './http/routes/accounts.js'
 import { eventRoutes } from './http/routes/events.js'
 import { fileRoutes } from './http/routes/files.js'
@@ -46,6 +46,8 @@ export interface Core {
   readonly remotes: Remotes
   /** Live events for the UI (`GET /api/events`). */
   readonly events: EventBus
+  /** The API's route table with each route's access policy (empty until started). */
+  routes(): readonly RouteInfo[]
   /** The owner's local credential: the CLI reads it from a 0600 file, the desktop shell sends it on its own
    *  calls. Valid until stop(); never in a link or a log. */
   readonly localToken: string
@@ -81,6 +83,8 @@ interface Component {
 export const VERSION: string = (
   JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }
 ).version
+
+const UNSPECIFIED = new Set(['0.0.0.0', '::', '[::]'])
 
 export interface CoreOptions {
   /** Sign-in timings (login token lifetime, session idle time); tests shorten them. */
@@ -176,6 +180,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   })
   const auth = createAuthenticator({ keys: state.keys, accounts: state.accounts, sessions, localToken })
   let app: FastifyInstance | undefined
+  let routeTable: readonly RouteInfo[] = []
   let url = ''
   let lock: DataDirLock | undefined
   const lan = createLanSharing({
@@ -221,6 +226,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     localToken,
     loginToken: () => sessions.mintLoginToken(state.accounts.ensureOwner().id),
     url: () => url,
+    routes: () => routeTable,
     loginUrl: () => `${url}/#token=${core.loginToken()}`,
     async status() {
       const components = {
@@ -280,9 +286,11 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     {
       name: 'http',
       async start() {
-        app = await createHttpApp({
+        const http = await createHttpApp({
           log: log.child('core:http'),
           auth,
+          // Listening on every interface (TACK_HOST=0.0.0.0) makes this machine's addresses its names too.
+          hostNames: () => (UNSPECIFIED.has(config.host) ? lanAddresses() : [config.host]),
           routes: [
             statusRoutes(core),
             sessionRoutes({ sessions, accounts: state.accounts }),
@@ -298,6 +306,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
             uiRoutes(),
           ],
         })
+        app = http.app
+        routeTable = http.routes
         await app.listen({ host: config.host, port: config.port })
         const address = app.server.address()
         const port = typeof address === 'object' && address ? address.port : config.port

@@ -44,7 +44,10 @@ export function errorHandler(log: Logger) {
       ...where,
       error: String((err as Error)?.stack ?? err),
     })
-    return sendFailure(reply, known ?? new CoreError('INTERNAL_SERVER_ERROR', 'something went wrong inside Tack; see its log'))
+    return sendFailure(
+      reply,
+      known ?? new CoreError('INTERNAL_SERVER_ERROR', 'something went wrong inside Tack; see its log'),
+    )
   }
 }
 

@@ -5,7 +5,15 @@ const policy = createHostPolicy({ names: () => ['192.168.1.20', 'fe80::1', 'tack
 
 describe('host policy', () => {
   it('answers the loopback names and the configured ones, with the listening port', () => {
-    for (const host of ['127.0.0.1:7575', 'localhost:7575', 'LOCALHOST:7575', '[::1]:7575', '192.168.1.20:7575', '[FE80::1]:7575', 'tack-box:7575'])
+    for (const host of [
+      '127.0.0.1:7575',
+      'localhost:7575',
+      'LOCALHOST:7575',
+      '[::1]:7575',
+      '192.168.1.20:7575',
+      '[FE80::1]:7575',
+      'tack-box:7575',
+    ])
       expect(policy.hostAllowed(host, 7575), host).toBe(true)
   })
 
@@ -41,7 +49,14 @@ describe('host policy', () => {
     expect(policy.originAllowed('app://tack', 7575)).toBe(true)
     expect(policy.originAllowed('http://127.0.0.1:7575', 7575)).toBe(true)
     expect(policy.originAllowed('http://localhost:7575', 7575)).toBe(true)
-    for (const origin of ['null', 'http://evil.example:7575', 'https://127.0.0.1:7575', 'http://127.0.0.1:8080', 'app://evil', 'http://127.0.0.1:7575/'])
+    for (const origin of [
+      'null',
+      'http://evil.example:7575',
+      'https://127.0.0.1:7575',
+      'http://127.0.0.1:8080',
+      'app://evil',
+      'http://127.0.0.1:7575/',
+    ])
       expect(policy.originAllowed(origin, 7575), origin).toBe(false)
   })
 

@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CoreError } from '../errors.js'
-import { silentLogger } from '../log.js'
+import { createLogger, silentLogger } from '../log.js'
 import { createHttpApp } from './server.js'
 
 let app: FastifyInstance | undefined
@@ -43,7 +43,13 @@ async function listening() {
 function raw(port: number, path: string, init: { method?: string; headers?: Record<string, string> } = {}) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...init.headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: init.method ?? 'GET',
+        headers: { host: `127.0.0.1:${port}`, ...init.headers },
+      },
       (res) => {
         let body = ''
         res.on('data', (d) => (body += d)).on('end', () => resolve({ status: res.statusCode!, body }))
@@ -106,7 +112,9 @@ describe('route policies', () => {
     }
     const open = await raw(port, '/api/open/x', { headers: { host: 'evil.example' } })
     expect(open.status).toBe(403)
-    expect((await raw(port, '/api/secret', { headers: { host: `localhost:${port}`, authorization: 'Bearer good' } })).status).toBe(200)
+    expect(
+      (await raw(port, '/api/secret', { headers: { host: `localhost:${port}`, authorization: 'Bearer good' } })).status,
+    ).toBe(200)
   })
 
   it('refuses state changes from a foreign Origin, allows reads and its own origins', async () => {
@@ -117,7 +125,9 @@ describe('route policies', () => {
     expect((await post('null')).status).toBe(403)
     expect((await post(`http://127.0.0.1:${port}`)).status).toBe(200)
     expect((await post('app://tack')).status).toBe(200)
-    const read = await raw(port, '/api/secret', { headers: { origin: 'http://evil.example', authorization: 'Bearer good' } })
+    const read = await raw(port, '/api/secret', {
+      headers: { origin: 'http://evil.example', authorization: 'Bearer good' },
+    })
     expect(read.status).toBe(200)
     expect(read.body).not.toContain('access-control')
   })
@@ -138,5 +148,40 @@ describe('route policies', () => {
     const res = await raw(port, '/api/nope', { method: 'DELETE' })
     expect(res.status).toBe(404)
     expect(JSON.parse(res.body)).toEqual({ error: { reason: 'NOT_FOUND', details: 'no route DELETE /api/nope' } })
+  })
+
+  it('an error after the body was read is a logged 500 with a PSA body, not a silent 499', async () => {
+    const lines: string[] = []
+    const http = await createHttpApp({
+      log: createLogger({ sink: (l) => lines.push(l) }),
+      auth,
+      routes: [
+        async (a) =>
+          void a.post('/api/boom', { config: { scope: 'public' } }, async () => {
+            throw new Error('kaput')
+          }),
+      ],
+    })
+    app = http.app
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const port = (app.server.address() as { port: number }).port
+    const res = await new Promise<{ status: number; body: string; id?: string }>((resolve, reject) => {
+      const req = httpRequest(
+        { host: '127.0.0.1', port, path: '/api/boom', method: 'POST', headers: { 'content-type': 'application/json' } },
+        (r) => {
+          let body = ''
+          r.on('data', (d) => (body += d)).on('end', () =>
+            resolve({ status: r.statusCode!, body, id: r.headers['x-request-id'] as string }),
+          )
+        },
+      )
+      req.on('error', reject).end('{"a":1}')
+    })
+    expect(res.status).toBe(500)
+    expect(JSON.parse(res.body).error.reason).toBe('INTERNAL_SERVER_ERROR')
+    expect(res.body).not.toContain('kaput')
+    const logged = lines.find((l) => l.includes(' error ') && l.includes('kaput'))
+    expect(logged).toBeDefined()
+    expect(logged).toContain(res.id!)
   })
 })

@@ -58,7 +58,7 @@ export function principalOf(request: { principal?: Principal }): Principal {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 // Long enough for a CIDv1 of a 512-bit multihash in base32 (about 110 characters) and then some; longer
 // parameters get a PSA 400 from frameworkErrors instead of Fastify's own 414 body.
-const MAX_PARAM_LENGTH = 512
+export const MAX_PARAM_LENGTH = 512
 
 /** The policy of the route that matched. A request no route matched hears 404 from anyone: the API's routes
  *  are documented, so a 401 there would hide nothing. */
@@ -93,7 +93,10 @@ export async function createHttpApp(init: HttpInit): Promise<HttpApp> {
 
   app.setErrorHandler(errorHandler(init.log))
   app.setNotFoundHandler((request, reply) =>
-    sendFailure(reply, new CoreError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+    sendFailure(
+      reply,
+      new CoreError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}`),
+    ),
   )
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)

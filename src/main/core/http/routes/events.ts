@@ -26,6 +26,8 @@ export function eventRoutes(events: EventBus): FastifyPluginAsync {
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       })
+      // A HEAD asks only whether the stream is there: its headers, then the end.
+      if (request.method === 'HEAD') return void res.end()
       res.write(': connected\n\n')
       open.add(res)
       const unsubscribe = events.subscribe(accountId, (event) => {

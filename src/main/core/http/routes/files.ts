@@ -97,12 +97,18 @@ export function fileRoutes(deps: { files: Files; urls: FileUrls }): FastifyPlugi
       const parts = (async function* (): AsyncGenerator<UploadPart> {
         try {
           for await (const part of request.parts()) {
-            if (part.type === 'file') yield { path: part.filename || part.fieldname, content: part.file }
+            if (part.type !== 'file') continue
+            // The file stream fails only when the body breaks the multipart format (or the client left):
+            // the client's fault, so a 400. Marked before the domain's own listener sees the error.
+            part.file.once('error', (err: Error & { statusCode?: number }) => void (err.statusCode ??= 400))
+            yield { path: part.filename || part.fieldname, content: part.file }
           }
         } catch (err) {
           // busboy's parse errors carry no status; a body that breaks the multipart format is the client's.
           if (err instanceof CoreError || (err as { statusCode?: number }).statusCode) throw err
-          throw new CoreError('BAD_REQUEST', `the multipart body is malformed: ${(err as Error).message}`, { cause: err })
+          throw new CoreError('BAD_REQUEST', `the multipart body is malformed: ${(err as Error).message}`, {
+            cause: err,
+          })
         }
       })()
       const result = await upload(request, reply, () =>

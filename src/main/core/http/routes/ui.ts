@@ -5,9 +5,10 @@
 import fastifyStatic from '@fastify/static'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { existsSync, statSync } from 'node:fs'
-import { extname, join, normalize, relative, isAbsolute } from 'node:path'
+import { extname, join, normalize, posix, relative, isAbsolute } from 'node:path'
 import { projectRoot } from '../../binaries.js'
 import { CoreError } from '../../errors.js'
+import { MAX_PARAM_LENGTH } from '../server.js'
 
 export const UI_CSP = [
   "default-src 'none'",
@@ -64,6 +65,18 @@ export function buildFileFor(root: string, urlPath: string): string | undefined 
   }
 }
 
+/** Whether a path is an API path however it is spelled (`//api`, `/%61pi`, `/%2fapi`): never a page. */
+export function namesApi(urlPath: string): boolean {
+  let decoded = urlPath
+  try {
+    decoded = decodeURIComponent(urlPath)
+  } catch {
+    /* a malformed escape: judged as written */
+  }
+  const normal = posix.normalize(decoded.replace(/\\/g, '/')).toLowerCase()
+  return normal === '/api' || normal.startsWith('/api/')
+}
+
 export function uiRoutes(init: { root?: string } = {}): FastifyPluginAsync {
   const root = init.root ?? defaultUiRoot()
   return async (app) => {
@@ -73,8 +86,12 @@ export function uiRoutes(init: { root?: string } = {}): FastifyPluginAsync {
     // An /api path no API route claims lands here too and hears 404.
     app.get('/*', { config: { scope: 'public' } }, async (request, reply) => {
       const path = request.url.split('?')[0] ?? '/'
-      if (path === '/api' || path.startsWith('/api/'))
-        throw new CoreError('NOT_FOUND', `no route ${request.method} ${path}`)
+      if (namesApi(path)) {
+        // The router falls back to this catch-all when an API route's parameter is over the length limit.
+        if (path.split('/').some((segment) => segment.length > MAX_PARAM_LENGTH))
+          throw new CoreError('BAD_REQUEST', `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`)
+        throw new CoreError('NOT_FOUND', `no route ${request.method} ${path.slice(0, 200)}`)
+      }
       if (!existsSync(join(root, 'index.html'))) {
         return securityHeaders(reply)
           .code(200)

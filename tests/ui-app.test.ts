@@ -1,5 +1,6 @@
 // The renderer in a real browser (Debian's Chromium through playwright-core) against a real core (Kubo,
-// MinIO, SQLite in a temp dir): sign in through the printed link, upload by drop and by the pickers, compare
+// MinIO, SQLite in a temp dir): sign in through the printed one-time link (used once; a fresh one pasted into
+// the same tab; sign out), upload by drop and by the pickers, compare
 // CIDs with real Kubo, fetch through the gateway, pin from a second Kubo and watch it turn pinned live, make a
 // key and use it from Kubo's CLI until it is revoked, turn LAN sharing on. Every page is saved as a
 // screenshot under test-results/screenshots/ (light and dark) for a person to look at.
@@ -25,6 +26,8 @@ let kubo: KuboTestNode
 let browser: Browser
 let context: BrowserContext
 let page: Page
+/** The first login link, used once by the main page. */
+let loginLink: string
 const pageErrors: string[] = []
 
 /** The browser globals the page-side callbacks use (this project type-checks without the DOM library). */
@@ -32,7 +35,7 @@ interface Win {
   document: { body: { dispatchEvent(event: unknown): boolean } }
   DataTransfer: new () => { items: { add(file: File): unknown } }
   DragEvent: new (type: string, init: { bubbles: boolean; cancelable: boolean; dataTransfer: unknown }) => unknown
-  sessionStorage: { getItem(key: string): string | null }
+  sessionStorage: { length: number }
   navigator: { clipboard: { readText(): Promise<string> } }
   __sameDocument?: boolean
 }
@@ -86,6 +89,9 @@ async function dropFiles(files: Array<{ name: string; bytes: Buffer }>, stopAtEn
 const fileRow = (name: string) =>
   page.locator('tr[data-cid]', { has: page.locator('.file-name', { hasText: new RegExp(`^${name}$`) }) })
 
+/** The main context's cookies as a Cookie header. */
+const cookieHeader = async () => (await context.cookies(tack.url)).map((c) => `${c.name}=${c.value}`).join('; ')
+
 async function go(key: '1' | '2' | '3' | '4', heading: string) {
   await page.locator('body').press(key)
   await expect.poll(() => page.locator('h1').first().textContent()).toBe(heading)
@@ -132,9 +138,9 @@ describe('the renderer in a real browser', () => {
     expect(csp).toContain("script-src 'self'")
     expect(csp).toContain("connect-src 'self'")
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
-    // SPA fallback for other pages, never for the API (an unknown /api path still needs a key, then 404s).
+    // SPA fallback for other pages, never for the API (an unknown /api path is a 404 Failure, with or without a key).
     expect((await fetch(`${tack.url}/some/old/link`)).headers.get('content-type')).toMatch(/^text\/html/)
-    expect((await fetch(`${tack.url}/api/nope`)).status).toBe(401)
+    expect((await fetch(`${tack.url}/api/nope`)).status).toBe(404)
     expect((await tack.api('/api/nope')).status).toBe(404)
 
     const anon = await context.newPage()
@@ -144,19 +150,51 @@ describe('the renderer in a real browser', () => {
     await anon.close()
   })
 
-  it('signs in through the printed login link and takes the token out of the address bar', async () => {
-    await page.goto(tack.core.loginUrl())
+  it('signs in through the printed login link, takes the token out of the address bar and keeps none', async () => {
+    loginLink = tack.core.loginUrl()
+    await page.goto(loginLink)
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Files')
     expect(page.url()).not.toContain('token')
-    expect(await page.evaluate(() => (globalThis as unknown as Win).sessionStorage.getItem('tack.token'))).toBe(
-      tack.core.sessionToken,
-    )
+    // The session is an HttpOnly, SameSite=Strict cookie; nothing is kept where page scripts could read it.
+    expect(await page.evaluate(() => (globalThis as unknown as Win).sessionStorage.length)).toBe(0)
+    const cookies = await context.cookies(tack.url)
+    expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([['tack_session', true, 'Strict']])
     await expect.poll(() => page.locator('.empty h3').textContent()).toBe('No files yet')
     await expect.poll(() => page.locator('.live.on').count(), { timeout: 10_000 }).toBe(1)
     await shot('files-empty')
-    // A reload keeps the session (sessionStorage), without the token in the URL.
+    // A reload keeps the session (the cookie), without the token in the URL.
     await page.reload()
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Files')
+    await expect.poll(() => page.locator('.live.on').count(), { timeout: 10_000 }).toBe(1)
+  })
+
+  it('says a used link was used, signs in with a fresh link pasted into the same tab, and signs out', async () => {
+    const other = await browser.newContext({ viewport: { width: 1280, height: 820 } })
+    try {
+      const tab = await other.newPage()
+      await tab.goto(loginLink)
+      await expect.poll(() => tab.locator('h1').textContent()).toBe('This sign-in link was already used or has expired')
+      expect(tab.url()).not.toContain('token')
+      expect(await tab.getByTestId('link-used').textContent()).toContain('tack login')
+      await shot('sign-in-link-used', tab)
+      expect(await other.cookies(tack.url)).toEqual([])
+
+      // A fresh link into the same tab: a fragment change, handled without reloading the page.
+      await tab.evaluate(() => ((globalThis as unknown as Win).__sameDocument = true))
+      await tab.goto(tack.core.loginUrl())
+      await expect.poll(() => tab.locator('h1').first().textContent()).toBe('Files')
+      expect(await tab.evaluate(() => (globalThis as unknown as Win).__sameDocument)).toBe(true)
+      expect(tab.url()).not.toContain('token')
+
+      await tab.getByRole('button', { name: 'Sign out' }).click()
+      await expect.poll(() => tab.locator('h1').textContent()).toBe('Sign in to Tack')
+      await tab.reload()
+      await expect.poll(() => tab.locator('h1').textContent()).toBe('Sign in to Tack')
+    } finally {
+      await other.close()
+    }
+    // Signing out there ended that session only: this tab's goes on.
+    expect((await fetch(`${tack.url}/api/accounts/me`, { headers: { cookie: await cookieHeader() } })).status).toBe(200)
   })
 
   it('uploads a dropped file with progress, speed and time left, and gets the CID Kubo computes', async () => {

@@ -126,11 +126,19 @@ describe('the desktop app', () => {
     )
     expect(conn.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
 
-    // The page uploads with its own fetch, as the renderer does: the CSP must allow the core's origin.
+    // The page signs in and uploads with its own fetch, as the renderer does: the hand-off is a one-time login
+    // token, exchanged for a session secret (sent as a Bearer token); the CSP must allow the core's origin.
     const uploaded = await page.evaluate(async ({ apiUrl, token }: Connection) => {
+      const session = await fetch(`${apiUrl}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token }),
+      })
+      if (!session.ok) return { status: session.status, body: await session.text() }
+      const { secret } = (await session.json()) as { secret: string }
       const res = await fetch(`${apiUrl}/api/files?name=hello.txt`, {
         method: 'PUT',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/octet-stream' },
         body: new Blob(['hello world']),
       })
       return { status: res.status, body: await res.text() }

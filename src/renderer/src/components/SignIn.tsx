@@ -6,12 +6,12 @@ function HowToGetALink() {
   return (
     <>
       <p>
-        To get a new link, run <code>tack login</code> in a terminal on the machine where Tack runs, or open the
-        Tack desktop app there. Then open the link it gives you, or paste it into this tab&apos;s address bar.
+        To get a new link, run <code>tack login</code> in a terminal on the machine where Tack runs, or open the Tack
+        desktop app there. Then open the link it gives you, or paste it into this tab&apos;s address bar.
       </p>
       <p className="muted">
-        Each link signs in once, within 10 minutes. You then stay signed in in this browser until you sign out or
-        leave Tack unused for 12 hours.
+        Each link signs in once, within 10 minutes. You then stay signed in in this browser until you sign out or leave
+        Tack unused for 12 hours.
       </p>
     </>
   )

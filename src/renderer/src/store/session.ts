@@ -64,8 +64,7 @@ export const useSession = create<SessionState>((set, get) => {
       set({ phase: 'ready', api, me })
     } catch (err) {
       const e = toApiError(err)
-      const phase: Phase =
-        e.reason !== 'UNAUTHORIZED' ? 'error' : usingLink ? 'link-used' : 'signed-out'
+      const phase: Phase = e.reason !== 'UNAUTHORIZED' ? 'error' : usingLink ? 'link-used' : 'signed-out'
       set({ phase, error: e, api: undefined, me: undefined })
     }
   }

@@ -42,6 +42,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.spec.ts'],
+          setupFiles: ['tests/fixtures/leak-check.ts'],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 180_000,

@@ -174,6 +174,16 @@ describe('the summary rules', () => {
     expect(new RegExp(entry!.reason).test('no display for Electron: run under xvfb-run')).toBe(false)
   })
 
+  it('runs the leak check and the fixtures config with the same setup file as the projects that start processes', async () => {
+    const config = (await import('../../vitest.config.js')).default as {
+      test: { projects: Array<{ test: { name: string; setupFiles?: string[] } }> }
+    }
+    const setup = Object.fromEntries(config.test.projects.map((p) => [p.test.name, p.test.setupFiles ?? []]))
+    for (const name of ['integration', 'e2e', 'harness']) expect(setup[name], name).toContain('tests/fixtures/leak-check.ts')
+    const fixtures = (await import('./fixtures/vitest.config.js')).default as { test: { setupFiles: string[] } }
+    expect(fixtures.test.setupFiles).toEqual(['tests/fixtures/leak-check.ts'])
+  })
+
   it('keeps the fixtures out of every normal project', () => {
     const list = spawnSync(join(ROOT, 'node_modules', '.bin', 'vitest'), ['list', '--filesOnly', '--json'], {
       cwd: ROOT,

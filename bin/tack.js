@@ -1,6 +1,21 @@
 #!/usr/bin/env node
-// The `tack` command: runs the TypeScript CLI under plain Node (no Electron), through tsx.
-import { register } from 'tsx/esm/api'
+// The `tack` command: runs the compiled CLI in out/cli under plain Node (no Electron, no TypeScript loader).
+// In a checkout (src/ present) it first rebuilds out/cli when a source is newer, so a spawned `tack` never
+// runs stale code; the check stats the source tree (a few ms), a rebuild takes about 0.2 s.
+import { existsSync } from 'node:fs'
 
-register()
-await import('../src/cli/index.ts')
+const root = new URL('../', import.meta.url)
+const built = existsSync(new URL('out/cli/index.js', root))
+if (existsSync(new URL('src/cli/index.ts', root)) && existsSync(new URL('scripts/build-cli.mjs', root))) {
+  const { buildCli, cliIsStale } = await import('../scripts/build-cli.mjs')
+  if (cliIsStale()) {
+    try {
+      await buildCli()
+    } catch (err) {
+      // Without esbuild (an install without dev dependencies) an existing build still runs.
+      if (!built) throw err
+      process.stderr.write(`tack: could not rebuild out/cli (${err.message}); running the existing build\n`)
+    }
+  }
+}
+await import('../out/cli/index.js')

@@ -3,12 +3,6 @@
 import { parseArgs } from 'node:util'
 import { configFromEnv, parseConfig, type ConfigInput } from '../main/core/config.js'
 import { isCoreError } from '../main/core/errors.js'
-import { accountCommand } from './account.js'
-import { keyCommand } from './key.js'
-import { loginCommand } from './login.js'
-import { remoteCommand } from './remote.js'
-import { serveCommand } from './serve.js'
-import { statusCommand } from './status.js'
 
 const USAGE = `usage: tack <command> [options]
 
@@ -77,19 +71,20 @@ async function main(argv: string[]): Promise<number | undefined> {
     values,
     out: (line) => process.stdout.write(line + '\n'),
   }
+  // Each command loads only what it needs: `tack key list` must not pay for Fastify, Kubo or MinIO.
   switch (command) {
     case 'serve':
-      return serveCommand(ctx)
+      return (await import('./serve.js')).serveCommand(ctx)
     case 'status':
-      return statusCommand(ctx)
+      return (await import('./status.js')).statusCommand(ctx)
     case 'login':
-      return loginCommand(ctx)
+      return (await import('./login.js')).loginCommand(ctx)
     case 'key':
-      return keyCommand(ctx)
+      return (await import('./key.js')).keyCommand(ctx)
     case 'account':
-      return accountCommand(ctx)
+      return (await import('./account.js')).accountCommand(ctx)
     case 'remote':
-      return remoteCommand(ctx)
+      return (await import('./remote.js')).remoteCommand(ctx)
     default:
       process.stderr.write(`tack: unknown command "${command}"\n\n${USAGE}`)
       return 2

@@ -2,6 +2,7 @@
 // record per account and CID, pinned in Kubo on demand. Quotas are checked while the bytes stream and
 // again when the upload commits; nothing half-done is ever listed (see upload.ts and sweep()).
 import { CID } from 'multiformats/cid'
+import { quotaWords } from '../../../shared/bytes.js'
 import type { Accounts } from '../accounts/index.js'
 import type { Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
@@ -29,6 +30,8 @@ export interface FilesInit {
   gcGate?: Pick<GcGate, 'hold'>
   /** Whether a pin object of any account needs this content (then deleting an upload never unpins it). */
   pinnedElsewhere?(multihash: string): boolean
+  /** Removes one of the account's pin objects (the pins domain's remove): how Files unpins. */
+  removePin?(accountId: number, requestid: string): void
   publish(event: FileStateEvent): void
   log: Logger
 }
@@ -51,10 +54,27 @@ export interface Files {
   remove(accountId: number, cid: string): Promise<void>
   /** Starts pinning now (POST …/pin); resolves once the job started, not when it ends. */
   pin(accountId: number, cid: string): FileRow
+  /** Removes the account's pin objects of this content (DELETE …/pin); the upload itself stays. */
+  unpin(accountId: number, cid: string): FileRow
+  /** What deleting this upload takes with it, for the confirmation a person reads first. */
+  removal(accountId: number, cid: string): Removal
+  /** A pin object of this content went (Pins page, PSA DELETE): uploads nobody pins any more are unpinned. */
+  pinGone(cid: string): void
   /** Bytes of the account's uploads not counted as pins already. */
   usageOf(accountId: number): number
   start(): Promise<void>
   stop(): Promise<void>
+}
+
+export interface Removal {
+  /** The files that go with it (a folder's own files, those no other folder of the account holds). */
+  files: number
+  /** The account's pin objects of this content that go (the upload's own). */
+  pins: number
+  /** The account's own pins of this content (made through the Pinning API), which stay. */
+  keptPins: number
+  /** Forwarding targets asked to drop their copy, when nothing else keeps the content pinned. */
+  forwarded: number
 }
 
 export const multihashOfCid = (cid: string) => Buffer.from(CID.parse(cid).multihash.bytes).toString('hex')
@@ -77,8 +97,11 @@ export function createFiles(init: FilesInit): Files {
     const quota = init.accounts.get(accountId).quotaBytes
     return quota === null ? Infinity : Math.max(0, quota - init.usageOf(accountId))
   }
-  const refuse = (left: number) =>
-    new CoreError('INSUFFICIENT_FUNDS', `this upload does not fit in the account's quota (${left} bytes left)`)
+  const refuse = (accountId: number, left: number, needs?: number) =>
+    new CoreError(
+      'INSUFFICIENT_FUNDS',
+      `this upload ${quotaWords({ needs, moreThan: left, left, quota: init.accounts.get(accountId).quotaBytes ?? 0 })}`,
+    )
 
   /** One transaction: blobs, rows and folder entries appear together or not at all. */
   function commit(accountId: number, staged: StagedUpload): { result: UploadResult; garbage: string[] } {
@@ -87,7 +110,7 @@ export function createFiles(init: FilesInit): Files {
       const fresh = new Map(staged.files.filter((f) => !repo.file(accountId, f.cid)).map((f) => [f.cid, f.size]))
       const adding = [...fresh.values()].reduce((a, b) => a + b, 0)
       const left = allowance(accountId)
-      if (adding > left) throw refuse(left)
+      if (adding > left) throw refuse(accountId, left, adding)
       const now = Date.now()
       const files = staged.files.map((f) => {
         if (repo.blob(f.cid)) garbage.push(f.objectKey)
@@ -130,13 +153,30 @@ export function createFiles(init: FilesInit): Files {
     return { result, garbage }
   }
 
+  /** The account's file rows that came with this folder and that no other folder or lone upload keeps. */
+  const folderOwnFiles = (accountId: number, dir: FileRow) =>
+    repo
+      .entries(dir.cid)
+      .map((e) => repo.file(accountId, e.cid))
+      .filter((f): f is FileRow => Boolean(f && f.kind === 'file' && f.path !== null))
+      .filter((f) => repo.foldersWith(accountId, f.cid).every((c) => c === dir.cid))
+
   const files: Files = {
     repo,
     pinner,
     async upload(accountId, parts, options = {}) {
       const left = allowance(accountId)
-      if (options.declaredBytes !== undefined && options.declaredBytes > left) throw refuse(left)
-      const staged = await stage({ repo, store }, parts, left)
+      if (options.declaredBytes !== undefined && options.declaredBytes > left)
+        throw refuse(accountId, left, options.declaredBytes)
+      let staged: StagedUpload
+      try {
+        staged = await stage({ repo, store }, parts, left)
+      } catch (err) {
+        // The stream stopped at the quota: how much more was coming is unknown, so "more than" what was left.
+        if (err instanceof CoreError && err.code === 'INSUFFICIENT_FUNDS')
+          throw refuse(accountId, left, options.declaredBytes)
+        throw err
+      }
       let committed: ReturnType<typeof commit>
       try {
         committed = commit(accountId, staged)
@@ -167,18 +207,40 @@ export function createFiles(init: FilesInit): Files {
     },
     list: (query) => repo.list(query),
     get(accountId, cid) {
-      const row = repo.file(accountId, cid)
+      const row = repo.entry(accountId, cid)
       if (!row) throw new CoreError('NOT_FOUND', `no file ${cid} in this account`)
       return row
     },
+    removal(accountId, cid) {
+      const row = files.get(accountId, cid)
+      const pins = repo.pinsOf(accountId, row.multihash)
+      const going = pins.filter((p) => p.upload).length
+      // Forwarded copies are dropped only when no pin object of any account keeps the content.
+      const lastPins = repo.pinCount(row.multihash) === going
+      return {
+        files: row.kind === 'dir' ? folderOwnFiles(accountId, row).length : 1,
+        pins: going,
+        keptPins: pins.length - going,
+        forwarded: lastPins && going > 0 ? repo.forwardedTo(row.multihash) : 0,
+      }
+    },
     async remove(accountId, cid) {
       const row = files.get(accountId, cid)
+      // Kubo's view, not the account's: the content may be pinned for another account's sake.
+      const heldInKubo = repo.stateOf(cid) !== 'stored'
       const doomed = repo.transaction(() => {
         repo.deleteFile(row.id)
         const candidates = [cid]
-        if (row.kind === 'dir' && repo.rowsByCid(cid).length === 0) {
-          candidates.push(...repo.entries(cid).map((e) => e.cid))
-          repo.deleteEntries(cid)
+        if (row.kind === 'dir') {
+          // The folder's files go with it, unless another folder of the account (or a lone upload) has them.
+          for (const file of folderOwnFiles(accountId, row)) {
+            repo.deleteFile(file.id)
+            candidates.push(file.cid)
+          }
+          if (repo.rowsByCid(cid).length === 0) {
+            candidates.push(...repo.entries(cid).map((e) => e.cid))
+            repo.deleteEntries(cid)
+          }
         }
         const keys: string[] = []
         for (const c of new Set(candidates)) {
@@ -192,15 +254,43 @@ export function createFiles(init: FilesInit): Files {
         return keys
       })
       init.uploadPins?.remove(accountId, cid)
-      if (repo.rowsByCid(cid).length === 0 && row.state !== 'stored' && !init.pinnedElsewhere?.(row.multihash)) {
+      if (repo.rowsByCid(cid).length === 0 && heldInKubo && !init.pinnedElsewhere?.(row.multihash)) {
         await init.kubo.pinRm(cid).catch((err: unknown) => log.warn('unpin failed', { cid, error: String(err) }))
       }
       await discard({ repo, store }, doomed)
     },
     pin(accountId, cid) {
       const row = files.get(accountId, cid)
-      pinner.ensurePinned(cid).catch(() => {})
-      return repo.file(accountId, row.cid)!
+      // Kubo may hold it for another account already: then this account only needs its pin object again.
+      if (repo.stateOf(cid) === 'pinned') pinner.recordPin(repo.file(accountId, cid)!)
+      else pinner.ensurePinned(cid).catch(() => {})
+      return files.get(accountId, row.cid)
+    },
+    unpin(accountId, cid) {
+      const row = files.get(accountId, cid)
+      // Each removal publishes a deleted-pin event; pinGone then unpins in Kubo once nobody else pins it.
+      for (const p of repo.pinsOf(accountId, row.multihash)) init.removePin?.(accountId, p.requestid)
+      return files.get(accountId, cid)
+    },
+    pinGone(cid) {
+      let multihash: string
+      try {
+        multihash = multihashOfCid(cid)
+      } catch {
+        return
+      }
+      if (init.pinnedElsewhere?.(multihash)) return
+      // Synchronous, before the pins domain's releaser looks at holdsInKubo: it then unpins the content in Kubo.
+      for (const c of new Set(
+        repo
+          .rowsByMultihash(multihash)
+          .filter((r) => r.state === 'pinned')
+          .map((r) => r.cid),
+      )) {
+        repo.setState(c, 'stored')
+        for (const r of repo.rowsByCid(c))
+          init.publish({ type: 'file', accountId: r.account_id, cid: c, name: r.name, state: 'stored' })
+      }
     },
     usageOf: (accountId) => repo.usageOf(accountId),
     async start() {

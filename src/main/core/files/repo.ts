@@ -20,6 +20,8 @@ export interface FileRow {
   views: number
   last_accessed_at: number | null
   created_at: number
+  /** 1: a private upload (object store only, never in Kubo; see files/private.ts). */
+  private: number
 }
 
 export interface BlobRow {
@@ -52,7 +54,15 @@ const SORT_COLUMN: Record<ListQuery['sort'], string> = {
   lastAccessed: 'last_accessed_at',
 }
 
-export type NewFile = Omit<FileRow, 'id' | 'views' | 'last_accessed_at' | 'state'>
+export type NewFile = Omit<FileRow, 'id' | 'views' | 'last_accessed_at' | 'state' | 'private'>
+
+/** The files table with each row's state as its account sees it: content Kubo holds counts as pinned for an
+ *  account only while that account has a pin object of it (removing the pin in Pins makes Files say so). */
+const ACCOUNT_VIEW = `SELECT id, account_id, cid, multihash, kind, name, path, size, mime, views, last_accessed_at, created_at, private,
+  CASE WHEN state = 'pinned' AND NOT EXISTS
+    (SELECT 1 FROM pins p WHERE p.account_id = files.account_id AND p.multihash = files.multihash)
+  THEN 'stored' ELSE state END AS state
+  FROM files`
 
 export function createFilesRepo(db: Db) {
   const one = <T>(sql: string, ...args: unknown[]) => db.prepare(sql).get(...args) as T | undefined
@@ -74,6 +84,11 @@ export function createFilesRepo(db: Db) {
     file: (accountId: number, cid: string) =>
       one<FileRow>('SELECT * FROM files WHERE account_id = ? AND cid = ?', accountId, cid),
     rowsByCid: (cid: string) => all<FileRow>('SELECT * FROM files WHERE cid = ? ORDER BY id', cid),
+    rowsByMultihash: (multihash: string) =>
+      all<FileRow>('SELECT * FROM files WHERE multihash = ? ORDER BY id', multihash),
+    /** Pin objects of any account that keep this content (failed ones keep nothing). */
+    pinCount: (multihash: string) =>
+      one<{ n: number }>("SELECT COUNT(*) AS n FROM pins WHERE multihash = ? AND status != 'failed'", multihash)!.n,
     /** Inserts unless the account has this CID already; returns the account's row either way. */
     insertFile(f: NewFile, state: FileState): FileRow {
       db.prepare(
@@ -91,8 +106,11 @@ export function createFilesRepo(db: Db) {
       all<DirEntryRow>('SELECT path, cid, size FROM dir_entries WHERE dir_cid = ? ORDER BY path', dirCid),
     deleteEntries: (dirCid: string) => db.prepare('DELETE FROM dir_entries WHERE dir_cid = ?').run(dirCid),
     /** The state of a CID (the same on all its rows), or undefined when no account uploaded it. */
-    stateOf: (cid: string) => one<{ state: FileState }>('SELECT state FROM files WHERE cid = ? LIMIT 1', cid)?.state,
-    setState: (cid: string, state: FileState) => db.prepare('UPDATE files SET state = ? WHERE cid = ?').run(state, cid),
+    /** Private rows keep 'stored' and are left out: they never reach Kubo, whatever public copies do. */
+    stateOf: (cid: string) =>
+      one<{ state: FileState }>('SELECT state FROM files WHERE cid = ? AND private = 0 LIMIT 1', cid)?.state,
+    setState: (cid: string, state: FileState) =>
+      db.prepare('UPDATE files SET state = ? WHERE cid = ? AND private = 0').run(state, cid),
     cidsInState: (state: FileState) =>
       all<{ cid: string }>('SELECT DISTINCT cid FROM files WHERE state = ?', state).map((r) => r.cid),
     touch: (cid: string) =>
@@ -108,30 +126,59 @@ export function createFilesRepo(db: Db) {
     /** Whether an upload keeps this content pinned in Kubo (the pins domain must not unpin it then). */
     holdsInKubo: (multihash: string) =>
       Boolean(one("SELECT 1 FROM files WHERE multihash = ? AND state IN ('pinning', 'pinned') LIMIT 1", multihash)),
+    /** The account's library: folders (one entry each) and files uploaded on their own, never the files
+     *  inside a folder (they open from it). `q` matches the name or any part of a path, a folder's entries too.
+     *  The state is the account's: 'pinned' only while the account has a pin object of the content. */
     list(q: ListQuery): { count: number; rows: FileRow[] } {
-      const where = ['account_id = ?', "kind = 'file'"]
+      const where = ['account_id = ?', "(kind = 'dir' OR path IS NULL)"]
       const args: unknown[] = [q.accountId]
       if (q.q) {
-        where.push('instr(lower(name), lower(?)) > 0')
-        args.push(q.q)
+        where.push(
+          `(instr(lower(name), lower(?)) > 0 OR instr(lower(coalesce(path, '')), lower(?)) > 0 OR (kind = 'dir' AND
+            EXISTS (SELECT 1 FROM dir_entries e WHERE e.dir_cid = v.cid AND instr(lower(v.name || '/' || e.path), lower(?)) > 0)))`,
+        )
+        args.push(q.q, q.q, q.q)
       }
       if (q.state) {
         where.push('state = ?')
         args.push(q.state)
       }
       const clause = where.join(' AND ')
-      const count = one<{ n: number }>(`SELECT COUNT(*) AS n FROM files WHERE ${clause}`, ...args)!.n
+      const from = `(${ACCOUNT_VIEW}) v`
+      const count = one<{ n: number }>(`SELECT COUNT(*) AS n FROM ${from} WHERE ${clause}`, ...args)!.n
       // NULLs (never accessed) sort last either way; id breaks ties so pages never overlap.
       const col = SORT_COLUMN[q.sort]
       const dir = q.order === 'asc' ? 'ASC' : 'DESC'
       const rows = all<FileRow>(
-        `SELECT * FROM files WHERE ${clause} ORDER BY ${col} IS NULL, ${col} ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+        `SELECT * FROM ${from} WHERE ${clause} ORDER BY ${col} IS NULL, ${col} ${dir}, id ${dir} LIMIT ? OFFSET ?`,
         ...args,
         q.limit,
         q.offset,
       )
       return { count, rows }
     },
+    /** One row as its account sees it (state from the account's pin objects, as in list()). */
+    entry: (accountId: number, cid: string) =>
+      one<FileRow>(`SELECT * FROM (${ACCOUNT_VIEW}) v WHERE account_id = ? AND cid = ?`, accountId, cid),
+    /** The account's pin objects of this content (uploads' and its own PSA pins), by requestid. */
+    pinsOf: (accountId: number, multihash: string) =>
+      all<{ requestid: string; upload: number }>(
+        `SELECT requestid, coalesce(json_extract(meta, '$.source') = 'tack-upload', 0) AS upload
+           FROM pins WHERE account_id = ? AND multihash = ?`,
+        accountId,
+        multihash,
+      ).map((r) => ({ requestid: r.requestid, upload: Boolean(r.upload) })),
+    /** Forwarding targets that hold or are asked to hold this content. */
+    forwardedTo: (multihash: string) =>
+      one<{ n: number }>('SELECT COUNT(*) AS n FROM remote_pins WHERE multihash = ? AND want = 1', multihash)!.n,
+    /** The account's folders that contain this content as an entry. */
+    foldersWith: (accountId: number, cid: string) =>
+      all<{ cid: string }>(
+        `SELECT DISTINCT f.cid FROM files f JOIN dir_entries e ON e.dir_cid = f.cid
+          WHERE f.account_id = ? AND f.kind = 'dir' AND e.cid = ?`,
+        accountId,
+        cid,
+      ).map((r) => r.cid),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
   }
 }

@@ -1,18 +1,11 @@
 // The HTML page for a folder: links relative to the gateway path, sizes, and a link up.
+import { formatBytes } from '../../../shared/bytes.js'
 import type { ListingTarget } from './resolve.js'
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-export function formatSize(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let n = bytes
-  let i = 0
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024
-    i++
-  }
-  return `${i ? n.toFixed(1) : n} ${units[i]}`
-}
+/** Sizes as everywhere in Tack (IEC: KiB, MiB, GiB), so a listing and the app never disagree. */
+export const formatSize = formatBytes
 
 export function listingHtml(target: ListingTarget, basePath: string): string {
   const here = `${basePath}/${target.root}${target.path ? '/' + target.path.split('/').map(encodeURIComponent).join('/') : ''}`

@@ -35,6 +35,7 @@ export function serializeFile(row: FileRow, urls: FileUrls) {
   const lan = urls.lan()
   return {
     cid: row.cid,
+    type: row.kind === 'dir' ? ('directory' as const) : ('file' as const),
     name: row.name,
     ...(row.path ? { path: row.path } : {}),
     size: row.size,
@@ -126,9 +127,22 @@ export function fileRoutes(deps: { files: Files; urls: FileUrls }): FastifyPlugi
       return { count, results: rows.map((r) => serializeFile(r, urls)) }
     })
 
+    // One entry in full: a folder's files (to open it), and what deleting it would take along.
     app.get('/api/files/:cid', { config: { scope: 'files:read' } }, (request) => {
       const { cid } = request.params as { cid: string }
-      return serializeFile(files.get(principalOf(request).accountId, cid), urls)
+      const accountId = principalOf(request).accountId
+      const row = files.get(accountId, cid)
+      const entry = serializeFile(row, urls)
+      const removal = files.removal(accountId, cid)
+      if (row.kind !== 'dir') return { ...entry, removal }
+      const base = entry.gatewayUrl
+      const entries = files.repo.entries(cid).map((e) => ({
+        path: e.path,
+        cid: e.cid,
+        size: e.size,
+        gatewayUrl: `${base}/${e.path.split('/').map(encodeURIComponent).join('/')}`,
+      }))
+      return { ...entry, removal, entries }
     })
 
     app.delete('/api/files/:cid', { config: { scope: 'files:write' } }, async (request, reply) => {
@@ -140,6 +154,13 @@ export function fileRoutes(deps: { files: Files; urls: FileUrls }): FastifyPlugi
     app.post('/api/files/:cid/pin', { config: { scope: 'files:write' } }, async (request, reply) => {
       const { cid } = request.params as { cid: string }
       return reply.code(202).send(serializeFile(files.pin(principalOf(request).accountId, cid), urls))
+    })
+
+    // Unpin from Files: the account's pin objects of this content go (as in Pins, hence pins:write); the upload
+    // itself stays, stored.
+    app.delete('/api/files/:cid/pin', { config: { scope: 'pins:write' } }, (request) => {
+      const { cid } = request.params as { cid: string }
+      return serializeFile(files.unpin(principalOf(request).accountId, cid), urls)
     })
   }
 }

@@ -14,6 +14,7 @@ import { createLanClient } from './lan.js'
 import { claimSingleInstance, describeStartError, installQuitHandler } from './lifecycle.js'
 import { setOpenAtLogin } from './login-item.js'
 import { openLogFile, teeSink } from './logs.js'
+import { electronSqliteBinding } from './native-binding.js'
 import { createNotifier, noticeFor, watchCoreEvents, type Notice } from './notifications.js'
 import { APP_ENTRY, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './protocol.js'
 import { loadSettings, saveSettings } from './settings.js'
@@ -182,7 +183,18 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
   async function onReady() {
     try {
       config = parseConfig(
-        configFromEnv(init.env, { dataDir: join(userData, 'data'), resourcesPath: process.resourcesPath }),
+        configFromEnv(init.env, {
+          dataDir: join(userData, 'data'),
+          resourcesPath: process.resourcesPath,
+          sqliteBinding: electronSqliteBinding({
+            packaged: app.isPackaged,
+            resourcesPath: process.resourcesPath,
+            appRoot: join(init.here, '..', '..'),
+            abi: process.versions.modules,
+            platform: process.platform,
+            arch: process.arch,
+          }),
+        }),
       )
       log = createLogger({ name: 'main', level: config.logLevel, sink })
       log.info('starting', { version: app.getVersion(), dataDir: config.dataDir })

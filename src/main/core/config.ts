@@ -24,6 +24,11 @@ export const ConfigSchema = z.object({
   minioBinary: z.string().optional(),
   /** Where packaged binaries live (Electron's resources path); unset under plain Node. */
   resourcesPath: z.string().optional(),
+  /**
+   * better-sqlite3's native module built for Electron's ABI; set by the desktop shell only (no variable).
+   * Used only when running inside Electron; plain Node always loads the package's own build. Default: unset.
+   */
+  sqliteBinding: z.string().optional(),
   /** TACK_PIN_CONCURRENCY: pins fetched at once, default 4. */
   pinConcurrency: z.coerce.number().int().min(1).max(64).default(4),
   /** TACK_PIN_TIMEOUT_MS: how long content that cannot be found is retried before the pin fails, default 24 h. */

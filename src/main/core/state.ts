@@ -29,10 +29,10 @@ export const paths = (dataDir: string) => ({
   logs: join(dataDir, 'logs'),
 })
 
-export function openState(config: Pick<Config, 'dataDir' | 'defaultQuotaBytes'>): State {
+export function openState(config: Pick<Config, 'dataDir' | 'defaultQuotaBytes' | 'sqliteBinding'>): State {
   restrictDataDir(config.dataDir)
   const file = paths(config.dataDir).db
-  const db = openDb(file)
+  const db = openDb(file, { electronBinding: config.sqliteBinding })
   // Key hashes and remote targets' secrets live here: only this user may read it.
   if (process.platform !== 'win32') chmodSync(file, 0o600)
   const accounts = createAccounts(db, { defaultQuotaBytes: config.defaultQuotaBytes })

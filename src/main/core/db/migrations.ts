@@ -185,4 +185,50 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX sessions_expires ON sessions(expires_at);
     `,
   },
+  {
+    version: 6,
+    name: 'pin counts and pinned bytes per account and status, kept exact by triggers',
+    sql: `
+      -- Listing reports an exact \`count\`, and a quota check needs an account's pinned bytes: both read here in
+      -- one lookup instead of scanning the account's pins. The triggers run inside the statement that changes
+      -- pins, so the counts commit or roll back with it (cascades from accounts included).
+      CREATE TABLE pin_counts (
+        account_id INTEGER NOT NULL,
+        status     TEXT NOT NULL,
+        n          INTEGER NOT NULL,
+        bytes      INTEGER NOT NULL,         -- SUM(dag_size) of those pins
+        PRIMARY KEY (account_id, status)
+      ) WITHOUT ROWID;
+      INSERT INTO pin_counts (account_id, status, n, bytes)
+        SELECT account_id, status, COUNT(*), COALESCE(SUM(dag_size), 0) FROM pins GROUP BY account_id, status;
+
+      CREATE TRIGGER pin_counts_insert AFTER INSERT ON pins BEGIN
+        INSERT INTO pin_counts (account_id, status, n, bytes) VALUES (NEW.account_id, NEW.status, 1, COALESCE(NEW.dag_size, 0))
+          ON CONFLICT (account_id, status) DO UPDATE SET n = n + 1, bytes = bytes + COALESCE(NEW.dag_size, 0);
+      END;
+      CREATE TRIGGER pin_counts_delete AFTER DELETE ON pins BEGIN
+        UPDATE pin_counts SET n = n - 1, bytes = bytes - COALESCE(OLD.dag_size, 0)
+          WHERE account_id = OLD.account_id AND status = OLD.status;
+      END;
+      CREATE TRIGGER pin_counts_update AFTER UPDATE OF account_id, status, dag_size ON pins BEGIN
+        UPDATE pin_counts SET n = n - 1, bytes = bytes - COALESCE(OLD.dag_size, 0)
+          WHERE account_id = OLD.account_id AND status = OLD.status;
+        INSERT INTO pin_counts (account_id, status, n, bytes) VALUES (NEW.account_id, NEW.status, 1, COALESCE(NEW.dag_size, 0))
+          ON CONFLICT (account_id, status) DO UPDATE SET n = n + 1, bytes = bytes + COALESCE(NEW.dag_size, 0);
+      END;
+    `,
+  },
+  {
+    version: 7,
+    name: 'private files, signed-link secrets, CAR uploads',
+    sql: `
+      -- A private upload lives only in the object store: never added to Kubo, 404 on the open gateway. Its state
+      -- stays 'stored' whatever other accounts' public copies of the same CID do (see files/private.ts).
+      ALTER TABLE files ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
+      -- The HMAC key of this record's signed links (links/); replaced to revoke every link at once.
+      ALTER TABLE files ADD COLUMN link_secret BLOB;
+      -- 'car': the object is a verified CAR whose root is the blob's CID; Kubo gets it by dag/import.
+      ALTER TABLE blobs ADD COLUMN format TEXT NOT NULL DEFAULT 'raw' CHECK (format IN ('raw', 'car'));
+    `,
+  },
 ]

@@ -10,7 +10,7 @@ import type { Config } from './config.js'
 import { createEventBus, type EventBus } from './events.js'
 import { createFiles, type Files } from './files/index.js'
 import { createGateway } from './gateway/index.js'
-import { createLanSharing, lanAddresses } from './http/lan.js'
+import { createLanSharing, lanAddresses, lanRootRoute } from './http/lan.js'
 import { createHttpApp, type RouteInfo } from './http/server.js'
 import { accountRoutes } from './http/routes/accounts.js'
 import { eventRoutes } from './http/routes/events.js'
@@ -191,7 +191,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     forceOn: config.lan,
     db: state.db,
     auth,
-    routes: [gatewayRoutes(gateway)],
+    routes: [gatewayRoutes(gateway), lanRootRoute()],
     log: log.child('core:lan'),
   })
   // Tack's own listeners as they are now; a forwarding target on this machine at one of them is refused.

@@ -1,5 +1,5 @@
-// LAN sharing: a second listener on all interfaces that serves the gateway and nothing else (every other
-// path is refused there), off unless the user turns it on (TACK_LAN / --lan, or at run time through
+// LAN sharing: a second listener on all interfaces that serves the gateway and a small page at its root, and
+// nothing else (every other path is refused there), off unless the user turns it on (TACK_LAN / --lan, or at run time through
 // /api/settings, which is remembered in the settings table). A setting is applied before it is saved: LAN
 // sharing is stored as on only once its listener runs. At start, a port that another program holds is
 // logged and Tack starts without LAN sharing rather than not at all.
@@ -31,6 +31,37 @@ export interface LanInit {
 }
 
 const SETTING = 'lan'
+
+/** What the LAN address shows at its root (a phone that scanned the Dashboard's QR code lands here): what
+ *  Tack is and what this address is for, and nothing about anyone's files. Self-contained: no script, no fetch. */
+export const LAN_ROOT_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Tack · shared files on this network</title>
+<style>
+body{font:17px/1.5 system-ui,sans-serif;margin:0;padding:1.5rem;max-width:36rem;color:#1b1f24;background:#fff}
+h1{font-size:1.6rem;margin:0 0 .75rem}p{margin:.6rem 0}code{background:#eef1f4;padding:.1rem .3rem;border-radius:4px;word-break:break-all}
+@media (prefers-color-scheme: dark){body{color:#e8ebef;background:#15181c}code{background:#262b31}}
+</style></head>
+<body><main>
+<h1>Tack</h1>
+<p>This address is a computer on your network running <strong>Tack</strong>, a desktop IPFS pinning service.
+Its owner turned on sharing, so files they share open here.</p>
+<p>There is nothing to browse: open the link you were given. Shared links look like
+<code>/api/gateway/&lt;CID&gt;</code>.</p>
+</main></body></html>
+`
+
+/** The LAN listener's root page (see LAN_ROOT_HTML): public, like the gateway it sits beside. */
+export const lanRootRoute = (): FastifyPluginAsync => async (app) => {
+  app.get('/', { config: { scope: 'public' } }, (_request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-cache')
+      .send(LAN_ROOT_HTML),
+  )
+}
 
 /** This machine's non-loopback addresses (IPv4 first): the names other devices reach it by. */
 export function lanAddresses(): string[] {

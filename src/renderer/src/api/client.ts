@@ -7,6 +7,7 @@ import type {
   Account,
   ApiKey,
   CreatedKey,
+  FileDetail,
   FileList,
   FileSort,
   Me,
@@ -85,6 +86,8 @@ export function createApi(connection: ApiConnection) {
     files: (q: FileQuery) => request<FileList>('GET', `/api/files${qs({ ...q })}`),
     deleteFile: (cid: string) => request<void>('DELETE', `/api/files/${encodeURIComponent(cid)}`),
     pinFile: (cid: string) => request<unknown>('POST', `/api/files/${encodeURIComponent(cid)}/pin`),
+    unpinFile: (cid: string) => request<unknown>('DELETE', `/api/files/${encodeURIComponent(cid)}/pin`),
+    file: (cid: string) => request<FileDetail>('GET', `/api/files/${encodeURIComponent(cid)}`),
 
     pins: (q: PinQuery, signal?: AbortSignal) =>
       request<PinResults>(

@@ -5,7 +5,8 @@ describe('format', () => {
   it('writes sizes, durations and CIDs the way people read them', () => {
     expect(formatBytes(0)).toBe('0 B')
     expect(formatBytes(999)).toBe('999 B')
-    expect(formatBytes(3_100_000)).toBe('3.1 MB')
+    expect(formatBytes(3_100_000)).toBe('3 MiB')
+    expect(formatBytes(1024 ** 3)).toBe('1 GiB')
     expect(formatBytes(null)).toBe('—')
     expect(formatDuration(0.2)).toBe('<1 s')
     expect(formatDuration(42)).toBe('42 s')

@@ -1,15 +1,9 @@
-// Numbers and dates the way people read them.
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB']
+// Numbers and dates the way people read them. Sizes in IEC units (KiB, MiB, GiB), as everywhere in Tack.
+import { formatBytes as formatIec } from '../../../shared/bytes'
 
 export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '—'
-  let v = n
-  let i = 0
-  while (v >= 1000 && i < UNITS.length - 1) {
-    v /= 1000
-    i++
-  }
-  return `${i === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${UNITS[i]}`
+  if (n === null || n === undefined) return '—'
+  return formatIec(n)
 }
 
 export function formatDuration(seconds: number): string {

@@ -4,6 +4,8 @@ export type FileState = 'stored' | 'pinning' | 'pinned' | 'failed'
 
 export interface FileRecord {
   cid: string
+  /** A folder upload is one entry ('directory') that opens to its files. */
+  type?: 'file' | 'directory'
   name: string
   path?: string
   size: number
@@ -14,6 +16,19 @@ export interface FileRecord {
   created: string
   gatewayUrl: string
   lanUrl?: string
+}
+
+/** What deleting an entry takes along (GET /api/files/{cid}). */
+export interface Removal {
+  files: number
+  pins: number
+  keptPins: number
+  forwarded: number
+}
+
+export interface FileDetail extends FileRecord {
+  removal: Removal
+  entries?: Array<{ path: string; cid: string; size: number; gatewayUrl: string }>
 }
 
 export interface FileList {
@@ -82,6 +97,9 @@ export interface Remote {
   created: string
   /** How many pieces of content stand in each state at the target. */
   pins: Record<'queued' | 'pinning' | 'pinned' | 'failed' | 'removing', number>
+  /** false while the last attempt to reach the target failed. */
+  reachable?: boolean
+  lastError?: string | null
 }
 
 export interface NewRemote {

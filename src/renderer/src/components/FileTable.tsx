@@ -1,9 +1,14 @@
-// The files list: one row per file with its CID, size, state and use, and what can be done with it.
+// The library: one row per entry (a file, or a folder that opens to its files) with its CID, size, state and
+// use, and what can be done with it. Long names are cut with an ellipsis; the full name shows on hover (title)
+// and on focus (the name is a button that expands). Actions stay in view at any width from 800 px: the table
+// never scrolls sideways, and the lesser columns give way first (see .files-table in styles.css).
 import { useState } from 'react'
+import { toApiError } from '../api/errors'
 import { formatAgo, formatBytes, shortCid } from '../api/format'
-import type { FileRecord } from '../api/types'
+import type { FileDetail, FileRecord } from '../api/types'
 import { useFiles } from '../store/files'
 import { api } from '../store/session'
+import { useToasts } from '../store/toasts'
 import { Badge } from './Badge'
 import { CopyButton } from './CopyButton'
 import { ConfirmDialog } from './ConfirmDialog'
@@ -11,27 +16,47 @@ import { Dialog } from './Dialog'
 import { Icon } from './Icon'
 import { openExternal } from './links'
 import { QrCode } from './QrCode'
+import { removalWords } from './removal-words'
+
+const label = (f: FileRecord) => f.path ?? f.name
 
 export function FileTable({ files }: { files: FileRecord[] }) {
   const [qrFor, setQrFor] = useState<FileRecord>()
-  const [deleting, setDeleting] = useState<FileRecord>()
+  const [opened, setOpened] = useState<FileDetail>()
+  const [deleting, setDeleting] = useState<FileDetail>()
   const remove = useFiles((s) => s.remove)
+  const detail = async (f: FileRecord, then: (d: FileDetail) => void) => {
+    try {
+      then(await api().file(f.cid))
+    } catch (err) {
+      const e = toApiError(err)
+      useToasts.getState().show(`Could not open ${label(f)}: ${e.details || e.reason}`, 'error')
+    }
+  }
   return (
     <>
       <div className="table-wrap">
         <table className="table files-table">
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">CID</th>
-              <th scope="col" className="num">
+              <th scope="col" className="col-name">
+                Name
+              </th>
+              <th scope="col" className="col-cid">
+                CID
+              </th>
+              <th scope="col" className="num col-size">
                 Size
               </th>
-              <th scope="col">State</th>
-              <th scope="col" className="num">
+              <th scope="col" className="col-state">
+                State
+              </th>
+              <th scope="col" className="num col-views">
                 Views
               </th>
-              <th scope="col">Last access</th>
+              <th scope="col" className="col-access">
+                Last access
+              </th>
               <th scope="col" className="actions-col">
                 <span className="sr-only">Actions</span>
               </th>
@@ -39,7 +64,13 @@ export function FileTable({ files }: { files: FileRecord[] }) {
           </thead>
           <tbody>
             {files.map((f) => (
-              <FileRow key={f.cid} file={f} onQr={() => setQrFor(f)} onDelete={() => setDeleting(f)} />
+              <FileRow
+                key={f.cid}
+                file={f}
+                onOpen={() => void detail(f, setOpened)}
+                onQr={() => setQrFor(f)}
+                onDelete={() => void detail(f, setDeleting)}
+              />
             ))}
           </tbody>
         </table>
@@ -53,9 +84,12 @@ export function FileTable({ files }: { files: FileRecord[] }) {
           </div>
         ) : null}
       </Dialog>
+      <Dialog open={Boolean(opened)} title={opened ? label(opened) : ''} onClose={() => setOpened(undefined)} wide>
+        {opened ? <EntryDetail entry={opened} /> : null}
+      </Dialog>
       <ConfirmDialog
         item={deleting}
-        title="Delete this file?"
+        title={deleting?.type === 'directory' ? 'Delete this folder?' : 'Delete this file?'}
         confirm="Delete"
         trash
         onConfirm={(f) => void remove(f.cid)}
@@ -63,7 +97,7 @@ export function FileTable({ files }: { files: FileRecord[] }) {
       >
         {(f) => (
           <>
-            <strong>{f.name}</strong> will be removed from Tack. Copies other IPFS nodes hold stay there.
+            <strong className="break">{label(f)}</strong> {removalWords(f.type === 'directory', f.removal)}
           </>
         )}
       </ConfirmDialog>
@@ -71,40 +105,99 @@ export function FileTable({ files }: { files: FileRecord[] }) {
   )
 }
 
-function FileRow({ file: f, onQr, onDelete }: { file: FileRecord; onQr: () => void; onDelete: () => void }) {
-  const pin = useFiles((s) => s.pin)
-  const gateway = api().absolute(f.gatewayUrl)
+/** A folder's files (each with its link), or a file's CID and links. */
+function EntryDetail({ entry: d }: { entry: FileDetail }) {
+  const gateway = api().absolute(d.gatewayUrl)
   return (
-    <tr data-cid={f.cid}>
-      <td className="name-cell" title={f.path ?? f.name}>
-        <span className="file-name">{f.path ?? f.name}</span>
-        <span className="muted small">{f.mime}</span>
+    <div className="entry-detail">
+      <p className="muted">
+        {d.type === 'directory' ? `Folder · ${d.entries?.length ?? 0} files · ` : `${d.mime} · `}
+        {formatBytes(d.size)} · <Badge state={d.state} />
+      </p>
+      <p className="cid">
+        <code className="break">{d.cid}</code>
+        <CopyButton text={d.cid} label={`Copy CID of ${label(d)}`} what="CID copied" iconOnly className="btn-ghost" />
+      </p>
+      <p>
+        <a href={gateway} target="_blank" rel="noopener noreferrer" onClick={(e) => openExternal(e, gateway)}>
+          Open {d.type === 'directory' ? 'the folder' : 'the file'} in the gateway
+        </a>
+      </p>
+      {d.entries?.length ? (
+        <ul className="entry-list" aria-label={`Files in ${label(d)}`}>
+          {d.entries.map((e) => {
+            const url = api().absolute(e.gatewayUrl)
+            return (
+              <li key={e.path}>
+                <a
+                  href={url}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                  title={e.path}
+                  onClick={(ev) => openExternal(ev, url)}
+                >
+                  {e.path}
+                </a>
+                <span className="muted small">{formatBytes(e.size)}</span>
+              </li>
+            )
+          })}
+        </ul>
+      ) : null}
+    </div>
+  )
+}
+
+function FileRow({
+  file: f,
+  onOpen,
+  onQr,
+  onDelete,
+}: {
+  file: FileRecord
+  onOpen: () => void
+  onQr: () => void
+  onDelete: () => void
+}) {
+  const pin = useFiles((s) => s.pin)
+  const unpin = useFiles((s) => s.unpin)
+  const gateway = api().absolute(f.gatewayUrl)
+  const name = label(f)
+  const folder = f.type === 'directory'
+  return (
+    <tr data-cid={f.cid} data-type={f.type ?? 'file'}>
+      <td className="name-cell col-name">
+        <button
+          type="button"
+          className="file-name"
+          title={name}
+          onClick={onOpen}
+          aria-label={`${name}: ${folder ? 'open folder' : 'details'}`}
+        >
+          {folder ? <Icon name="folder" /> : null}
+          {name}
+        </button>
+        <span className="muted small">{folder ? 'folder' : f.mime}</span>
       </td>
-      <td>
+      <td className="col-cid">
         <span className="cid">
           <code title={f.cid}>{shortCid(f.cid)}</code>
-          <CopyButton
-            text={f.cid}
-            label={`Copy CID of ${f.path ?? f.name}`}
-            what="CID copied"
-            iconOnly
-            className="btn-ghost"
-          />
+          <CopyButton text={f.cid} label={`Copy CID of ${name}`} what="CID copied" iconOnly className="btn-ghost" />
         </span>
       </td>
-      <td className="num">{formatBytes(f.size)}</td>
-      <td>
+      <td className="num col-size">{formatBytes(f.size)}</td>
+      <td className="col-state">
         <Badge state={f.state} />
       </td>
-      <td className="num">{f.views}</td>
-      <td className="muted" title={f.lastAccessed ?? undefined}>
+      <td className="num col-views">{f.views}</td>
+      <td className="muted col-access" title={f.lastAccessed ?? undefined}>
         {formatAgo(f.lastAccessed)}
       </td>
       <td className="actions">
         <CopyButton
           text={gateway}
           icon="link"
-          label="Copy gateway link"
+          label={`Copy gateway link of ${name}`}
           what="Gateway link copied"
           iconOnly
           className="btn-ghost"
@@ -115,7 +208,7 @@ function FileRow({ file: f, onQr, onDelete }: { file: FileRecord; onQr: () => vo
             className="btn btn-ghost btn-icon"
             onClick={onQr}
             title="LAN link and QR code"
-            aria-label="LAN link and QR code"
+            aria-label={`LAN link and QR code of ${name}`}
           >
             <Icon name="qr" />
           </button>
@@ -126,7 +219,7 @@ function FileRow({ file: f, onQr, onDelete }: { file: FileRecord; onQr: () => vo
           target="_blank"
           rel="noopener noreferrer"
           title="Open"
-          aria-label={`Open ${f.path ?? f.name}`}
+          aria-label={`Open ${name}`}
           onClick={(e) => openExternal(e, gateway)}
         >
           <Icon name="open" />
@@ -137,7 +230,17 @@ function FileRow({ file: f, onQr, onDelete }: { file: FileRecord; onQr: () => vo
             className="btn btn-ghost btn-icon"
             onClick={() => void pin(f.cid)}
             title="Pin now"
-            aria-label={`Pin ${f.path ?? f.name} now`}
+            aria-label={`Pin ${name} now`}
+          >
+            <Icon name="pin" />
+          </button>
+        ) : f.state === 'pinned' ? (
+          <button
+            type="button"
+            className="btn btn-ghost btn-icon pinned"
+            onClick={() => void unpin(f.cid)}
+            title="Unpin (keep the upload)"
+            aria-label={`Unpin ${name}`}
           >
             <Icon name="pin" />
           </button>
@@ -149,7 +252,7 @@ function FileRow({ file: f, onQr, onDelete }: { file: FileRecord; onQr: () => vo
           className="btn btn-ghost btn-icon danger"
           onClick={onDelete}
           title="Delete"
-          aria-label={`Delete ${f.path ?? f.name}`}
+          aria-label={`Delete ${name}`}
         >
           <Icon name="trash" />
         </button>

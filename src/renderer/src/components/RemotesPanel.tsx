@@ -1,10 +1,24 @@
 // Admin only: the IPFS Clusters and Pinning Service API endpoints this Tack forwards pins to, with how
-// many pins stand in each state there. A target's secret is sent once and never shown again.
+// many pins stand in each state there, whether the target answers (since when it does not, and why), and a
+// confirmed removal. A target's secret is sent once and never shown again.
 import { useState, type FormEvent } from 'react'
 import { toApiError, type ApiError } from '../api/errors'
+import { formatAgo } from '../api/format'
 import type { NewRemote, Remote } from '../api/types'
 import { useDashboard } from '../store/dashboard'
+import { ConfirmDialog } from './ConfirmDialog'
 import { ErrorBox, Spinner } from './States'
+
+// When this window first saw each target unreachable (the server reports the state, not its start).
+const downSince = new Map<number, string>()
+function sinceOf(r: Remote): string | undefined {
+  if (r.reachable !== false) {
+    downSince.delete(r.id)
+    return undefined
+  }
+  if (!downSince.has(r.id)) downSince.set(r.id, new Date().toISOString())
+  return downSince.get(r.id)
+}
 
 const STATES = ['queued', 'pinning', 'pinned', 'failed', 'removing'] as const
 
@@ -27,8 +41,11 @@ export function RemotesPanel() {
             <tr>
               <th scope="col">Target</th>
               <th scope="col">URL</th>
+              <th scope="col">State</th>
               <th scope="col">Pins there</th>
-              <th scope="col" aria-label="Actions" />
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -47,20 +64,51 @@ export function RemotesPanel() {
 
 function RemoteRow({ remote: r }: { remote: Remote }) {
   const removeRemote = useDashboard((s) => s.removeRemote)
+  const [confirming, setConfirming] = useState<Remote>()
   const counts = STATES.filter((s) => r.pins[s]).map((s) => `${r.pins[s]} ${s}`)
+  const since = sinceOf(r)
+  const down = r.reachable === false
   return (
-    <tr>
+    <tr data-remote={r.name} data-reachable={String(!down)}>
       <td>
         {r.name} <span className="muted small">{r.kind === 'cluster' ? 'IPFS Cluster' : 'Pinning Service API'}</span>
       </td>
       <td>
         <code>{r.url}</code>
       </td>
+      <td>
+        <span className={`badge ${down ? 'badge-failed' : 'badge-ok'}`}>{down ? 'unreachable' : 'reachable'}</span>
+        {down ? (
+          <span className="remote-health down">
+            since {formatAgo(since)}
+            {r.lastError ? `: ${r.lastError}` : ''}
+          </span>
+        ) : null}
+      </td>
       <td>{counts.length ? counts.join(' · ') : <span className="muted">nothing yet</span>}</td>
       <td>
-        <button type="button" className="btn btn-small" onClick={() => void removeRemote(r.name)}>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => setConfirming(r)}
+          aria-label={`Remove target ${r.name}`}
+        >
           Remove
         </button>
+        <ConfirmDialog
+          item={confirming}
+          title="Stop forwarding to this target?"
+          confirm="Remove target"
+          onConfirm={(t) => void removeRemote(t.name)}
+          onCancel={() => setConfirming(undefined)}
+        >
+          {(t) => (
+            <>
+              Tack stops forwarding pins to <strong>{t.name}</strong> and forgets it. Pins already there stay there;
+              local pins are not touched.
+            </>
+          )}
+        </ConfirmDialog>
       </td>
     </tr>
   )

@@ -80,14 +80,10 @@ export const useDashboard = create<DashboardState>((set, get) => {
       }
     },
     async setQuota(id, quota) {
-      try {
-        await api().setQuota(id, quota)
-        useToasts.getState().show('Quota saved')
-        await part('accounts', async () => (await api().accounts()).results)
-      } catch (err) {
-        const e = toApiError(err)
-        useToasts.getState().show(`Could not save the quota: ${e.details || e.reason}`, 'error')
-      }
+      // A refusal is the caller's to show, next to the field it is about.
+      await api().setQuota(id, quota)
+      useToasts.getState().show('Quota saved')
+      await part('accounts', async () => (await api().accounts()).results)
     },
     async createAccount(name, quota) {
       await api().createAccount(name, quota)

@@ -20,6 +20,7 @@ interface FilesState {
   upsert(records: FileRecord[]): void
   remove(cid: string): Promise<void>
   pin(cid: string): Promise<void>
+  unpin(cid: string): Promise<void>
   applyEvent(e: Extract<LiveEvent, { type: 'file' }>): void
 }
 
@@ -57,7 +58,7 @@ export const useFiles = create<FilesState>((set, get) => ({
     try {
       await api().deleteFile(cid)
       set({ results: get().results.filter((r) => r.cid !== cid), count: Math.max(0, get().count - 1) })
-      useToasts.getState().show('File deleted')
+      useToasts.getState().show('Deleted')
     } catch (err) {
       const e = toApiError(err)
       useToasts.getState().show(`Could not delete: ${e.details || e.reason}`, 'error')
@@ -74,6 +75,16 @@ export const useFiles = create<FilesState>((set, get) => ({
     } catch (err) {
       const e = toApiError(err)
       useToasts.getState().show(`Could not pin: ${e.details || e.reason}`, 'error')
+    }
+  },
+  async unpin(cid) {
+    try {
+      await api().unpinFile(cid)
+      set({ results: get().results.map((r) => (r.cid === cid ? { ...r, state: 'stored' } : r)) })
+      useToasts.getState().show('Unpinned: the upload stays in Tack')
+    } catch (err) {
+      const e = toApiError(err)
+      useToasts.getState().show(`Could not unpin: ${e.details || e.reason}`, 'error')
     }
   },
   applyEvent(e) {

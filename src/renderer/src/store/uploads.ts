@@ -92,7 +92,7 @@ export const useUploads = create<UploadsState>((set, get) => {
     const files = item.files ?? []
     const target = api()
     patch(item.id, { state: 'uploading', files: undefined })
-    let done: Promise<{ cid?: string; records: FileRecord[] }>
+    let done: Promise<{ cid?: string; records: FileRecord[]; folder?: boolean }>
     if (files.length === 1 && !files[0]!.path.includes('/')) {
       const h = putFile(target, files[0]!.file, files[0]!.path, progress(item.id))
       handles.set(item.id, h)
@@ -100,13 +100,19 @@ export const useUploads = create<UploadsState>((set, get) => {
     } else {
       const h = postFolder(target, files, progress(item.id))
       handles.set(item.id, h)
-      done = h.done.then((r) => ({ cid: r.directory?.cid ?? r.files[0]?.cid, records: r.files }))
+      done = h.done.then((r) => ({
+        cid: r.directory?.cid ?? r.files[0]?.cid,
+        records: r.files,
+        folder: Boolean(r.directory),
+      }))
     }
     done
       .then((result) => {
         const total = get().items.find((u) => u.id === item.id)?.total || item.total
         patch(item.id, { state: 'done', loaded: total, total, cid: result.cid })
-        useFiles.getState().upsert(result.records)
+        // A folder is one library entry the server builds: the list is read again rather than guessed.
+        if (result.folder) void useFiles.getState().load()
+        else useFiles.getState().upsert(result.records)
       })
       .catch((err: unknown) => {
         const e = toApiError(err)

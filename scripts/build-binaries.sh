@@ -5,10 +5,27 @@
 # kept in a per-user cache (TACK_BIN_CACHE, default ~/.cache/tack/bin) so a fresh clone reuses them.
 #
 # usage: scripts/build-binaries.sh [kubo] [minio] [cluster]   (default: kubo minio)
+#        scripts/build-binaries.sh --target darwin-arm64 kubo minio
+# --target <platform>-<arch> cross-compiles (Go, CGO_ENABLED=0) for linux|darwin|win32 - x64|arm64 into that
+# target's own folder; electron-builder packs each target from its folder (build/before-pack.cjs checks it).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-platform=$(node -p 'process.platform + "-" + process.arch')
+target=""; names=()
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --target) target=${2:?--target needs <platform>-<arch>}; shift 2 ;;
+    --target=*) target=${1#*=}; shift ;;
+    *) names+=("$1"); shift ;;
+  esac
+done
+set -- ${names[@]+"${names[@]}"}
+platform=${target:-$(node -p 'process.platform + "-" + process.arch')}
+case ${platform%-*} in linux) GOOS=linux ;; darwin) GOOS=darwin ;; win32) GOOS=windows ;; *) echo "unknown platform: $platform" >&2; exit 2 ;; esac
+case ${platform##*-} in x64) GOARCH=amd64 ;; arm64) GOARCH=arm64 ;; *) echo "unknown arch: $platform" >&2; exit 2 ;; esac
+# Every go command below builds for the target (cgo is off everywhere, so no C cross-compiler is needed).
+export GOOS GOARCH
+cross=""; [[ $platform != $(node -p 'process.platform + "-" + process.arch') ]] && cross=1
 out="$root/resources/bin/$platform"
 cache="${TACK_BIN_CACHE:-$HOME/.cache/tack/bin}/$platform"
 exe=""; [[ $platform == win32-* ]] && exe=".exe"
@@ -57,7 +74,17 @@ build_kubo() {
 }
 
 build_minio() {
-  GOBIN=$1 CGO_ENABLED=0 go install -trimpath -ldflags "-s -w" "github.com/minio/minio@$MINIO_VERSION"
+  if [[ -z $cross ]]; then
+    GOBIN=$1 CGO_ENABLED=0 go install -trimpath -ldflags "-s -w" "github.com/minio/minio@$MINIO_VERSION"
+    return
+  fi
+  # go install refuses to put a cross-compiled binary in GOBIN: build inside the module, as for Kubo.
+  local src work
+  src=$(go mod download -json "github.com/minio/minio@$MINIO_VERSION" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')
+  work=$(mktemp -d)
+  cp -r "$src/." "$work/" && chmod -R u+w "$work"
+  (cd "$work" && GOTOOLCHAIN=auto CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$1/minio$exe" .)
+  rm -rf "$work"
 }
 
 build_cluster() {

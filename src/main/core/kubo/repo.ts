@@ -26,7 +26,7 @@ export function kuboEnv(repoPath: string, base: NodeJS.ProcessEnv = process.env)
 export async function initRepo(binary: string, repoPath: string): Promise<void> {
   if (existsSync(join(repoPath, 'config'))) return
   try {
-    await run(binary, ['init', '--empty-repo'], { env: kuboEnv(repoPath), timeout: 60_000 })
+    await run(binary, ['init', '--empty-repo'], { env: kuboEnv(repoPath), timeout: 60_000, windowsHide: true })
   } catch (err) {
     throw new CoreError('SERVICE_UNAVAILABLE', `ipfs init failed: ${(err as Error).message}`, { cause: err })
   }

@@ -10,7 +10,7 @@ import type { EventBus } from '../events.js'
 import type { KuboClient, KuboId } from '../kubo/client.js'
 import type { Logger } from '../log.js'
 import type { ListFilter, PinInput } from './query.js'
-import { reconcile } from './reconcile.js'
+import { releaseOrphans, requeueLost } from './reconcile.js'
 import { createKeyedLock, createReleaser } from './refcount.js'
 import { createPinStore, type PinRecord } from './store.js'
 import { createWorker } from './worker.js'
@@ -49,6 +49,10 @@ export interface Pins {
   replace(accountId: number, requestid: string, input: PinInput): PinRecord
   remove(accountId: number, requestid: string): void
   get(accountId: number, requestid: string): PinRecord
+  /** The object once it settles (pinned or failed), waiting at most `waitMs`, and only for a young one: a
+   *  pin that completes quickly then reads `pinned` at a client's first check (Kubo's comes right after its
+   *  POST, the next 500 ms later). Otherwise the object as it is now. */
+  settled(record: PinRecord, waitMs?: number): Promise<PinRecord>
   list(accountId: number, filter: ListFilter): { count: number; results: PinRecord[] }
   /** The wire form of a pin object; `queuePosition` adds info.queue_position to a queued one. */
   toStatus(record: PinRecord, options?: { queuePosition?: boolean }): PinStatus
@@ -65,6 +69,9 @@ export interface Pins {
 }
 
 const MAX_DELEGATES = 20
+/** How long a status read waits for a young pin to settle, and how young (since created) it must be. */
+const SETTLE_WAIT_MS = 200
+const SETTLE_YOUNG_MS = 2000
 
 export function createPins(components: PinsComponents, init: PinsInit): Pins {
   const { db, kubo, accounts, events, log } = components
@@ -77,8 +84,12 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     const quota = accounts.get(accountId).quotaBytes
     return quota === null || accountUsage(accountId) + bytes <= quota
   }
-  const publish = (r: PinRecord, deleted?: boolean) =>
+  // Status reads waiting for an object to settle, by requestid.
+  const waiters = new Map<string, Set<() => void>>()
+  const publish = (r: PinRecord, deleted?: boolean) => {
+    if (deleted || r.status === 'pinned' || r.status === 'failed') for (const wake of waiters.get(r.requestid) ?? []) wake()
     events.publish({ type: 'pin', accountId: r.accountId, requestid: r.requestid, status: r.status, cid: r.cid, name: r.name, ...(deleted ? { deleted } : {}) })
+  }
   const worker = createWorker({
     store,
     kubo,
@@ -120,6 +131,8 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     return store.insert({ ...base, status: 'queued', info: { status_details: 'queued' } })
   }
 
+  let reconciling: AbortController | undefined
+  let background: Promise<void> | undefined
   const pins: Pins = {
     add(accountId, input) {
       const record = create(accountId, input)
@@ -155,6 +168,23 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
       if (record.replaces) void releaser.release(record.replaces)
     },
     get: owned,
+    async settled(record, waitMs = SETTLE_WAIT_MS) {
+      const unsettled = record.status === 'queued' || record.status === 'pinning'
+      if (!unsettled || waitMs <= 0 || Date.now() - record.created > SETTLE_YOUNG_MS) return record
+      await new Promise<void>((resolve) => {
+        const set = waiters.get(record.requestid) ?? new Set()
+        waiters.set(record.requestid, set)
+        const done = () => {
+          clearTimeout(timer)
+          set.delete(done)
+          if (!set.size) waiters.delete(record.requestid)
+          resolve()
+        }
+        const timer = setTimeout(done, waitMs)
+        set.add(done)
+      })
+      return store.get(record.requestid) ?? record
+    },
     list: (accountId, filter) => store.list(accountId, filter),
     toStatus(r, options = {}) {
       const info = { ...r.info, ...init.extraInfo?.(r.multihash) }
@@ -188,10 +218,26 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     holds: (multihash) => store.references(multihash) > 0,
     pinned: () => store.pinnedRecords(),
     async start() {
-      await reconcile({ store, kubo, releaser, timeoutMs: init.timeoutMs, log })
-      worker.start()
+      // Orphans first (one query over the ledger): a content gone from SQLite must not stay pinned in Kubo.
+      const unpinned = await releaseOrphans({ store, releaser })
+      // The walk over pinned objects runs after the API is up; the worker waits for it, so it never sees a
+      // half-reconciled queue.
+      reconciling = new AbortController()
+      const signal = reconciling.signal
+      background = requeueLost({ store, kubo, releaser, timeoutMs: init.timeoutMs, log, signal })
+        .then((requeued) => {
+          if (unpinned || requeued) log.info('reconciled with Kubo', { unpinned, requeued })
+        })
+        .catch((err: unknown) => log.error('reconciling pinned objects with Kubo failed', { error: String(err) }))
+        .then(() => {
+          if (!signal.aborted) worker.start()
+        })
     },
-    stop: () => worker.stop(),
+    async stop() {
+      reconciling?.abort()
+      await background
+      await worker.stop()
+    },
   }
   return pins
 }

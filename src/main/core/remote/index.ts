@@ -115,12 +115,17 @@ export function createRemotes(init: RemotesInit): Remotes {
   let replan = true
   let lastPlan = 0
   let stopped = true
+  // Whether any target exists. Without one, a pin change costs nothing here (no pass, no status lookup).
+  // Re-read on every tick as well: `tack remote add` writes the database from another process.
+  let anyTarget = false
+  const refreshTargets = () => (anyTarget = store.list().length > 0)
 
   // Planning reads every pinned object, so it runs when something changed (wake) and once a minute as a
   // safety net; the passes in between only work through the rows that are due.
   const tick = (changed = false) => {
     replan ||= changed
     if (stopped) return
+    if (!changed && !refreshTargets()) return
     if (running) {
       again = true
       return
@@ -148,6 +153,7 @@ export function createRemotes(init: RemotesInit): Remotes {
       await guard.check(input.url)
       if (store.byName(input.name)) throw new CoreError('CONFLICT', `a remote named "${input.name}" exists already`)
       const remote = toPublic(store.insert({ ...input, accountIds: input.accountIds ?? [] }))
+      anyTarget = true
       tick(true)
       return remote
     },
@@ -156,9 +162,11 @@ export function createRemotes(init: RemotesInit): Remotes {
       const remote = store.byName(name)
       if (!remote) throw new CoreError('NOT_FOUND', `no remote named "${name}"`)
       store.delete(remote.id)
+      refreshTargets()
     },
     infoFor(multihash) {
       const info: Record<string, string> = {}
+      if (!anyTarget) return info
       for (const s of store.statesFor(multihash)) {
         info[`remote.${s.remoteName}`] = s.status
         if (s.peers) info[`remote.${s.remoteName}.peers`] = s.peers
@@ -166,9 +174,14 @@ export function createRemotes(init: RemotesInit): Remotes {
       }
       return info
     },
-    wake: () => tick(true),
+    wake: () => {
+      // Planning is owed once a target appears; until then a pin change is nothing to forward.
+      if (anyTarget) tick(true)
+      else replan = true
+    },
     async start() {
       stopped = false
+      refreshTargets()
       timer = setInterval(() => tick(), init.pollMs)
       tick(true)
     },

@@ -23,9 +23,11 @@ export function pinRoutes(pins: Pins): FastifyPluginAsync {
       const record = pins.add(principalOf(request).accountId, parsePinBody(request.body))
       return reply.code(202).send(pins.toStatus(record, { queuePosition: true }))
     })
-    app.get(`${BASE}/:requestid`, read, (request) =>
-      pins.toStatus(pins.get(principalOf(request).accountId, requestidOf(request.params)), { queuePosition: true }),
-    )
+    app.get(`${BASE}/:requestid`, read, async (request) => {
+      const record = pins.get(principalOf(request).accountId, requestidOf(request.params))
+      // A young pin that is about to settle answers settled (bounded wait; see Pins.settled).
+      return pins.toStatus(await pins.settled(record), { queuePosition: true })
+    })
     app.post(`${BASE}/:requestid`, write, async (request, reply) => {
       const input = parsePinBody(request.body)
       const record = pins.replace(principalOf(request).accountId, requestidOf(request.params), input)

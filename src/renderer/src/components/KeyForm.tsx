@@ -1,4 +1,5 @@
 // Creating an API key: a name and its scopes. Scopes are explained in words, since that is what people pick by.
+// New keys start with what the Developer page's commands need (pins and files, read and write), not admin.
 import { useState, type FormEvent } from 'react'
 import { toApiError, type ApiError } from '../api/errors'
 import { SCOPES, type Scope } from '../api/types'
@@ -16,7 +17,7 @@ const SCOPE_TEXT: Record<Scope, string> = {
 export function KeyForm() {
   const create = useKeys((s) => s.create)
   const [name, setName] = useState('')
-  const [scopes, setScopes] = useState<Scope[]>(['pins:read', 'pins:write'])
+  const [scopes, setScopes] = useState<Scope[]>(['pins:read', 'pins:write', 'files:read', 'files:write'])
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ApiError>()
 

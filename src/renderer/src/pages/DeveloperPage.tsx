@@ -1,6 +1,6 @@
 // Developer: API keys for Kubo and scripts, and the commands that use them with this Tack's real URL.
 import { useEffect, useState } from 'react'
-import type { ApiKey } from '../api/types'
+import type { ApiKey, Scope } from '../api/types'
 import { formatAgo } from '../api/format'
 import { CopyButton } from '../components/CopyButton'
 import { ConfirmDialog } from '../components/ConfirmDialog'
@@ -8,6 +8,7 @@ import { Icon } from '../components/Icon'
 import { KeyForm } from '../components/KeyForm'
 import { Empty, ErrorBox, Spinner } from '../components/States'
 import { useKeys } from '../store/keys'
+import { commandsFor } from './commands'
 import { api, isAdmin, useSession } from '../store/session'
 
 export function DeveloperPage() {
@@ -117,7 +118,7 @@ export function DeveloperPage() {
         ) : null}
       </div>
 
-      <Commands url={api().base} secret={secret} hasSecret={Boolean(created)} />
+      <Commands url={api().base} secret={secret} scopes={created?.scopes} />
 
       <ConfirmDialog
         item={revoking}
@@ -136,33 +137,37 @@ export function DeveloperPage() {
   )
 }
 
-function Commands({ url, secret, hasSecret }: { url: string; secret: string; hasSecret: boolean }) {
-  const commands: Array<[string, string]> = [
-    ['Point your Kubo at Tack', `ipfs pin remote service add tack ${url}/api/pinning ${secret}`],
-    ['Pin something through Tack', 'ipfs pin remote add --service=tack --name=my-file <CID>'],
-    ['List what Tack pins for you', 'ipfs pin remote ls --service=tack --status=queued,pinning,pinned,failed'],
-    [
-      'Upload a file with curl',
-      `curl -T ./photo.jpg -H "Authorization: Bearer ${secret}" "${url}/api/files?name=photo.jpg"`,
-    ],
-    ['List pins with curl', `curl -H "Authorization: Bearer ${secret}" "${url}/api/pinning/pins"`],
-  ]
+function Commands({ url, secret, scopes }: { url: string; secret: string; scopes?: Scope[] }) {
+  const commands = commandsFor(url, secret, scopes)
   return (
     <section className="card" aria-label="Commands">
       <header className="card-head">
         <h2>Use it from the command line</h2>
       </header>
       <p className="muted">
-        {hasSecret ? 'These include the key you just created.' : 'Replace <KEY> with a key secret (create one above).'}
+        {scopes ? 'These include the key you just created.' : 'Replace <KEY> with a key secret (create one above).'}
       </p>
       <ul className="commands">
-        {commands.map(([label, cmd]) => (
-          <li key={label}>
-            <span className="small muted">{label}</span>
+        {commands.map((c) => (
+          <li key={c.label} data-needs={c.needs}>
+            <span className="small muted">
+              {c.label} <span className="scope-needed">(needs {c.needs})</span>
+            </span>
             <div className="command">
-              <code>{cmd}</code>
-              <CopyButton text={cmd} label={`Copy: ${label}`} what="Command copied" iconOnly className="btn-ghost" />
+              <code>{c.text}</code>
+              <CopyButton
+                text={c.text}
+                label={`Copy: ${c.label}`}
+                what="Command copied"
+                iconOnly
+                className="btn-ghost"
+              />
             </div>
+            {c.missing ? (
+              <p className="field-error" role="note">
+                {c.missing}
+              </p>
+            ) : null}
           </li>
         ))}
       </ul>

@@ -4,7 +4,7 @@
 # resources/bin/<platform>-<arch>/ (git-ignored) and is built only when missing. Finished builds are also
 # kept in a per-user cache (TACK_BIN_CACHE, default ~/.cache/tack/bin) so a fresh clone reuses them.
 #
-# usage: scripts/build-binaries.sh [kubo] [minio] [cluster]   (default: kubo minio)
+# usage: scripts/build-binaries.sh [kubo] [minio] [launcher] [cluster]   (default: kubo minio launcher)
 #        scripts/build-binaries.sh --target darwin-arm64 kubo minio
 # --target <platform>-<arch> cross-compiles (Go, CGO_ENABLED=0) for linux|darwin|win32 - x64|arm64 into that
 # target's own folder; electron-builder packs each target from its folder (build/before-pack.cjs checks it).
@@ -87,16 +87,27 @@ build_minio() {
   rm -rf "$work"
 }
 
+# tack-launcher (tools/launcher): ties Kubo and MinIO to Tack's life. Built from this repo, no dependencies;
+# cached by the hash of its sources so an edit rebuilds it.
+LAUNCHER_KEY=launcher-$(cat "$root"/tools/launcher/go.mod "$root"/tools/launcher/*.go | sha256sum | cut -c1-16)
+build_launcher() {
+  (cd "$root/tools/launcher" && GOTOOLCHAIN=local CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$1/tack-launcher$exe" .)
+}
+
 build_cluster() {
   build_in_module "github.com/ipfs-cluster/ipfs-cluster@$CLUSTER_VERSION" "$1" \
     ./cmd/ipfs-cluster-service ./cmd/ipfs-cluster-ctl
 }
 
-for what in "${@:-kubo minio}"; do
+for what in "${@:-kubo minio launcher}"; do
   for w in $what; do
     case $w in
       kubo) install ipfs "kubo-$KUBO_VERSION" build_kubo ;;
       minio) install minio "minio-$MINIO_VERSION" build_minio ;;
+      launcher)
+        # A launcher from older sources is replaced: its key is the hash of tools/launcher.
+        [[ -x $cache/$LAUNCHER_KEY/tack-launcher$exe ]] || rm -f "$out/tack-launcher$exe"
+        install tack-launcher "$LAUNCHER_KEY" build_launcher ;;
       cluster)
         install ipfs-cluster-service "cluster-$CLUSTER_VERSION" build_cluster
         install ipfs-cluster-ctl "cluster-$CLUSTER_VERSION" build_cluster ;;

@@ -1,5 +1,5 @@
-// `tack serve` as users run it: signals stop it cleanly and take Kubo along; a kill -9 of Tack leaves an
-// orphaned Kubo that the next start ends; a user's own Kubo on the standard ports keeps working.
+// `tack serve` as users run it: signals stop it cleanly and take Kubo along; a kill -9 of Tack takes it
+// along too (tack-launcher); a user's own Kubo on the standard ports keeps working.
 import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { paths } from '../src/main/core/state.js'
@@ -32,19 +32,18 @@ describe('tack serve', () => {
     })
   }
 
-  it('ends a Kubo orphaned by kill -9 of Tack on the next start, keeping the same node', async () => {
+  it('takes Kubo along on kill -9 of Tack (tack-launcher), and the next start keeps the same node', async () => {
     const dir = dataDir()
     const repo = paths(dir).kuboRepo
     const first = await spawnServe(dir)
     const peer = first.output().match(/Kubo peer ID:\s+(\S+)/)?.[1]
     first.child.kill('SIGKILL')
     await first.exited
-    const orphans = kuboPidsFor(repo)
-    expect(orphans).toHaveLength(1) // Kubo outlived a kill -9 of its parent...
+    // The launcher's parent-death signal ends Kubo with Tack (tests/process-lifetime.test.ts for MinIO too).
+    await waitFor(() => kuboPidsFor(repo).length === 0, 'Kubo to end with Tack', 3000)
 
     const second = await spawnServe(dir)
     try {
-      await waitFor(() => !kuboPidsFor(repo).includes(orphans[0]!), 'orphan to be gone') // ...until the next start
       expect(kuboPidsFor(repo)).toHaveLength(1)
       expect(second.output()).toContain(`Kubo peer ID:        ${peer}`)
     } finally {

@@ -2,13 +2,25 @@ import { createCore } from '../main/core/index.js'
 import { createLogger } from '../main/core/log.js'
 import type { CliContext } from './index.js'
 
+const HARD_EXIT_MS = 4500
+
 export async function serveCommand(ctx: CliContext): Promise<number | undefined> {
   const log = createLogger({ level: ctx.config.logLevel })
   const core = createCore(ctx.config, log)
   let stopping: Promise<void> | undefined
+  // A signal stops the core whatever it is doing (starting included) and exits; the core's stop is bounded
+  // (about 5 s), and a second signal or the hard deadline exits at once: Kubo and MinIO, spawned through
+  // tack-launcher, end with us even then.
   const shutdown = (signal: string) => {
-    if (stopping) return
+    if (stopping) {
+      log.warn(`${signal} again: exiting now`)
+      process.exit(1)
+    }
     log.info(`${signal}: stopping`)
+    setTimeout(() => {
+      log.warn(`not stopped within ${HARD_EXIT_MS} ms; exiting`)
+      process.exit(1)
+    }, HARD_EXIT_MS).unref()
     stopping = core.stop().then(() => {
       log.info('stopped')
       process.exit(0)
@@ -16,9 +28,12 @@ export async function serveCommand(ctx: CliContext): Promise<number | undefined>
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGHUP', () => shutdown('SIGHUP'))
   try {
     await core.start()
   } catch (err) {
+    // A signal during the start: the shutdown above is stopping it and exits; the start's error is its echo.
+    if (stopping) return await new Promise<undefined>(() => {})
     await core.stop()
     throw err
   }

@@ -1,6 +1,6 @@
 // The bundled Kubo node: its repo and ports inside Tack's data dir, supervised like every child process,
 // with an RPC client that always points at the current API port (which may change after a restart).
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from '../log.js'
 import { createSupervisor, type Supervisor } from '../process/supervisor.js'
@@ -17,6 +17,8 @@ export interface KuboInit {
   log: Logger
   /** Process logger for Kubo's own output (`kubo`). */
   processLog: Logger
+  /** tack-launcher, so Kubo dies with Tack (see process/supervisor.ts). */
+  launcher?: string
 }
 
 export interface KuboNode {
@@ -77,6 +79,10 @@ export function createKubo(init: KuboInit): KuboNode {
       return true
     },
     fatal: (line) => FATAL.find((re) => re.test(line)) && line,
+    launcher: init.launcher,
+    // Kubo's own shutdown releases its repo lock and flushes the datastore: asked first, before any signal.
+    shutdown: async (signal) => void (await client.call('shutdown', {}, { signal })),
+    evictLeftover: (signal) => evictLeftover(init.repoPath, init.apiSecretFile, signal),
   })
 
   return {
@@ -97,5 +103,34 @@ export function createKubo(init: KuboInit): KuboNode {
       init.log.info('ready', { peerId: identity?.ID, api: apiUrl(), version })
     },
     stop: () => supervisor.stop(),
+  }
+}
+
+/**
+ * A Kubo left running on this repo by an earlier Tack (its `api` file names a live RPC API that accepts our
+ * secret): asked to shut down through that API, which only Kubo itself can answer, and awaited until the API
+ * is gone. This is Kubo's own notion of "running on this repo", stronger than any pid file.
+ */
+async function evictLeftover(repoPath: string, secretFile: string, signal: AbortSignal): Promise<void> {
+  let api: string
+  let secret: string
+  try {
+    const addr = readFileSync(join(repoPath, 'api'), 'utf8').trim().split('/')
+    api = `http://${addr[2]}:${addr[4]}`
+    secret = readFileSync(secretFile, 'utf8').trim()
+  } catch {
+    return
+  }
+  const leftover = createKuboClient(() => api, () => apiAuthorization(secret))
+  try {
+    await leftover.id(AbortSignal.any([signal, AbortSignal.timeout(1000)]))
+  } catch {
+    return // nothing answers there
+  }
+  await leftover.call('shutdown', {}, { signal }).catch(() => {})
+  while (!signal.aborted) {
+    const up = await leftover.id(AbortSignal.any([signal, AbortSignal.timeout(500)])).then(() => true, () => false)
+    if (!up) return
+    await new Promise((r) => setTimeout(r, 100))
   }
 }

@@ -1,11 +1,17 @@
 // The one shape every child process of Tack has (Kubo, MinIO): spawn with args and env, wait until a
 // ready check passes, log its output under its own name, notice a crash and restart it with backoff, and
-// stop it gracefully (SIGTERM, a timeout, then SIGKILL). A pid file lets the next start kill a child that
-// was orphaned when Tack itself was killed with -9, so nothing holds the data dir against us.
+// stop it gracefully and promptly: the child's own shutdown (Kubo's RPC `shutdown`) first, then SIGTERM,
+// then SIGKILL, each with a short bounded wait, so a whole stop stays within a few seconds.
+//
+// Children never outlive Tack: they are spawned through tack-launcher (tools/launcher), which ties them to
+// Tack's life (parent-death signal on Linux, a parent watch on macOS, a kill-on-close job on Windows). Should
+// one survive anyway (no launcher), a pid file with the child's identity (start time and executable) lets
+// the next start end it, and only it: a stranger that reused the pid is left alone.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { CoreError } from '../errors.js'
 import type { Logger } from '../log.js'
+import { formatIdentity, identify, isSameProcess, parseIdentity, type ProcessIdentity } from './identity.js'
 
 export type SupervisorState = 'stopped' | 'starting' | 'running' | 'restarting' | 'stopping' | 'failed'
 
@@ -19,7 +25,14 @@ export interface SupervisorInit {
   pidFile: string
   /** A line of the child's output that means it can never start (a locked repo): fail at once. */
   fatal?: (line: string) => string | undefined
+  /** Asks the child to stop through its own API (Kubo's RPC `shutdown`); SIGTERM follows if it has not. */
+  shutdown?(signal: AbortSignal): Promise<void>
+  /** Ends a leftover of an earlier run through the child's own means (Kubo's API in its repo) before the pid file. */
+  evictLeftover?(signal: AbortSignal): Promise<void>
+  /** tack-launcher's path, or undefined to spawn directly (then a kill -9 of Tack leaves the child running). */
+  launcher?: string
   readyTimeoutMs?: number
+  /** Bound of each stop step (own shutdown, SIGTERM) before the next; default 1500 ms. */
   stopTimeoutMs?: number
   maxBackoffMs?: number
 }
@@ -29,6 +42,7 @@ export interface Supervisor {
   readonly pid: number | undefined
   readonly restarts: number
   readonly lastError: string | undefined
+  /** Starts the child; a start cut short by stop() rejects promptly. */
   start(): Promise<void>
   stop(): Promise<void>
   /** Resolves when the child is running again (after a crash); rejects if it is stopped or fails. */
@@ -38,7 +52,7 @@ export interface Supervisor {
 export function createSupervisor(init: SupervisorInit): Supervisor {
   const { log } = init
   const readyTimeoutMs = init.readyTimeoutMs ?? 60_000
-  const stopTimeoutMs = init.stopTimeoutMs ?? 10_000
+  const stopTimeoutMs = init.stopTimeoutMs ?? 1500
   const maxBackoffMs = init.maxBackoffMs ?? 30_000
   let state: SupervisorState = 'stopped'
   let child: ChildProcess | undefined
@@ -47,6 +61,9 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
   let backoffMs = 500
   let restartTimer: NodeJS.Timeout | undefined
   let waiters: Array<{ resolve(): void; reject(e: Error): void }> = []
+  // Aborted by stop(): a start or restart waiting for readiness gives up at once.
+  let stopping = new AbortController()
+  let warnedNoLauncher = false
 
   const settleWaiters = (err?: Error) => {
     const list = waiters
@@ -60,7 +77,17 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
   async function launch(): Promise<void> {
     const { command, args, env, cwd } = await init.prepare()
     log.info('starting', { command, args })
-    const proc = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    const launcher = init.launcher && existsSync(init.launcher) ? init.launcher : undefined
+    if (!launcher && !warnedNoLauncher) {
+      warnedNoLauncher = true
+      log.warn(
+        'tack-launcher not found: the child is spawned directly and would outlive a kill -9 of Tack (run `bash scripts/build-binaries.sh launcher`)',
+      )
+    }
+    const [file, argv] = launcher
+      ? [launcher, ['--parent', String(process.pid), '--', command, ...args]]
+      : [command, args]
+    const proc = spawn(file, argv, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
     child = proc
     let fatal: string | undefined
     const onOutput = (chunk: Buffer) => {
@@ -76,10 +103,18 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
       proc.once('error', (err) => resolve(`could not run ${command}: ${err.message}`))
       proc.once('exit', (code, signal) => resolve(`exited (code ${code}, signal ${signal})`))
     })
-    // The command goes in too, so the next start can tell our orphan from a process that reused the pid.
-    if (proc.pid) writeFileSync(init.pidFile, `${proc.pid}\n${command}\n`)
+    // What the pid is (start time, executable) goes in too, so the next start can tell our orphan from a
+    // process that reused the pid. On Linux the launcher has exec'd by the time the child answers; the
+    // identity is written once it is ready (the exe is then the child's), and at spawn as a first guess.
+    const record = () => {
+      const id = proc.pid ? identify(proc.pid) : undefined
+      if (proc.pid) writeFileSync(init.pidFile, `${proc.pid}\n${command}\n${id ? formatIdentity(id) : ''}\n`)
+    }
+    record()
     const abort = new AbortController()
     const timeout = setTimeout(() => abort.abort(), readyTimeoutMs)
+    const onStop = () => abort.abort()
+    stopping.signal.addEventListener('abort', onStop)
     try {
       const outcome = await Promise.race([
         waitReady(init.probe, abort.signal).then(() => undefined),
@@ -89,12 +124,15 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
     } catch (err) {
       abort.abort()
       await killChild(proc)
+      if (stopping.signal.aborted) throw new CoreError('SERVICE_UNAVAILABLE', `${init.name} was stopped while starting`)
       throw err instanceof CoreError
         ? err
         : new CoreError('SERVICE_UNAVAILABLE', `${init.name} did not become ready in ${readyTimeoutMs} ms`)
     } finally {
       clearTimeout(timeout)
+      stopping.signal.removeEventListener('abort', onStop)
     }
+    record()
     void exited.then((why) => onExit(proc, why))
   }
 
@@ -128,16 +166,24 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
     }, backoffMs)
   }
 
-  async function killChild(proc: ChildProcess | undefined): Promise<void> {
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return
+  /** Own shutdown (when asked and ready), then SIGTERM, then SIGKILL: each step waits stopTimeoutMs at most. */
+  async function killChild(proc: ChildProcess | undefined, graceful = false): Promise<void> {
+    const done = () => !proc || proc.exitCode !== null || proc.signalCode !== null
+    if (!proc || done()) return
     const gone = new Promise<void>((resolve) => proc.once('exit', () => resolve()))
+    const within = (ms: number) =>
+      Promise.race([gone.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref?.())])
+    if (graceful && init.shutdown) {
+      const asked = init.shutdown(AbortSignal.timeout(stopTimeoutMs)).catch(() => {})
+      if (await within(stopTimeoutMs)) return
+      await asked
+    }
+    if (done()) return
     proc.kill('SIGTERM')
-    const timer = setTimeout(() => {
-      log.warn(`did not stop within ${stopTimeoutMs} ms; killing`)
-      proc.kill('SIGKILL')
-    }, stopTimeoutMs)
-    await gone
-    clearTimeout(timer)
+    if (await within(stopTimeoutMs)) return
+    log.warn(`did not stop within ${stopTimeoutMs} ms of SIGTERM; killing`)
+    proc.kill('SIGKILL')
+    await within(stopTimeoutMs)
   }
 
   return {
@@ -156,6 +202,8 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
     async start() {
       if (state !== 'stopped' && state !== 'failed') return
       state = 'starting'
+      stopping = new AbortController()
+      if (init.evictLeftover) await init.evictLeftover(AbortSignal.timeout(5000)).catch(() => {})
       await killOrphan(init.pidFile, log)
       try {
         await launch()
@@ -168,9 +216,11 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
     },
     async stop() {
       if (state === 'stopped') return
+      const wasRunning = state === 'running'
       state = 'stopping'
+      stopping.abort()
       if (restartTimer) clearTimeout(restartTimer)
-      await killChild(child)
+      await killChild(child, wasRunning)
       child = undefined
       rmSync(init.pidFile, { force: true })
       state = 'stopped'
@@ -197,37 +247,60 @@ async function waitReady(probe: (signal: AbortSignal) => Promise<boolean>, signa
   }
 }
 
-/** A child left running by a Tack that was killed -9: it holds the repo lock, so end it before we start. */
-async function killOrphan(pidFile: string, log: Logger): Promise<void> {
-  let pid: number
-  let command: string
+/** A child left running by a Tack killed with -9 (spawned without the launcher): it holds the repo lock, so
+ *  end it before we start, if the pid file's identity says the live process is that child. */
+export async function killOrphan(pidFile: string, log: Logger, check: OrphanCheck = SYSTEM_CHECK): Promise<boolean> {
+  let recorded: ProcessIdentity | undefined
+  let command = ''
+  let pid = 0
   try {
-    const [first = '', second = ''] = readFileSync(pidFile, 'utf8').split('\n')
+    const [first = '', second = '', third = ''] = readFileSync(pidFile, 'utf8').split('\n')
     pid = Number(first)
     command = second
+    recorded = parseIdentity(third)
   } catch {
-    return
+    return false
   }
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && looksLike(pid, command)) {
+  let killed = false
+  if (Number.isInteger(pid) && pid > 0 && check.isAlive(pid) && check.isOurs(pid, command, recorded)) {
     log.warn(`killing a child left over from a previous run (pid ${pid})`)
+    check.kill(pid)
+    killed = true
+    for (let i = 0; i < 50 && check.isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100))
+  } else if (Number.isInteger(pid) && pid > 0 && check.isAlive(pid)) {
+    log.info(`pid ${pid} from an earlier run is now another process; leaving it alone`)
+  }
+  rmSync(pidFile, { force: true })
+  return killed
+}
+
+export interface OrphanCheck {
+  isAlive(pid: number): boolean
+  /** Whether the live pid is the child that was recorded (not a process that reused the pid). */
+  isOurs(pid: number, command: string, recorded: ProcessIdentity | undefined): boolean
+  kill(pid: number): void
+}
+
+export const SYSTEM_CHECK: OrphanCheck = {
+  isAlive,
+  isOurs: (pid, command, recorded) => {
+    if (recorded && recorded.pid === pid) return isSameProcess(recorded)
+    // A pid file of an older Tack (no identity): on Linux the command line must be our binary; elsewhere
+    // nothing can be checked, and killing a stranger is worse than a failed start.
+    if (process.platform !== 'linux') return false
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === command
+    } catch {
+      return false
+    }
+  },
+  kill(pid) {
     try {
       process.kill(pid, 'SIGKILL')
     } catch {
       /* already gone */
     }
-    for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100))
-  }
-  rmSync(pidFile, { force: true })
-}
-
-/** Guards against a recycled pid: on Linux the process must be running our binary. */
-function looksLike(pid: number, command: string): boolean {
-  if (process.platform !== 'linux') return true
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === command
-  } catch {
-    return false
-  }
+  },
 }
 
 function isAlive(pid: number): boolean {

@@ -1,0 +1,85 @@
+// Children never outlive Tack, and a pid file never makes Tack kill a stranger or refuse to start:
+// - kill -9 of a real `tack serve`: its Kubo and MinIO (spawned through tack-launcher) are gone 3 s later;
+// - SIGTERM of a serving Tack: exits within 5 s;
+// - stale pid files (Tack's, Kubo's, MinIO's) naming an unrelated live process: it survives and Tack starts.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { projectRoot } from '../src/main/core/binaries.js'
+import { paths } from '../src/main/core/state.js'
+import { processesWithEnv, waitFor } from './fixtures/processes.js'
+import { spawnServe } from './fixtures/serve.js'
+import { tempDir } from './fixtures/tmp.js'
+
+const LAUNCHER = join(projectRoot(), 'resources', 'bin', `${process.platform}-${process.arch}`, 'tack-launcher')
+
+describe.runIf(process.platform === 'linux')('process lifetime', () => {
+  const dirs: Array<{ remove(): void }> = []
+  afterAll(() => dirs.forEach((d) => d.remove()))
+  const dataDir = () => {
+    const d = tempDir()
+    dirs.push(d)
+    return d.path
+  }
+  // Every process of one data dir carries TACK_DATA_DIR in its environment (children inherit it).
+  const childrenOf = (dir: string) =>
+    processesWithEnv(`TACK_DATA_DIR=${dir}`).filter((p) => !p.command.includes('tack.js'))
+
+  it('the launcher is built (scripts/build-binaries.sh launcher)', () => {
+    expect(existsSync(LAUNCHER), `${LAUNCHER} missing`).toBe(true)
+  })
+
+  it('kill -9 of tack serve leaves no Kubo or MinIO of its data dir 3 s later', async () => {
+    const dir = dataDir()
+    const serve = await spawnServe(dir)
+    const kids = childrenOf(dir)
+    expect(kids.some((p) => p.command.includes('daemon'))).toBe(true)
+    expect(kids.some((p) => p.command.includes('minio'))).toBe(true)
+    serve.child.kill('SIGKILL')
+    await serve.exited
+    await new Promise((r) => setTimeout(r, 3000))
+    expect(childrenOf(dir)).toEqual([])
+  })
+
+  it('SIGTERM exits within 5 s and takes Kubo and MinIO along', async () => {
+    const dir = dataDir()
+    const serve = await spawnServe(dir)
+    const t0 = Date.now()
+    serve.child.kill('SIGTERM')
+    expect(await serve.exited).toBe(0)
+    expect(Date.now() - t0).toBeLessThan(5000)
+    expect(childrenOf(dir)).toEqual([])
+  })
+
+  it('stale pid files naming an unrelated live process: it survives and Tack starts', async () => {
+    const dir = dataDir()
+    const p = paths(dir)
+    const stranger = spawn('sleep', ['60'], { stdio: 'ignore' })
+    try {
+      const pid = stranger.pid!
+      mkdirSync(p.kuboRepo, { recursive: true })
+      // Tack's own lock file, and the children's pid files, as a kill -9 long ago might have left them (the
+      // identity line names a process that started at another time).
+      writeFileSync(p.pidFile, `${pid}\n\n${JSON.stringify({ pid, start: '1', exe: process.execPath })}\n`)
+      writeFileSync(
+        join(p.kuboRepo, 'tack-kubo.pid'),
+        `${pid}\n/usr/bin/sleep\n${JSON.stringify({ pid, start: '1', exe: '/usr/bin/sleep' })}\n`,
+      )
+      writeFileSync(p.minioPid, `${pid}\nsleep\n${JSON.stringify({ pid, start: '1', exe: '/usr/bin/sleep' })}\n`)
+      const serve = await spawnServe(dir)
+      try {
+        expect(stranger.exitCode).toBeNull()
+        expect(stranger.signalCode).toBeNull()
+        process.kill(pid, 0) // still alive
+      } finally {
+        serve.child.kill('SIGTERM')
+        await serve.exited
+      }
+      await waitFor(() => childrenOf(dir).length === 0, 'children to be gone', 5000)
+      expect(stranger.exitCode).toBeNull()
+    } finally {
+      stranger.kill('SIGKILL')
+    }
+  })
+})

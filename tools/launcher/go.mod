@@ -1,0 +1,3 @@
+module github.com/tack/launcher
+
+go 1.22

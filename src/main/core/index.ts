@@ -1,5 +1,5 @@
 // createCore: the only place that wires Tack's components. Each has start()/stop(); they start in order
-// (db, kubo, minio, pins, remote, http) and stop in reverse, and nothing they spawn outlives stop().
+// (db, then kubo and minio together, pins, remote, http) and stop in reverse, and nothing they spawn outlives stop().
 import { chmodSync, rmSync, writeFileSync } from 'node:fs'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -255,9 +255,13 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       lock = lockDataDir(p.pidFile)
       const started: Component[] = []
       try {
-        for (const c of components) {
-          await c.start()
-          started.push(c)
+        // Kubo and MinIO start side by side (each takes a good part of a second); everything else in order.
+        // When one of a pair fails, the other is awaited and counted as started, so the rollback stops it.
+        for (const step of startSteps(components)) {
+          const results = await Promise.allSettled(step.map((c) => c.start()))
+          step.forEach((c, i) => results[i]!.status === 'fulfilled' && started.push(c))
+          const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+          if (failed) throw failed.reason
         }
       } catch (err) {
         for (const c of started.reverse()) await c.stop().catch(() => {})
@@ -275,6 +279,18 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       }
       lock?.release()
     },
+  }
+
+  /** The components in start order, with Kubo and MinIO (adjacent, independent) in one step. */
+  function startSteps(order: Component[]): Component[][] {
+    const steps: Component[][] = []
+    const together = new Set(['kubo', 'minio'])
+    for (const c of order) {
+      const last = steps.at(-1)
+      if (last && together.has(c.name) && together.has(last[0]!.name)) last.push(c)
+      else steps.push([c])
+    }
+    return steps
   }
 
   const components: Component[] = [

@@ -20,6 +20,8 @@ export interface MinioInit {
   config: Pick<Config, 's3Endpoint' | 's3AccessKey' | 's3SecretKey' | 's3Bucket'>
   log: Logger
   processLog: Logger
+  /** tack-launcher, so MinIO dies with Tack (see process/supervisor.ts). */
+  launcher?: string
 }
 
 export interface MinioNode {
@@ -94,6 +96,7 @@ export function createMinio(init: MinioInit): MinioNode {
         },
         probe: async (signal) => (await fetch(`${endpoint()}/minio/health/live`, { signal })).ok,
         fatal: (line) => FATAL.find((re) => re.test(line)) && line,
+        launcher: init.launcher,
       })
 
   return {

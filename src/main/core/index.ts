@@ -27,6 +27,7 @@ import { lockDataDir, type DataDirLock } from './lock.js'
 import type { Logger } from './log.js'
 import { createMinio, type MinioNode } from './minio/index.js'
 import { createPins, type Pins } from './pins/index.js'
+import { findLauncher } from './process/launcher.js'
 import { createSessions, type SessionsInit } from './sessions/index.js'
 import { sessionRoutes } from './http/routes/session.js'
 import { createRemotes, type Remotes } from './remote/index.js'
@@ -96,7 +97,10 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   const state = openState(config)
   const localToken = newLocalToken()
   const sessions = createSessions(state.db, options.sessions)
+  // Kubo and MinIO are spawned through tack-launcher, which ends them when Tack dies, even by kill -9.
+  const launcher = findLauncher(config.resourcesPath)
   const kubo = createKubo({
+    launcher,
     binary: resolveBinary(
       { name: 'kubo', file: 'ipfs', explicit: config.kuboBinary, fromPackage: kuboPackageBinary },
       config.resourcesPath,
@@ -108,6 +112,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     processLog: log.child('kubo'),
   })
   const minio = createMinio({
+    launcher,
     // Resolved at start, and only for the bundled MinIO: an external S3 endpoint needs no binary.
     binary: () => resolveBinary({ name: 'minio', file: 'minio', explicit: config.minioBinary }, config.resourcesPath),
     dataDir: p.minioData,
@@ -264,19 +269,14 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
           if (failed) throw failed.reason
         }
       } catch (err) {
-        for (const c of started.reverse()) await c.stop().catch(() => {})
+        // A failed start rolls back as promptly as a stop: the bounded steps of stopComponents.
+        await stopComponents(started.reverse())
         lock.release()
         throw err
       }
     },
     async stop() {
-      for (const c of [...components].reverse()) {
-        try {
-          await c.stop()
-        } catch (err) {
-          log.error(`stopping ${c.name} failed`, { error: String(err) })
-        }
-      }
+      await stopComponents([...components].reverse())
       lock?.release()
     },
   }
@@ -291,6 +291,29 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       else steps.push([c])
     }
     return steps
+  }
+
+  // A stop (SIGTERM, app quit, a failed start) finishes within about 5 s whatever is in flight: the components
+  // before the child processes share a 2 s budget (each cancels its own work; one that overruns is left
+  // behind and logged), then Kubo and MinIO stop side by side through their bounded steps, then the db.
+  async function stopComponents(order: Component[]): Promise<void> {
+    const stopOne = async (c: Component, ms: number) => {
+      let timer: NodeJS.Timeout | undefined
+      const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), ms)))
+      try {
+        if ((await Promise.race([c.stop(), late])) === 'late') log.warn(`stopping ${c.name} took over ${ms} ms; going on`)
+      } catch (err) {
+        log.error(`stopping ${c.name} failed`, { error: String(err) })
+      } finally {
+        clearTimeout(timer)
+      }
+    }
+    const children = order.filter((c) => c.name === 'kubo' || c.name === 'minio')
+    const db = order.filter((c) => c.name === 'db')
+    const until = Date.now() + 2000
+    for (const c of order) if (!children.includes(c) && !db.includes(c)) await stopOne(c, Math.max(100, until - Date.now()))
+    await Promise.all(children.map((c) => stopOne(c, 4500)))
+    for (const c of db) await stopOne(c, 1000)
   }
 
   const components: Component[] = [

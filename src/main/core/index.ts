@@ -15,6 +15,9 @@ import { createHttpApp, type RouteInfo } from './http/server.js'
 import { accountRoutes } from './http/routes/accounts.js'
 import { eventRoutes } from './http/routes/events.js'
 import { fileRoutes } from './http/routes/files.js'
+import { linkRoutes, signedLinkRoutes } from './http/routes/links.js'
+import { createCarImporter, createCarUploads, isCarBlob } from './car/index.js'
+import { createLinks } from './links/index.js'
 import { gatewayRoutes } from './http/routes/gateway.js'
 import { settingsRoutes } from './http/routes/settings.js'
 import { keyRoutes } from './http/routes/keys.js'
@@ -143,6 +146,9 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     {
       concurrency: config.pinConcurrency,
       timeoutMs: config.pinTimeoutMs,
+      stallTimeoutMs: config.pinSearchMs,
+      // Before a GC the pin scheduler aborts its fetches (Kubo's GC would wait on them) and resumes after.
+      gate: gcGate,
       accountUsage: usageOf,
       heldElsewhere: (multihash) => files.repo.holdsInKubo(multihash),
       extraInfo: (multihash) => remotes.infoFor(multihash),
@@ -174,15 +180,27 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     uploadPins: createUploadPins({ db: state.db, events, pins }),
     pinnedElsewhere: (multihash) => pins.holds(multihash),
     removePin: (accountId, requestid) => pins.remove(accountId, requestid),
+    car: createCarImporter({ db: state.db, store: minio.store, kubo: kubo.client }),
     publish: (event) => events.publish({ ...event }),
     log: log.child('core:files'),
   })
+  const cars = createCarUploads({
+    db: state.db,
+    repo: files.repo,
+    pinner: files.pinner,
+    store: minio.store,
+    accounts: state.accounts,
+    usageOf,
+    log: log.child('core:car'),
+  })
+  const links = createLinks({ db: state.db, repo: files.repo })
   const gateway = createGateway({
     repo: files.repo,
     pinner: files.pinner,
     store: minio.store,
     kuboGatewayUrl: () => kubo.gatewayUrl(),
     pinnedByAccount: (multihash) => pins.holds(multihash),
+    isCar: (cid) => isCarBlob(state.db, cid),
     redirect: config.gatewayRedirect,
     log: log.child('core:gateway'),
   })
@@ -196,7 +214,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     forceOn: config.lan,
     db: state.db,
     auth,
-    routes: [gatewayRoutes(gateway), lanRootRoute()],
+    routes: [gatewayRoutes(gateway), signedLinkRoutes({ links, gateway }), lanRootRoute()],
     log: log.child('core:lan'),
   })
   // Tack's own listeners as they are now; a forwarding target on this machine at one of them is refused.
@@ -341,7 +359,9 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
             pinRoutes(pins),
             remoteRoutes({ remotes, accounts: state.accounts }),
             eventRoutes(events),
-            fileRoutes({ files, urls: fileUrls }),
+            fileRoutes({ files, urls: fileUrls, cars }),
+            linkRoutes({ db: state.db, files, links, urls: fileUrls }),
+            signedLinkRoutes({ links, gateway }),
             gatewayRoutes(gateway),
             settingsRoutes({ lanEnabled: lan.enabled, lanUrls: lan.urls, setLan: lan.set }),
             // Last: the UI answers the paths no API route claims.

@@ -10,6 +10,8 @@ import type { KuboClient } from '../kubo/client.js'
 import type { GcGate } from '../kubo/gc.js'
 import type { Logger } from '../log.js'
 import type { ObjectStore } from '../minio/store.js'
+import type { CarImporter } from '../car/index.js'
+import { markPrivate } from './private.js'
 import { createPinner, type FileStateEvent, type Pinner, type UploadPinsPort } from './pinner.js'
 import { createFilesRepo, type FileRow, type FilesRepo, type ListQuery } from './repo.js'
 import { discard, stage, type StagedUpload, type UploadPart } from './upload.js'
@@ -32,6 +34,8 @@ export interface FilesInit {
   pinnedElsewhere?(multihash: string): boolean
   /** Removes one of the account's pin objects (the pins domain's remove): how Files unpins. */
   removePin?(accountId: number, requestid: string): void
+  /** CAR uploads: how the pinner gets a CAR's DAG into Kubo (car/index.ts). */
+  car?: CarImporter
   publish(event: FileStateEvent): void
   log: Logger
 }
@@ -47,7 +51,7 @@ export interface Files {
   upload(
     accountId: number,
     parts: AsyncIterable<UploadPart>,
-    options?: { declaredBytes?: number; pin?: boolean },
+    options?: { declaredBytes?: number; pin?: boolean; private?: boolean },
   ): Promise<UploadResult>
   list(query: ListQuery): { count: number; rows: FileRow[] }
   get(accountId: number, cid: string): FileRow
@@ -89,6 +93,7 @@ export function createFiles(init: FilesInit): Files {
     uploadPins: init.uploadPins,
     gcGate: init.gcGate,
     pinnedElsewhere: init.pinnedElsewhere,
+    car: init.car,
     publish: init.publish,
     log,
   })
@@ -104,7 +109,11 @@ export function createFiles(init: FilesInit): Files {
     )
 
   /** One transaction: blobs, rows and folder entries appear together or not at all. */
-  function commit(accountId: number, staged: StagedUpload): { result: UploadResult; garbage: string[] } {
+  function commit(
+    accountId: number,
+    staged: StagedUpload,
+    isPrivate = false,
+  ): { result: UploadResult; garbage: string[] } {
     const garbage: string[] = []
     const result = repo.transaction(() => {
       const fresh = new Map(staged.files.filter((f) => !repo.file(accountId, f.cid)).map((f) => [f.cid, f.size]))
@@ -148,6 +157,7 @@ export function createFiles(init: FilesInit): Files {
         }
         directory = repo.insertFile(row, repo.stateOf(dir.cid) ?? 'stored')
       }
+      if (isPrivate) markPrivate(init.db, repo, accountId, [...files, ...(directory ? [directory] : [])])
       return { files, directory }
     })
     return { result, garbage }
@@ -165,6 +175,11 @@ export function createFiles(init: FilesInit): Files {
     repo,
     pinner,
     async upload(accountId, parts, options = {}) {
+      if (options.pin && options.private)
+        throw new CoreError(
+          'BAD_REQUEST',
+          'a private upload is never pinned: pin=true and private=true exclude each other',
+        )
       const left = allowance(accountId)
       if (options.declaredBytes !== undefined && options.declaredBytes > left)
         throw refuse(accountId, left, options.declaredBytes)
@@ -179,7 +194,7 @@ export function createFiles(init: FilesInit): Files {
       }
       let committed: ReturnType<typeof commit>
       try {
-        committed = commit(accountId, staged)
+        committed = commit(accountId, staged, options.private)
       } catch (err) {
         await discard(
           { repo, store },
@@ -254,13 +269,16 @@ export function createFiles(init: FilesInit): Files {
         return keys
       })
       init.uploadPins?.remove(accountId, cid)
-      if (repo.rowsByCid(cid).length === 0 && heldInKubo && !init.pinnedElsewhere?.(row.multihash)) {
+      // Private records never hold content in Kubo (files/private.ts): only public ones keep it pinned.
+      if (repo.rowsByCid(cid).every((r) => r.private) && heldInKubo && !init.pinnedElsewhere?.(row.multihash)) {
         await init.kubo.pinRm(cid).catch((err: unknown) => log.warn('unpin failed', { cid, error: String(err) }))
       }
       await discard({ repo, store }, doomed)
     },
     pin(accountId, cid) {
       const row = files.get(accountId, cid)
+      if (row.private)
+        throw new CoreError('CONFLICT', `${cid} is private: make it public first (PATCH /api/files/${cid})`)
       // Kubo may hold it for another account already: then this account only needs its pin object again.
       if (repo.stateOf(cid) === 'pinned') pinner.recordPin(repo.file(accountId, cid)!)
       else pinner.ensurePinned(cid).catch(() => {})

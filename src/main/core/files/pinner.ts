@@ -6,6 +6,7 @@
 // Kubo's `add` here does not pin (see ADD_ARGS), so the blocks are unpinned until `pin add` has run: each
 // add+pin runs inside the GC gate (kubo/gc.ts), and Tack's GC never runs while one is in flight. An upload
 // deleted while its job ran is unpinned again once the job ends, so its blocks are not held forever.
+import type { CarImporter } from '../car/index.js'
 import { CoreError } from '../errors.js'
 import type { AddEntry } from '../kubo/add.js'
 import type { KuboClient } from '../kubo/client.js'
@@ -37,6 +38,8 @@ export interface PinnerDeps {
   gcGate?: Pick<GcGate, 'hold'>
   /** Whether a pin object of any account needs this content (then a job whose upload is gone keeps its pin). */
   pinnedElsewhere?(multihash: string): boolean
+  /** CAR uploads get into Kubo by dag/import (car/index.ts), not by add. */
+  car?: CarImporter
   publish(event: FileStateEvent): void
   log: Logger
 }
@@ -64,6 +67,8 @@ export function createPinner(deps: PinnerDeps): Pinner {
   }
 
   const recordPin = (row: FileRow) => {
+    // A private record never gets a pin object: it would keep the content in Kubo (files/private.ts).
+    if (row.private) return
     try {
       deps.uploadPins?.record({ accountId: row.account_id, cid: row.cid, name: row.name, size: row.size })
     } catch (err) {
@@ -90,13 +95,14 @@ export function createPinner(deps: PinnerDeps): Pinner {
   }
 
   async function run(cid: string): Promise<void> {
-    const row = repo.rowsByCid(cid)[0]
+    const row = repo.rowsByCid(cid).find((r) => !r.private)
     if (!row) return
     setState(cid, 'pinning')
     const hold = deps.gcGate?.hold ?? ((fn: () => Promise<void>) => fn())
     try {
       await hold(async () => {
         // A folder is sent as its entries, wrapped: the wrapper is the folder. Kubo reports the root last.
+        if (deps.car?.isCar(cid)) return await deps.car.importCar(cid, stopping.signal)
         const added = await deps.kubo.add(entriesOf(row), {
           wrapWithDirectory: row.kind === 'dir',
           signal: stopping.signal,

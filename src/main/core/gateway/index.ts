@@ -27,6 +27,8 @@ export interface GatewayRequest {
   download?: boolean
   range?: string
   ifNoneMatch?: string
+  /** Set by a signed link (links/) once its signature checked out: private records may be served. */
+  signed?: boolean
 }
 
 export interface GatewayResponse {
@@ -41,6 +43,8 @@ export interface GatewayInit {
   store: ObjectStore
   kuboGatewayUrl(): string
   pinnedByAccount(multihash: string): boolean
+  /** CAR uploads: served from Kubo once imported (car/index.ts). */
+  isCar?(cid: string): boolean
   /** TACK_GATEWAY_REDIRECT: answer with a redirect to this public gateway instead of the bytes. */
   redirect?: string
   log: Logger
@@ -59,7 +63,9 @@ export function createGateway(init: GatewayInit): Gateway {
   return {
     async serve(req) {
       const asked = parseGatewayPath(req.cid, req.path)
-      let target: Target = resolve({ repo, pinnedByAccount: init.pinnedByAccount }, asked)
+      let target: Target = resolve({ repo, pinnedByAccount: init.pinnedByAccount, isCar: init.isCar }, asked, {
+        allowPrivate: req.signed,
+      })
       const upload = target.kind !== 'kubo' || target.upload
       // A range past the start is the same view continuing (a video seeking): count it once.
       if (!req.range || /^bytes=0-/.test(req.range)) repo.touch(target.root)
@@ -68,6 +74,8 @@ export function createGateway(init: GatewayInit): Gateway {
         const location = ipfsUrl(init.redirect, { cid: target.root, segments: asked.segments }).href
         return { status: 302, headers: { location, 'cache-control': 'no-store' } }
       }
+      // A CAR upload's DAG is only in Kubo: it must be imported before anything is served.
+      if (!req.format && target.kind === 'kubo' && target.upload) await init.pinner.ensurePinned(target.root)
       if (req.format) {
         // Blocks and CARs come from Kubo, so an upload must be pinned first.
         if (upload) await init.pinner.ensurePinned(target.root)

@@ -41,16 +41,24 @@ export interface ResolveDeps {
   repo: FilesRepo
   /** Whether a pin object needs content with this multihash (hex). */
   pinnedByAccount(multihash: string): boolean
+  /** Whether the CID's blob is a CAR (its DAG is served from Kubo, see car/index.ts). */
+  isCar?(cid: string): boolean
 }
 
 /** What a parsed gateway path names; the segments are clean (see path.ts), never raw request text. */
-export function resolve(deps: ResolveDeps, { cid, multihash, segments }: GatewayPath): Target {
+export function resolve(
+  deps: ResolveDeps,
+  { cid, multihash, segments }: GatewayPath,
+  options: { allowPrivate?: boolean } = {},
+): Target {
   const path = segments.join('/')
-  const row = deps.repo.rowsByCid(cid)[0]
+  // Private records are invisible to the open gateway, as if unknown; a signed link (links/) may see them.
+  const row = deps.repo.rowsByCid(cid).find((r) => options.allowPrivate || !r.private)
   if (!row) {
     if (deps.pinnedByAccount(multihash)) return { kind: 'kubo', root: cid, segments, upload: false }
     throw notFound(cid)
   }
+  if (deps.isCar?.(cid)) return { kind: 'kubo', root: cid, segments, upload: true }
   const inKubo = row.state === 'pinned'
   const object = (entryCid: string, name: string): ObjectTarget => {
     const blob = deps.repo.blob(entryCid)

@@ -8,6 +8,8 @@ import { CoreError } from '../../errors.js'
 import { FILE_STATES, type FileRow, type Files, type UploadPart } from '../../files/index.js'
 import { GATEWAY_PATH } from '../../gateway/index.js'
 import { parse } from '../parse.js'
+import { carUpload, isCarUpload, isTrue } from './car-upload.js'
+import type { CarUploads } from '../../car/index.js'
 import { principalOf } from '../server.js'
 
 export interface FileUrls {
@@ -21,7 +23,12 @@ const flag = z
   .enum(['true', 'false', '1', '0'])
   .optional()
   .transform((v) => v === 'true' || v === '1')
-const UploadQuery = z.object({ name: z.string().min(1).max(255).optional(), pin: flag })
+const UploadQuery = z.object({
+  name: z.string().min(1).max(255).optional(),
+  pin: flag,
+  private: flag,
+  format: z.enum(['car']).optional(),
+})
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   offset: z.coerce.number().int().min(0).default(0),
@@ -37,6 +44,7 @@ export function serializeFile(row: FileRow, urls: FileUrls) {
     cid: row.cid,
     type: row.kind === 'dir' ? ('directory' as const) : ('file' as const),
     name: row.name,
+    private: Boolean(row.private),
     ...(row.path ? { path: row.path } : {}),
     size: row.size,
     mime: row.mime,
@@ -49,7 +57,7 @@ export function serializeFile(row: FileRow, urls: FileUrls) {
   }
 }
 
-export function fileRoutes(deps: { files: Files; urls: FileUrls }): FastifyPluginAsync {
+export function fileRoutes(deps: { files: Files; urls: FileUrls; cars?: CarUploads }): FastifyPluginAsync {
   const { files, urls } = deps
   return async (app) => {
     // Every body stays a stream: no JSON or text parser may buffer an upload (this plugin's scope only).
@@ -77,11 +85,21 @@ export function fileRoutes(deps: { files: Files; urls: FileUrls }): FastifyPlugi
       if (!query.name)
         throw new CoreError('BAD_REQUEST', 'query.name: the file name is required (PUT /api/files?name=N)')
       const declared = request.headers['content-length'] ? Number(request.headers['content-length']) : undefined
+      if (deps.cars && isCarUpload(query.format, request.headers['content-type'])) {
+        const row = await upload(request, reply, () =>
+          carUpload(deps.cars!, principalOf(request).accountId, request.raw, { ...query, name: query.name!, declared }),
+        )
+        return reply.code(201).send(serializeFile(row, urls))
+      }
       const parts = (async function* (): AsyncGenerator<UploadPart> {
         yield { path: '', name: query.name, content: request.raw }
       })()
       const result = await upload(request, reply, () =>
-        files.upload(principalOf(request).accountId, parts, { declaredBytes: declared, pin: query.pin }),
+        files.upload(principalOf(request).accountId, parts, {
+          declaredBytes: declared,
+          pin: query.pin,
+          private: query.private,
+        }),
       )
       return reply.code(201).send(serializeFile(result.files[0]!, urls))
     })
@@ -94,10 +112,12 @@ export function fileRoutes(deps: { files: Files; urls: FileUrls }): FastifyPlugi
         )
       if (!/;\s*boundary=/i.test(request.headers['content-type'] ?? ''))
         throw new CoreError('BAD_REQUEST', 'multipart/form-data needs a boundary parameter in its Content-Type')
-      const query = parse(UploadQuery.pick({ pin: true }), request.query, 'query')
+      const query = parse(UploadQuery.pick({ pin: true, private: true }), request.query, 'query')
+      let privateField = false
       const parts = (async function* (): AsyncGenerator<UploadPart> {
         try {
           for await (const part of request.parts()) {
+            if (part.type === 'field' && part.fieldname === 'private') privateField = isTrue(part.value)
             if (part.type !== 'file') continue
             // The file stream fails only when the body breaks the multipart format (or the client left):
             // the client's fault, so a 400. Marked before the domain's own listener sees the error.
@@ -113,7 +133,13 @@ export function fileRoutes(deps: { files: Files; urls: FileUrls }): FastifyPlugi
         }
       })()
       const result = await upload(request, reply, () =>
-        files.upload(principalOf(request).accountId, parts, { pin: query.pin }),
+        // A getter: the \`private\` field may come anywhere in the form, and is read when the upload commits.
+        files.upload(principalOf(request).accountId, parts, {
+          pin: query.pin,
+          get private() {
+            return privateField || query.private
+          },
+        }),
       )
       return reply.code(201).send({
         files: result.files.map((f) => serializeFile(f, urls)),

@@ -1,0 +1,154 @@
+// CAR uploads (`PUT /api/files?format=car`): the CAR streams into a fresh object while verify.ts checks
+// every block, and only a CAR that passed is committed (blob with format 'car', one file record whose
+// CID is the root). Kubo gets the DAG by `dag/import` through the pinner's usual path (importCar below),
+// right after the upload and again whenever the pinner finds it missing, so the gateway serves exactly
+// what Kubo serves for the same CAR. A refused CAR leaves nothing: its object is pending until discarded.
+import { randomUUID } from 'node:crypto'
+import type { Accounts } from '../accounts/index.js'
+import type { Db } from '../db/index.js'
+import { CoreError } from '../errors.js'
+import { multipartBody } from '../kubo/add.js'
+import type { KuboClient } from '../kubo/client.js'
+import type { Logger } from '../log.js'
+import type { ObjectStore } from '../minio/store.js'
+import type { Pinner } from '../files/pinner.js'
+import type { FileRow, FilesRepo } from '../files/repo.js'
+import { discard } from '../files/upload.js'
+import { verifyCar } from './verify.js'
+
+export const CAR_CONTENT_TYPE = 'application/vnd.ipld.car'
+
+/** What the pinner needs: which blobs are CARs, and how one gets into Kubo (import, then pin). */
+export interface CarImporter {
+  isCar(cid: string): boolean
+  importCar(cid: string, signal?: AbortSignal): Promise<void>
+}
+
+export interface CarUploads {
+  upload(
+    accountId: number,
+    body: AsyncIterable<Uint8Array>,
+    options: { name: string; declaredBytes?: number },
+  ): Promise<FileRow>
+}
+
+/** Whether the blob of this CID is a CAR (the gateway then serves it from Kubo). */
+export const isCarBlob = (db: Db, cid: string) =>
+  Boolean(db.prepare("SELECT 1 FROM blobs WHERE cid = ? AND format = 'car'").get(cid))
+
+export function createCarImporter(deps: {
+  db: Db
+  store: ObjectStore
+  kubo: Pick<KuboClient, 'call' | 'pinAdd'>
+}): CarImporter {
+  return {
+    isCar: (cid) => isCarBlob(deps.db, cid),
+    async importCar(cid, signal) {
+      const blob = deps.db.prepare('SELECT object_key FROM blobs WHERE cid = ?').get(cid) as
+        { object_key: string } | undefined
+      if (!blob) throw new CoreError('NOT_FOUND', `the CAR of ${cid} is missing from the object store`)
+      const content = await deps.store.read(blob.object_key)
+      const { body, contentType } = multipartBody(
+        (async function* () {
+          yield { path: 'upload.car', content }
+        })(),
+      )
+      // Not pinned by the import: the pin below is the pinner's, under the GC gate it holds.
+      const res = await deps.kubo.call(
+        'dag/import',
+        { 'pin-roots': 'false', stats: 'false' },
+        { body, headers: { 'content-type': contentType }, signal },
+      )
+      await res.text()
+      await deps.kubo.pinAdd(cid, undefined, signal)
+    },
+  }
+}
+
+export interface CarUploadsInit {
+  db: Db
+  repo: FilesRepo
+  store: ObjectStore
+  pinner: Pick<Pinner, 'ensurePinned' | 'recordPin'>
+  accounts: Pick<Accounts, 'get'>
+  usageOf(accountId: number): number
+  log: Logger
+}
+
+export function createCarUploads(init: CarUploadsInit): CarUploads {
+  const { repo, store } = init
+  const allowance = (accountId: number) => {
+    const quota = init.accounts.get(accountId).quotaBytes
+    return quota === null ? Infinity : Math.max(0, quota - init.usageOf(accountId))
+  }
+  const overQuota = (left: number) =>
+    new CoreError('INSUFFICIENT_FUNDS', `this CAR exceeds the account's quota (${left} bytes left)`)
+
+  return {
+    async upload(accountId, body, options) {
+      const left = allowance(accountId)
+      if (options.declaredBytes !== undefined && options.declaredBytes > left) throw overQuota(left)
+      const key = `uploads/${randomUUID()}`
+      repo.addPending(key)
+      const writer = store.writer(key)
+      let total = 0
+      const tee = async function* () {
+        for await (const chunk of body) {
+          total += chunk.length
+          if (total > left) throw overQuota(left)
+          await writer.write(chunk)
+          yield chunk
+        }
+      }
+      let verified: Awaited<ReturnType<typeof verifyCar>>
+      try {
+        const source = tee()
+        verified = await verifyCar(source)
+        // Whatever follows the last block (nothing, in a well-formed CAR) is still part of the object.
+        for await (const _ of source) void _
+        await writer.finish()
+      } catch (err) {
+        await discard({ repo, store }, [key], [writer])
+        throw err
+      }
+      const cid = verified.root.toV1().toString()
+      const multihash = Buffer.from(verified.root.multihash.bytes).toString('hex')
+      let garbage = false
+      let row: FileRow
+      try {
+        row = repo.transaction(() => {
+          if (repo.blob(cid)) garbage = true
+          else {
+            repo.insertBlob({ cid, object_key: key, size: total })
+            init.db.prepare("UPDATE blobs SET format = 'car' WHERE cid = ?").run(cid)
+            repo.removePending(key)
+          }
+          const kind = verified.isDirectory ? ('dir' as const) : ('file' as const)
+          return repo.insertFile(
+            {
+              account_id: accountId,
+              cid,
+              multihash,
+              kind,
+              name: options.name,
+              path: null,
+              size: verified.dagBytes,
+              mime: verified.isDirectory ? 'inode/directory' : 'application/octet-stream',
+              created_at: Date.now(),
+            },
+            repo.stateOf(cid) ?? 'stored',
+          )
+        })
+      } catch (err) {
+        await discard({ repo, store }, [key])
+        throw err
+      }
+      if (garbage) await discard({ repo, store }, [key])
+      init.log.info('CAR upload verified', { cid, blocks: verified.blocks, bytes: total })
+      // Into Kubo now: the gateway serves a CAR's DAG from Kubo. A failure shows as the record's state.
+      if (row.state === 'pinned') init.pinner.recordPin(row)
+      else await init.pinner.ensurePinned(cid).catch(() => {})
+      return repo.entry(accountId, cid) ?? row
+    },
+  }
+}

@@ -1,0 +1,285 @@
+// The metadata and start-up rows of issue 11, each beside its anchor on this machine, interleaved rounds
+// (the order of Tack and anchor alternates per round), so the ratios hold on whatever machine runs it:
+//   list-1m      GET /api/pinning/pins?limit=10 p50 with 1M pins in the account vs the same with 1k
+//   post-20      POST /api/pinning/pins, 20 clients (autocannon) vs IPFS Cluster's pinning service API
+//   remote-add   `ipfs pin remote add` (foreground, 10 MiB from a connected peer) vs `ipfs pin add` there
+//   serve-ready  `tack serve` to API ready on an existing repo (and at 1M pins) vs `ipfs daemon` to ready
+//   key-list     `tack key list` vs `node -e 0`
+// The 1M pins are seeded through the store's own insert path (transactions of 50k), not over HTTP; they are
+// identity CIDs, so Kubo need hold nothing for them. Only reports: speed is never asserted.
+import autocannon from 'autocannon'
+import { execFile, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { Agent, request } from 'node:http'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { CID } from 'multiformats/cid'
+import { identity } from 'multiformats/hashes/identity'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { openDb } from '../src/main/core/db/index.js'
+import { createPinStore } from '../src/main/core/pins/store.js'
+import { kuboBinary } from '../tests/fixtures/binaries.js'
+import { startCluster } from '../tests/fixtures/cluster.js'
+import { startKuboNode } from '../tests/fixtures/kubo-node.js'
+import { spawnServe, type ServeProcess } from '../tests/fixtures/serve.js'
+import { tempDir } from '../tests/fixtures/tmp.js'
+import type { BenchRow } from './upload.js'
+
+const run = promisify(execFile)
+const ROOT = join(import.meta.dirname, '..')
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9
+
+/** A row of this file: BenchRow with its own units and the raw medians beside the ratio. */
+export type MetadataRow = Omit<BenchRow, 'unit'> & { unit: string; note?: string; rssMiB?: Record<string, number> }
+
+export interface MetadataRowsOptions {
+  smoke?: boolean
+  rounds?: number
+  log?: (line: string) => void
+}
+
+const tack = (args: string[], dataDir: string) =>
+  run(process.execPath, [join(ROOT, 'bin/tack.js'), ...args], { cwd: ROOT, env: { ...process.env, TACK_DATA_DIR: dataDir } })
+
+function rssMiB(pid: number): number {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)
+  return m ? Number(m[1]) / 1024 : 0
+}
+
+async function stopServe(serve: ServeProcess): Promise<void> {
+  if (serve.child.exitCode !== null) return
+  serve.child.kill('SIGTERM')
+  await serve.exited
+}
+
+/** Pins in `account`, through the store's insert path: identity CIDs (Kubo holds nothing), pinned. */
+function seed(dataDir: string, account: string, n: number, from: number): void {
+  const db = openDb(join(dataDir, 'tack.db'))
+  // Random requestids land all over their index: a large page cache keeps the seeding in memory.
+  db.pragma('cache_size = -262144')
+  const { id } = db.prepare<[string], { id: number }>('SELECT id FROM accounts WHERE name = ?').get(account)!
+  const store = createPinStore(db)
+  const BATCH = 50_000
+  for (let done = 0; done < n; done += BATCH)
+    store.transaction(() => {
+      for (let i = done; i < Math.min(n, done + BATCH); i++) {
+        const bytes = Buffer.from(`pin-${from + i}`)
+        const cid = CID.createV1(0x55, identity.digest(bytes))
+        store.insert({
+          accountId: id,
+          input: { cid: { cid: cid.toString(), multihash: Buffer.from(cid.multihash.bytes).toString('hex'), identity: true, inlineSize: bytes.length }, name: `seed-${i}`, origins: [] },
+          status: 'pinned',
+          deadline: 0,
+          dagSize: bytes.length,
+          info: { dag_size: String(bytes.length) },
+        })
+      }
+    })
+  db.close()
+}
+
+/** p50 of `count` sequential keep-alive GETs, ms. */
+async function p50(url: string, key: string, count: number): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  const times: number[] = []
+  for (let i = 0; i < count; i++) {
+    const start = process.hrtime.bigint()
+    await new Promise<void>((resolve, reject) => {
+      const req = request(url, { agent, headers: { authorization: `Bearer ${key}` } }, (res) => {
+        if (res.statusCode !== 200) reject(new Error(`GET ${url}: ${res.statusCode}`))
+        res.resume().on('end', resolve)
+      })
+      req.on('error', reject).end()
+    })
+    times.push(seconds(start) * 1000)
+  }
+  agent.destroy()
+  return median(times)
+}
+
+/** POSTs of fresh CIDs (taken in order from `cids`) by 20 clients for `duration` s; requests per second. */
+async function postRate(url: string, headers: Record<string, string>, cids: string[], duration: number): Promise<number> {
+  let next = 0
+  const result = await autocannon({
+    url,
+    connections: 20,
+    duration,
+    headers: { 'content-type': 'application/json', ...headers },
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: JSON.stringify({ cid: cids[next++ % cids.length] }) }) }],
+  })
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`POST ${url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  return result.requests.average
+}
+
+async function randomCids(n: number): Promise<string[]> {
+  return Promise.all(Array.from({ length: n }, async () => CID.createV1(0x55, await sha256.digest(randomBytes(32))).toString()))
+}
+
+/** `ipfs daemon` on an existing repo (test profile, no routing), seconds until it reports ready. */
+async function kuboReady(repo: string): Promise<number> {
+  const env = { ...process.env, IPFS_PATH: repo, IPFS_TELEMETRY: 'off' }
+  const start = process.hrtime.bigint()
+  const child = spawn(kuboBinary(), ['daemon', '--migrate=false'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  const ready = await new Promise<number>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d.toString()
+      if (out.includes('Daemon is ready')) resolve(seconds(start))
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.once('exit', () => reject(new Error(`ipfs daemon exited:\n${out}`)))
+  })
+  const gone = new Promise((r) => child.once('exit', r))
+  child.kill('SIGTERM')
+  await gone
+  return ready
+}
+
+async function kuboRepo(): Promise<{ path: string; remove(): void }> {
+  const dir = tempDir('tack-bench-kubo-')
+  const env = { ...process.env, IPFS_PATH: dir.path, IPFS_TELEMETRY: 'off' }
+  await run(kuboBinary(), ['init', '--profile', 'test', '--empty-repo'], { env })
+  for (const [key, value] of Object.entries({ 'Routing.Type': 'none', 'AutoConf.Enabled': false, 'DNS.Resolvers': {} }))
+    await run(kuboBinary(), ['config', '--json', key, JSON.stringify(value)], { env })
+  return dir
+}
+
+async function spawnTimes(cmd: string[], env: NodeJS.ProcessEnv, n: number): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < n; i++) {
+    const start = process.hrtime.bigint()
+    await run(cmd[0]!, cmd.slice(1), { cwd: ROOT, env: { ...process.env, ...env } })
+    times.push(seconds(start))
+  }
+  return median(times)
+}
+
+export async function metadataRows(options: MetadataRowsOptions = {}): Promise<MetadataRow[]> {
+  const smoke = options.smoke ?? false
+  const rounds = options.rounds ?? 3
+  const log = options.log ?? ((line: string) => process.stderr.write(`[bench] ${line}\n`))
+  const size = smoke ? { small: 100, big: 1000, gets: 20, postSeconds: 1, fileBytes: 256 * 1024, spawns: 2 } : { small: 1000, big: 1_000_000, gets: 300, postSeconds: 5, fileBytes: 10 * 1024 * 1024, spawns: 5 }
+  const dirs = { small: tempDir('tack-bench-small-'), big: tempDir('tack-bench-big-') }
+  const cleanups: Array<() => Promise<void> | void> = [() => dirs.small.remove(), () => dirs.big.remove()]
+  const s = { list: [] as Array<[number, number]>, post: [] as Array<[number, number]>, remote: [] as Array<[number, number]>, ready: [] as Array<[number, number]>, readyBig: [] as number[], keyList: [] as Array<[number, number]> }
+  const rss: Record<string, number> = {}
+  try {
+    // One repo with two accounts: `small` (1k pins) and `big` (1M pins); keys for each.
+    const keys: Record<string, string> = {}
+    for (const name of ['small', 'big']) {
+      await tack(['account', 'create', name], dirs.small.path)
+      keys[name] = (await tack(['key', 'create', '--name', name, '--account', name], dirs.small.path)).stdout.trim()
+    }
+    keys.owner = (await tack(['key', 'create', '--name', 'owner'], dirs.small.path)).stdout.trim()
+    log(`seeding ${size.small} + ${size.big} pins`)
+    const t = process.hrtime.bigint()
+    seed(dirs.small.path, 'small', size.small, 0)
+    seed(dirs.small.path, 'big', size.big, size.small)
+    log(`seeded in ${seconds(t).toFixed(1)} s`)
+    // The 1M-pin repo for the start-up row is the same repo: the big account's pins are in it.
+    const kubo = await kuboRepo()
+    cleanups.push(() => kubo.remove())
+    await kuboReady(kubo.path) // the first start migrates and warms caches for both
+    for (let r = 0; r < rounds; r++) {
+      const tackFirst = r % 2 === 0
+      log(`round ${r + 1}/${rounds}: start-up`)
+      const startTack = async () => {
+        const start = process.hrtime.bigint()
+        const serve = await spawnServe(dirs.small.path)
+        return { serve, s: seconds(start) }
+      }
+      let serve: ServeProcess | undefined
+      let tackS = 0
+      let kuboS = 0
+      if (!tackFirst) kuboS = await kuboReady(kubo.path)
+      ;({ serve, s: tackS } = await startTack())
+      if (tackFirst) {
+        await stopServe(serve)
+        kuboS = await kuboReady(kubo.path)
+        ;({ serve } = await startTack())
+      }
+      s.ready.push([tackS, kuboS])
+      s.readyBig.push(tackS)
+      rss.idleAt1M = Math.max(rss.idleAt1M ?? 0, rssMiB(serve.child.pid!))
+      try {
+        log(`round ${r + 1}/${rounds}: listing`)
+        const list = `${serve.url}/api/pinning/pins?limit=10`
+        const order = tackFirst ? ['small', 'big'] : ['big', 'small']
+        const got: Record<string, number> = {}
+        for (const who of order) got[who] = await p50(list, keys[who]!, size.gets)
+        s.list.push([got.big!, got.small!])
+        rss.afterListing = Math.max(rss.afterListing ?? 0, rssMiB(serve.child.pid!))
+
+        log(`round ${r + 1}/${rounds}: key list`)
+        const keyList = () => spawnTimes([process.execPath, 'bin/tack.js', 'key', 'list'], { TACK_DATA_DIR: dirs.small.path }, size.spawns)
+        const nodeNothing = () => spawnTimes([process.execPath, '-e', '0'], {}, size.spawns)
+        s.keyList.push(tackFirst ? [await keyList(), await nodeNothing()] : ([await nodeNothing(), await keyList()].reverse() as [number, number]))
+      } finally {
+        await stopServe(serve)
+      }
+    }
+
+    // POST and `pin remote add` against one running Tack, one cluster peer and two plain Kubo nodes.
+    log('starting IPFS Cluster, two Kubo nodes and tack serve')
+    const cluster = await startCluster(1)
+    cleanups.push(() => cluster.stop())
+    const pinsvc = JSON.parse(readFileSync(join(cluster.peers[0]!.path, 'service.json'), 'utf8')).api.pinsvcapi.http_listen_multiaddress as string
+    const pinsvcUrl = `http://127.0.0.1:${pinsvc.split('/')[4]}/pins`
+    const user = await startKuboNode()
+    cleanups.push(() => user.stop())
+    const other = await startKuboNode()
+    cleanups.push(() => other.stop())
+    await other.ipfs(['swarm', 'connect', user.addresses[0]!])
+    const serve = await spawnServe(dirs.small.path)
+    cleanups.push(() => stopServe(serve))
+    await user.ipfs(['pin', 'remote', 'service', 'add', 'tack', `${serve.url}/api/pinning`, keys.owner!])
+    const file = join(dirs.big.path, 'content.bin')
+    const addFresh = async () => {
+      writeFileSync(file, randomBytes(size.fileBytes))
+      return (await user.ipfs(['add', '-Q', '--cid-version=1', file])).trim()
+    }
+    for (let r = 0; r < rounds; r++) {
+      const tackFirst = r % 2 === 0
+      log(`round ${r + 1}/${rounds}: POST, 20 clients`)
+      const cids = await randomCids(50_000)
+      const rates: number[] = []
+      const post = {
+        tack: () => postRate(`${serve.url}/api/pinning/pins`, { authorization: `Bearer ${keys.owner}` }, cids, size.postSeconds),
+        cluster: () => postRate(pinsvcUrl, {}, cids, size.postSeconds),
+      }
+      for (const who of tackFirst ? (['tack', 'cluster'] as const) : (['cluster', 'tack'] as const)) rates[who === 'tack' ? 0 : 1] = await post[who]()
+      s.post.push([rates[0]!, rates[1]!])
+
+      log(`round ${r + 1}/${rounds}: pin remote add vs pin add`)
+      const timeOf = async (fn: () => Promise<unknown>) => {
+        const start = process.hrtime.bigint()
+        await fn()
+        return seconds(start)
+      }
+      const remote = async () => {
+        const cid = await addFresh()
+        return timeOf(() => user.ipfs(['pin', 'remote', 'add', '--service=tack', `--name=bench-${r}`, cid], { timeoutMs: 120_000 }))
+      }
+      const local = async () => {
+        const cid = await addFresh()
+        return timeOf(() => other.ipfs(['pin', 'add', cid], { timeoutMs: 120_000 }))
+      }
+      s.remote.push(tackFirst ? [await remote(), await local()] : ([await local(), await remote()].reverse() as [number, number]))
+    }
+    rss.afterLoad = rssMiB(serve.child.pid!)
+  } finally {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch((err: unknown) => log(`cleanup: ${String(err)}`))
+  }
+
+  const pair = (xs: Array<[number, number]>) => ({ tack: median(xs.map((x) => x[0])), anchor: median(xs.map((x) => x[1])), ratio: median(xs.map((x) => x[0] / x[1])) })
+  return [
+    { row: 'list-1m', ...pair(s.list), unit: 'ms (p50)', target: 'p50 ≤ 2 ms; 1M ÷ 1k ≤ 1.3×', note: `${size.big} vs ${size.small} pins`, rssMiB: rss },
+    { row: 'post-20', ...pair(s.post), unit: 'req/s', target: '≥ 2.0×', note: 'vs IPFS Cluster pinsvc API' },
+    { row: 'remote-add', ...pair(s.remote), unit: 's', target: '≤ 1.2×', note: `${(size.fileBytes / 1024 / 1024).toFixed(2)} MiB from a connected peer` },
+    { row: 'serve-ready', ...pair(s.ready), unit: 's', target: '≤ 1.0 s; ≤ 2 s at 1M pins', note: `repo holds ${size.big + size.small} pins` },
+    { row: 'key-list', ...pair(s.keyList), unit: 's', target: '≤ 0.3 s' },
+  ]
+}

@@ -11,8 +11,9 @@ import { createCoreRunner } from './core-runner.js'
 import { trackDownloads } from './downloads.js'
 import { IpcHandlerError, registerIpc } from './ipc.js'
 import { createLanClient } from './lan.js'
-import { claimSingleInstance, describeStartError, installQuitHandler } from './lifecycle.js'
-import { setOpenAtLogin } from './login-item.js'
+import { acceptDroppedPaths, confirmMessage } from './dropped-paths.js'
+import { claimSingleInstance, createRevealQueue, describeStartError, installQuitHandler } from './lifecycle.js'
+import { getOpenAtLogin, setOpenAtLogin, startedAtLogin } from './login-item.js'
 import { openLogFile, teeSink } from './logs.js'
 import { electronSqliteBinding } from './native-binding.js'
 import { createNotifier, noticeFor, watchCoreEvents, type Notice } from './notifications.js'
@@ -21,7 +22,15 @@ import { loadSettings, saveSettings } from './settings.js'
 import { createTray, type TrayHandle } from './tray.js'
 import { TRAY_ICON_DATA_URL } from './tray-icon.js'
 import { createDropBatcher, createUploader } from './uploads.js'
-import { appPageMatcher, createMainWindow, installPermissionGuards, revealWindow } from './window.js'
+import { installSystemEndHandlers, SESSION_WINDOW_OPTIONS } from './session-end.js'
+import {
+  appPageMatcher,
+  createGestureClock,
+  createMainWindow,
+  installPermissionGuards,
+  revealWindow,
+} from './window.js'
+import { stat } from 'node:fs/promises'
 
 export type ElectronModules = Pick<
   typeof Electron,
@@ -34,6 +43,7 @@ export type ElectronModules = Pick<
   | 'dialog'
   | 'ipcMain'
   | 'nativeImage'
+  | 'powerMonitor'
   | 'protocol'
   | 'session'
   | 'shell'
@@ -54,11 +64,16 @@ const STATUS_TEXT: Record<CoreState, string> = {
   failed: 'Failed',
 }
 
+/** electron-builder's appId: Windows groups the taskbar and shows notifications by it (NSIS shortcuts carry it). */
+export const APP_USER_MODEL_ID = 'dev.tack.desktop'
+
 export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
   const { app, shell, dialog } = electron
   // Must happen before ready: the app:// scheme's privileges, the one-instance rule, the quit rule.
   electron.protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
-  if (!claimSingleInstance(app, () => revealOrCreate())) {
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID)
+  // A second launch is the way back to the window where no tray icon shows (Linux without a tray host).
+  if (!claimSingleInstance(app, () => reveals.request())) {
     app.quit()
     return
   }
@@ -76,6 +91,14 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
   let tray: TrayHandle | undefined
   let lastLink: string | undefined
   let stopExtras = () => {}
+  // The shell is ready to show the window once onReady has registered app:// and the core runs.
+  let shellReady = false
+  const reveals = createRevealQueue({
+    ready: () => shellReady && app.isReady() && runner.state === 'running',
+    reveal: () => revealOrCreate(),
+  })
+  const gestures = createGestureClock()
+  const loginCtx = () => ({ platform: process.platform, env: init.env, execPath: process.execPath, log })
 
   const send = <C extends EventChannel>(channel: C, payload: EventContract[C]) => {
     if (win && !win.isDestroyed()) win.webContents.send(channel, payload)
@@ -89,6 +112,7 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
       if (state !== 'running') lanOn = false
       sendStatus(error)
       tray?.refresh()
+      if (state === 'running') reveals.flush()
     },
   })
   const lan = createLanClient({ fetch, connection: () => runner.connection() })
@@ -97,6 +121,7 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
     sendStatus()
     tray?.refresh()
   }
+  // Every way out (menu, tray, Cmd+Q, OS shutdown, logout, session end, signals, an installer) awaits this.
   const quit = installQuitHandler(app, {
     stop: async () => {
       stopExtras()
@@ -104,7 +129,10 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
     },
     onQuitting: () => log.info('quit requested'),
     log,
+    platform: process.platform,
   })
+  // The Dock icon clicked with no window showing (macOS).
+  app.on('activate', () => reveals.request())
   app.on('window-all-closed', () => {
     // Keep running in the tray: a listener here stops Electron's default quit.
   })
@@ -113,7 +141,7 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
     show: (notice: Notice) => {
       if (!electron.Notification.isSupported()) return
       const n = new electron.Notification({ title: notice.title, body: notice.body, silent: true })
-      n.on('click', () => revealOrCreate())
+      n.on('click', () => reveals.request())
       n.show()
     },
   })
@@ -140,7 +168,6 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
   })
 
   function revealOrCreate() {
-    if (!app.isReady() || runner.state !== 'running') return
     if (win && !win.isDestroyed()) return revealWindow(win)
     win = createMainWindow({
       create: (options) => new electron.BrowserWindow(options),
@@ -149,6 +176,7 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
       quitting: () => quit.quitting,
       isAppPage,
       openExternal: (url) => shell.openExternal(url),
+      gestures,
       log,
     })
   }
@@ -158,12 +186,7 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
     if (patch.openAtLogin !== undefined && patch.openAtLogin !== settings.openAtLogin) {
       settings = { ...settings, openAtLogin: patch.openAtLogin }
       saveSettings(settingsFile, settings)
-      setOpenAtLogin(app, settings.openAtLogin, {
-        platform: process.platform,
-        env: init.env,
-        execPath: process.execPath,
-        log,
-      })
+      setOpenAtLogin(app, settings.openAtLogin, loginCtx())
     }
     if (patch.lan !== undefined && patch.lan !== lanOn) {
       // The core switches its LAN listener at run time and remembers the choice.
@@ -217,6 +240,20 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
       app.quit()
       return
     }
+    installSystemEndHandlers({
+      platform: process.platform,
+      powerMonitor: { on: (event, listener) => electron.powerMonitor.on(event, listener as () => void) },
+      signals: process,
+      createSessionWindow: () => new electron.BrowserWindow(SESSION_WINDOW_OPTIONS),
+      quit,
+      log,
+    })
+    // What the OS says wins over what Tack last wrote: the user may have removed it in the OS's settings.
+    const registered = getOpenAtLogin(app, loginCtx())
+    if (registered !== undefined && registered !== settings.openAtLogin) {
+      settings = { ...settings, openAtLogin: registered }
+      saveSettings(settingsFile, settings)
+    }
     const session = electron.session.defaultSession
     electron.protocol.handle(
       APP_SCHEME,
@@ -241,11 +278,31 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
         },
         'tack:reveal-download': (id) =>
           shell.showItemInFolder(downloads.savePathOf(id) ?? fail('NOT_FOUND', 'no such download')),
-        'tack:open-link': (url) => shell.openExternal(url),
+        // The preload checks the page's user activation; main checks its own record of real input too.
+        'tack:open-link': (url) =>
+          gestures.active() ? shell.openExternal(url) : fail('FORBIDDEN', 'links open only from a click'),
         'tack:app-version': () => app.getVersion(),
         'tack:get-settings': () => currentSettings(),
-        'tack:set-settings': applySettings,
-        'tack:dropped-paths': (paths) => upload(paths),
+        // LAN sharing and login items change only when the user just clicked, never from a script alone.
+        'tack:set-settings': (patch) =>
+          gestures.active() ? applySettings(patch) : fail('FORBIDDEN', 'settings change only from a click'),
+        'tack:dropped-paths': async (paths) =>
+          upload(
+            await acceptDroppedPaths(paths, {
+              stat,
+              confirm: async (names, count) => {
+                const options = {
+                  type: 'question' as const,
+                  ...confirmMessage(names, count),
+                  buttons: ['Add to IPFS', 'Cancel'],
+                  defaultId: 0,
+                  cancelId: 1,
+                }
+                const answer = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options)
+                return answer.response === 0
+              },
+            }),
+          ),
       },
       { windowContentsId: () => (win && !win.isDestroyed() ? win.webContents.id : undefined), isAppPage, log },
     )
@@ -294,7 +351,10 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
     }
     await refreshLan()
     uploadLater.flush()
-    if (!init.argv.includes('--hidden')) revealOrCreate()
+    shellReady = true
+    // Started by the OS at login (--hidden on Windows and Linux; macOS reports it): stay in the tray.
+    if (!startedAtLogin(app, { platform: process.platform }, init.argv)) reveals.request()
+    else reveals.flush()
   }
 
   void app.whenReady().then(onReady)

@@ -9,6 +9,7 @@ import {
   Menu,
   nativeImage,
   Notification,
+  powerMonitor,
   protocol,
   session,
   shell,
@@ -23,6 +24,20 @@ const userData = app.commandLine.getSwitchValue('user-data-dir')
 if (userData) app.setPath('userData', userData)
 
 runDesktop(
-  { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, Notification, protocol, session, shell, Tray },
+  {
+    app,
+    BrowserWindow,
+    clipboard,
+    dialog,
+    ipcMain,
+    Menu,
+    nativeImage,
+    Notification,
+    powerMonitor,
+    protocol,
+    session,
+    shell,
+    Tray,
+  },
   { here: dirname(fileURLToPath(import.meta.url)), env: process.env, argv: process.argv },
 )

@@ -2,29 +2,13 @@
 // Before a handler runs, the sender must be the app's own window showing the app's own page (not a frame,
 // not another page it was navigated to), and the arguments must match the channel's schema. Handlers never
 // throw across IPC: every answer is an IpcResult.
-import { isAbsolute } from 'node:path'
 import { z } from 'zod'
-import {
-  fail,
-  INVOKE_CHANNELS,
-  ok,
-  type InvokeChannel,
-  type InvokeContract,
-  type IpcErrorCode,
-  type IpcResult,
-} from '../shared/ipc.js'
+import { fail, INVOKE_CHANNELS, ok, type InvokeChannel, type InvokeContract, type IpcResult } from '../shared/ipc.js'
+import { IpcHandlerError } from './ipc-error.js'
+import { isWellFormedDroppedPath, MAX_DROPPED_ITEMS } from './dropped-paths.js'
 import { isExternalHttpUrl } from './window.js'
 
-/** A failure a handler reports on purpose, with its contract code. */
-export class IpcHandlerError extends Error {
-  override readonly name = 'IpcHandlerError'
-  constructor(
-    readonly code: IpcErrorCode,
-    message: string,
-  ) {
-    super(message)
-  }
-}
+export { IpcHandlerError }
 
 const settingsPatch = z.object({ openAtLogin: z.boolean().optional(), lan: z.boolean().optional() }).strict()
 
@@ -37,8 +21,12 @@ export const ARGUMENT_SCHEMAS: Record<InvokeChannel, z.ZodType> = {
   'tack:app-version': z.tuple([]),
   'tack:get-settings': z.tuple([]),
   'tack:set-settings': z.tuple([settingsPatch]),
+  // Only what one drop on the window gives (see dropped-paths.ts: the handler also asks the user).
   'tack:dropped-paths': z.tuple([
-    z.array(z.string().min(1).max(4096).refine(isAbsolute, 'absolute paths only')).min(1).max(10_000),
+    z
+      .array(z.string().refine(isWellFormedDroppedPath, 'absolute, normalised paths only'))
+      .min(1)
+      .max(MAX_DROPPED_ITEMS),
   ]),
 }
 

@@ -97,3 +97,24 @@ describe('start failures', () => {
     for (const f of [port, other, missing]) expect(f.detail).toContain(ctx.logPath)
   })
 })
+
+describe('reveal requests', () => {
+  it('are kept until the core is ready, then honoured once', async () => {
+    const { createRevealQueue } = await import('./lifecycle.js')
+    let ready = false
+    const reveal = vi.fn()
+    const queue = createRevealQueue({ ready: () => ready, reveal })
+    queue.request()
+    queue.request()
+    queue.flush()
+    expect(reveal).not.toHaveBeenCalled()
+    expect(queue.pending).toBe(true)
+    ready = true
+    queue.flush()
+    queue.flush()
+    expect(reveal).toHaveBeenCalledTimes(1)
+    queue.request()
+    expect(reveal).toHaveBeenCalledTimes(2)
+    expect(queue.pending).toBe(false)
+  })
+})

@@ -21,16 +21,27 @@ export interface QuittableApp {
   exit(code: number): void
 }
 
-export function installQuitHandler(app: QuittableApp, init: QuitInit): { readonly quitting: boolean } {
+export interface QuitHandle {
+  /** True once quitting started, by any path: the window stops hiding itself on close. */
+  readonly quitting: boolean
+  /**
+   * Stops the core (once, however many paths ask) and then exits. For the paths that are not Electron's own
+   * quit: OS shutdown, logout, session end, signals, an installer closing Tack. `systemEnding` marks the
+   * OS ending the session, for the macOS rule in before-quit.
+   */
+  stopAndExit(reason: string, options?: { systemEnding?: boolean }): Promise<void>
+}
+
+export function installQuitHandler(app: QuittableApp, init: QuitInit & { platform?: NodeJS.Platform }): QuitHandle {
   let phase: 'running' | 'stopping' | 'done' = 'running'
-  app.on('before-quit', (event) => {
-    if (phase === 'done') return
-    // Electron would close windows and exit without waiting for our promise: hold it until the core is down.
-    event.preventDefault()
-    if (phase === 'stopping') return
+  let systemEnding = false
+  let stopped: Promise<void> | undefined
+  const stopAndExit = (reason: string, options: { systemEnding?: boolean } = {}): Promise<void> => {
+    if (options.systemEnding) systemEnding = true
+    if (stopped) return stopped
     phase = 'stopping'
     init.onQuitting?.()
-    init.log.info('quitting: stopping the core')
+    init.log.info(`quitting (${reason}): stopping the core`)
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
@@ -39,7 +50,7 @@ export function installQuitHandler(app: QuittableApp, init: QuitInit): { readonl
       }, init.timeoutMs ?? 30_000)
     })
     let code = 0
-    void Promise.race([
+    stopped = Promise.race([
       init.stop().catch((err: unknown) => {
         code = 1
         init.log.error('stopping the core failed', { error: String(err) })
@@ -50,11 +61,26 @@ export function installQuitHandler(app: QuittableApp, init: QuitInit): { readonl
       phase = 'done'
       app.exit(code)
     })
+    return stopped
+  }
+  app.on('before-quit', (event) => {
+    if (phase === 'done') return
+    // macOS asks every app to quit while it restarts or logs out; an app that holds its quit (preventDefault)
+    // answers "cancel" and interrupts the restart. The stop already runs (started at powerMonitor 'shutdown'),
+    // so let the OS have its answer; the supervisors' kill order and tack-launcher end the children.
+    if (systemEnding && init.platform === 'darwin') {
+      void stopAndExit('the system is ending the session')
+      return
+    }
+    // Electron would close windows and exit without waiting for our promise: hold it until the core is down.
+    event.preventDefault()
+    void stopAndExit('quit requested')
   })
   return {
     get quitting() {
       return phase !== 'running'
     },
+    stopAndExit,
   }
 }
 
@@ -110,4 +136,32 @@ export function describeStartError(
       detail: `Reinstall Tack. (From source: run \`bash scripts/build-binaries.sh\`.)\n${text}\n\n${seeLog}`,
     }
   return { title: 'Tack could not start', message: text, detail: seeLog }
+}
+
+/**
+ * Requests to show the window (a second launch, a notification click, the Dock icon) that arrive before the
+ * core runs and the app:// page can load are kept, and honoured once it can: never dropped.
+ */
+export function createRevealQueue(init: { ready: () => boolean; reveal: () => void }): {
+  request(): void
+  /** Call when readiness may have changed (the shell finished starting, the core is running again). */
+  flush(): void
+  readonly pending: boolean
+} {
+  let wanted = false
+  const flush = () => {
+    if (!wanted || !init.ready()) return
+    wanted = false
+    init.reveal()
+  }
+  return {
+    request() {
+      wanted = true
+      flush()
+    },
+    flush,
+    get pending() {
+      return wanted
+    },
+  }
 }

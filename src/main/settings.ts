@@ -26,15 +26,29 @@ export function saveSettings(file: string, settings: DesktopSettings): void {
   renameSync(`${file}.tmp`, file)
 }
 
+// Characters that make an Exec argument need quotes (Desktop Entry spec, "The Exec key").
+const EXEC_RESERVED = /[ \t"'\\><~|&;$*?#()`]/
+
+/**
+ * One argument of an Exec= line, per the Desktop Entry spec: quoted when it holds a reserved character, with
+ * `"`, `` ` ``, `$` and `\` backslash-escaped inside the quotes; a literal `%` doubled (else it is a field
+ * code); then every backslash doubled again, because Exec is a string value and that escape is undone first.
+ * A newline cannot be represented: refused.
+ */
+export function execArgument(arg: string): string {
+  if (/[\n\r]/.test(arg)) throw new Error('an Exec argument cannot contain a line break')
+  const quoted = EXEC_RESERVED.test(arg) ? `"${arg.replace(/(["`$\\])/g, '\\$1')}"` : arg
+  return quoted.replace(/%/g, '%%').replace(/\\/g, '\\\\')
+}
+
 /** The XDG autostart entry that "open at login" means on Linux (Electron's login items cover macOS and
  * Windows only). An AppImage must be started through its own path, which it puts in $APPIMAGE. */
 export function autostartEntry(executable: string): string {
-  const quoted = /[\s"\\]/.test(executable) ? `"${executable.replace(/(["\\])/g, '\\$1')}"` : executable
   return [
     '[Desktop Entry]',
     'Type=Application',
     'Name=Tack',
-    `Exec=${quoted} --hidden`,
+    `Exec=${execArgument(executable)} --hidden`,
     'X-GNOME-Autostart-enabled=true',
     '',
   ].join('\n')

@@ -3,7 +3,9 @@ import { describe, expect, it, vi } from 'vitest'
 import { APP_ENTRY } from './protocol.js'
 import {
   appPageMatcher,
+  createGestureClock,
   createMainWindow,
+  GESTURE_WINDOW_MS,
   installNavigationGuards,
   installPermissionGuards,
   windowOptions,
@@ -17,10 +19,12 @@ function fakeContents() {
   const listeners = new Map<string, (event: never) => void>()
   let openHandler: ((d: { url: string; disposition: string }) => { action: 'deny' }) | undefined
   const contents = {
-    on: (name: string, listener: (event: never) => void) => listeners.set(name, listener),
+    on: (name: string, listener: (event: never, input?: never) => void) => listeners.set(name, listener),
     setWindowOpenHandler: (h: typeof openHandler) => (openHandler = h),
     loadURL: vi.fn(async () => {}),
   }
+  const input = (type: string) =>
+    (listeners.get('input-event') as unknown as (e: unknown, i: { type: string }) => void)({}, { type })
   const fire = (name: string, url: string) => {
     const event = { url, preventDefault: vi.fn() }
     listeners.get(name)!(event as never)
@@ -29,6 +33,7 @@ function fakeContents() {
   return {
     contents: contents as unknown as GuardedContents & { loadURL: typeof contents.loadURL },
     fire,
+    input,
     open: (url: string, disposition = 'foreground-tab') => openHandler!({ url, disposition }),
   }
 }
@@ -54,8 +59,10 @@ describe('navigation guards', () => {
   const setup = (dev?: string) => {
     const f = fakeContents()
     const openExternal = vi.fn(async () => {})
-    installNavigationGuards(f.contents, { isAppPage: appPageMatcher(dev), openExternal, log: quiet })
-    return { ...f, openExternal }
+    const clock = { t: 1_000_000 }
+    const gestures = createGestureClock(() => clock.t)
+    installNavigationGuards(f.contents, { isAppPage: appPageMatcher(dev), openExternal, gestures, log: quiet })
+    return { ...f, openExternal, clock, gestures }
   }
 
   it('lets the app navigate within itself only', () => {
@@ -67,7 +74,8 @@ describe('navigation guards', () => {
   })
 
   it('sends a clicked web link to the browser instead of navigating', () => {
-    const { fire, openExternal } = setup()
+    const { fire, openExternal, input } = setup()
+    input('mouseDown')
     expect(fire('will-navigate', 'https://docs.ipfs.tech/')).toBe(true)
     expect(openExternal).toHaveBeenCalledWith('https://docs.ipfs.tech/')
     fire('will-navigate', 'file:///etc/passwd')
@@ -75,13 +83,33 @@ describe('navigation guards', () => {
     expect(openExternal).toHaveBeenCalledTimes(1)
   })
 
+  it('opens nothing in the browser without a user gesture, or after it has expired', () => {
+    const { fire, open, openExternal, input, clock } = setup()
+    // A script navigating or calling window.open on its own: blocked, and the browser stays closed.
+    expect(fire('will-navigate', 'https://ads.example/')).toBe(true)
+    expect(open('https://popup.example/')).toEqual({ action: 'deny' })
+    // Mouse moves and wheels are not gestures.
+    input('mouseMove')
+    input('mouseWheel')
+    expect(open('https://popup.example/')).toEqual({ action: 'deny' })
+    expect(openExternal).not.toHaveBeenCalled()
+    input('keyDown')
+    clock.t += GESTURE_WINDOW_MS + 1
+    open('https://late.example/')
+    expect(openExternal).not.toHaveBeenCalled()
+    input('mouseUp')
+    open('https://clicked.example/')
+    expect(openExternal).toHaveBeenCalledWith('https://clicked.example/')
+  })
+
   it('allows the dev server only when one is given', () => {
     expect(setup('http://localhost:5173').fire('will-navigate', 'http://localhost:5173/#/x')).toBe(false)
     expect(setup().fire('will-navigate', 'http://localhost:5173/#/x')).toBe(true)
   })
 
-  it('denies every window.open, opening http(s) links externally', () => {
-    const { open, openExternal } = setup()
+  it('denies every window.open, opening http(s) links externally after a click', () => {
+    const { open, openExternal, input } = setup()
+    input('mouseDown')
     expect(open('https://ipfs.io/ipfs/bafy')).toEqual({ action: 'deny' })
     expect(openExternal).toHaveBeenCalledWith('https://ipfs.io/ipfs/bafy')
     expect(open('app://tack/index.html')).toEqual({ action: 'deny' })
@@ -155,6 +183,7 @@ describe('main window', () => {
       quitting: () => quitting,
       isAppPage: appPageMatcher(),
       openExternal: async () => {},
+      gestures: createGestureClock(),
       log: quiet,
     })
     expect(create.mock.calls[0]![0]!.webPreferences!.sandbox).toBe(true)
@@ -179,6 +208,7 @@ describe('main window', () => {
         quitting: () => false,
         isAppPage: appPageMatcher(),
         openExternal: async () => {},
+        gestures: createGestureClock(),
         log: quiet,
       }),
     ).toThrow(/refusing/)

@@ -57,6 +57,40 @@ export function appPageMatcher(devServerUrl?: string): (url: string) => boolean 
   }
 }
 
+/** How long after a click or key press the page may open a link in the browser (Chromium's transient activation). */
+export const GESTURE_WINDOW_MS = 5000
+// Input that counts as the user asking for something; mouse moves, wheels and key releases do not.
+const GESTURE_INPUTS: ReadonlySet<string> = new Set([
+  'mouseDown',
+  'mouseUp',
+  'keyDown',
+  'rawKeyDown',
+  'char',
+  'gestureTap',
+  'touchEnd',
+])
+
+export interface GestureClock {
+  note(inputType: string): void
+  /** True within GESTURE_WINDOW_MS of the user's last click, tap or key press in the window. */
+  active(): boolean
+}
+
+/**
+ * The user's gestures as main sees them: webContents' 'input-event' comes from the browser process, so a
+ * page (or a compromised renderer) cannot fake one. Navigations and window.open carry no gesture flag in
+ * Electron, and the renderer's own navigator.userActivation is the renderer's word: this clock is main's.
+ */
+export function createGestureClock(now: () => number = Date.now): GestureClock {
+  let last = Number.NEGATIVE_INFINITY
+  return {
+    note: (type) => {
+      if (GESTURE_INPUTS.has(type)) last = now()
+    },
+    active: () => now() - last <= GESTURE_WINDOW_MS,
+  }
+}
+
 // The slices of Electron the guards touch, so tests hand in small fakes.
 interface GuardEvent {
   url: string
@@ -65,6 +99,7 @@ interface GuardEvent {
 export interface GuardedContents {
   on(event: 'will-navigate' | 'will-redirect' | 'will-frame-navigate', listener: (event: GuardEvent) => void): unknown
   on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown
+  on(event: 'input-event', listener: (event: unknown, input: { type: string }) => void): unknown
   setWindowOpenHandler(handler: (details: { url: string; disposition: string }) => { action: 'deny' }): void
 }
 export interface GuardedSession {
@@ -76,6 +111,8 @@ export interface GuardedSession {
 export interface GuardInit {
   isAppPage: (url: string) => boolean
   openExternal: (url: string) => Promise<void>
+  /** The user's gestures in this window; links reach the browser only right after one. */
+  gestures: GestureClock
   log: { warn(msg: string, fields?: Record<string, unknown>): void }
 }
 
@@ -85,17 +122,24 @@ export function installNavigationGuards(contents: GuardedContents, init: GuardIn
     event.preventDefault()
     init.log.warn('blocked navigation', { url: event.url })
   }
+  // Only what the user just asked for goes to the browser: a script looping over links opens nothing.
+  const toBrowser = (url: string, what: string) => {
+    if (!isExternalHttpUrl(url)) return
+    if (!init.gestures.active()) return init.log.warn(`${what} without a user gesture: not opened`, { url })
+    void init.openExternal(url).catch(() => {})
+  }
+  contents.on('input-event', (_event, input) => init.gestures.note(input.type))
   contents.on('will-navigate', (event) => {
     guard(event)
     // A plain link to the web (no target) was clicked: show it where the user browses.
-    if (!init.isAppPage(event.url) && isExternalHttpUrl(event.url)) void init.openExternal(event.url).catch(() => {})
+    if (!init.isAppPage(event.url)) toBrowser(event.url, 'navigation')
   })
   contents.on('will-redirect', guard)
   contents.on('will-frame-navigate', guard)
   contents.on('will-attach-webview', (event) => event.preventDefault())
   contents.setWindowOpenHandler(({ url, disposition }) => {
     // target=_blank links arrive as tabs; a scripted popup with window features ('new-window') is refused.
-    if (isExternalHttpUrl(url) && disposition !== 'new-window') void init.openExternal(url).catch(() => {})
+    if (isExternalHttpUrl(url) && disposition !== 'new-window') toBrowser(url, 'window.open')
     else init.log.warn('blocked window.open', { url, disposition })
     return { action: 'deny' }
   })

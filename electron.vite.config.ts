@@ -1,6 +1,23 @@
 import react from '@vitejs/plugin-react'
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite'
 import { resolve } from 'node:path'
+import type { Plugin } from 'vite'
+
+/**
+ * One Content-Security-Policy, sent as a header by whoever serves the page: the desktop's app:// handler
+ * (src/main/protocol.ts, which names the core's exact port) and the headless UI route
+ * (src/main/core/http/routes/ui.ts). A <meta> policy in index.html would be a second one, enforced on top
+ * and written without knowing the port, so it is removed from the build. (The Vite dev server sends none.)
+ */
+export function stripMetaCsp(): Plugin {
+  return {
+    name: 'tack-strip-meta-csp',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) => html.replace(/\s*<meta\s+http-equiv=["']Content-Security-Policy["'][^>]*>/gi, ''),
+    },
+  }
+}
 
 export default defineConfig({
   main: {
@@ -19,7 +36,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    plugins: [react()],
+    plugins: [react(), stripMetaCsp()],
     build: { rollupOptions: { input: { index: resolve('src/renderer/index.html') } } },
   },
 })

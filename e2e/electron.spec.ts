@@ -39,6 +39,11 @@ export function electronBinary(env = process.env): { path: string } | { reason: 
 function skipReason(): string | undefined {
   const found = electronBinary()
   if ('reason' in found) return found.reason
+  // The app loads better-sqlite3 built for Electron's ABI, beside Node's (scripts/build-native-electron.mjs).
+  const abi = readFileSync(join(root, 'node_modules', 'electron', 'abi_version'), 'utf8').trim()
+  const native = join(root, 'build', 'native', `electron-${abi}`, `${process.platform}-${process.arch}`)
+  if (!existsSync(join(native, 'better_sqlite3.node')))
+    return `no better-sqlite3 for Electron's ABI ${abi} in ${native}: run npm run native:electron`
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
     return 'no display for Electron: run under xvfb-run'
   return undefined

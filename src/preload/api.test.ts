@@ -95,3 +95,26 @@ describe('drops on the window', () => {
     expect(event.preventDefault).toHaveBeenCalled()
   })
 })
+
+describe('what the page can reach', () => {
+  it('has no method that takes a path: dropped paths come only from the preload’s own drop handler', () => {
+    const { ipc } = fakeIpc()
+    const api = createTackApi(ipc, () => true) as unknown as Record<string, unknown>
+    expect(Object.keys(api).some((k) => /path|drop/i.test(k))).toBe(false)
+  })
+
+  it('sends main only what getPathForFile gives for the dropped File objects, never strings the page put there', () => {
+    const handlers = new Map<string, (e: DropEventLike) => void>()
+    const { ipc } = fakeIpc()
+    // getPathForFile answers '' for anything that is not a File the browser got from the OS.
+    const pathOf = vi.fn((f: unknown) => (f instanceof Object && (f as { real?: string }).real) || '')
+    installDropUpload({ addEventListener: (t, l) => void handlers.set(t, l) }, ipc, pathOf)
+    handlers.get('drop')!({
+      isTrusted: true,
+      defaultPrevented: false,
+      dataTransfer: { files: ['/home/me/.ssh/id_ed25519', { name: 'made-up' }, { real: '/tmp/dropped.txt' }] },
+      preventDefault: vi.fn(),
+    })
+    expect(ipc.invoke).toHaveBeenCalledWith('tack:dropped-paths', ['/tmp/dropped.txt'])
+  })
+})

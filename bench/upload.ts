@@ -1,143 +1,322 @@
-// Upload and gateway throughput of `tack serve`, beside Kubo doing the same work, measured in one run so
-// the ratios hold on whatever machine runs it. Not part of `npm test`:
-//   node --import tsx bench/upload.ts            (1 GiB; BENCH_MB=256 for a quicker run)
-// Reports: PUT /api/files MB/s and Tack's peak RSS beside `ipfs add --cid-version=1` of the same file,
-// and gateway MB/s (first read from MinIO, then from Kubo once pinned) beside Kubo's own gateway.
+// The data-path rows of issue 11, each beside its anchor on this machine, in one run of interleaved rounds
+// (the order of Tack and anchor alternates per round), so the ratios hold on whatever machine runs it:
+//   upload      PUT /api/files                       vs `ipfs add --cid-version=1` to a running Kubo
+//   first-read  gateway read of an unpinned upload   vs a plain S3 GET of the same object from the same MinIO
+//   pinned      gateway read of a pinned upload      vs Kubo's own gateway (Tack's bundled Kubo)
+//   ttfb-4k     time to first byte of 4 KiB files    vs Kubo's gateway (a difference in ms, not a ratio)
+// with Tack's peak RSS growth over its RSS just before each operation. Speed is never asserted: this only
+// reports. Run:
+//   node --import tsx bench/upload.ts              (1 GiB; BENCH_MB=256 for a quicker run)
+//   node --import tsx bench/upload.ts --smoke      (4 MiB, a few seconds: proves the bench still runs)
+// The harness imports uploadRows() (see bench/rows.md).
 import { execFile } from 'node:child_process'
-import { createReadStream, createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { randomBytes } from 'node:crypto'
+import { createReadStream, mkdirSync, openSync, readFileSync, writeFileSync, writeSync, closeSync } from 'node:fs'
+import { Agent, request, type IncomingMessage } from 'node:http'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
+import { Client } from 'minio'
+import { kuboBinary } from '../tests/fixtures/binaries.js'
 import { startKuboNode } from '../tests/fixtures/kubo-node.js'
 import { spawnServe } from '../tests/fixtures/serve.js'
 import { tempDir } from '../tests/fixtures/tmp.js'
 
 const run = promisify(execFile)
 const ROOT = join(import.meta.dirname, '..')
-const MB = Number(process.env.BENCH_MB ?? 1024)
-const BYTES = MB * 1024 * 1024
+const MiB = 1024 * 1024
+
+export interface BenchRow {
+  row: string
+  /** What Tack did, in `unit`; the anchor the same. */
+  tack: number
+  anchor: number
+  unit: 'MB/s' | 'ms'
+  /** Tack ÷ anchor for speeds; Tack − anchor (ms) for latencies. Median over the rounds. */
+  ratio: number
+  target: string
+  /** Peak RSS of `tack serve` above its RSS just before the operation, MiB (largest over the rounds). */
+  peakRssGrowthMiB?: number
+}
+
+export interface UploadRowsOptions {
+  smoke?: boolean
+  rounds?: number
+  /** Size of the large file; default BENCH_MB or 1024 (4 in smoke mode). */
+  mb?: number
+  log?: (line: string) => void
+  /** Node flags for `tack serve` (e.g. --cpu-prof to profile it). */
+  nodeFlags?: string[]
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 4 })
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 function rssOf(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)
   return line ? Number(line[1]) * 1024 : 0
 }
 
-/** Samples a process's RSS every 100 ms while fn runs; returns fn's result, seconds and the peak. */
-async function measure<T>(pid: number | undefined, fn: () => Promise<T>): Promise<{ value: T; seconds: number; peakRss: number }> {
-  let peakRss = pid ? rssOf(pid) : 0
-  const timer = pid ? setInterval(() => (peakRss = Math.max(peakRss, rssOf(pid))), 100) : undefined
+/** Runs fn while sampling pid's RSS every 50 ms; seconds taken and the peak growth over the start. */
+async function measure<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; seconds: number; growth: number }> {
+  const before = rssOf(pid)
+  let peak = before
+  const timer = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 50)
   const start = process.hrtime.bigint()
   try {
     const value = await fn()
-    return { value, seconds: Number(process.hrtime.bigint() - start) / 1e9, peakRss }
+    peak = Math.max(peak, rssOf(pid))
+    return { value, seconds: Number(process.hrtime.bigint() - start) / 1e9, growth: peak - before }
   } finally {
     clearInterval(timer)
   }
 }
 
-async function drain(url: string): Promise<number> {
-  const res = await fetch(url)
-  if (!res.ok || !res.body) throw new Error(`GET ${url}: ${res.status}`)
-  let n = 0
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) n += chunk.length
-  if (n !== BYTES) throw new Error(`GET ${url}: ${n} bytes, expected ${BYTES}`)
-  return n
+function get(url: string): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    request(url, { agent }, resolve).on('error', reject).end()
+  })
 }
 
-const mbps = (seconds: number) => MB / seconds
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`
+/** GETs url to the end; throws unless it is 200 with `bytes` bytes. */
+async function drain(url: string, bytes: number): Promise<void> {
+  const res = await get(url)
+  let n = 0
+  for await (const chunk of res) n += (chunk as Buffer).length
+  if (res.statusCode !== 200 || n !== bytes) throw new Error(`GET ${url}: ${res.statusCode}, ${n} of ${bytes} bytes`)
+}
 
-async function main() {
+/** Milliseconds from sending the request to the first body byte (the body is then read to the end). */
+async function ttfb(url: string): Promise<number> {
+  const start = process.hrtime.bigint()
+  const res = await get(url)
+  let first = 0
+  for await (const _ of res) first ||= Number(process.hrtime.bigint() - start) / 1e6
+  if (res.statusCode !== 200) throw new Error(`GET ${url}: ${res.statusCode}`)
+  return first
+}
+
+function writeRandomFile(path: string, bytes: number): void {
+  const fd = openSync(path, 'w')
+  for (let left = bytes; left > 0; left -= 4 * MiB) writeSync(fd, randomBytes(Math.min(left, 4 * MiB)))
+  closeSync(fd)
+}
+
+async function put(serveUrl: string, key: string, file: string, bytes: number, name: string): Promise<string> {
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request(
+      `${serveUrl}/api/files?name=${encodeURIComponent(name)}`,
+      { method: 'PUT', agent, headers: { authorization: `Bearer ${key}`, 'content-length': String(bytes) } },
+      resolve,
+    )
+    req.on('error', reject)
+    pipeline(createReadStream(file, { highWaterMark: MiB }), req).catch(reject)
+  })
+  let text = ''
+  for await (const chunk of res) text += String(chunk)
+  if (res.statusCode !== 201) throw new Error(`upload: ${res.statusCode} ${text}`)
+  return (JSON.parse(text) as { cid: string }).cid
+}
+
+export async function uploadRows(options: UploadRowsOptions = {}): Promise<BenchRow[]> {
+  const smoke = options.smoke ?? false
+  const rounds = options.rounds ?? 3
+  const mb = options.mb ?? (smoke ? 4 : Number(process.env.BENCH_MB ?? 1024))
+  const bytes = mb * MiB
+  const smallCount = smoke ? 10 : 200
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'))
   const dir = tempDir('tack-bench-')
-  const file = join(dir.path, 'random.bin')
-  process.stderr.write(`writing ${MB} MiB of random bytes…\n`)
-  await pipeline(
-    Readable.from((async function* () {
-      for (let left = BYTES; left > 0; left -= 4 << 20) yield randomBytes(Math.min(left, 4 << 20))
-    })()),
-    createWriteStream(file),
-  )
   const dataDir = join(dir.path, 'tack')
   mkdirSync(dataDir)
-  const env = { ...process.env, TACK_DATA_DIR: dataDir }
-  const key = (await run(process.execPath, ['bin/tack.js', 'key', 'create', '--name', 'bench'], { cwd: ROOT, env })).stdout.trim()
-  const [serve, kubo] = await Promise.all([spawnServe(dataDir), startKuboNode()])
+  // One large file per round: each first read must find an upload nobody has read (so not yet pinned).
+  log(`writing ${rounds} × ${mb} MiB of random bytes…`)
+  const files = Array.from({ length: rounds }, (_, i) => join(dir.path, `large-${i}.bin`))
+  for (const f of files) writeRandomFile(f, bytes)
+  const env = { ...process.env, TACK_DATA_DIR: dataDir, TACK_KUBO_BINARY: kuboBinary() }
+  const key = (
+    await run(process.execPath, ['bin/tack.js', 'key', 'create', '--name', 'bench'], { cwd: ROOT, env })
+  ).stdout.trim()
+  const [serve, kubo] = await Promise.all([
+    spawnServe(dataDir, {}, [...(options.nodeFlags ?? []), 'bin/tack.js', 'serve']),
+    startKuboNode(),
+  ])
+  const s = {
+    upload: [] as Array<[number, number, number]>,
+    first: [] as Array<[number, number, number]>,
+    pinned: [] as Array<[number, number, number]>,
+    ttfb: [] as Array<[number, number]>,
+  }
   try {
     const pid = serve.child.pid!
-    const idleRss = rssOf(pid)
-    process.stderr.write('uploading to Tack…\n')
-    const upload = await measure(pid, async () => {
-      const res = await fetch(`${serve.url}/api/files?name=random.bin`, {
-        method: 'PUT',
-        // undici streams any async iterable; Readable.toWeb() would cost a lot of throughput here.
-        body: createReadStream(file, { highWaterMark: 1 << 20 }) as unknown as ReadableStream,
-        duplex: 'half',
-        headers: { authorization: `Bearer ${key}`, 'content-length': String(BYTES) },
-      } as RequestInit)
-      if (res.status !== 201) throw new Error(`upload: ${res.status} ${await res.text()}`)
-      return ((await res.json()) as { cid: string }).cid
+    const minioSettings = JSON.parse(readFileSync(join(dataDir, 'minio.json'), 'utf8')) as {
+      accessKey: string
+      secretKey: string
+      apiPort: number
+    }
+    const s3 = new Client({
+      endPoint: '127.0.0.1',
+      port: minioSettings.apiPort,
+      useSSL: false,
+      accessKey: minioSettings.accessKey,
+      secretKey: minioSettings.secretKey,
+      pathStyle: true,
+      region: 'us-east-1',
     })
-    process.stderr.write('ipfs add of the same file…\n')
-    const add = await measure(undefined, async () => (await kubo.ipfs(['add', '--cid-version=1', '-Q', file], { timeoutMs: 3_600_000 })).trim())
-    if (add.value !== upload.value) throw new Error(`CIDs differ: Tack ${upload.value}, Kubo ${add.value}`)
-
-    const gw = `${serve.url}/api/gateway/${upload.value}`
-    process.stderr.write('reading through the gateway…\n')
-    const fromMinio = await measure(pid, () => drain(gw))
-    // The first read started the pin; wait for it, then read again (now from Kubo through Tack).
-    const auth = { headers: { authorization: `Bearer ${key}` } }
-    for (;;) {
-      const state = ((await (await fetch(`${serve.url}/api/files/${upload.value}`, auth)).json()) as { state: string }).state
-      if (state === 'pinned') break
-      if (state === 'failed') throw new Error('pinning failed')
-      await new Promise((r) => setTimeout(r, 500))
+    const kuboConfig = JSON.parse(readFileSync(join(dataDir, 'kubo', 'config'), 'utf8')) as {
+      Addresses: { Gateway: string }
     }
-    const fromKubo = await measure(pid, () => drain(gw))
-    // Kubo's own gateway: the one of Tack's bundled Kubo (loopback, port in its repo config), same pinned CID.
-    const kuboConfig = JSON.parse(readFileSync(join(dataDir, 'kubo', 'config'), 'utf8')) as { Addresses: { Gateway: string } }
-    const kuboGateway = kuboConfig.Addresses.Gateway.match(/tcp\/(\d+)/)![1]
-    const plain = await measure(undefined, () => drain(`http://127.0.0.1:${kuboGateway}/ipfs/${upload.value}`))
-
-    const results = {
-      sizeMiB: MB,
-      cid: upload.value,
-      upload: { tackMBps: mbps(upload.seconds), ipfsAddMBps: mbps(add.seconds), ratio: add.seconds / upload.seconds },
-      rss: { idle: idleRss, peakDuringUpload: upload.peakRss, peakDuringMinioRead: fromMinio.peakRss, peakDuringKuboRead: fromKubo.peakRss },
-      gateway: {
-        fromMinioMBps: mbps(fromMinio.seconds),
-        fromKuboViaTackMBps: mbps(fromKubo.seconds),
-        kuboGatewayMBps: mbps(plain.seconds),
-        ratioMinio: plain.seconds / fromMinio.seconds,
-        ratioKubo: plain.seconds / fromKubo.seconds,
-      },
+    const kuboGateway = `http://127.0.0.1:${kuboConfig.Addresses.Gateway.match(/tcp\/(\d+)/)![1]}`
+    const auth = { authorization: `Bearer ${key}` }
+    const waitPinned = async (cid: string) => {
+      for (const deadline = Date.now() + 600_000; Date.now() < deadline;) {
+        const res = await fetch(`${serve.url}/api/files/${cid}`, { headers: auth })
+        const state = ((await res.json()) as { state: string }).state
+        if (state === 'pinned') return
+        if (state === 'failed') throw new Error(`pinning ${cid} failed`)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      throw new Error(`${cid} not pinned after 10 min`)
     }
-    const f = (n: number) => n.toFixed(1)
-    console.log(`\n${MB} MiB random file, CID ${results.cid} (same as ipfs add)`)
-    console.log(`upload   Tack PUT /api/files ${f(results.upload.tackMBps)} MB/s | ipfs add ${f(results.upload.ipfsAddMBps)} MB/s | ratio ${results.upload.ratio.toFixed(2)}`)
-    console.log(
-      `rss      Tack idle ${mib(idleRss)}, peak during upload ${mib(upload.peakRss)}, ` +
-        `during the first gateway read (with the pin job running) ${mib(fromMinio.peakRss)}, during the read from Kubo ${mib(fromKubo.peakRss)}`,
-    )
-    console.log(
-      `gateway  Tack from MinIO ${f(results.gateway.fromMinioMBps)} MB/s (ratio ${results.gateway.ratioMinio.toFixed(2)}) | ` +
-        `Tack from Kubo ${f(results.gateway.fromKuboViaTackMBps)} MB/s (ratio ${results.gateway.ratioKubo.toFixed(2)}) | ` +
-        `Kubo's gateway ${f(results.gateway.kuboGatewayMBps)} MB/s`,
-    )
-    mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true })
-    const out = join(ROOT, 'bench', 'results', `upload-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
-    writeFileSync(out, JSON.stringify(results, null, 2))
-    console.log(`(ratio = Tack's speed / Kubo's; written to ${out})`)
+    const newestObject = async () => {
+      let newest: { name: string; at: number } | undefined
+      for await (const o of s3.listObjectsV2('tack', 'uploads/', true) as AsyncIterable<{
+        name?: string
+        lastModified?: Date
+        size?: number
+      }>) {
+        if (o.name && o.size === bytes && (!newest || o.lastModified!.getTime() >= newest.at))
+          newest = { name: o.name, at: o.lastModified!.getTime() }
+      }
+      if (!newest) throw new Error('the upload is not in MinIO')
+      return newest.name
+    }
+
+    // 4 KiB files for the TTFB row, uploaded and pinned once (Kubo's gateway can then serve them too).
+    const small: string[] = []
+    for (let i = 0; i < smallCount; i++) {
+      const f = join(dir.path, `small-${i}.bin`)
+      writeRandomFile(f, 4096)
+      small.push(await put(serve.url, key, f, 4096, `small-${i}.bin`))
+    }
+    await fetch(`${serve.url}/api/gateway/${small[0]}`).then((r) => r.arrayBuffer())
+    for (const cid of small) await fetch(`${serve.url}/api/files/${cid}/pin`, { method: 'POST', headers: auth })
+    for (const cid of small) await waitPinned(cid)
+
+    for (let round = 0; round < rounds; round++) {
+      const tackFirst = round % 2 === 0
+      const both = async <A, B>(tack: () => Promise<A>, anchor: () => Promise<B>): Promise<[A, B]> => {
+        if (tackFirst) {
+          const a = await tack()
+          return [a, await anchor()]
+        }
+        const b = await anchor()
+        return [await tack(), b]
+      }
+      log(`round ${round + 1}/${rounds}: upload`)
+      const [up, add] = await both(
+        () => measure(pid, () => put(serve.url, key, files[round]!, bytes, `large-${round}.bin`)),
+        () =>
+          measure(pid, async () =>
+            (await kubo.ipfs(['add', '--cid-version=1', '-Q', files[round]!], { timeoutMs: 3_600_000 })).trim(),
+          ),
+      )
+      if (up.value !== add.value) throw new Error(`CIDs differ: Tack ${up.value}, Kubo ${add.value}`)
+      s.upload.push([mb / up.seconds, mb / add.seconds, up.growth])
+
+      log(`round ${round + 1}/${rounds}: first read`)
+      const objectKey = await newestObject()
+      const gw = `${serve.url}/api/gateway/${up.value}`
+      const [first, s3get] = await both(
+        () => measure(pid, () => drain(gw, bytes)),
+        () =>
+          measure(pid, async () => {
+            let n = 0
+            for await (const chunk of await s3.getObject('tack', objectKey)) n += (chunk as Buffer).length
+            if (n !== bytes) throw new Error(`S3 GET: ${n} of ${bytes} bytes`)
+          }),
+      )
+      s.first.push([mb / first.seconds, mb / s3get.seconds, first.growth])
+
+      log(`round ${round + 1}/${rounds}: pinned read`)
+      await waitPinned(up.value)
+      const [pinned, plain] = await both(
+        () => measure(pid, () => drain(gw, bytes)),
+        () => measure(pid, () => drain(`${kuboGateway}/ipfs/${up.value}`, bytes)),
+      )
+      s.pinned.push([mb / pinned.seconds, mb / plain.seconds, pinned.growth])
+
+      log(`round ${round + 1}/${rounds}: TTFB of 4 KiB files`)
+      const [tackMs, kuboMs] = await both(
+        async () => {
+          const xs: number[] = []
+          for (const cid of small) xs.push(await ttfb(`${serve.url}/api/gateway/${cid}`))
+          return median(xs)
+        },
+        async () => {
+          const xs: number[] = []
+          for (const cid of small) xs.push(await ttfb(`${kuboGateway}/ipfs/${cid}`))
+          return median(xs)
+        },
+      )
+      s.ttfb.push([tackMs, kuboMs])
+    }
   } catch (err) {
-    process.stderr.write(`tack serve output:\n${serve.output().slice(-4000)}\n`)
+    log(`tack serve output:\n${serve.output().slice(-4000)}`)
     throw err
   } finally {
+    agent.destroy()
     serve.child.kill('SIGTERM')
     await serve.exited
     await kubo.stop()
     dir.remove()
   }
+  const speedRow = (row: string, xs: Array<[number, number, number]>, target: string): BenchRow => ({
+    row,
+    tack: median(xs.map((x) => x[0])),
+    anchor: median(xs.map((x) => x[1])),
+    unit: 'MB/s',
+    ratio: median(xs.map((x) => x[0] / x[1])),
+    target,
+    peakRssGrowthMiB: Math.max(...xs.map((x) => x[2])) / MiB,
+  })
+  return [
+    speedRow(`upload ${mb} MiB (PUT /api/files) vs ipfs add --cid-version=1`, s.upload, '≥ 1.0, RSS growth ≤ 64 MiB'),
+    speedRow(`gateway first read ${mb} MiB (unpinned, from MinIO) vs S3 GET`, s.first, '≥ 0.9'),
+    speedRow(`gateway pinned ${mb} MiB vs Kubo's gateway`, s.pinned, '≥ 0.95'),
+    {
+      row: `gateway TTFB, 4 KiB files (median of ${smallCount}) vs Kubo's gateway`,
+      tack: median(s.ttfb.map((x) => x[0])),
+      anchor: median(s.ttfb.map((x) => x[1])),
+      unit: 'ms',
+      ratio: median(s.ttfb.map((x) => x[0] - x[1])),
+      target: '≤ +0.3 ms',
+    },
+  ]
 }
 
-await main()
+export function markdownTable(rows: BenchRow[]): string {
+  const f = (n: number) => n.toFixed(2)
+  const lines = ['| row | Tack ÷ anchor (or Tack − anchor) | target | peak RSS growth |', '| --- | --- | --- | --- |']
+  for (const r of rows) {
+    const ratio = r.unit === 'ms' ? `${r.ratio >= 0 ? '+' : ''}${f(r.ratio)} ms` : `${f(r.ratio)}×`
+    const rss = r.peakRssGrowthMiB === undefined ? '' : `${r.peakRssGrowthMiB.toFixed(0)} MiB`
+    lines.push(`| ${r.row} | ${ratio} | ${r.target} | ${rss} |`)
+  }
+  return lines.join('\n')
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const smoke = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === '1'
+  const rows = await uploadRows({
+    smoke,
+    rounds: process.env.BENCH_ROUNDS ? Number(process.env.BENCH_ROUNDS) : undefined,
+    nodeFlags: process.env.BENCH_SERVE_NODE_FLAGS?.split(' ').filter(Boolean),
+  })
+  console.log(markdownTable(rows))
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true })
+  const out = join(ROOT, 'bench', 'results', `upload-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
+  writeFileSync(out, JSON.stringify({ smoke, rows }, null, 2))
+  console.log(`(written to ${out})`)
+  // The minio client's keep-alive sockets would hold the process open.
+  process.exit(0)
+}

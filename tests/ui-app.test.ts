@@ -237,7 +237,10 @@ describe('the renderer in a real browser', () => {
       const expected = (await kubo.ipfs(['add', '-r', '-Q', '--cid-version=1', '--only-hash', site])).trim()
       await row.getByRole('button', { name: 'Copy CID' }).click()
       expect(await page.evaluate(() => (globalThis as unknown as Win).navigator.clipboard.readText())).toBe(expected)
-      await expect.poll(() => page.locator('.file-name', { hasText: 'site/css/style.css' }).count()).toBe(1)
+      // One library entry for the folder, with the folder's CID; its files open from it.
+      await expect.poll(() => fileRow('site').getAttribute('data-cid'), { timeout: 10_000 }).toBe(expected)
+      expect(await fileRow('site').getAttribute('data-type')).toBe('directory')
+      expect(await page.locator('.file-name', { hasText: 'site/css/style.css' }).count()).toBe(0)
     } finally {
       dir.remove()
     }
@@ -414,18 +417,22 @@ describe('the renderer in a real browser', () => {
 
   it('pins a stored file now, deletes a file, and removes a pin, each reflected without a reload', async () => {
     await go('1', 'Files')
-    const row = fileRow('site/css/style.css')
+    const row = fileRow('site')
     await expect.poll(() => row.locator('.badge').getAttribute('data-state')).toBe('stored')
-    await row.getByRole('button', { name: 'Pin site/css/style.css now' }).click()
+    await row.getByRole('button', { name: 'Pin site now' }).click()
     await expect.poll(() => row.locator('.badge').getAttribute('data-state'), { timeout: 30_000 }).toBe('pinned')
     const cid = await row.getAttribute('data-cid')
     expect(await tack.core.kubo.client.isPinned(cid!)).toBe(true)
 
-    await row.getByRole('button', { name: 'Delete site/css/style.css' }).click()
+    await row.getByRole('button', { name: 'Delete site' }).click()
+    // The dialog says what goes: the folder, its 2 files and its pin.
+    await expect.poll(() => page.locator('dialog[open]').textContent()).toContain('with its 2 files')
+    expect(await page.locator('dialog[open]').textContent()).toContain('Its pin goes too')
     await page.locator('dialog button.btn-danger').click()
     await expect.poll(() => row.count()).toBe(0)
     const listed = await (await tack.api('/api/files?limit=1000')).json()
-    expect(JSON.stringify(listed)).not.toContain('"site/css/style.css"')
+    expect(JSON.stringify(listed)).not.toContain('"site"')
+    await expect.poll(() => tack.core.kubo.client.isPinned(cid!), { timeout: 15_000 }).toBe(false)
 
     await go('2', 'Pins')
     const failed = page.getByRole('button', { name: 'Remove pin nobody-has-this' })
@@ -461,7 +468,8 @@ describe('the renderer in a real browser', () => {
       .toMatch(/\d+ queued/)
     expect(await panel.textContent()).not.toContain('cluster-secret')
     await shot('dashboard-remotes')
-    await row.getByRole('button', { name: 'Remove' }).click()
+    await row.getByRole('button', { name: 'Remove target lab' }).click()
+    await page.locator('dialog[open] button.btn-danger').click()
     await expect.poll(() => panel.textContent()).toContain('No targets yet')
   })
 

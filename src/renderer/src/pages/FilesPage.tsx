@@ -86,8 +86,8 @@ export function FilesPage() {
       <section className="card">
         <div className="toolbar">
           <SearchField
-            label="Search files by name"
-            placeholder="Search by name"
+            label="Search files by name or path"
+            placeholder="Name or path"
             value={search}
             onChange={setSearch}
             main
@@ -118,9 +118,9 @@ export function FilesPage() {
         {error ? <ErrorBox error={error} onRetry={() => void load()} /> : null}
         {!loaded && loading ? <Spinner label="Loading files…" /> : null}
         {loaded && !error && results.length === 0 ? (
-          <Empty icon="upload" title={query.q ? 'No file matches that name' : 'No files yet'}>
+          <Empty icon={query.q ? 'search' : 'upload'} title={query.q ? 'Nothing matches that search' : 'No files yet'}>
             {query.q
-              ? 'Try another search.'
+              ? 'Search matches names and any part of a path, also the files inside folders.'
               : 'Drag files or a folder here, or use “Add files”. You get a CID and a link to share.'}
           </Empty>
         ) : null}

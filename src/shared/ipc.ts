@@ -59,8 +59,10 @@ export type PickKind = 'files' | 'folder'
 /**
  * `window.tack`. Every method resolves (never rejects) with an IpcResult; `on*` return an unsubscribe.
  * Files dropped on the window that no renderer element handled (a drop zone that uploads them itself calls
- * event.preventDefault(), as it must anyway) are uploaded by main; their progress arrives through onUpload,
- * like uploads picked with pickAndUpload or dropped on the dock or tray icon.
+ * event.preventDefault(), as it must anyway) are uploaded by main after the user confirms in main's own dialog;
+ * their progress arrives through onUpload, like uploads picked with pickAndUpload or dropped on the dock or tray
+ * icon. No method takes a path: main learns paths only from its open dialog, the OS (dock, tray) or the
+ * preload's getPathForFile on a trusted drop.
  */
 export interface TackApi {
   getConnection(): Promise<IpcResult<Connection>>
@@ -71,6 +73,7 @@ export interface TackApi {
   openLink(url: string): Promise<IpcResult<void>>
   appVersion(): Promise<IpcResult<string>>
   getSettings(): Promise<IpcResult<Settings>>
+  /** Only right after a click or key press main saw itself (FORBIDDEN otherwise): a script cannot share on the LAN. */
   setSettings(patch: Partial<Settings>): Promise<IpcResult<Settings>>
   onStatus(listener: (event: StatusEvent) => void): () => void
   onUpload(listener: (event: UploadEvent) => void): () => void
@@ -86,7 +89,11 @@ export interface InvokeContract {
   'tack:app-version': { args: []; value: string }
   'tack:get-settings': { args: []; value: Settings }
   'tack:set-settings': { args: [patch: Partial<Settings>]; value: Settings }
-  /** Sent by the preload itself (not exposed to the page): paths of files dropped on the window. */
+  /**
+   * Sent by the preload itself (not exposed to the page): paths of what one trusted drop on the window gave
+   * webUtils.getPathForFile. Main takes at most 256 normalised absolute paths of existing files or folders,
+   * and uploads them only once the user confirms (CANCELLED otherwise).
+   */
   'tack:dropped-paths': { args: [paths: string[]]; value: UploadEvent[] }
 }
 export type InvokeChannel = keyof InvokeContract

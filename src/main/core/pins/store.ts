@@ -146,8 +146,12 @@ export function createPinStore(db: Db) {
   const pending = db.prepare<[number], Row>(
     "SELECT * FROM pins WHERE status IN ('queued', 'pinning') ORDER BY status, created_at LIMIT ?",
   )
+  // Position = every queued object minus those queued after this one: the total is a lookup in pin_counts
+  // and the newer ones are few for the young objects clients ask about (a POST's answer has none), where
+  // counting the older ones grew with the queue on every POST.
   const queuePosition = db.prepare<[number], { n: number }>(
-    "SELECT COUNT(*) AS n FROM pins WHERE status = 'queued' AND created_at <= ?",
+    `SELECT (SELECT COALESCE(SUM(n), 0) FROM pin_counts WHERE status = 'queued')
+          - (SELECT COUNT(*) FROM pins WHERE status = 'queued' AND created_at > ?) AS n`,
   )
   const clearReplaces = db.prepare('UPDATE pins SET replaces = NULL WHERE requestid = ?')
   const pinnedRows = db.prepare<[], Row>("SELECT * FROM pins WHERE status = 'pinned'")

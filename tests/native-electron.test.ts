@@ -22,6 +22,8 @@ describe('scripts/build-native-electron.mjs', () => {
     const step = spawnSync(process.execPath, [join(root, 'scripts', 'build-native-electron.mjs')], {
       cwd: root,
       encoding: 'utf8',
+      // Each download or compile attempt is bounded, so a slow machine ends in "could not be made" (3), not a hang.
+      env: { ...process.env, TACK_NATIVE_TIMEOUT_MS: '45000' },
       timeout: 110_000,
     })
     // 0: built (or present); 3: Electron's prebuilt binary and headers could not be downloaded, said clearly.

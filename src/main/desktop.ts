@@ -204,6 +204,15 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
   }
 
   async function onReady() {
+    // First, so a shutdown or logout while Kubo is still starting is handled too (powerMonitor needs ready).
+    installSystemEndHandlers({
+      platform: process.platform,
+      powerMonitor: { on: (event, listener) => electron.powerMonitor.on(event, listener as () => void) },
+      signals: process,
+      createSessionWindow: () => new electron.BrowserWindow(SESSION_WINDOW_OPTIONS),
+      quit,
+      log,
+    })
     try {
       config = parseConfig(
         configFromEnv(init.env, {
@@ -240,14 +249,6 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
       app.quit()
       return
     }
-    installSystemEndHandlers({
-      platform: process.platform,
-      powerMonitor: { on: (event, listener) => electron.powerMonitor.on(event, listener as () => void) },
-      signals: process,
-      createSessionWindow: () => new electron.BrowserWindow(SESSION_WINDOW_OPTIONS),
-      quit,
-      log,
-    })
     // What the OS says wins over what Tack last wrote: the user may have removed it in the OS's settings.
     const registered = getOpenAtLogin(app, loginCtx())
     if (registered !== undefined && registered !== settings.openAtLogin) {

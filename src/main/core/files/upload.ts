@@ -15,6 +15,9 @@ export interface UploadPart {
   /** The record's name; default the last segment of the path. */
   name?: string
   content: AsyncIterable<Uint8Array>
+  /** The exact byte count when the client announced it (a raw PUT's Content-Length): then the object is one
+   *  streamed PUT to the store, with nothing buffered (see minio/store.ts). */
+  size?: number
 }
 
 export interface StagedFile {
@@ -95,7 +98,7 @@ export async function stage(
       const key = `uploads/${randomUUID()}`
       repo.addPending(key)
       const name = part.name || path.split('/').pop() || 'file'
-      const item = { path, name, key, writer: store.writer(key), head: new Uint8Array(0), size: 0 }
+      const item = { path, name, key, writer: store.writer(key, part.size), head: new Uint8Array(0), size: 0 }
       staging.push(item)
       yield raw ? { content: tee(part.content, item) } : { path, content: tee(part.content, item) }
     }

@@ -92,7 +92,7 @@ export function fileRoutes(deps: { files: Files; urls: FileUrls; cars?: CarUploa
         return reply.code(201).send(serializeFile(row, urls))
       }
       const parts = (async function* (): AsyncGenerator<UploadPart> {
-        yield { path: '', name: query.name, content: request.raw }
+        yield { path: '', name: query.name, content: request.raw, size: declared }
       })()
       const result = await upload(request, reply, () =>
         files.upload(principalOf(request).accountId, parts, {

@@ -59,9 +59,13 @@ function safely(fn?: () => string | undefined): string | undefined {
   }
 }
 
-/** The `kubo` npm package's binary, when its install script could download one. */
+/**
+ * The `kubo` npm package's binary, when its install script could download one. Looked up where the package
+ * keeps it rather than through its `path()`, which runs the package's downloader synchronously whenever the
+ * binary is missing: offline that cost every `tack serve` its start-up time and tried the network each time.
+ */
 export function kuboPackageBinary(): string | undefined {
   const require = createRequire(import.meta.url)
-  const kubo = require('kubo') as { path(): string }
-  return kubo.path()
+  const root = dirname(require.resolve('kubo/package.json'))
+  return ['ipfs', 'ipfs.exe'].map((file) => join(root, 'kubo', file)).find((file) => existsSync(file))
 }

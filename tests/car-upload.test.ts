@@ -136,7 +136,7 @@ describe('CAR uploads', () => {
       // A leaf's bytes changed, its CID kept: the hash no longer matches.
       const leaf = blocks.find((b) => b.cid.code === 0x55 && b.bytes.length > 1000)!
       const bytes = Uint8Array.from(leaf.bytes)
-      bytes[500] ^= 0xff
+      bytes[500] = bytes[500]! ^ 0xff
       const car = await buildCar(
         [root],
         blocks.map((b) => (b === leaf ? { cid: b.cid, bytes } : b)),

@@ -18,6 +18,8 @@ const USAGE = `usage: tack <command> [options]
   remote add NAME --kind cluster|psa --url URL [--token T | --user U --password P]
              [--replication-min N] [--replication-max N] [--policy accounts|meta] [--account A]...
   remote list | remote rm NAME
+  export --out PATH         write a backup archive (works while serve runs, or not)
+  import PATH [--merge]     restore a backup into this data dir (serve must not be running)
 
 common options: --data-dir DIR, --port N, --host H, --lan
 `
@@ -50,6 +52,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       'replication-max': { type: 'string' },
       policy: { type: 'string' },
       quota: { type: 'string' },
+      out: { type: 'string' },
+      merge: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -83,6 +87,10 @@ async function main(argv: string[]): Promise<number | undefined> {
       return (await import('./key.js')).keyCommand(ctx)
     case 'account':
       return (await import('./account.js')).accountCommand(ctx)
+    case 'export':
+      return (await import('./export.js')).exportCommand(ctx)
+    case 'import':
+      return (await import('./import.js')).importCommand(ctx)
     case 'remote':
       return (await import('./remote.js')).remoteCommand(ctx)
     default:

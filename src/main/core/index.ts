@@ -23,6 +23,7 @@ import { settingsRoutes } from './http/routes/settings.js'
 import { keyRoutes } from './http/routes/keys.js'
 import { pinRoutes } from './http/routes/pins.js'
 import { statusRoutes } from './http/routes/status.js'
+import { exportRoutes } from './http/routes/export.js'
 import { uiRoutes } from './http/routes/ui.js'
 import { createKubo, type KuboNode } from './kubo/index.js'
 import { collectingAfterUnpin, createGc, createGcGate } from './kubo/gc.js'
@@ -353,6 +354,13 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
           hostNames: () => (UNSPECIFIED.has(config.host) ? lanAddresses() : [config.host]),
           routes: [
             statusRoutes(core),
+            exportRoutes({
+              db: state.db,
+              store: minio.store,
+              kubo: kubo.client,
+              version: VERSION,
+              tempDir: config.dataDir,
+            }),
             sessionRoutes({ sessions, accounts: state.accounts }),
             keyRoutes(state),
             accountRoutes({ accounts: state.accounts, usageOf }),

@@ -1,0 +1,202 @@
+// Restoring a backup archive (format in archive.ts) into a data dir where serve is not running, with its
+// Kubo and object store up (the caller starts them). Four steps, and nothing is half-imported:
+//  1. unpack into a temp dir, checking every entry against the manifest (size, SHA-256, none missing);
+//  2. verify every CID: each CAR block by block with its root as named, each object re-hashed to its blob's CID;
+//  3. bring the content in: CARs into Kubo (dag/import, then pin), objects into the store;
+//  4. one SQLite transaction for every row. A failure before it commits removes what 3 added.
+// Accounts match by name (the owner is the owner), pins by requestid, file records by account and CID,
+// blobs by CID, forwarding targets by name; nothing already there is duplicated or overwritten.
+import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { once } from 'node:events'
+import { dirname, join, normalize } from 'node:path'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { CID } from 'multiformats/cid'
+import tar from 'tar-stream'
+import { verifyCar } from '../car/verify.js'
+import { openDb, type Db } from '../db/index.js'
+import { CoreError } from '../errors.js'
+import { cidOf } from '../files/cid.js'
+import { multipartBody } from '../kubo/add.js'
+import type { KuboClient } from '../kubo/client.js'
+import type { ObjectStore } from '../minio/store.js'
+import {
+  ARCHIVE_FORMAT,
+  CARS_DIR,
+  checksum,
+  DB_ENTRY,
+  MANIFEST_ENTRY,
+  OBJECTS_DIR,
+  type Manifest,
+  type Progress,
+} from './archive.js'
+import { mergeRows, type MergeResult } from './merge.js'
+
+export interface ImportDeps {
+  db: Db
+  store: Pick<ObjectStore, 'writer' | 'remove'>
+  kubo: Pick<KuboClient, 'call' | 'pinAdd' | 'pinRm' | 'isPinned'>
+  tempDir?: string
+}
+
+const bad = (details: string) => new CoreError('BAD_REQUEST', `the archive is refused: ${details}`)
+
+export async function importArchive(
+  deps: ImportDeps,
+  source: Readable,
+  options: { merge: boolean },
+  progress?: Progress,
+): Promise<MergeResult> {
+  const dir = mkdtempSync(join(deps.tempDir ?? tmpdir(), 'tack-import-'))
+  const written: string[] = []
+  const pinned: string[] = []
+  try {
+    const manifest = await unpack(source, dir)
+    const snapshot = openDb(join(dir, DB_ENTRY))
+    try {
+      const blobs = snapshot.prepare('SELECT cid, object_key, format FROM blobs').all() as Array<{
+        cid: string
+        object_key: string
+        format: string
+      }>
+      const cars = manifest.entries.filter((e) => e.path.startsWith(CARS_DIR)).map((e) => e.path)
+      const total = cars.length + blobs.length
+      let done = 0
+      const step = (phase: string) => progress?.({ phase, done: ++done, total, bytes: 0 })
+      // 2. Every CID, before anything is changed.
+      for (const path of cars) {
+        const root = (await verifyCar(createReadStream(join(dir, path)))).root.toV1().toString()
+        const named = path.slice(CARS_DIR.length, -'.car'.length)
+        if (root !== toV1(named)) throw bad(`${path} holds ${root}`)
+      }
+      for (const blob of blobs) {
+        const file = join(dir, OBJECTS_DIR + blob.object_key)
+        const got =
+          blob.format === 'car'
+            ? (await verifyCar(createReadStream(file))).root.toV1().toString()
+            : await cidOf(createReadStream(file))
+        if (got !== blob.cid) throw bad(`the object of ${blob.cid} hashes to ${got}`)
+      }
+      // 3. Content: blocks into Kubo and pinned; objects into the store (skipping blobs already here).
+      for (const path of cars) {
+        const cid = path.slice(CARS_DIR.length, -'.car'.length)
+        const { body, contentType } = multipartBody(
+          (async function* () {
+            yield { path: 'import.car', content: createReadStream(join(dir, path)) }
+          })(),
+        )
+        await (
+          await deps.kubo.call(
+            'dag/import',
+            { 'pin-roots': 'false' },
+            { body, headers: { 'content-type': contentType } },
+          )
+        ).text()
+        if (!(await deps.kubo.isPinned(cid))) {
+          await deps.kubo.pinAdd(cid)
+          pinned.push(cid)
+        }
+        step('content')
+      }
+      const known = deps.db.prepare('SELECT 1 FROM blobs WHERE cid = ?')
+      for (const blob of blobs) {
+        if (known.get(blob.cid)) continue
+        const writer = deps.store.writer(blob.object_key)
+        written.push(blob.object_key)
+        try {
+          for await (const chunk of createReadStream(join(dir, OBJECTS_DIR + blob.object_key)))
+            await writer.write(chunk as Buffer)
+          await writer.finish()
+        } catch (err) {
+          await writer.abort()
+          throw err
+        }
+        step('objects')
+      }
+      // 4. Every row at once.
+      return mergeRows(deps.db, snapshot, options)
+    } finally {
+      snapshot.close()
+    }
+  } catch (err) {
+    for (const key of written) await deps.store.remove(key).catch(() => {})
+    for (const cid of pinned) await deps.kubo.pinRm(cid).catch(() => {})
+    throw err
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const toV1 = (cid: string) => {
+  try {
+    return CID.parse(cid).toV1().toString()
+  } catch {
+    throw bad(`"${cid}" is not a CID`)
+  }
+}
+
+/** Unpacks into dir, checking each entry against the manifest (which comes last). */
+async function unpack(source: Readable, dir: string): Promise<Manifest> {
+  const seen = new Map<string, { size: number; sha256: string }>()
+  let manifestText: string | undefined
+  const extract = tar.extract()
+  const done = (async () => {
+    for await (const entry of extract) {
+      const name = entry.header.name
+      if (entry.header.type !== 'file' || !safePath(name)) {
+        entry.resume()
+        throw bad(`unexpected entry "${name}"`)
+      }
+      if (seen.has(name) || (name === MANIFEST_ENTRY && manifestText !== undefined))
+        throw bad(`"${name}" appears twice`)
+      if (name === MANIFEST_ENTRY) {
+        const chunks: Buffer[] = []
+        for await (const c of entry) chunks.push(c as Buffer)
+        manifestText = Buffer.concat(chunks).toString('utf8')
+        continue
+      }
+      const target = join(dir, name)
+      mkdirSync(dirname(target), { recursive: true })
+      const sum = checksum()
+      const out = createWriteStream(target)
+      for await (const c of entry) {
+        sum.update(c as Buffer)
+        if (!out.write(c)) await once(out, 'drain')
+      }
+      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())))
+      seen.set(name, { size: sum.size, sha256: sum.hex() })
+    }
+  })()
+  try {
+    await Promise.all([pipeline(source, extract), done])
+  } catch (err) {
+    extract.destroy()
+    source.destroy()
+    if (err instanceof CoreError) throw err
+    throw bad(`it is truncated or not a Tack backup (${(err as Error).message})`)
+  }
+  if (manifestText === undefined) throw bad('it has no manifest (truncated?)')
+  let manifest: Manifest
+  try {
+    manifest = JSON.parse(manifestText) as Manifest
+  } catch {
+    throw bad('its manifest is not JSON')
+  }
+  if (manifest.format !== ARCHIVE_FORMAT || !Array.isArray(manifest.entries)) throw bad('it is not a Tack backup')
+  const listed = new Set(manifest.entries.map((e) => e.path))
+  for (const name of seen.keys()) if (!listed.has(name)) throw bad(`"${name}" is not in the manifest`)
+  for (const e of manifest.entries) {
+    const got = seen.get(e.path)
+    if (!got) throw bad(`"${e.path}" is missing`)
+    if (got.size !== e.size || got.sha256 !== e.sha256) throw bad(`"${e.path}" does not match its checksum`)
+  }
+  if (!seen.has(DB_ENTRY)) throw bad('it holds no database')
+  return manifest
+}
+
+function safePath(name: string): boolean {
+  if (name.startsWith('/') || name.includes('\\') || name.includes('\0')) return false
+  const n = normalize(name)
+  return n === name && !n.split('/').includes('..')
+}

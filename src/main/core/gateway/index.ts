@@ -39,7 +39,7 @@ export interface GatewayRequest {
 export interface GatewayResponse {
   status: number
   headers: Record<string, string>
-  body?: Readable | string
+  body?: Readable | Buffer | string
 }
 
 export interface GatewayInit {
@@ -60,6 +60,15 @@ export interface Gateway {
 }
 
 const IMMUTABLE = 'public, max-age=29030400, immutable'
+/**
+ * Files up to SMALL_FILE are answered from memory after their first read. Measured (bench/upload.ts, 4 KiB
+ * files): Tack's own HTTP work is ~0.3 ms and Kubo's gateway answers in ~0.35–0.5 ms, so any file fetched
+ * from Kubo (or MinIO) per request costs ≥ 0.6 ms over Kubo's own gateway; from memory it is ~0.1–0.3 ms.
+ * A cached file is only ever served after resolve() found it public (or signed) for this request, so a
+ * deleted or private file is never answered from here.
+ */
+const SMALL_FILE = 64 * 1024
+const SMALL_CACHE_BYTES = 16 * 1024 * 1024
 /** The longest a first read from the object store holds its upload's pin back. */
 const PIN_AFTER_MS = 10_000
 
@@ -68,6 +77,9 @@ export function createGateway(init: GatewayInit): Gateway {
   const pinLater = (cid: string) => void init.pinner.ensurePinned(cid).catch(() => {})
   // Kubo's gateway is on loopback; sockets kept open between requests save a connect per file.
   const agent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 })
+  // Small files by CID (content-addressed, so never stale); Map order is recency (see readSmall).
+  const small = new Map<string, Buffer>()
+  let smallBytes = 0
 
   return {
     async serve(req) {
@@ -77,7 +89,16 @@ export function createGateway(init: GatewayInit): Gateway {
       })
       const upload = target.kind !== 'kubo' || target.upload
       // A range past the start is the same view continuing (a video seeking): count it once.
-      if (!req.range || /^bytes=0-/.test(req.range)) repo.touch(target.root)
+      // Counted after this turn of the event loop: the write need not delay the first byte.
+      const root = target.root
+      if (!req.range || /^bytes=0-/.test(req.range))
+        setImmediate(() => {
+          try {
+            repo.touch(root)
+          } catch {
+            /* the database closed in between (Tack stopping): one view less */
+          }
+        })
       // An upload read from the object store is pinned once that read is over (or PIN_AFTER_MS passed):
       // the pin job reads the same object and feeds Kubo, and running both at once halved the first read
       // (bench/upload.ts: 0.1–0.2× a plain S3 GET of the object with the job running beside it).
@@ -133,11 +154,20 @@ export function createGateway(init: GatewayInit): Gateway {
       if (!t.inKubo) pinLater(t.root)
       return { status, headers, body: req.method === 'HEAD' ? undefined : '' }
     }
+    if (t.size <= SMALL_FILE) {
+      const bytes = small.get(t.cid) ?? (await readSmall(t))
+      return { status, headers, body: range ? bytes.subarray(range.start, range.end + 1) : bytes }
+    }
+    return { status, headers, body: await open(t, range) }
+  }
+
+  /** The object's bytes: from Kubo once pinned, else (or should Kubo fail) from the object store. */
+  async function open(t: ObjectTarget, range?: { start: number; end: number }): Promise<Readable> {
     if (t.inKubo) {
       try {
         const url = ipfsUrl(init.kuboGatewayUrl(), { cid: t.cid, segments: [] })
         const res = await kuboGet(url, range ? `bytes=${range.start}-${range.end}` : undefined)
-        if (res.statusCode === status) return { status, headers, body: res }
+        if (res.statusCode === (range ? 206 : 200)) return res
         res.resume()
       } catch (err) {
         log.warn('Kubo gateway failed; serving from the object store', { cid: t.cid, error: String(err) })
@@ -150,7 +180,23 @@ export function createGateway(init: GatewayInit): Gateway {
       clearTimeout(timer)
       pinLater(t.root)
     })
-    return { status, headers, body }
+    return body
+  }
+
+  /** Reads a small file whole and keeps it (least recently used out first, SMALL_CACHE_BYTES in all). */
+  async function readSmall(t: ObjectTarget): Promise<Buffer> {
+    const chunks: Buffer[] = []
+    for await (const chunk of await open(t)) chunks.push(chunk as Buffer)
+    const bytes = Buffer.concat(chunks)
+    if (bytes.length !== t.size) throw new Error(`${t.cid}: read ${bytes.length} of ${t.size} bytes`)
+    small.set(t.cid, bytes)
+    smallBytes += bytes.length
+    for (const [cid, old] of small) {
+      if (smallBytes <= SMALL_CACHE_BYTES) break
+      small.delete(cid)
+      smallBytes -= old.length
+    }
+    return bytes
   }
 
   async function fromKubo(t: KuboTarget, req: GatewayRequest, etag: string): Promise<GatewayResponse> {

@@ -201,4 +201,26 @@ describe('export and import', () => {
     // startTack adds its own admin key only; accounts, pins and files are as they were.
     expect(after).toEqual(before)
   })
+
+  it('tack export works while serve runs (through it) and while it does not; its archive imports', async () => {
+    const running = join(scratch.path, 'running.tar')
+    const viaServer = await cli(target.path, 'export', '--out', running)
+    expect(viaServer.code, viaServer.stderr).toBe(0)
+    expect(viaServer.stderr).toContain(`wrote ${running}`)
+    await restored!.stop()
+    const stopped = join(scratch.path, 'stopped.tar')
+    const offline = await cli(target.path, 'export', '--out', stopped)
+    expect(offline.code, offline.stderr).toBe(0)
+    for (const file of [running, stopped]) {
+      const fresh = tempDir()
+      try {
+        const result = await cli(fresh.path, 'import', file)
+        expect(result.code, result.stderr).toBe(0)
+        expect(result.stdout).toMatch(/imported 1 account\(s\)/)
+      } finally {
+        fresh.remove()
+      }
+    }
+    restored = undefined
+  })
 })

@@ -33,6 +33,12 @@ export const ConfigSchema = z.object({
   pinConcurrency: z.coerce.number().int().min(1).max(64).default(4),
   /** TACK_PIN_TIMEOUT_MS: how long content that cannot be found is retried before the pin fails, default 24 h. */
   pinTimeoutMs: z.coerce.number().int().min(1000).default(24 * 60 * 60 * 1000),
+  /**
+   * TACK_PIN_SEARCH_MS: a fetch that receives nothing for this long parks its content (no slot held) with a
+   * growing back-off (30 s doubling to 30 min; a new origin, a replace or a peer connecting ends it early).
+   * Default: min(60 s, pinTimeoutMs / 10).
+   */
+  pinSearchMs: z.coerce.number().int().min(500).optional(),
   /** TACK_LAN / --lan: serve the gateway (and nothing else) on all interfaces. */
   lan: bool.default(false),
   /** TACK_LAN_PORT, default 7576. */
@@ -80,6 +86,7 @@ export function configFromEnv(
     minioBinary: env.TACK_MINIO_BINARY,
     pinConcurrency: env.TACK_PIN_CONCURRENCY,
     pinTimeoutMs: env.TACK_PIN_TIMEOUT_MS,
+    pinSearchMs: env.TACK_PIN_SEARCH_MS,
     lan: env.TACK_LAN,
     lanPort: env.TACK_LAN_PORT,
     s3Endpoint: env.TACK_S3_ENDPOINT,

@@ -17,17 +17,26 @@ export interface GcGate {
   hold<T>(fn: () => Promise<T>): Promise<T>
   /** Runs fn alone: after every held fn has settled, before any new one starts. */
   exclusive<T>(fn: () => Promise<T>): Promise<T>
+  /**
+   * Work that Kubo's GC would wait for but that may never end (a PSA fetch of content nobody provides holds
+   * Kubo's pin lock, and a waiting GC blocks every new pin): before each exclusive run, pause() cuts it short
+   * and holds it back; the resume it returns runs after the exclusive fn. Such work never holds the gate, so
+   * neither a GC nor the upload pins queued behind it can wait on a stuck fetch.
+   */
+  beforeExclusive(pause: () => Promise<() => void>): void
 }
 
 export function createGcGate(): GcGate {
   let holders = 0
   let exclusive: Promise<unknown> | undefined
   let drained: (() => void) | undefined
+  const pausers: Array<() => Promise<() => void>> = []
   const release = () => {
     holders--
     if (holders === 0) drained?.()
   }
   return {
+    beforeExclusive: (pause) => void pausers.push(pause),
     async hold(fn) {
       while (exclusive) await exclusive.catch(() => {})
       holders++
@@ -40,9 +49,14 @@ export function createGcGate(): GcGate {
     async exclusive(fn) {
       while (exclusive) await exclusive.catch(() => {})
       const run = (async () => {
-        if (holders > 0) await new Promise<void>((resolve) => (drained = resolve))
-        drained = undefined
-        return fn()
+        const resumes = await Promise.all(pausers.map((pause) => pause().catch(() => () => {})))
+        try {
+          if (holders > 0) await new Promise<void>((resolve) => (drained = resolve))
+          drained = undefined
+          return await fn()
+        } finally {
+          for (const resume of resumes) resume()
+        }
       })()
       exclusive = run
       try {

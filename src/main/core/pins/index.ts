@@ -13,14 +13,14 @@ import type { ListFilter, PinInput } from './query.js'
 import { releaseOrphans, requeueLost } from './reconcile.js'
 import { createKeyedLock, createReleaser } from './refcount.js'
 import { createPinStore, type PinRecord } from './store.js'
-import { createWorker } from './worker.js'
+import { createScheduler, type Scheduler } from './scheduler.js'
 
 export type { PinRecord } from './store.js'
 export { parseListQuery, parsePinBody } from './query.js'
 
 export interface PinsComponents {
   db: Db
-  kubo: Pick<KuboClient, 'pinAdd' | 'pinRm' | 'pinLsRecursive' | 'swarmConnect' | 'dagSize'>
+  kubo: Pick<KuboClient, 'pinAdd' | 'pinRm' | 'pinLsRecursive' | 'swarmConnect' | 'dagSize'> & Partial<Pick<KuboClient, 'peerCount'>>
   /** Kubo's identity (peer ID and addresses), for the delegates. */
   identity(): KuboId | undefined
   accounts: Pick<Accounts, 'get'>
@@ -35,6 +35,8 @@ export interface PinsInit {
   timeoutMs: number
   /** An attempt that fetches nothing for this long is retried; default min(60 s, timeoutMs / 10). */
   stallTimeoutMs?: number
+  /** A GC gate: before a collection the scheduler aborts its fetches (Kubo's GC waits on them) and resumes after. */
+  gate?: { beforeExclusive(pause: () => Promise<() => void>): void }
   /** Everything an account stores (pins plus uploads), for quota checks; default: pins alone. */
   accountUsage?: (accountId: number) => number
   /** Whether another domain holds this content in Kubo too (then releasing it never unpins). */
@@ -64,6 +66,8 @@ export interface Pins {
   holds(multihash: string): boolean
   /** Every pinned object of every account (for forwarding to remote targets). */
   pinned(): PinRecord[]
+  /** What the scheduler fetches now (multihashes) and what it has parked until when. */
+  scheduler(): ReturnType<Scheduler['snapshot']>
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -90,17 +94,20 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     if (deleted || r.status === 'pinned' || r.status === 'failed') for (const wake of waiters.get(r.requestid) ?? []) wake()
     events.publish({ type: 'pin', accountId: r.accountId, requestid: r.requestid, status: r.status, cid: r.cid, name: r.name, ...(deleted ? { deleted } : {}) })
   }
-  const worker = createWorker({
+  // The scheduler (scheduler.ts): fair between accounts, one fetch per content, unfindable content parked.
+  const worker = createScheduler({
+    db,
     store,
     kubo,
     lock,
     releaser,
     log,
     concurrency: init.concurrency,
-    stallTimeoutMs: init.stallTimeoutMs ?? Math.min(60_000, Math.max(1000, init.timeoutMs / 10)),
+    searchMs: init.stallTimeoutMs ?? Math.min(60_000, Math.max(1000, init.timeoutMs / 10)),
     fits,
     onChange: (r) => publish(r),
   })
+  init.gate?.beforeExclusive(() => worker.pause())
 
   const owned = (accountId: number, requestid: string) => {
     const record = store.get(requestid)
@@ -113,7 +120,7 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     if (quota !== null && accountUsage(accountId) >= quota)
       throw new CoreError('INSUFFICIENT_FUNDS', `the account has used its quota of ${quota} bytes`)
     const deadline = Date.now() + init.timeoutMs
-    const base = { accountId, input, deadline, replaces: replaces?.multihash }
+    const base = { accountId, input, deadline, replaces: replaces?.replaces ?? replaces?.multihash }
     if (input.cid.identity) {
       // Inlined data: the CID is the content. Nothing to fetch, nothing for Kubo to hold.
       const size = input.cid.inlineSize
@@ -137,7 +144,7 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     add(accountId, input) {
       const record = create(accountId, input)
       publish(record)
-      worker.wake()
+      worker.wake(record.multihash)
       return record
     },
     replace(accountId, requestid, input) {
@@ -147,22 +154,24 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
         store.delete(old.requestid)
         return { old, record }
       })
-      worker.cancel(old.requestid)
+      worker.cancel(old.requestid, old.multihash)
       publish(old, true)
       publish(record)
-      // A replacement pinned (or failed) at once settles now; a queued one releases the old content when it does.
+      // A replacement pinned (or failed) at once settles now; a queued one releases the held content when it
+      // does. The hold is the content the user last had settled: replacing an object still fetching moves
+      // its hold (old.replaces) to the new object, and only the unfinished content of the old one goes.
       if (record.status !== 'queued') {
-        store.settleReplace(record.requestid)
-        void releaser.release(old.multihash)
+        const held = store.settleReplace(record.requestid)
+        if (held) void releaser.release(held)
       }
-      if (old.replaces) void releaser.release(old.replaces)
-      worker.wake()
+      void releaser.release(old.multihash)
+      worker.wake(record.multihash)
       return record
     },
     remove(accountId, requestid) {
       const record = owned(accountId, requestid)
       store.delete(requestid)
-      worker.cancel(requestid)
+      worker.cancel(requestid, record.multihash)
       publish(record, true)
       void releaser.release(record.multihash)
       if (record.replaces) void releaser.release(record.replaces)
@@ -217,6 +226,7 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     usageOf,
     holds: (multihash) => store.references(multihash) > 0,
     pinned: () => store.pinnedRecords(),
+    scheduler: () => worker.snapshot(),
     async start() {
       // Orphans first (one query over the ledger): a content gone from SQLite must not stay pinned in Kubo.
       const unpinned = await releaseOrphans({ store, releaser })

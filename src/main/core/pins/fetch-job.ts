@@ -1,0 +1,202 @@
+// One fetch of one content (multihash) for every queued pin object that wants it, in any account: dial the
+// origins the objects name, ask Kubo to pin recursively, and settle each object (pinned, or failed for its
+// quota or its deadline). What the objects say while it runs is the truth: `status_details` tells why they
+// wait (searching since T, origin X unreachable, parked until T) and `progress` how many blocks arrived.
+import { isCoreError } from '../errors.js'
+import type { KuboClient } from '../kubo/client.js'
+import { KuboRpcError } from '../kubo/client.js'
+import type { Logger } from '../log.js'
+import type { KeyedLock, Releaser } from './refcount.js'
+import type { PinRecord, PinStore } from './store.js'
+
+export interface FetchDeps {
+  store: PinStore
+  kubo: Pick<KuboClient, 'pinAdd' | 'swarmConnect' | 'dagSize'>
+  lock: KeyedLock
+  releaser: Releaser
+  log: Logger
+  searchMs: number
+  fits(accountId: number, bytes: number): boolean
+  onChange(record: PinRecord): void
+  /** The objects (any account) still queued or pinning for this content. */
+  pendingFor(multihash: string): PinRecord[]
+}
+
+export type FetchOutcome =
+  | { kind: 'done' }
+  /** Nothing found: the scheduler picks when to try again and calls park() to tell the objects. */
+  | { kind: 'parked'; deadline: number; park(until: number, attempt: number): void }
+  /** Cut short (stop, GC, preemption, cancel): no state change, tried again later. */
+  | { kind: 'aborted' }
+
+const DIAL_TIMEOUT_MS = 5000
+const PROGRESS_WRITE_MS = 1000
+
+class NotFound extends Error {}
+
+const iso = (t: number) => new Date(t).toISOString()
+
+export async function runFetch(
+  deps: FetchDeps,
+  multihash: string,
+  attempts: number,
+  signal: AbortSignal,
+  onProgress: () => void,
+  /** Filled in here: join() brings objects queued for this content after the fetch began into it. */
+  control: { join?: () => void } = {},
+): Promise<FetchOutcome> {
+  const { store, log } = deps
+  const set = (r: PinRecord, change: Parameters<PinStore['update']>[1]) => {
+    store.update(r.requestid, change)
+    const now = store.get(r.requestid)
+    if (now) deps.onChange(now)
+  }
+  const fail = (r: PinRecord, reason: string, dagSize?: number) => {
+    log.info('pin failed', { requestid: r.requestid, cid: r.cid, reason })
+    set(r, { status: 'failed', info: { status_details: reason, ...(dagSize ? { dag_size: String(dagSize) } : {}) } })
+    const old = store.settleReplace(r.requestid)
+    if (old) void deps.releaser.release(old)
+  }
+  const expired = (r: PinRecord) => `content not found before the deadline (${iso(r.deadline)})`
+
+  let records = deps.pendingFor(multihash)
+  const started = Date.now()
+  for (const r of records) if (started >= r.deadline) fail(r, expired(r))
+  records = records.filter((r) => started < r.deadline)
+  if (!records.length) return done()
+
+  const searching = `searching for providers since ${iso(started)}${attempts ? ` (attempt ${attempts + 1})` : ''}`
+  // What the objects of this content say now; a late object joins with the same line.
+  let details = searching
+  let progress: string | undefined
+  control.join = () => {
+    for (const r of deps.pendingFor(multihash))
+      if (r.status === 'queued') set(r, { status: 'pinning', info: { ...(progress ? { progress } : {}), status_details: details } })
+  }
+  for (const r of records) set(r, { status: 'pinning', info: { ...keep(r.info), status_details: searching } })
+  const unreachable = await dialOrigins(deps, [...new Set(records.flatMap((r) => r.origins))], signal)
+  if (signal.aborted) return { kind: 'aborted' }
+  details = [searching, ...unreachable].join('; ')
+  if (unreachable.length) for (const r of deps.pendingFor(multihash)) set(r, { info: { ...keep(r.info), status_details: details } })
+
+  const outcome = await deps.lock.run(multihash, () => pin(records[0]!.cid))
+  // A content nobody wants any more (every object deleted meanwhile, or all failed) is released here, after
+  // the lock: the releaser takes the same lock and checks the references itself.
+  if (outcome.kind !== 'done' || !deps.pendingFor(multihash).length) void deps.releaser.release(multihash)
+  return outcome
+
+  function done(): FetchOutcome {
+    return { kind: 'done' }
+  }
+
+  async function pin(fallbackCid: string): Promise<FetchOutcome> {
+    if (!deps.pendingFor(multihash).length) return done()
+    // One Kubo pin per multihash: a `bafy...` asked for after its `Qm...` reuses the pin Kubo already has.
+    // Written before Kubo pins, so a crash can never leave a Kubo pin we do not know about.
+    const cid = store.ledger.get(multihash) ?? fallbackCid
+    store.ledger.add(multihash, cid)
+    const abort = new AbortController()
+    const onAbort = () => abort.abort(signal.reason)
+    signal.addEventListener('abort', onAbort)
+    let blocks = 0
+    let lastProgress = Date.now()
+    let lastWrite = 0
+    const deadline = Math.max(...deps.pendingFor(multihash).map((r) => r.deadline))
+    const watchdog = setInterval(
+      () => {
+        const now = Date.now()
+        if (now >= deadline || now - lastProgress >= deps.searchMs) abort.abort(new NotFound())
+      },
+      Math.min(1000, deps.searchMs),
+    )
+    try {
+      await deps.kubo.pinAdd(
+        cid,
+        (n) => {
+          if (n > blocks) {
+            blocks = n
+            lastProgress = Date.now()
+            onProgress()
+          }
+          if (Date.now() - lastWrite < PROGRESS_WRITE_MS) return
+          lastWrite = Date.now()
+          progress = String(blocks)
+          details = `fetching: ${blocks} blocks arrived`
+          for (const r of deps.pendingFor(multihash)) set(r, { status: 'pinning', info: { progress, status_details: details } })
+        },
+        abort.signal,
+      )
+    } catch (err) {
+      if (signal.aborted) return { kind: 'aborted' }
+      return notPinned(err, abort.signal.reason, blocks)
+    } finally {
+      clearInterval(watchdog)
+      signal.removeEventListener('abort', onAbort)
+    }
+    const dagSize = await deps.kubo.dagSize(cid, { offline: true }).catch(() => 0)
+    for (const r of deps.pendingFor(multihash)) {
+      if (!deps.fits(r.accountId, dagSize)) {
+        fail(r, `INSUFFICIENT_FUNDS: pinning ${dagSize} bytes would exceed the account's quota`, dagSize)
+        continue
+      }
+      set(r, { status: 'pinned', info: { dag_size: String(dagSize), progress: String(blocks) }, dagSize })
+      log.info('pinned', { requestid: r.requestid, cid, dagSize })
+      const old = store.settleReplace(r.requestid)
+      if (old) void deps.releaser.release(old)
+    }
+    return done()
+  }
+
+  function notPinned(err: unknown, reason: unknown, blocks: number): FetchOutcome {
+    const pending = deps.pendingFor(multihash)
+    // Kubo answered with an error (a codec it cannot read, a broken DAG): trying again cannot help.
+    if (!(reason instanceof NotFound) && err instanceof KuboRpcError && !/context|timeout|deadline/i.test(err.message)) {
+      for (const r of pending) fail(r, `Kubo could not pin it: ${err.message}`)
+      return done()
+    }
+    const now = Date.now()
+    for (const r of pending) if (now >= r.deadline) fail(r, expired(r))
+    const cause =
+      reason instanceof NotFound
+        ? blocks
+          ? `${blocks} blocks arrived, then nothing for ${Math.round(deps.searchMs / 1000)} s`
+          : `no provider found in ${Math.round((now - started) / 1000)} s`
+        : isCoreError(err)
+          ? err.details
+          : String(err)
+    const still = deps.pendingFor(multihash)
+    if (!still.length) return done()
+    return {
+      kind: 'parked',
+      // The latest deadline of the objects waiting: a back-off never runs past it (they fail there instead).
+      deadline: Math.max(...still.map((r) => r.deadline)),
+      park(until, attempt) {
+        const details = `${cause}${unreachable.length ? `; ${unreachable.join('; ')}` : ''}; parked until ${iso(until)} (attempt ${attempt}), then searching again until ${iso(Math.max(...still.map((r) => r.deadline)))}`
+        for (const r of deps.pendingFor(multihash))
+          set(r, { status: 'queued', info: { ...(blocks ? { progress: String(blocks) } : {}), status_details: details } })
+      },
+    }
+  }
+}
+
+/** The info keys a pin object keeps while it waits (progress so far); the rest is rewritten. */
+function keep(info: Record<string, string>): Record<string, string> {
+  return info.progress ? { progress: info.progress } : {}
+}
+
+/** Dials every origin at once; returns one line per origin that could not be reached. */
+async function dialOrigins(deps: FetchDeps, origins: string[], signal: AbortSignal): Promise<string[]> {
+  const failures: string[] = []
+  await Promise.all(
+    origins.map(async (addr) => {
+      try {
+        await deps.kubo.swarmConnect(addr, AbortSignal.any([signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]))
+      } catch (err) {
+        if (signal.aborted) return
+        const message = err instanceof KuboRpcError ? err.message : (err as Error).name === 'TimeoutError' ? `no answer in ${DIAL_TIMEOUT_MS / 1000} s` : String(err)
+        failures.push(`origin ${addr} unreachable (${message.slice(0, 200)})`)
+      }
+    }),
+  )
+  return failures
+}

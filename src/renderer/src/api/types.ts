@@ -16,6 +16,8 @@ export interface FileRecord {
   created: string
   gatewayUrl: string
   lanUrl?: string
+  /** Only in Tack's store: 404 on the gateway, opened through signed links. */
+  private?: boolean
 }
 
 /** What deleting an entry takes along (GET /api/files/{cid}). */

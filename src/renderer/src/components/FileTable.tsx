@@ -17,6 +17,7 @@ import { Icon } from './Icon'
 import { openExternal } from './links'
 import { QrCode } from './QrCode'
 import { removalWords } from './removal-words'
+import { ShareDialog } from './ShareDialog'
 
 const label = (f: FileRecord) => f.path ?? f.name
 
@@ -24,7 +25,9 @@ export function FileTable({ files }: { files: FileRecord[] }) {
   const [qrFor, setQrFor] = useState<FileRecord>()
   const [opened, setOpened] = useState<FileDetail>()
   const [deleting, setDeleting] = useState<FileDetail>()
+  const [sharing, setSharing] = useState<FileRecord>()
   const remove = useFiles((s) => s.remove)
+  const reload = useFiles((s) => s.load)
   const detail = async (f: FileRecord, then: (d: FileDetail) => void) => {
     try {
       then(await api().file(f.cid))
@@ -69,6 +72,7 @@ export function FileTable({ files }: { files: FileRecord[] }) {
                 file={f}
                 onOpen={() => void detail(f, setOpened)}
                 onQr={() => setQrFor(f)}
+                onShare={() => setSharing(f)}
                 onDelete={() => void detail(f, setDeleting)}
               />
             ))}
@@ -87,6 +91,14 @@ export function FileTable({ files }: { files: FileRecord[] }) {
       <Dialog open={Boolean(opened)} title={opened ? label(opened) : ''} onClose={() => setOpened(undefined)} wide>
         {opened ? <EntryDetail entry={opened} /> : null}
       </Dialog>
+      <ShareDialog
+        file={sharing}
+        onClose={() => setSharing(undefined)}
+        onChanged={() => {
+          setSharing(undefined)
+          void reload()
+        }}
+      />
       <ConfirmDialog
         item={deleting}
         title={deleting?.type === 'directory' ? 'Delete this folder?' : 'Delete this file?'}
@@ -152,11 +164,13 @@ function FileRow({
   file: f,
   onOpen,
   onQr,
+  onShare,
   onDelete,
 }: {
   file: FileRecord
   onOpen: () => void
   onQr: () => void
+  onShare: () => void
   onDelete: () => void
 }) {
   const pin = useFiles((s) => s.pin)
@@ -178,6 +192,11 @@ function FileRow({
           {name}
         </button>
         <span className="muted small">{folder ? 'folder' : f.mime}</span>
+        {f.private ? (
+          <span className="badge" title="Only in Tack: opened through signed links">
+            Private
+          </span>
+        ) : null}
       </td>
       <td className="col-cid">
         <span className="cid">
@@ -213,6 +232,15 @@ function FileRow({
             <Icon name="qr" />
           </button>
         ) : null}
+        <button
+          type="button"
+          className="btn btn-ghost btn-icon"
+          onClick={onShare}
+          title="Share link"
+          aria-label={`Share link of ${name}`}
+        >
+          <Icon name="link" />
+        </button>
         <a
           className="btn btn-ghost btn-icon"
           href={gateway}
@@ -224,7 +252,9 @@ function FileRow({
         >
           <Icon name="open" />
         </a>
-        {f.state === 'stored' || f.state === 'failed' ? (
+        {f.private ? (
+          <span className="btn-placeholder" aria-hidden="true" />
+        ) : f.state === 'stored' || f.state === 'failed' ? (
           <button
             type="button"
             className="btn btn-ghost btn-icon"

@@ -2,6 +2,7 @@
 import { useEffect } from 'react'
 import { formatBytes } from '../api/format'
 import { AccountsPanel } from '../components/AccountsPanel'
+import { BackupButton } from '../components/BackupButton'
 import { Badge } from '../components/Badge'
 import { CopyButton } from '../components/CopyButton'
 import { QrCode } from '../components/QrCode'
@@ -29,6 +30,7 @@ export function DashboardPage({ go }: { go: (page: 'pins') => void }) {
           <p className="muted">{me.value ? `Signed in as ${me.value.name}${me.value.owner ? ' (owner)' : ''}` : ' '}</p>
         </div>
         <div className="page-actions">
+          {isAdmin(session) ? <BackupButton /> : null}
           <button type="button" className="btn" onClick={() => void load()}>
             Refresh
           </button>

@@ -2,26 +2,12 @@
 // does not delay another account's available content; the unfindable pins say why they wait; an origin
 // that cannot be reached is named in status_details; a GC never waits on a stuck fetch.
 import { randomBytes } from 'node:crypto'
-import { CID } from 'multiformats/cid'
-import { sha256 } from 'multiformats/hashes/sha2'
-import * as raw from 'multiformats/codecs/raw'
-import { base58btc } from 'multiformats/bases/base58'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { startKuboNode, type KuboTestNode } from './fixtures/kubo-node.js'
 import { psaClient, type PsaClient } from './fixtures/psa.js'
 import { waitFor } from './fixtures/processes.js'
-
-/** A CID of random bytes: no node anywhere has it. */
-export async function unfindableCid(): Promise<string> {
-  return CID.create(1, raw.code, await sha256.digest(randomBytes(32))).toString()
-}
-
-/** A peer ID nobody has (an Ed25519 key made up here): dialling it can only fail. */
-function strangerPeerId(): string {
-  const publicKey = Buffer.concat([Buffer.from([0x08, 0x01, 0x12, 0x20]), randomBytes(32)])
-  return base58btc.baseEncode(Buffer.concat([Buffer.from([0x00, publicKey.length]), publicKey]))
-}
+import { strangerPeerId, unfindableCid } from './fixtures/cids.js'
 
 let tack: TestTack
 let peer: KuboTestNode
@@ -47,9 +33,13 @@ describe('pin scheduler', () => {
 
   it("40 unfindable pins in one account do not delay another account's available pin (pinned within 5 s)", async () => {
     const cids = await Promise.all(Array.from({ length: 8 }, unfindableCid))
-    for (const cid of cids) for (let i = 0; i < 5; i++) backlog.push((await alice.add({ cid, name: `missing-${i}` })).requestid)
+    for (const cid of cids)
+      for (let i = 0; i < 5; i++) backlog.push((await alice.add({ cid, name: `missing-${i}` })).requestid)
     // The backlog is being searched for (every slot busy) before the other account asks.
-    await waitFor(async () => (await alice.list('?status=pinning&limit=1000')).count >= 20, 'the backlog to be searching')
+    await waitFor(
+      async () => (await alice.list('?status=pinning&limit=1000')).count >= 20,
+      'the backlog to be searching',
+    )
     const cid = (await peer.ipfs(['add', '-Q', '--cid-version=1'], { input: `available ${Date.now()}` })).trim()
     expect(cid).toMatch(/^bafk/)
     const t0 = Date.now()
@@ -97,17 +87,23 @@ describe('pin scheduler', () => {
     const cid = await unfindableCid()
     const origin = `/ip4/127.0.0.1/tcp/1/p2p/${strangerPeerId()}`
     const pin = await bob.add({ cid, origins: [origin] })
-    const status = await waitFor(async () => {
-      const s = await bob.get(pin.requestid)
-      return s.info?.status_details?.includes('unreachable') ? s : undefined
-    }, 'the unreachable origin to be reported', 20_000)
+    const status = await waitFor(
+      async () => {
+        const s = await bob.get(pin.requestid)
+        return s.info?.status_details?.includes('unreachable') ? s : undefined
+      },
+      'the unreachable origin to be reported',
+      20_000,
+    )
     expect(status.info?.status_details).toContain(`origin ${origin} unreachable`)
     expect(status.info?.status_details).toMatch(/searching for providers since/)
   })
 
   it('reports progress in info.progress once blocks arrive', async () => {
     // A DAG of several blocks on the peer: a 1 MiB file in 256 KiB chunks is 5 blocks.
-    const cid = (await peer.ipfs(['add', '-Q', '--cid-version=1', '--chunker=size-262144'], { input: randomBytes(1 << 20) })).trim()
+    const cid = (
+      await peer.ipfs(['add', '-Q', '--cid-version=1', '--chunker=size-262144'], { input: randomBytes(1 << 20) })
+    ).trim()
     const pin = await bob.add({ cid, origins: peer.addresses.filter((a) => a.includes('127.0.0.1')) })
     const done = await bob.waitFor(pin.requestid, 'pinned', 20_000)
     expect(Number(done.info?.progress)).toBeGreaterThanOrEqual(1)

@@ -71,13 +71,15 @@ export async function runFetch(
   let progress: string | undefined
   control.join = () => {
     for (const r of deps.pendingFor(multihash))
-      if (r.status === 'queued') set(r, { status: 'pinning', info: { ...(progress ? { progress } : {}), status_details: details } })
+      if (r.status === 'queued')
+        set(r, { status: 'pinning', info: { ...(progress ? { progress } : {}), status_details: details } })
   }
   for (const r of records) set(r, { status: 'pinning', info: { ...keep(r.info), status_details: searching } })
   const unreachable = await dialOrigins(deps, [...new Set(records.flatMap((r) => r.origins))], signal)
   if (signal.aborted) return { kind: 'aborted' }
   details = [searching, ...unreachable].join('; ')
-  if (unreachable.length) for (const r of deps.pendingFor(multihash)) set(r, { info: { ...keep(r.info), status_details: details } })
+  if (unreachable.length)
+    for (const r of deps.pendingFor(multihash)) set(r, { info: { ...keep(r.info), status_details: details } })
 
   const outcome = await deps.lock.run(multihash, () => pin(records[0]!.cid))
   // A content nobody wants any more (every object deleted meanwhile, or all failed) is released here, after
@@ -122,7 +124,8 @@ export async function runFetch(
           lastWrite = Date.now()
           progress = String(blocks)
           details = `fetching: ${blocks} blocks arrived`
-          for (const r of deps.pendingFor(multihash)) set(r, { status: 'pinning', info: { progress, status_details: details } })
+          for (const r of deps.pendingFor(multihash))
+            set(r, { status: 'pinning', info: { progress, status_details: details } })
         },
         abort.signal,
       )
@@ -150,7 +153,11 @@ export async function runFetch(
   function notPinned(err: unknown, reason: unknown, blocks: number): FetchOutcome {
     const pending = deps.pendingFor(multihash)
     // Kubo answered with an error (a codec it cannot read, a broken DAG): trying again cannot help.
-    if (!(reason instanceof NotFound) && err instanceof KuboRpcError && !/context|timeout|deadline/i.test(err.message)) {
+    if (
+      !(reason instanceof NotFound) &&
+      err instanceof KuboRpcError &&
+      !/context|timeout|deadline/i.test(err.message)
+    ) {
       for (const r of pending) fail(r, `Kubo could not pin it: ${err.message}`)
       return done()
     }
@@ -173,7 +180,10 @@ export async function runFetch(
       park(until, attempt) {
         const details = `${cause}${unreachable.length ? `; ${unreachable.join('; ')}` : ''}; parked until ${iso(until)} (attempt ${attempt}), then searching again until ${iso(Math.max(...still.map((r) => r.deadline)))}`
         for (const r of deps.pendingFor(multihash))
-          set(r, { status: 'queued', info: { ...(blocks ? { progress: String(blocks) } : {}), status_details: details } })
+          set(r, {
+            status: 'queued',
+            info: { ...(blocks ? { progress: String(blocks) } : {}), status_details: details },
+          })
       },
     }
   }
@@ -193,7 +203,12 @@ async function dialOrigins(deps: FetchDeps, origins: string[], signal: AbortSign
         await deps.kubo.swarmConnect(addr, AbortSignal.any([signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]))
       } catch (err) {
         if (signal.aborted) return
-        const message = err instanceof KuboRpcError ? err.message : (err as Error).name === 'TimeoutError' ? `no answer in ${DIAL_TIMEOUT_MS / 1000} s` : String(err)
+        const message =
+          err instanceof KuboRpcError
+            ? err.message
+            : (err as Error).name === 'TimeoutError'
+              ? `no answer in ${DIAL_TIMEOUT_MS / 1000} s`
+              : String(err)
         failures.push(`origin ${addr} unreachable (${message.slice(0, 200)})`)
       }
     }),

@@ -131,8 +131,8 @@ export function createScheduler(init: SchedulerInit): Scheduler {
     for (;;) {
       const order = [...byAccount.keys()].sort((a, b) => a - b)
       // Round robin: the next account after the last one served that has content not running yet.
-      const waiting = [...order.filter((id) => id > lastAccount), ...order.filter((id) => id <= lastAccount)].filter((id) =>
-        byAccount.get(id)!.some((r) => !active.has(r.multihash)),
+      const waiting = [...order.filter((id) => id > lastAccount), ...order.filter((id) => id <= lastAccount)].filter(
+        (id) => byAccount.get(id)!.some((r) => !active.has(r.multihash)),
       )
       // All slots busy: the first account in turn that is below its fair share may take one.
       const next = active.size < init.concurrency ? waiting[0] : waiting.find((id) => preemptFor(id))
@@ -171,7 +171,15 @@ export function createScheduler(init: SchedulerInit): Scheduler {
 
   function launch(multihash: string, accounts: Set<number>) {
     const abort = new AbortController()
-    const entry: Active = { multihash, accounts, abort, started: Date.now(), progressed: false, done: Promise.resolve(), control: {} }
+    const entry: Active = {
+      multihash,
+      accounts,
+      abort,
+      started: Date.now(),
+      progressed: false,
+      done: Promise.resolve(),
+      control: {},
+    }
     const attempts = parked.get(multihash)?.attempts ?? 0
     entry.done = runFetch(deps, multihash, attempts, abort.signal, () => (entry.progressed = true), entry.control)
       .then((outcome) => {

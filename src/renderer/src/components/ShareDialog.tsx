@@ -90,7 +90,6 @@ export function ShareDialog({
           {link && shown ? (
             <div className="qr-share" data-testid="signed-link">
               <QrCode text={shown} size={200} />
-              <code className="break small">{shown}</code>
               <p className="muted small">Expires {new Date(link.expires).toLocaleString()}</p>
               <CopyButton text={shown} label="Copy link" what="Link copied" />
             </div>

@@ -1,7 +1,7 @@
 // The private-file and sharing UI in a real browser (Debian's Chromium through playwright-core) against a real
 // core: a private upload shows its badge, the Share link dialog makes a link (QR of the LAN URL) that serves
 // the bytes without a key, "Revoke all links" ends it, "Make public…" asks first and then the gateway serves
-// it; the Dashboard's "Back up" downloads an archive with its manifest.
+// it; the Dashboard's "Back up" downloads an archive with its manifest; the Private switch makes uploads private.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
@@ -87,5 +87,24 @@ describe('private files and sharing in the browser', () => {
     const tar = readFileSync(saved)
     expect(tar.includes(Buffer.from('manifest.json'))).toBe(true)
     expect(tar.includes(Buffer.from('"format": "tack-backup"'))).toBe(true)
+  })
+
+  it('the Private switch before an upload makes it private', async () => {
+    await page.locator('body').press('1')
+    await page.locator('h1', { hasText: 'Files' }).waitFor()
+    await page.getByLabel('Private').check()
+    const picked = randomBytes(3000)
+    await page.getByTestId('file-input').setInputFiles({
+      name: 'picked.bin',
+      mimeType: 'application/octet-stream',
+      buffer: picked,
+    })
+    const pickedRow = page.locator('tr[data-cid]', { has: page.locator('.file-name', { hasText: 'picked.bin' }) })
+    await expect.poll(() => pickedRow.locator('.badge', { hasText: 'Private' }).count(), { timeout: 20_000 }).toBe(1)
+    const pickedCid = (await pickedRow.getAttribute('data-cid'))!
+    expect((await fetch(`${tack.url}/api/gateway/${pickedCid}`)).status).toBe(404)
+    const record = (await (await tack.api(`/api/files/${pickedCid}`)).json()) as { private: boolean }
+    expect(record.private).toBe(true)
+    await page.getByLabel('Private').uncheck()
   })
 })

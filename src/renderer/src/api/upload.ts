@@ -24,8 +24,9 @@ export function putFile(
   file: Blob,
   name: string,
   onProgress: (p: UploadProgress) => void,
+  isPrivate = false,
 ): UploadHandle<FileRecord> {
-  const url = `${target.base}/api/files?name=${encodeURIComponent(name)}`
+  const url = `${target.base}/api/files?name=${encodeURIComponent(name)}${isPrivate ? '&private=true' : ''}`
   return send<FileRecord>(target, 'PUT', url, file, onProgress, file.type || 'application/octet-stream')
 }
 
@@ -33,8 +34,10 @@ export function postFolder(
   target: UploadTarget,
   files: Array<{ file: File; path: string }>,
   onProgress: (p: UploadProgress) => void,
+  isPrivate = false,
 ): UploadHandle<FolderUpload> {
   const form = new FormData()
+  if (isPrivate) form.append('private', 'true')
   // The multipart filename carries the relative path (`photos/2024/a.jpg`); the server keeps it.
   for (const { file, path } of files) form.append('file', file, path)
   return send<FolderUpload>(target, 'POST', `${target.base}/api/files`, form, onProgress)

@@ -21,6 +21,8 @@ const SORTS: Array<[FileSort, string]> = [
 export function FilesPage() {
   const { results, count, loading, loaded, error, query, load, setQuery } = useFiles()
   const add = useUploads((s) => s.add)
+  const uploadPrivate = useUploads((s) => s.private)
+  const setUploadPrivate = useUploads((s) => s.setPrivate)
   const fileInput = useRef<HTMLInputElement>(null)
   const folderInput = useRef<HTMLInputElement>(null)
   const [search, setSearch] = useState(query.q)
@@ -56,6 +58,14 @@ export function FilesPage() {
           <p className="muted">Drop files or folders anywhere on this window to add them to IPFS.</p>
         </div>
         <div className="page-actions">
+          <label className="inline" title="Private uploads stay in Tack, off IPFS; share them with signed links">
+            <input
+              type="checkbox"
+              checked={uploadPrivate}
+              onChange={(e) => setUploadPrivate(e.currentTarget.checked)}
+            />{' '}
+            Private
+          </label>
           <button type="button" className="btn btn-primary" onClick={() => fileInput.current?.click()}>
             <Icon name="upload" /> Add files <kbd>U</kbd>
           </button>

@@ -28,6 +28,8 @@ export interface Upload {
   speed: number
   state: UploadState
   error?: ApiError
+  /** Sent as a private upload (object store only, opened through signed links). */
+  private?: boolean
   cid?: string
   /** What to send; dropped once sent. */
   files?: PickedFile[]
@@ -35,6 +37,9 @@ export interface Upload {
 
 interface UploadsState {
   items: Upload[]
+  /** The switch before a drop: uploads added while it is on are private. */
+  private: boolean
+  setPrivate(on: boolean): void
   add(files: PickedFile[]): void
   cancel(id: number): void
   dismiss(id: number): void
@@ -94,11 +99,11 @@ export const useUploads = create<UploadsState>((set, get) => {
     patch(item.id, { state: 'uploading', files: undefined })
     let done: Promise<{ cid?: string; records: FileRecord[]; folder?: boolean }>
     if (files.length === 1 && !files[0]!.path.includes('/')) {
-      const h = putFile(target, files[0]!.file, files[0]!.path, progress(item.id))
+      const h = putFile(target, files[0]!.file, files[0]!.path, progress(item.id), item.private)
       handles.set(item.id, h)
       done = h.done.then((r) => ({ cid: r.cid, records: [r] }))
     } else {
-      const h = postFolder(target, files, progress(item.id))
+      const h = postFolder(target, files, progress(item.id), item.private)
       handles.set(item.id, h)
       done = h.done.then((r) => ({
         cid: r.directory?.cid ?? r.files[0]?.cid,
@@ -127,11 +132,14 @@ export const useUploads = create<UploadsState>((set, get) => {
 
   return {
     items: [],
+    private: false,
+    setPrivate: (on) => set({ private: on }),
     add(files) {
       const fresh: Upload[] = groupUploads(files).map((g) => ({
         id: nextId++,
         label: g.label,
         fileCount: g.files.length,
+        private: get().private,
         size: g.files.reduce((n, f) => n + f.file.size, 0),
         total: g.files.reduce((n, f) => n + f.file.size, 0),
         loaded: 0,

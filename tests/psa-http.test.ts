@@ -51,6 +51,8 @@ describe('validation', () => {
     ['a numeric name', { cid: 'bafkqaaa', name: 7 }],
     ['origins as a string', { cid: 'bafkqaaa', origins: '/ip4/1.2.3.4/tcp/1' }],
     ['a numeric origin', { cid: 'bafkqaaa', origins: [1] }],
+    ['an origin that is not a multiaddr', { cid: 'bafkqaaa', origins: ['/ip4/127.0.0.1/tcp/1', 'junk'] }],
+    ['an origin with a bad address', { cid: 'bafkqaaa', origins: ['/ip4/300.0.0.1/tcp/1'] }],
     ['meta as an array', { cid: 'bafkqaaa', meta: ['a'] }],
     ['a numeric meta value', { cid: 'bafkqaaa', meta: { a: 1 } }],
     ['too many meta keys', { cid: 'bafkqaaa', meta: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`k${i}`, 'v'])) }],
@@ -108,7 +110,7 @@ describe('validation', () => {
 describe('pin objects', () => {
   it('POST answers 202 with a complete PinStatus and Kubo delegates', async () => {
     const cid = await held('a complete pin status')
-    const res = await alice.call('POST', '/pins', { cid, name: 'shape', origins: ['/ip4/127.0.0.1/tcp/1/p2p/12D3KooWJWoaqZhDaoEFshF7Rh1bpY9ohihFhzcW6d69Lr2NASuq', 'junk'], meta: { app: 'x' } })
+    const res = await alice.call('POST', '/pins', { cid, name: 'shape', origins: ['/ip4/127.0.0.1/tcp/1/p2p/12D3KooWJWoaqZhDaoEFshF7Rh1bpY9ohihFhzcW6d69Lr2NASuq'], meta: { app: 'x' } })
     expect(res.status).toBe(202)
     const pin = res.json
     expect(pin.requestid).toMatch(/^[\w-]{8,}$/)

@@ -3,6 +3,7 @@
 import { MATCHES, STATUSES, type Status, type TextMatchingStrategy } from '../../../shared/psa.js'
 import { CoreError } from '../errors.js'
 import { parseCid, type ParsedCid } from './cid.js'
+import { multiaddrProblem } from './origins.js'
 
 export const LIMITS = {
   name: 255,
@@ -63,9 +64,14 @@ function parseOrigins(origins: unknown): string[] {
   if (origins === undefined || origins === null) return []
   if (!Array.isArray(origins)) throw bad('pin.origins must be an array of multiaddr strings')
   if (origins.some((o) => typeof o !== 'string')) throw bad('pin.origins must hold multiaddr strings')
-  // A malformed origin is only a useless hint: it is dropped, and never fails the pin.
-  const usable = (origins as string[]).filter((o) => o.startsWith('/') && o.length <= LIMITS.origin)
-  return [...new Set(usable)].slice(0, LIMITS.origins)
+  // A malformed origin is refused with its reason (the spec allows a 400), never dropped silently: the
+  // client learns at once that its hint is useless. Kubo sends only multiaddrs that parse.
+  ;(origins as string[]).forEach((o, i) => {
+    if (o.length > LIMITS.origin) throw bad(`pin.origins[${i}] is longer than ${LIMITS.origin} characters`)
+    const problem = multiaddrProblem(o)
+    if (problem) throw bad(`pin.origins[${i}] is not a multiaddr: ${problem}`)
+  })
+  return [...new Set(origins as string[])].slice(0, LIMITS.origins)
 }
 
 export function parseMeta(meta: unknown, where: string): Record<string, string> {

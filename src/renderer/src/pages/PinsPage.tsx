@@ -191,6 +191,15 @@ function PinRow({ pin: p, onRemove }: { pin: PinStatus; onRemove: () => void }) 
       <td>
         <Badge state={p.status} title={reason} />
         {p.status === 'failed' && reason ? <p className="fail-reason">{reason}</p> : null}
+        {p.status === 'queued' || p.status === 'pinning' ? (
+          // Why it waits and how much has arrived, in the row itself. Kubo reports blocks, not a total, so the
+          // bar is indeterminate (the browser animates a <progress> without a value) and the count is text.
+          <div className="pin-waiting">
+            {p.status === 'pinning' ? <progress aria-label={`Fetching ${p.pin.name || shortCid(p.pin.cid)}`} /> : null}
+            {p.info?.progress ? <span className="muted small"> {p.info.progress} blocks arrived</span> : null}
+            {reason ? <p className="muted small pin-reason">{reason}</p> : null}
+          </div>
+        ) : null}
       </td>
       <td className="muted" title={p.created}>
         {formatAgo(p.created)}

@@ -112,6 +112,14 @@ describe('private files and signed links', () => {
     const { files } = await json<{ files: FileJson[] }>(res)
     expect(files[0]!.private).toBe(true)
     expect((await fetch(`${tack.url}/api/gateway/${files[0]!.cid}`)).status).toBe(404)
+    // With ?pin=true the form is refused once its private field is seen, and nothing of it is kept.
+    const pinned = new FormData()
+    pinned.append('file', new Blob([randomBytes(1000)]), 'n.bin')
+    pinned.append('private', 'true')
+    const before = (tack.core.state.db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n
+    expect((await tack.api('/api/files?pin=true', { method: 'POST', body: pinned })).status).toBe(400)
+    expect((tack.core.state.db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n).toBe(before)
+    expect((tack.core.state.db.prepare('SELECT COUNT(*) AS n FROM pending_uploads').get() as { n: number }).n).toBe(0)
   })
 
   it('a signed link serves identical bytes, ranges, HEAD and a filename without a key', async () => {

@@ -192,6 +192,17 @@ export function createFiles(init: FilesInit): Files {
           throw refuse(accountId, left, options.declaredBytes)
         throw err
       }
+      // Again now the parts are read: a multipart form's \`private\` field is known only once it has been seen.
+      if (options.pin && options.private) {
+        await discard(
+          { repo, store },
+          staged.files.map((f) => f.objectKey),
+        )
+        throw new CoreError(
+          'BAD_REQUEST',
+          'a private upload is never pinned: pin=true and a private field exclude each other',
+        )
+      }
       let committed: ReturnType<typeof commit>
       try {
         committed = commit(accountId, staged, options.private)

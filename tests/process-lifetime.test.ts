@@ -8,7 +8,9 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../src/main/core/binaries.js'
 import { paths } from '../src/main/core/state.js'
-import { processesWithEnv, waitFor } from './fixtures/processes.js'
+import { createServer } from 'node:net'
+import { startTack } from './fixtures/core.js'
+import { kuboPidsFor, pidsMatching, processesWithEnv, waitFor } from './fixtures/processes.js'
 import { spawnServe } from './fixtures/serve.js'
 import { tempDir } from './fixtures/tmp.js'
 
@@ -50,6 +52,32 @@ describe.runIf(process.platform === 'linux')('process lifetime', () => {
     expect(await serve.exited).toBe(0)
     expect(Date.now() - t0).toBeLessThan(5000)
     expect(childrenOf(dir)).toEqual([])
+  })
+
+  it('a failed start (HTTP port taken) rolls back within 5 s of the failure, leaving no child', async () => {
+    const dir = dataDir()
+    const blocker = createServer()
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r))
+    const port = (blocker.address() as { port: number }).port
+    try {
+      // A start that works first: how long the children take to come up here.
+      const ok = await startTack({ dataDir: dir })
+      await ok.stop()
+      const t0 = Date.now()
+      const baseline = await startTack({ dataDir: dir }).then(async (t) => {
+        const ms = Date.now() - t0
+        await t.stop()
+        return ms
+      })
+      const t1 = Date.now()
+      await expect(startTack({ dataDir: dir, config: { port } })).rejects.toThrow(/EADDRINUSE|in use/)
+      expect(Date.now() - t1).toBeLessThan(baseline + 5000)
+      const p = paths(dir)
+      expect(kuboPidsFor(p.kuboRepo)).toEqual([])
+      expect(pidsMatching(p.minioData)).toEqual([])
+    } finally {
+      blocker.close()
+    }
   })
 
   it('stale pid files naming an unrelated live process: it survives and Tack starts', async () => {

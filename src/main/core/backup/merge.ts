@@ -34,6 +34,9 @@ export function mergeRows(target: Db, source: Db, options: { merge: boolean }): 
     return Number(info.lastInsertRowid)
   }
   const exists = (sql: string, ...args: unknown[]) => Boolean(target.prepare(sql).get(...args))
+  /** Columns to leave out so a row keeps its id where that id is free (always, into an empty data dir). */
+  const ids = (table: string, row: Row) =>
+    options.merge || exists(`SELECT 1 FROM ${table} WHERE id = ?`, row.id) ? ['id'] : []
 
   target.transaction(() => {
     if (!options.merge) {
@@ -56,7 +59,7 @@ export function mergeRows(target: Db, source: Db, options: { merge: boolean }): 
       const there = target.prepare('SELECT id FROM accounts WHERE name = ?').get(a.name) as { id: number } | undefined
       if (there) accountIds.set(id, there.id)
       else {
-        accountIds.set(id, insert('accounts', a, options.merge ? ['id'] : [])!)
+        accountIds.set(id, insert('accounts', a, ids('accounts', a))!)
         result.accounts++
       }
     }
@@ -73,7 +76,7 @@ export function mergeRows(target: Db, source: Db, options: { merge: boolean }): 
       // created_at is unique (it orders listings): a clash with a pin already here moves by a millisecond.
       let created = p.created_at as number
       while (exists('SELECT 1 FROM pins WHERE created_at = ?', created)) created++
-      insert('pins', { ...account(p), created_at: created }, options.merge ? ['id'] : [])
+      insert('pins', { ...account(p), created_at: created }, ids('pins', p))
       result.pins++
     }
     for (const k of all('kubo_pins')) insert('kubo_pins', k)
@@ -85,8 +88,7 @@ export function mergeRows(target: Db, source: Db, options: { merge: boolean }): 
         continue
       }
       // An id taken here (merge) means a new one: that record's old signed links stop working.
-      const keepId = !exists('SELECT 1 FROM files WHERE id = ?', f.id)
-      insert('files', row, keepId ? [] : ['id'])
+      insert('files', row, exists('SELECT 1 FROM files WHERE id = ?', f.id) ? ['id'] : [])
       result.files++
     }
     for (const e of all('dir_entries')) insert('dir_entries', e)
@@ -97,7 +99,7 @@ export function mergeRows(target: Db, source: Db, options: { merge: boolean }): 
       const mapped = (JSON.parse(String(r.account_ids ?? '[]')) as number[]).map((id) => accountIds.get(id) ?? id)
       remoteIds.set(
         r.id as number,
-        there?.id ?? insert('remotes', { ...r, account_ids: JSON.stringify(mapped) }, options.merge ? ['id'] : [])!,
+        there?.id ?? insert('remotes', { ...r, account_ids: JSON.stringify(mapped) }, ids('remotes', r))!,
       )
     }
     for (const rp of all('remote_pins'))

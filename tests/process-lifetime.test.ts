@@ -3,12 +3,15 @@
 // - SIGTERM of a serving Tack: exits within 5 s;
 // - stale pid files (Tack's, Kubo's, MinIO's) naming an unrelated live process: it survives and Tack starts.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { projectRoot } from '../src/main/core/binaries.js'
+import { projectRoot, resolveBinary } from '../src/main/core/binaries.js'
+import { createKuboClient } from '../src/main/core/kubo/client.js'
+import { apiAuthorization } from '../src/main/core/kubo/secret.js'
 import { paths } from '../src/main/core/state.js'
 import { createServer } from 'node:net'
+import { kuboBinary } from './fixtures/binaries.js'
 import { startTack } from './fixtures/core.js'
 import { kuboPidsFor, pidsMatching, processesWithEnv, waitFor } from './fixtures/processes.js'
 import { spawnServe } from './fixtures/serve.js'
@@ -77,6 +80,82 @@ describe.runIf(process.platform === 'linux')('process lifetime', () => {
       expect(pidsMatching(p.minioData)).toEqual([])
     } finally {
       blocker.close()
+    }
+  })
+
+  it('a MinIO left running on the data dir (no pid file) is found by its port and ended; Tack starts', async () => {
+    const dir = dataDir()
+    const p = paths(dir)
+    await (await startTack({ dataDir: dir })).stop()
+    const settings = JSON.parse(readFileSync(p.minioSettings, 'utf8')) as {
+      accessKey: string
+      secretKey: string
+      apiPort: number
+    }
+    const binary = resolveBinary({ name: 'minio', file: 'minio' })
+    const leftover = spawn(binary, ['server', p.minioData, '--address', `127.0.0.1:${settings.apiPort}`, '--quiet'], {
+      env: {
+        ...process.env,
+        MINIO_ROOT_USER: settings.accessKey,
+        MINIO_ROOT_PASSWORD: settings.secretKey,
+        MINIO_BROWSER: 'off',
+      },
+      stdio: 'ignore',
+    })
+    try {
+      await waitFor(
+        () => fetch(`http://127.0.0.1:${settings.apiPort}/minio/health/live`).then((r) => r.ok),
+        'the leftover MinIO to answer',
+      )
+      const tack = await startTack({ dataDir: dir })
+      try {
+        await waitFor(
+          () => leftover.exitCode !== null || leftover.signalCode !== null,
+          'the leftover to be ended',
+          5000,
+        )
+        expect(pidsMatching(p.minioData)).toHaveLength(1) // Tack's own
+      } finally {
+        await tack.stop()
+      }
+    } finally {
+      leftover.kill('SIGKILL')
+    }
+  })
+
+  it('a Kubo left running on the repo (no pid file) is asked to shut down through its own API; Tack starts', async () => {
+    const dir = dataDir()
+    const p = paths(dir)
+    await (await startTack({ dataDir: dir })).stop()
+    const leftover = spawn(kuboBinary(), ['daemon', '--migrate=false', '--enable-gc=false'], {
+      env: { ...process.env, IPFS_PATH: p.kuboRepo },
+      stdio: 'ignore',
+    })
+    try {
+      // The leftover really serves this repo (its API answers Tack's secret) before Tack starts.
+      const api = () => {
+        const addr = readFileSync(join(p.kuboRepo, 'api'), 'utf8').trim().split('/')
+        return `http://${addr[2]}:${addr[4]}`
+      }
+      const client = createKuboClient(api, () => apiAuthorization(readFileSync(p.kuboApiSecret, 'utf8').trim()))
+      const id = await waitFor(() => client.id(), 'the leftover Kubo to answer')
+      expect(leftover.exitCode).toBeNull()
+      const tack = await startTack({ dataDir: dir })
+      try {
+        await waitFor(
+          () => leftover.exitCode !== null || leftover.signalCode !== null,
+          'the leftover to be ended',
+          5000,
+        )
+        // It shut down by itself (exit code), not by a signal.
+        expect(leftover.signalCode).toBeNull()
+        expect(kuboPidsFor(p.kuboRepo)).toHaveLength(1)
+        expect(tack.core.kubo.identity()?.ID).toBe(id.ID)
+      } finally {
+        await tack.stop()
+      }
+    } finally {
+      leftover.kill('SIGKILL')
     }
   })
 

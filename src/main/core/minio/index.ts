@@ -8,7 +8,8 @@ import { CoreError } from '../errors.js'
 import type { Logger } from '../log.js'
 import { freePort } from '../kubo/ports.js'
 import { createSupervisor, type Supervisor } from '../process/supervisor.js'
-import { prepareSettings, type MinioSettings } from './settings.js'
+import { commandLine, portOwner } from '../process/port-owner.js'
+import { loadSettings, prepareSettings, type MinioSettings } from './settings.js'
 import { createObjectStore, type ObjectStore } from './store.js'
 
 export interface MinioInit {
@@ -97,6 +98,7 @@ export function createMinio(init: MinioInit): MinioNode {
         probe: async (signal) => (await fetch(`${endpoint()}/minio/health/live`, { signal })).ok,
         fatal: (line) => FATAL.find((re) => re.test(line)) && line,
         launcher: init.launcher,
+        evictLeftover: (signal) => evictLeftover(init.settingsFile, init.dataDir, init.log, signal),
       })
 
   return {
@@ -118,4 +120,38 @@ export function createMinio(init: MinioInit): MinioNode {
       await supervisor?.stop()
     },
   }
+}
+
+/**
+ * A MinIO left running on this data dir by an earlier Tack: found by the port its settings gave it (it
+ * answers MinIO's health check there), and ended only when the process on that port serves this very data
+ * dir. A pid file cannot be that sure; off Linux the pid file's identity check is what remains.
+ */
+async function evictLeftover(settingsFile: string, dataDir: string, log: Logger, signal: AbortSignal): Promise<void> {
+  let port: number | undefined
+  try {
+    port = loadSettings(settingsFile)?.apiPort
+  } catch {
+    return
+  }
+  if (!port) return
+  const alive = await fetch(`http://127.0.0.1:${port}/minio/health/live`, {
+    signal: AbortSignal.any([signal, AbortSignal.timeout(500)]),
+  })
+    .then((r) => r.ok)
+    .catch(() => false)
+  const pid = alive ? portOwner(port) : undefined
+  if (!pid || !commandLine(pid).split(' ').includes(dataDir)) return
+  log.warn(`ending a MinIO left over on this data dir (pid ${pid}, port ${port})`)
+  const gone = () => {
+    try {
+      process.kill(pid, 0)
+      return false
+    } catch {
+      return true
+    }
+  }
+  process.kill(pid, 'SIGTERM')
+  for (let i = 0; i < 30 && !gone() && !signal.aborted; i++) await new Promise((r) => setTimeout(r, 100))
+  if (!gone()) process.kill(pid, 'SIGKILL')
 }

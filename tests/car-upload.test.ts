@@ -108,6 +108,21 @@ describe('CAR uploads', () => {
     expect(((await again.json()) as FileJson).cid).toBe(folderCid)
   })
 
+  it('a folder uploaded later with a file whose CID a CAR brought serves that file, not the CAR', async () => {
+    const cid = (await node.ipfs(['add', '-Q', '--cid-version=1', join(dir.path, 'site', 'sub', 'big.bin')])).trim()
+    const form = new FormData()
+    form.append('file', new Blob([big]), 'later/big.bin')
+    form.append('file', new Blob([small]), 'later/hello.txt')
+    const res = await tack.api('/api/files', { method: 'POST', body: form })
+    expect(res.status).toBe(201)
+    const { directory, files } = (await res.json()) as { directory: { cid: string }; files: FileJson[] }
+    expect(files.map((f) => f.cid)).toContain(cid)
+    const served = await fetch(`${tack.url}/api/gateway/${directory.cid}/big.bin`)
+    expect(Buffer.from(await served.arrayBuffer()).equals(big)).toBe(true)
+    const alone = await fetch(`${tack.url}/api/gateway/${cid}`)
+    expect(Buffer.from(await alone.arrayBuffer()).equals(big)).toBe(true)
+  })
+
   describe('refused with 400, nothing kept', () => {
     let blocks: Array<{ cid: CID; bytes: Uint8Array }>
     let root: CID

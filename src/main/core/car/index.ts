@@ -32,6 +32,17 @@ export interface CarUploads {
   ): Promise<FileRow>
 }
 
+/** When the blob of this CID is a CAR, points it at a plain file's object with the same CID instead (the
+ *  file's bytes serve everything a CAR of one file does, and folders read their entries' bytes from blobs);
+ *  returns the CAR's object key, now garbage. Runs inside the upload's commit. */
+export function replaceCarBlob(db: Db, cid: string, objectKey: string, size: number): string | undefined {
+  const car = db.prepare("SELECT object_key FROM blobs WHERE cid = ? AND format = 'car'").get(cid) as
+    { object_key: string } | undefined
+  if (!car) return undefined
+  db.prepare("UPDATE blobs SET object_key = ?, size = ?, format = 'raw' WHERE cid = ?").run(objectKey, size, cid)
+  return car.object_key
+}
+
 /** Whether the blob of this CID is a CAR (the gateway then serves it from Kubo). */
 export const isCarBlob = (db: Db, cid: string) =>
   Boolean(db.prepare("SELECT 1 FROM blobs WHERE cid = ? AND format = 'car'").get(cid))

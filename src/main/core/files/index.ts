@@ -10,7 +10,7 @@ import type { KuboClient } from '../kubo/client.js'
 import type { GcGate } from '../kubo/gc.js'
 import type { Logger } from '../log.js'
 import type { ObjectStore } from '../minio/store.js'
-import type { CarImporter } from '../car/index.js'
+import { replaceCarBlob, type CarImporter } from '../car/index.js'
 import { markPrivate } from './private.js'
 import { createPinner, type FileStateEvent, type Pinner, type UploadPinsPort } from './pinner.js'
 import { createFilesRepo, type FileRow, type FilesRepo, type ListQuery } from './repo.js'
@@ -122,7 +122,13 @@ export function createFiles(init: FilesInit): Files {
       if (adding > left) throw refuse(accountId, left, adding)
       const now = Date.now()
       const files = staged.files.map((f) => {
-        if (repo.blob(f.cid)) garbage.push(f.objectKey)
+        const carKey = replaceCarBlob(init.db, f.cid, f.objectKey, f.size)
+        if (carKey) {
+          // The file's own bytes replace a CAR with the same root: a folder's entry is served from them.
+          repo.addPending(carKey)
+          garbage.push(carKey)
+          repo.removePending(f.objectKey)
+        } else if (repo.blob(f.cid)) garbage.push(f.objectKey)
         else {
           repo.insertBlob({ cid: f.cid, object_key: f.objectKey, size: f.size })
           repo.removePending(f.objectKey)

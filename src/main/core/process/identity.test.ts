@@ -83,7 +83,7 @@ describe('killOrphan', () => {
   const check = (ours: boolean, killed: number[]): OrphanCheck => ({
     isAlive: (pid) => !killed.includes(pid),
     isOurs: () => ours,
-    kill: (pid) => killed.push(pid),
+    kill: (pid) => void killed.push(pid),
   })
 
   it('kills the recorded child and removes the file', async () => {

@@ -263,10 +263,13 @@ export async function killOrphan(pidFile: string, log: Logger, check: OrphanChec
   }
   let killed = false
   if (Number.isInteger(pid) && pid > 0 && check.isAlive(pid) && check.isOurs(pid, command, recorded)) {
-    log.warn(`killing a child left over from a previous run (pid ${pid})`)
-    check.kill(pid)
+    log.warn(`ending a child left over from a previous run (pid ${pid})`)
+    // SIGTERM first: off Linux the pid is tack-launcher's, which passes it on to its child and exits with it.
+    check.kill(pid, 'SIGTERM')
     killed = true
-    for (let i = 0; i < 50 && check.isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100))
+    for (let i = 0; i < 30 && check.isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100))
+    if (check.isAlive(pid)) check.kill(pid, 'SIGKILL')
+    for (let i = 0; i < 20 && check.isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100))
   } else if (Number.isInteger(pid) && pid > 0 && check.isAlive(pid)) {
     log.info(`pid ${pid} from an earlier run is now another process; leaving it alone`)
   }
@@ -278,7 +281,7 @@ export interface OrphanCheck {
   isAlive(pid: number): boolean
   /** Whether the live pid is the child that was recorded (not a process that reused the pid). */
   isOurs(pid: number, command: string, recorded: ProcessIdentity | undefined): boolean
-  kill(pid: number): void
+  kill(pid: number, signal: NodeJS.Signals): void
 }
 
 export const SYSTEM_CHECK: OrphanCheck = {
@@ -294,9 +297,9 @@ export const SYSTEM_CHECK: OrphanCheck = {
       return false
     }
   },
-  kill(pid) {
+  kill(pid, signal) {
     try {
-      process.kill(pid, 'SIGKILL')
+      process.kill(pid, signal)
     } catch {
       /* already gone */
     }

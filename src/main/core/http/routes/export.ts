@@ -5,7 +5,8 @@ import { exportArchive, type ExportDeps } from '../../backup/export.js'
 
 export function exportRoutes(deps: ExportDeps): FastifyPluginAsync {
   return async (app) => {
-    app.get('/api/export', { config: { scope: 'admin' } }, async (_request, reply) => {
+    // No automatic HEAD: it would build a whole archive to throw away.
+    app.get('/api/export', { exposeHeadRoute: false, config: { scope: 'admin' } }, async (_request, reply) => {
       const stamp = new Date().toISOString().replace(/[:.]/g, '-')
       reply
         .header('content-type', 'application/x-tar')

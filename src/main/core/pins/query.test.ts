@@ -39,11 +39,12 @@ describe('parseListQuery', () => {
 })
 
 describe('parsePinBody', () => {
-  it('keeps the first 20 usable origins and drops malformed ones', () => {
-    const origins = ['junk', ...Array.from({ length: 30 }, (_, i) => `/ip4/10.0.0.${i}/tcp/4001`)]
+  it('keeps the first 20 origins and refuses a malformed one, naming it, instead of dropping it', () => {
+    const origins = Array.from({ length: 30 }, (_, i) => `/ip4/10.0.0.${i}/tcp/4001`)
     const pin = parsePinBody({ cid: 'bafkqaaa', origins })
     expect(pin.origins).toHaveLength(20)
     expect(pin.origins[0]).toBe('/ip4/10.0.0.0/tcp/4001')
+    expect(() => parsePinBody({ cid: 'bafkqaaa', origins: [...origins, 'junk'] })).toThrow(/pin\.origins\[30\] is not a multiaddr/)
   })
   it('treats an empty name as none and rejects a long one', () => {
     expect(parsePinBody({ cid: 'bafkqaaa', name: '' }).name).toBeUndefined()

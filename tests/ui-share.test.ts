@@ -92,7 +92,7 @@ describe('private files and sharing in the browser', () => {
   it('the Private switch before an upload makes it private', async () => {
     await page.locator('body').press('1')
     await page.locator('h1', { hasText: 'Files' }).waitFor()
-    await page.getByLabel('Private').check()
+    await page.getByRole('checkbox', { name: 'Private' }).check()
     const picked = randomBytes(3000)
     await page.getByTestId('file-input').setInputFiles({
       name: 'picked.bin',
@@ -105,6 +105,12 @@ describe('private files and sharing in the browser', () => {
     expect((await fetch(`${tack.url}/api/gateway/${pickedCid}`)).status).toBe(404)
     const record = (await (await tack.api(`/api/files/${pickedCid}`)).json()) as { private: boolean }
     expect(record.private).toBe(true)
-    await page.getByLabel('Private').uncheck()
+    await page.getByRole('checkbox', { name: 'Private' }).uncheck()
+    // The filter shows only private files, then all again.
+    await page.getByLabel('Show private or public files').selectOption({ label: 'Private' })
+    await expect.poll(() => page.locator('tr[data-cid]').count()).toBe(1)
+    expect(await page.locator('tr[data-cid]').getAttribute('data-cid')).toBe(pickedCid)
+    await page.getByLabel('Show private or public files').selectOption({ label: 'All' })
+    await expect.poll(() => page.locator('tr[data-cid]').count()).toBeGreaterThan(1)
   })
 })

@@ -44,6 +44,8 @@ export interface ListQuery {
   order: 'asc' | 'desc'
   q?: string
   state?: FileState
+  /** Only private (true) or only public (false) records. */
+  private?: boolean
 }
 
 const SORT_COLUMN: Record<ListQuery['sort'], string> = {
@@ -142,6 +144,10 @@ export function createFilesRepo(db: Db) {
       if (q.state) {
         where.push('state = ?')
         args.push(q.state)
+      }
+      if (q.private !== undefined) {
+        where.push('private = ?')
+        args.push(q.private ? 1 : 0)
       }
       const clause = where.join(' AND ')
       const from = `(${ACCOUNT_VIEW}) v`

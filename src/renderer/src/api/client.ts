@@ -33,6 +33,8 @@ export interface FileQuery {
   sort?: FileSort
   order?: 'asc' | 'desc'
   q?: string
+  /** Only private ('true') or only public ('false') files. */
+  private?: 'true' | 'false'
 }
 
 export type Api = ReturnType<typeof createApi>

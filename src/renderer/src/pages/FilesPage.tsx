@@ -103,6 +103,18 @@ export function FilesPage() {
             main
           />
           <label className="inline">
+            Show
+            <select
+              value={query.private ?? ''}
+              onChange={(e) => setQuery({ private: (e.target.value || undefined) as 'true' | 'false' | undefined })}
+              aria-label="Show private or public files"
+            >
+              <option value="">All</option>
+              <option value="true">Private</option>
+              <option value="false">Public</option>
+            </select>
+          </label>
+          <label className="inline">
             Sort
             <select value={query.sort} onChange={(e) => setQuery({ sort: e.target.value as FileSort })}>
               {SORTS.map(([v, l]) => (

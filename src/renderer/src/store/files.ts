@@ -14,7 +14,7 @@ interface FilesState {
   loading: boolean
   loaded: boolean
   error?: ApiError
-  query: Required<Pick<FileQuery, 'sort' | 'order' | 'offset'>> & { q: string }
+  query: Required<Pick<FileQuery, 'sort' | 'order' | 'offset'>> & { q: string; private?: FileQuery['private'] }
   load(): Promise<void>
   setQuery(patch: Partial<FilesState['query']>): void
   upsert(records: FileRecord[]): void

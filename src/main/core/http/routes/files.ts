@@ -36,6 +36,10 @@ const ListQuery = z.object({
   order: z.enum(['asc', 'desc']).default('desc'),
   q: z.string().max(255).optional(),
   state: z.enum(FILE_STATES).optional(),
+  private: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
 })
 
 export function serializeFile(row: FileRow, urls: FileUrls) {

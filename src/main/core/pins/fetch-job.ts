@@ -209,9 +209,16 @@ async function dialOrigins(deps: FetchDeps, origins: string[], signal: AbortSign
             : (err as Error).name === 'TimeoutError'
               ? `no answer in ${DIAL_TIMEOUT_MS / 1000} s`
               : String(err)
-        failures.push(`origin ${addr} unreachable (${message.slice(0, 200)})`)
+        failures.push(`origin ${addr} unreachable (${dialReason(message)})`)
       }
     }),
   )
   return failures
+}
+
+/** The part of Kubo's dial error a person can act on: the reason of the first address tried. */
+export function dialReason(message: string): string {
+  const perAddress = /\*\s*\[[^\]]*\]\s*([^*]*)/.exec(message)?.[1]
+  const text = (perAddress || message).replace(/\s+/g, ' ').trim()
+  return text.length > 160 ? `${text.slice(0, 159)}…` : text
 }

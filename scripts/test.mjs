@@ -23,7 +23,7 @@ function step(name, command, args) {
 // Browser tests need Debian's Chromium; install it when we can (root with apt).
 if (!existsSync(process.env.TACK_CHROMIUM ?? '/usr/bin/chromium') && process.getuid?.() === 0 && !process.env.TACK_NO_APT)
   step('install chromium', 'bash', ['scripts/ensure-chromium.sh'])
-step('build binaries', 'bash', ['scripts/build-binaries.sh', 'kubo', 'minio', 'cluster'])
+step('build binaries', 'bash', ['scripts/build-binaries.sh', 'kubo', 'minio', 'launcher', 'cluster'])
 
 step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.node.json'])
 step('typecheck renderer', 'npx', ['tsc', '-p', 'tsconfig.web.json'])

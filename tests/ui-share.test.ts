@@ -6,6 +6,9 @@ import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { CarWriter } from '@ipld/car'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../src/main/core/binaries.js'
@@ -112,5 +115,28 @@ describe('private files and sharing in the browser', () => {
     expect(await page.locator('tr[data-cid]').getAttribute('data-cid')).toBe(pickedCid)
     await page.getByLabel('Show private or public files').selectOption({ label: 'All' })
     await expect.poll(() => page.locator('tr[data-cid]').count()).toBeGreaterThan(1)
+  })
+
+  it('"Import .car as CAR" sends a picked .car file as a CAR: the entry is its root', async () => {
+    const payload = randomBytes(2000)
+    const root = CID.createV1(0x55, await sha256.digest(payload))
+    const { writer, out } = CarWriter.create([root])
+    const chunks: Uint8Array[] = []
+    const reading = (async () => {
+      for await (const c of out) chunks.push(c)
+    })()
+    await writer.put({ cid: root, bytes: payload })
+    await writer.close()
+    await reading
+    await page.getByRole('checkbox', { name: 'Import .car as CAR' }).check()
+    await page.getByTestId('file-input').setInputFiles({
+      name: 'block.car',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.concat(chunks),
+    })
+    await expect.poll(() => page.locator(`tr[data-cid="${root}"]`).count(), { timeout: 20_000 }).toBe(1)
+    const served = await fetch(`${tack.url}/api/gateway/${root}`)
+    expect(Buffer.from(await served.arrayBuffer()).equals(payload)).toBe(true)
+    await page.getByRole('checkbox', { name: 'Import .car as CAR' }).uncheck()
   })
 })

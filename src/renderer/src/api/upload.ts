@@ -25,9 +25,12 @@ export function putFile(
   name: string,
   onProgress: (p: UploadProgress) => void,
   isPrivate = false,
+  asCar = false,
 ): UploadHandle<FileRecord> {
   const url = `${target.base}/api/files?name=${encodeURIComponent(name)}${isPrivate ? '&private=true' : ''}`
-  return send<FileRecord>(target, 'PUT', url, file, onProgress, file.type || 'application/octet-stream')
+  // A CAR is imported as the DAG it holds (its root becomes the entry), not stored as a file.
+  const type = asCar ? 'application/vnd.ipld.car' : file.type || 'application/octet-stream'
+  return send<FileRecord>(target, 'PUT', url, file, onProgress, type)
 }
 
 export function postFolder(

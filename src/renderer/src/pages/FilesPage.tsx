@@ -23,6 +23,8 @@ export function FilesPage() {
   const add = useUploads((s) => s.add)
   const uploadPrivate = useUploads((s) => s.private)
   const setUploadPrivate = useUploads((s) => s.setPrivate)
+  const importCar = useUploads((s) => s.importCar)
+  const setImportCar = useUploads((s) => s.setImportCar)
   const fileInput = useRef<HTMLInputElement>(null)
   const folderInput = useRef<HTMLInputElement>(null)
   const [search, setSearch] = useState(query.q)
@@ -65,6 +67,10 @@ export function FilesPage() {
               onChange={(e) => setUploadPrivate(e.currentTarget.checked)}
             />{' '}
             Private
+          </label>
+          <label className="inline" title="A .car file is imported as the DAG it holds (its root becomes the entry)">
+            <input type="checkbox" checked={importCar} onChange={(e) => setImportCar(e.currentTarget.checked)} /> Import
+            .car as CAR
           </label>
           <button type="button" className="btn btn-primary" onClick={() => fileInput.current?.click()}>
             <Icon name="upload" /> Add files <kbd>U</kbd>

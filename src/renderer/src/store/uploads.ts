@@ -30,6 +30,8 @@ export interface Upload {
   error?: ApiError
   /** Sent as a private upload (object store only, opened through signed links). */
   private?: boolean
+  /** A .car file sent to be imported as the DAG it holds. */
+  car?: boolean
   cid?: string
   /** What to send; dropped once sent. */
   files?: PickedFile[]
@@ -40,6 +42,9 @@ interface UploadsState {
   /** The switch before a drop: uploads added while it is on are private. */
   private: boolean
   setPrivate(on: boolean): void
+  /** The "Import .car as CAR" switch. */
+  importCar: boolean
+  setImportCar(on: boolean): void
   add(files: PickedFile[]): void
   cancel(id: number): void
   dismiss(id: number): void
@@ -99,7 +104,7 @@ export const useUploads = create<UploadsState>((set, get) => {
     patch(item.id, { state: 'uploading', files: undefined })
     let done: Promise<{ cid?: string; records: FileRecord[]; folder?: boolean }>
     if (files.length === 1 && !files[0]!.path.includes('/')) {
-      const h = putFile(target, files[0]!.file, files[0]!.path, progress(item.id), item.private)
+      const h = putFile(target, files[0]!.file, files[0]!.path, progress(item.id), item.private, item.car)
       handles.set(item.id, h)
       done = h.done.then((r) => ({ cid: r.cid, records: [r] }))
     } else {
@@ -134,12 +139,15 @@ export const useUploads = create<UploadsState>((set, get) => {
     items: [],
     private: false,
     setPrivate: (on) => set({ private: on }),
+    importCar: false,
+    setImportCar: (on) => set({ importCar: on }),
     add(files) {
       const fresh: Upload[] = groupUploads(files).map((g) => ({
         id: nextId++,
         label: g.label,
         fileCount: g.files.length,
         private: get().private,
+        car: get().importCar && g.files.length === 1 && /^[^/]+\.car$/i.test(g.files[0]!.path),
         size: g.files.reduce((n, f) => n + f.file.size, 0),
         total: g.files.reduce((n, f) => n + f.file.size, 0),
         loaded: 0,

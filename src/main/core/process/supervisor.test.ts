@@ -1,0 +1,70 @@
+// The supervisor's stop against real child processes: the child's own shutdown first, then SIGTERM, then
+// SIGKILL, each step bounded; and a stop during a start that never becomes ready returns at once.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { silentLogger } from '../log.js'
+import { createSupervisor } from './supervisor.js'
+
+const pidFile = () => join(mkdtempSync(join(tmpdir(), 'tack-sup-')), 'child.pid')
+// A child that ignores SIGTERM: only SIGKILL ends it.
+const STUBBORN = "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"
+
+describe.runIf(process.platform !== 'win32')('supervisor stop', () => {
+  it('asks the child to shut down, then SIGTERM, then SIGKILL, each within stopTimeoutMs', async () => {
+    const steps: string[] = []
+    const sup = createSupervisor({
+      name: 'stubborn',
+      log: silentLogger,
+      pidFile: pidFile(),
+      prepare: async () => ({ command: process.execPath, args: ['-e', STUBBORN] }),
+      probe: async () => true,
+      shutdown: async () => void steps.push('shutdown'),
+      stopTimeoutMs: 300,
+    })
+    await sup.start()
+    const pid = sup.pid!
+    const t0 = Date.now()
+    await sup.stop()
+    const ms = Date.now() - t0
+    expect(steps).toEqual(['shutdown'])
+    expect(ms).toBeGreaterThanOrEqual(550) // waited after the shutdown and after SIGTERM
+    expect(ms).toBeLessThan(2000)
+    expect(() => process.kill(pid, 0)).toThrow()
+  })
+
+  it('stops at the first step when the child honours its own shutdown', async () => {
+    const sup = createSupervisor({
+      name: 'polite',
+      log: silentLogger,
+      pidFile: pidFile(),
+      prepare: async () => ({ command: process.execPath, args: ['-e', STUBBORN] }),
+      probe: async () => true,
+      shutdown: async () => void process.kill(sup.pid!, 'SIGKILL'),
+      stopTimeoutMs: 5000,
+    })
+    await sup.start()
+    const t0 = Date.now()
+    await sup.stop()
+    expect(Date.now() - t0).toBeLessThan(1000)
+  })
+
+  it('a stop during a start that never gets ready ends the start at once', async () => {
+    const sup = createSupervisor({
+      name: 'never-ready',
+      log: silentLogger,
+      pidFile: pidFile(),
+      prepare: async () => ({ command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'] }),
+      probe: async () => false,
+      readyTimeoutMs: 60_000,
+      stopTimeoutMs: 300,
+    })
+    const starting = sup.start()
+    await new Promise((r) => setTimeout(r, 300))
+    const t0 = Date.now()
+    await sup.stop()
+    await expect(starting).rejects.toThrow(/stopped while starting/)
+    expect(Date.now() - t0).toBeLessThan(2000)
+  })
+})

@@ -37,7 +37,7 @@ export async function exportCommand(ctx: CliContext): Promise<number> {
         throw new Error(`the running server refused the export: ${res.status} ${await res.text()}`)
       await pipeline(Readable.fromWeb(res.body as never), count, createWriteStream(partial, { mode: 0o600 }))
     } else {
-      const core = createCore({ ...ctx.config, port: 0, lan: false }, silentLogger)
+      const core = createCore({ ...ctx.config, port: 0, lan: false }, silentLogger, { noLan: true })
       await core.start()
       try {
         const archive = exportArchive({

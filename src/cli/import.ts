@@ -21,7 +21,7 @@ export async function importCommand(ctx: CliContext): Promise<number> {
     return 3
   }
   // Kubo and the object store must run for the content to go in; the API listens on a free loopback port.
-  const core = createCore({ ...ctx.config, port: 0, lan: false }, silentLogger)
+  const core = createCore({ ...ctx.config, port: 0, lan: false }, silentLogger, { noLan: true })
   await core.start()
   try {
     const result = await importArchive(

@@ -94,6 +94,8 @@ const UNSPECIFIED = new Set(['0.0.0.0', '::', '[::]'])
 export interface CoreOptions {
   /** Sign-in timings (login token lifetime, session idle time); tests shorten them. */
   sessions?: SessionsInit
+  /** Never open the LAN listener, whatever was remembered (`tack export`/`tack import` running a core of their own). */
+  noLan?: boolean
 }
 
 export function createCore(config: Config, log: Logger, options: CoreOptions = {}): Core {
@@ -393,7 +395,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         app = undefined
       },
     },
-    { name: 'lan', start: () => lan.start(), stop: () => lan.stop() },
+    { name: 'lan', start: () => (options.noLan ? Promise.resolve() : lan.start()), stop: () => lan.stop() },
   ]
 
   return core

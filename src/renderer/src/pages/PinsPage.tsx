@@ -1,6 +1,8 @@
-// Pins: the account's pin objects (Pinning Service API), filtered by status, name and CID, paged newest
-// first, with statuses that change live as Tack fetches the content.
-import { useEffect, useState } from 'react'
+// Pins: the account's pin objects (Pinning Service API), filtered by status and name (the server) and by any
+// part of a CID (here: the table shows shortened CIDs), sorted by created, name or status, paged at the size
+// the user picks; rows can be selected and removed together after one confirmation that lists what goes.
+// Statuses change live as Tack fetches the content.
+import { useEffect, useMemo, useState } from 'react'
 import type { PinStatus, Status, TextMatchingStrategy } from '../../../shared/psa'
 import { formatAgo, formatBytes, shortCid } from '../api/format'
 import { Badge } from '../components/Badge'
@@ -11,7 +13,8 @@ import { Icon } from '../components/Icon'
 import { SearchField } from '../components/SearchField'
 import { PinForm } from '../components/PinForm'
 import { Empty, ErrorBox, Spinner } from '../components/States'
-import { ALL_STATUSES, PINS_PAGE, usePins } from '../store/pins'
+import { matchCid, pageOf, sortPins, type PinSortKey } from '../store/pin-view'
+import { ALL_STATUSES, LOAD_MAX, PAGE_SIZES, usePins } from '../store/pins'
 
 const MATCHES: Array<[TextMatchingStrategy, string]> = [
   ['ipartial', 'contains'],
@@ -19,33 +22,47 @@ const MATCHES: Array<[TextMatchingStrategy, string]> = [
   ['iexact', 'is'],
   ['exact', 'is (case-sensitive)'],
 ]
+/** How many of the pins a bulk removal names in its dialog; the rest are counted. */
+const NAMED_IN_DIALOG = 8
+
+const pinLabel = (p: PinStatus) => p.pin.name || shortCid(p.pin.cid)
 
 export function PinsPage() {
-  const { results, count, loading, loaded, error, filter, cursors, load, setFilter, nextPage, prevPage, remove } =
-    usePins()
+  const s = usePins()
+  const { all, count, loading, loaded, error, filter, sort, selected, load, setFilter } = s
   const [adding, setAdding] = useState(false)
   const [removing, setRemoving] = useState<PinStatus>()
+  const [bulk, setBulk] = useState<PinStatus[]>()
   const [name, setName] = useState(filter.name)
-  const [cid, setCid] = useState(filter.cid)
 
   useEffect(() => {
     void load()
   }, [load])
   useEffect(() => {
-    if (name === filter.name && cid === filter.cid) return
-    const t = setTimeout(() => setFilter({ name, cid }), 300)
+    if (name === filter.name) return
+    const t = setTimeout(() => setFilter({ name }), 300)
     return () => clearTimeout(t)
-  }, [name, cid, filter.name, filter.cid, setFilter])
+  }, [name, filter.name, setFilter])
+
+  const shown = useMemo(() => sortPins(matchCid(all, filter.cid), sort), [all, filter.cid, sort])
+  const { rows, page, pages } = pageOf(shown, s.page, s.pageSize)
+  const unfiltered = filter.status.length === ALL_STATUSES.length && !filter.name.trim() && !filter.cid.trim()
+  const pageIds = rows.map((p) => p.requestid)
+  const pageAll = pageIds.length > 0 && pageIds.every((id) => selected.has(id))
+  const pageSome = pageIds.some((id) => selected.has(id))
+  const chosen = shown.filter((p) => selected.has(p.requestid))
 
   // No chip pressed means every status. Pressing one narrows to it; pressing the last pressed one widens again.
-  const all = filter.status.length === ALL_STATUSES.length
-  const toggle = (s: Status) => {
-    if (all) return setFilter({ status: [s] })
-    const next = filter.status.includes(s) ? filter.status.filter((x) => x !== s) : [...filter.status, s]
+  const all4 = filter.status.length === ALL_STATUSES.length
+  const toggle = (st: Status) => {
+    if (all4) return setFilter({ status: [st] })
+    const next = filter.status.includes(st) ? filter.status.filter((x) => x !== st) : [...filter.status, st]
     setFilter({ status: next.length ? next : [...ALL_STATUSES] })
   }
-  const page = cursors.length
-  const shownBefore = (page - 1) * PINS_PAGE
+  const clearFilters = () => {
+    setName('')
+    setFilter({ status: [...ALL_STATUSES], name: '', cid: '' })
+  }
 
   return (
     <div className="page">
@@ -66,15 +83,15 @@ export function PinsPage() {
       <section className="card">
         <div className="toolbar wrap">
           <div className="chips" role="group" aria-label="Status">
-            {ALL_STATUSES.map((s) => (
+            {ALL_STATUSES.map((st) => (
               <button
-                key={s}
+                key={st}
                 type="button"
-                className={`chip chip-${s}`}
-                aria-pressed={!all && filter.status.includes(s)}
-                onClick={() => toggle(s)}
+                className={`chip chip-${st}`}
+                aria-pressed={!all4 && filter.status.includes(st)}
+                onClick={() => toggle(st)}
               >
-                {s}
+                {st}
               </button>
             ))}
           </div>
@@ -93,54 +110,145 @@ export function PinsPage() {
               ))}
             </select>
           </label>
-          <SearchField label="CID filter" placeholder="CID" value={cid} onChange={setCid} icon={false} />
+          <SearchField
+            label="Search by any part of a CID"
+            placeholder="Part of a CID"
+            value={filter.cid}
+            onChange={(cid) => setFilter({ cid })}
+            icon={false}
+          />
           <span className="spacer" />
           {loading && loaded ? <span className="spinner small" aria-label="Refreshing" /> : null}
         </div>
 
+        {selected.size > 0 ? (
+          <div className="select-bar" role="region" aria-label="Selection">
+            <span>
+              <strong>{chosen.length}</strong> selected
+              {chosen.length < shown.length && pageAll ? (
+                <button
+                  type="button"
+                  className="btn btn-ghost"
+                  onClick={() => s.select(shown.map((p) => p.requestid), true)}
+                >
+                  Select all {shown.length} that match
+                </button>
+              ) : null}
+            </span>
+            <span className="spacer" />
+            <button type="button" className="btn" onClick={() => s.select([...selected], false)}>
+              Clear selection
+            </button>
+            <button
+              type="button"
+              className="btn btn-danger"
+              disabled={!chosen.length}
+              onClick={() => setBulk(chosen)}
+            >
+              <Icon name="trash" /> Remove {chosen.length} selected
+            </button>
+          </div>
+        ) : null}
+
         {error ? <ErrorBox error={error} onRetry={() => void load()} /> : null}
         {!loaded && loading ? <Spinner label="Loading pins…" /> : null}
-        {loaded && !error && results.length === 0 ? (
-          <Empty icon="pin" title="No pins here">
-            {page > 1
-              ? 'This is past the last page.'
-              : 'Pin a CID, upload a file, or point your own Kubo at Tack (see Developer).'}
-          </Empty>
+        {loaded && !error && shown.length === 0 ? (
+          unfiltered && all.length === 0 ? (
+            <Empty icon="pin" title="No pins yet">
+              Pin a CID, upload a file, or point your own Kubo at Tack (see Developer).
+            </Empty>
+          ) : (
+            <Empty icon="search" title="No pins match these filters">
+              <p>
+                {all.length
+                  ? `None of the ${all.length} pins that the status and name filters leave has a CID containing “${filter.cid.trim()}”.`
+                  : 'No pin has this status and name.'}
+              </p>
+              <button type="button" className="btn" onClick={clearFilters}>
+                Clear filters
+              </button>
+            </Empty>
+          )
         ) : null}
-        {results.length > 0 ? (
+        {rows.length > 0 ? (
           <div className="table-wrap">
             <table className="table pins-table">
               <thead>
                 <tr>
-                  <th scope="col">Name</th>
+                  <th scope="col" className="col-check">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select the ${rows.length} pins on this page`}
+                      checked={pageAll}
+                      ref={(el) => {
+                        if (el) el.indeterminate = pageSome && !pageAll
+                      }}
+                      onChange={(e) => s.select(pageIds, e.target.checked)}
+                    />
+                  </th>
+                  <SortHeader label="Name" by="name" />
                   <th scope="col">CID</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Created</th>
+                  <SortHeader label="Status" by="status" />
+                  <SortHeader label="Created" by="created" />
                   <th scope="col" className="actions-col">
                     <span className="sr-only">Actions</span>
                   </th>
                 </tr>
               </thead>
               <tbody>
-                {results.map((p) => (
-                  <PinRow key={p.requestid} pin={p} onRemove={() => setRemoving(p)} />
+                {rows.map((p) => (
+                  <PinRow
+                    key={p.requestid}
+                    pin={p}
+                    selected={selected.has(p.requestid)}
+                    onSelect={(on) => s.select([p.requestid], on)}
+                    onRemove={() => setRemoving(p)}
+                  />
                 ))}
               </tbody>
             </table>
           </div>
         ) : null}
-        {results.length > 0 || page > 1 ? (
+        {shown.length > 0 ? (
           <div className="pager">
-            <button type="button" className="btn" disabled={page <= 1} onClick={prevPage}>
-              ← Newer
+            <label className="inline">
+              <span className="muted">Rows per page</span>
+              <select value={s.pageSize} onChange={(e) => s.setPageSize(Number(e.target.value))}>
+                {PAGE_SIZES.map((n) => (
+                  <option key={n} value={n}>
+                    {n}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" className="btn" disabled={page === 0} onClick={() => s.setPage(0)}>
+              « First
             </button>
-            <span className="muted">
-              {results.length ? `${shownBefore + 1}–${shownBefore + results.length}` : '0'} of {shownBefore + count}
+            <button type="button" className="btn" disabled={page === 0} onClick={() => s.setPage(page - 1)}>
+              ‹ Previous
+            </button>
+            <span className="muted" aria-live="polite">
+              {page * s.pageSize + 1}–{page * s.pageSize + rows.length} of {shown.length} · page {page + 1} of{' '}
+              {pages}
             </span>
-            <button type="button" className="btn" disabled={count <= results.length} onClick={nextPage}>
-              Older →
+            <button type="button" className="btn" disabled={page >= pages - 1} onClick={() => s.setPage(page + 1)}>
+              Next ›
+            </button>
+            <button
+              type="button"
+              className="btn"
+              disabled={page >= pages - 1}
+              onClick={() => s.setPage(pages - 1)}
+            >
+              Last »
             </button>
           </div>
+        ) : null}
+        {count > all.length && !error ? (
+          <p className="muted small">
+            Showing the newest {Math.min(all.length, LOAD_MAX)} of {count} pins: narrow by status or name to reach
+            older ones.
+          </p>
         ) : null}
       </section>
 
@@ -152,7 +260,7 @@ export function PinsPage() {
         title="Remove this pin?"
         confirm="Remove pin"
         trash
-        onConfirm={(p) => void remove(p.requestid)}
+        onConfirm={(p) => void s.remove(p.requestid)}
         onCancel={() => setRemoving(undefined)}
       >
         {(p) => (
@@ -162,15 +270,101 @@ export function PinsPage() {
           </>
         )}
       </ConfirmDialog>
+      <BulkRemoveDialog pins={bulk} onClose={() => setBulk(undefined)} onConfirm={(ids) => void s.removeMany(ids)} />
     </div>
   )
 }
 
-function PinRow({ pin: p, onRemove }: { pin: PinStatus; onRemove: () => void }) {
+function SortHeader({ label, by }: { label: string; by: PinSortKey }) {
+  const sort = usePins((st) => st.sort)
+  const setSort = usePins((st) => st.setSort)
+  const active = sort.key === by
+  // Names read best A→Z first; times and statuses newest / failed first.
+  const first = by === 'name' ? 'asc' : by === 'status' ? 'asc' : 'desc'
+  const next = active ? (sort.dir === 'asc' ? 'desc' : 'asc') : first
+  return (
+    <th scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <button type="button" className="sort-btn" onClick={() => setSort({ key: by, dir: next })}>
+        {label}
+        <span aria-hidden="true" className="sort-mark">
+          {active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+        </span>
+      </button>
+    </th>
+  )
+}
+
+function BulkRemoveDialog({
+  pins,
+  onClose,
+  onConfirm,
+}: {
+  pins: PinStatus[] | undefined
+  onClose(): void
+  onConfirm(requestids: string[]): void
+}) {
+  const n = pins?.length ?? 0
+  return (
+    <Dialog open={pins !== undefined} title={`Remove ${n} pin${n === 1 ? '' : 's'}?`} onClose={onClose}>
+      {pins ? (
+        <form
+          method="dialog"
+          onSubmit={(e) => {
+            e.preventDefault()
+            onConfirm(pins.map((p) => p.requestid))
+            onClose()
+          }}
+        >
+          <p>
+            Tack stops keeping {n === 1 ? 'this pin' : `these ${n} pins`}. Other pins of the same content keep it;
+            an uploaded file whose pin goes stays in Files, unpinned.
+          </p>
+          <ul className="bulk-list">
+            {pins.slice(0, NAMED_IN_DIALOG).map((p) => (
+              <li key={p.requestid}>
+                {p.pin.name ? `${p.pin.name} ` : null}
+                <code>{shortCid(p.pin.cid)}</code>
+              </li>
+            ))}
+            {n > NAMED_IN_DIALOG ? <li className="muted">and {n - NAMED_IN_DIALOG} more</li> : null}
+          </ul>
+          <div className="form-actions">
+            <button type="button" className="btn" onClick={onClose}>
+              Keep them
+            </button>
+            <button type="submit" className="btn btn-danger" autoFocus>
+              <Icon name="trash" /> Remove {n} pin{n === 1 ? '' : 's'}
+            </button>
+          </div>
+        </form>
+      ) : null}
+    </Dialog>
+  )
+}
+
+function PinRow({
+  pin: p,
+  selected,
+  onSelect,
+  onRemove,
+}: {
+  pin: PinStatus
+  selected: boolean
+  onSelect(on: boolean): void
+  onRemove: () => void
+}) {
   const reason = p.info?.status_details
   const size = Number(p.info?.dag_size)
   return (
-    <tr data-requestid={p.requestid} data-cid={p.pin.cid}>
+    <tr data-requestid={p.requestid} data-cid={p.pin.cid} aria-selected={selected}>
+      <td className="col-check">
+        <input
+          type="checkbox"
+          checked={selected}
+          onChange={(e) => onSelect(e.target.checked)}
+          aria-label={`Select ${pinLabel(p)}`}
+        />
+      </td>
       <td className="name-cell">
         <span className="file-name">{p.pin.name || <span className="muted">unnamed</span>}</span>
         {p.pin.meta && Object.keys(p.pin.meta).length ? (
@@ -195,7 +389,7 @@ function PinRow({ pin: p, onRemove }: { pin: PinStatus; onRemove: () => void }) 
           // Why it waits and how much has arrived, in the row itself. Kubo reports blocks, not a total, so the
           // bar is indeterminate (the browser animates a <progress> without a value) and the count is text.
           <div className="pin-waiting">
-            {p.status === 'pinning' ? <progress aria-label={`Fetching ${p.pin.name || shortCid(p.pin.cid)}`} /> : null}
+            {p.status === 'pinning' ? <progress aria-label={`Fetching ${pinLabel(p)}`} /> : null}
             {p.info?.progress ? <span className="muted small"> {p.info.progress} blocks arrived</span> : null}
             {reason ? <p className="muted small pin-reason">{reason}</p> : null}
           </div>

@@ -10,6 +10,7 @@ import type { Config } from './config.js'
 import { createEventBus, type EventBus } from './events.js'
 import { createFiles, type Files } from './files/index.js'
 import { createGateway } from './gateway/index.js'
+import { createViewEvents } from './gateway/view-events.js'
 import { createLanSharing, lanAddresses, lanRootRoute } from './http/lan.js'
 import { createHttpApp, type RouteInfo } from './http/server.js'
 import { accountRoutes } from './http/routes/accounts.js'
@@ -197,8 +198,17 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     log: log.child('core:car'),
   })
   const links = createLinks({ db: state.db, repo: files.repo })
+  // The gateway counts a view through repo.touch; an open Files page hears of it (throttled, gateway/view-events.ts).
+  const views = createViewEvents({ rowsOf: (cid) => files.repo.rowsByCid(cid), publish: (e) => events.publish(e) })
   const gateway = createGateway({
-    repo: files.repo,
+    repo: {
+      ...files.repo,
+      touch: (cid: string) => {
+        const counted = files.repo.touch(cid)
+        views.viewed(cid)
+        return counted
+      },
+    },
     pinner: files.pinner,
     store: minio.store,
     kuboGatewayUrl: () => kubo.gatewayUrl(),

@@ -127,4 +127,5 @@ export type LiveEvent =
       name?: string
       deleted?: boolean
     }
-  | { type: 'file'; cid: string; name?: string; state: FileState }
+  /** A file's state changed, or (views set) the gateway counted views of it. */
+  | { type: 'file'; cid: string; name?: string; state: FileState; views?: number }

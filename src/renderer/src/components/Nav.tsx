@@ -14,6 +14,9 @@ const LABELS: Record<Page, [string, IconName]> = {
 
 export function Nav({ page }: { page: Page }) {
   const live = useSession((s) => s.live)
+  const streamError = useSession((s) => s.streamError)
+  const apiUp = useSession((s) => s.apiUp)
+  const apiError = useSession((s) => s.apiError)
   const signOut = useSession((s) => s.signOut)
   return (
     <aside className="sidebar">
@@ -35,16 +38,42 @@ export function Nav({ page }: { page: Page }) {
             </li>
           ))}
         </ul>
-        <div
-          className={`live ${live ? 'on' : ''}`}
-          title={live ? 'Live updates are on' : 'Live updates are reconnecting'}
-        >
-          <span className="dot" aria-hidden="true" /> {live ? 'Live' : 'Offline'}
-        </div>
+        <LiveDot live={live} streamError={streamError} apiUp={apiUp} apiError={apiError} />
         <button type="button" className="btn btn-ghost sign-out" onClick={() => void signOut()}>
           Sign out
         </button>
       </nav>
     </aside>
+  )
+}
+
+/** Green only while both the event stream and the API answer; red when either is down, with why. */
+function LiveDot({
+  live,
+  streamError,
+  apiUp,
+  apiError,
+}: {
+  live: boolean
+  streamError?: string
+  apiUp?: boolean
+  apiError?: string
+}) {
+  const down = apiUp === false || (!live && streamError !== undefined)
+  const state = live && apiUp ? 'on' : down ? 'down' : 'connecting'
+  const why =
+    apiUp === false
+      ? `Tack's API does not answer${apiError ? `: ${apiError}` : ''}`
+      : !live && streamError
+        ? `Live updates dropped (${streamError}); reconnecting`
+        : state === 'on'
+          ? 'Live updates are on and the API answers'
+          : 'Connecting…'
+  return (
+    <div className={`live ${state}`} data-live={state} title={why} role="status">
+      <span className="dot" aria-hidden="true" />{' '}
+      {state === 'on' ? 'Live' : state === 'down' ? 'Offline' : 'Connecting'}
+      <span className="sr-only">: {why}</span>
+    </div>
   )
 }

@@ -129,7 +129,12 @@ export function PinsPage() {
                 <button
                   type="button"
                   className="btn btn-ghost"
-                  onClick={() => s.select(shown.map((p) => p.requestid), true)}
+                  onClick={() =>
+                    s.select(
+                      shown.map((p) => p.requestid),
+                      true,
+                    )
+                  }
                 >
                   Select all {shown.length} that match
                 </button>
@@ -139,12 +144,7 @@ export function PinsPage() {
             <button type="button" className="btn" onClick={() => s.select([...selected], false)}>
               Clear selection
             </button>
-            <button
-              type="button"
-              className="btn btn-danger"
-              disabled={!chosen.length}
-              onClick={() => setBulk(chosen)}
-            >
+            <button type="button" className="btn btn-danger" disabled={!chosen.length} onClick={() => setBulk(chosen)}>
               <Icon name="trash" /> Remove {chosen.length} selected
             </button>
           </div>
@@ -228,26 +228,20 @@ export function PinsPage() {
               ‹ Previous
             </button>
             <span className="muted" aria-live="polite">
-              {page * s.pageSize + 1}–{page * s.pageSize + rows.length} of {shown.length} · page {page + 1} of{' '}
-              {pages}
+              {page * s.pageSize + 1}–{page * s.pageSize + rows.length} of {shown.length} · page {page + 1} of {pages}
             </span>
             <button type="button" className="btn" disabled={page >= pages - 1} onClick={() => s.setPage(page + 1)}>
               Next ›
             </button>
-            <button
-              type="button"
-              className="btn"
-              disabled={page >= pages - 1}
-              onClick={() => s.setPage(pages - 1)}
-            >
+            <button type="button" className="btn" disabled={page >= pages - 1} onClick={() => s.setPage(pages - 1)}>
               Last »
             </button>
           </div>
         ) : null}
         {count > all.length && !error ? (
           <p className="muted small">
-            Showing the newest {Math.min(all.length, LOAD_MAX)} of {count} pins: narrow by status or name to reach
-            older ones.
+            Showing the newest {Math.min(all.length, LOAD_MAX)} of {count} pins: narrow by status or name to reach older
+            ones.
           </p>
         ) : null}
       </section>
@@ -316,8 +310,8 @@ function BulkRemoveDialog({
           }}
         >
           <p>
-            Tack stops keeping {n === 1 ? 'this pin' : `these ${n} pins`}. Other pins of the same content keep it;
-            an uploaded file whose pin goes stays in Files, unpinned.
+            Tack stops keeping {n === 1 ? 'this pin' : `these ${n} pins`}. Other pins of the same content keep it; an
+            uploaded file whose pin goes stays in Files, unpinned.
           </p>
           <ul className="bulk-list">
             {pins.slice(0, NAMED_IN_DIALOG).map((p) => (

@@ -89,7 +89,13 @@ export const useFiles = create<FilesState>((set, get) => ({
   },
   applyEvent(e) {
     const known = get().results.some((r) => r.cid === e.cid)
-    if (known) set({ results: get().results.map((r) => (r.cid === e.cid ? { ...r, state: e.state } : r)) })
-    else if (get().loaded) void get().load()
+    const patch = (r: FileRecord): FileRecord => ({
+      ...r,
+      state: e.state,
+      ...(e.views === undefined ? {} : { views: e.views }),
+    })
+    if (known) set({ results: get().results.map((r) => (r.cid === e.cid ? patch(r) : r)) })
+    // A view of a file not on this page changes nothing here; a new or changed file is worth a reload.
+    else if (get().loaded && e.views === undefined) void get().load()
   },
 }))

@@ -36,8 +36,7 @@ export function sortPins(pins: PinStatus[], sort: PinSort): PinStatus[] {
       if (!an !== !bn) return an ? -1 : 1
       return sign * (an.localeCompare(bn, undefined, { numeric: true, sensitivity: 'base' }) || byCreated(a, b))
     }
-    if (sort.key === 'status')
-      return sign * (STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byCreated(a, b))
+    if (sort.key === 'status') return sign * (STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byCreated(a, b))
     return sign * (byCreated(a, b) || a.requestid.localeCompare(b.requestid))
   }
   return [...pins].sort(compare)

@@ -17,9 +17,16 @@ interface SessionState {
   error?: ApiError
   /** Whether the live event stream is connected. */
   live: boolean
+  /** The event stream's last error, while it is down. */
+  streamError?: string
+  /** Whether the API answered its last health check (`GET /api/status`); undefined before the first. */
+  apiUp?: boolean
+  /** Why the last health check failed. */
+  apiError?: string
   connect(): Promise<void>
   signOut(): Promise<void>
-  setLive(live: boolean): void
+  setLive(live: boolean, error?: string): void
+  setApi(up: boolean, error?: string): void
 }
 
 // The desktop's session secret lives here, in memory only: gone when the window closes.
@@ -80,9 +87,10 @@ export const useSession = create<SessionState>((set, get) => {
         .api?.signOut()
         .catch(() => {})
       desktopSecret = undefined
-      set({ phase: 'signed-out', api: undefined, me: undefined, error: undefined, live: false })
+      set({ phase: 'signed-out', api: undefined, me: undefined, error: undefined, live: false, apiUp: undefined })
     },
-    setLive: (live) => set({ live }),
+    setLive: (live, streamError) => set({ live, streamError: live ? undefined : streamError }),
+    setApi: (apiUp, apiError) => set({ apiUp, apiError: apiUp ? undefined : apiError }),
   }
 })
 

@@ -108,8 +108,11 @@ export function createApi(connection: ApiConnection) {
     addPin: (pin: Pin) => request<PinStatus>('POST', '/api/pinning/pins', pin),
     deletePin: (requestid: string) => request<void>('DELETE', `/api/pinning/pins/${encodeURIComponent(requestid)}`),
 
-    keys: () => request<{ results: ApiKey[] }>('GET', '/api/keys'),
-    createKey: (name: string, scopes: Scope[]) => request<CreatedKey>('POST', '/api/keys', { name, scopes }),
+    /** all: every account's keys (admins only; others get their own either way). */
+    keys: (all = false) => request<{ results: ApiKey[] }>('GET', `/api/keys${all ? '?all=true' : ''}`),
+    /** account: the name of the account the key is for (admins); the caller's own when left out. */
+    createKey: (name: string, scopes: Scope[], account?: string) =>
+      request<CreatedKey>('POST', '/api/keys', { name, scopes, account }),
     revokeKey: (id: string) => request<void>('DELETE', `/api/keys/${encodeURIComponent(id)}`),
 
     accounts: () => request<{ results: Account[] }>('GET', '/api/accounts'),

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react'
 import { toApiError, type ApiError } from '../api/errors'
 import { SCOPES, type Scope } from '../api/types'
 import { useKeys } from '../store/keys'
+import { useSession } from '../store/session'
 import { ErrorBox } from './States'
 
 const SCOPE_TEXT: Record<Scope, string> = {
@@ -16,6 +17,10 @@ const SCOPE_TEXT: Record<Scope, string> = {
 
 export function KeyForm() {
   const create = useKeys((s) => s.create)
+  const accounts = useKeys((s) => s.accounts)
+  const me = useSession((s) => s.me)
+  // The account the key is for: the owner's own unless picked otherwise.
+  const [account, setAccount] = useState('')
   const [name, setName] = useState('')
   const [scopes, setScopes] = useState<Scope[]>(['pins:read', 'pins:write', 'files:read', 'files:write'])
   const [busy, setBusy] = useState(false)
@@ -26,7 +31,7 @@ export function KeyForm() {
     setBusy(true)
     setError(undefined)
     try {
-      await create(name.trim(), scopes)
+      await create(name.trim(), scopes, account || undefined)
       setName('')
     } catch (err) {
       setError(toApiError(err))
@@ -48,6 +53,19 @@ export function KeyForm() {
           name="key-name"
         />
       </label>
+      {accounts.length > 1 ? (
+        <label>
+          For account
+          <select value={account || me?.name || ''} onChange={(e) => setAccount(e.target.value)} name="key-account">
+            {accounts.map((a) => (
+              <option key={a.id} value={a.name}>
+                {a.name}
+                {a.id === me?.id ? ' (you)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
       <fieldset className="scopes">
         <legend>Scopes</legend>
         {SCOPES.map((s) => (

@@ -1,4 +1,7 @@
 // Developer: API keys for Kubo and scripts, and the commands that use them with this Tack's real URL.
+// The owner (an admin) sees every account's keys, can narrow the list to one account and create a key for
+// any account; others see their own keys and are told who can make one. Revoking the key whose secret this
+// page shows (the one its commands use) says so first.
 import { useEffect, useState } from 'react'
 import type { ApiKey, Scope } from '../api/types'
 import { formatAgo } from '../api/format'
@@ -12,14 +15,19 @@ import { commandsFor } from './commands'
 import { api, isAdmin, useSession } from '../store/session'
 
 export function DeveloperPage() {
-  const { keys, loading, loaded, error, created, load, revoke, forgetSecret } = useKeys()
+  const { keys, accounts, loading, loaded, error, created, load, revoke, forgetSecret } = useKeys()
   const me = useSession((s) => s.me)
+  const admin = isAdmin(me)
   const [revoking, setRevoking] = useState<ApiKey>()
+  /** Whose keys the list shows (admins): an account id, or 'all'. */
+  const [whose, setWhose] = useState<number | 'all'>('all')
+  const accountName = (id: number) => accounts.find((a) => a.id === id)?.name ?? `account ${id}`
   useEffect(() => {
     void load()
   }, [load])
-  const live = keys.filter((k) => !k.revoked)
-  const revoked = keys.filter((k) => k.revoked)
+  const listed = keys.filter((k) => whose === 'all' || k.accountId === whose)
+  const live = listed.filter((k) => !k.revoked)
+  const revoked = listed.filter((k) => k.revoked)
   const secret = created?.secret ?? '<KEY>'
 
   return (
@@ -55,12 +63,30 @@ export function DeveloperPage() {
         <section className="card">
           <header className="card-head">
             <h2>API keys</h2>
+            {admin && accounts.length > 1 ? (
+              <label className="inline">
+                <span className="muted small">Keys of</span>
+                <select
+                  value={String(whose)}
+                  onChange={(e) => setWhose(e.target.value === 'all' ? 'all' : Number(e.target.value))}
+                >
+                  <option value="all">every account</option>
+                  {accounts.map((a) => (
+                    <option key={a.id} value={a.id}>
+                      {a.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
           </header>
           {error ? <ErrorBox error={error} onRetry={() => void load()} /> : null}
           {!loaded && loading ? <Spinner label="Loading keys…" /> : null}
           {loaded && !error && live.length === 0 ? (
             <Empty icon="key" title="No keys yet">
-              {isAdmin(me) ? 'Create one to point Kubo at Tack.' : 'An admin can create keys for your account.'}
+              {admin
+                ? 'Create one with the New key form to point Kubo at Tack.'
+                : 'Keys are made by the owner of this Tack: ask them for one for your account.'}
             </Empty>
           ) : null}
           {live.length > 0 ? (
@@ -69,6 +95,11 @@ export function DeveloperPage() {
                 <li key={k.id} data-key-id={k.id}>
                   <div>
                     <strong>{k.name}</strong> <span className="muted small">{k.id}</span>
+                    {admin ? (
+                      <span className="account-tag" data-account={accountName(k.accountId)}>
+                        {accountName(k.accountId)}
+                      </span>
+                    ) : null}
                     <div className="scope-list">
                       {k.scopes.map((s) => (
                         <code key={s} className="scope">
@@ -99,7 +130,8 @@ export function DeveloperPage() {
                 {revoked.map((k) => (
                   <li key={k.id} className="muted">
                     <span>
-                      <s>{k.name}</s> · revoked {formatAgo(k.revoked)}
+                      <s>{k.name}</s>
+                      {admin ? ` (${accountName(k.accountId)})` : ''} · revoked {formatAgo(k.revoked)}
                     </span>
                   </li>
                 ))}
@@ -108,7 +140,7 @@ export function DeveloperPage() {
           ) : null}
         </section>
 
-        {isAdmin(me) ? (
+        {admin ? (
           <section className="card">
             <header className="card-head">
               <h2>New key</h2>
@@ -118,18 +150,26 @@ export function DeveloperPage() {
         ) : null}
       </div>
 
-      <Commands url={api().base} secret={secret} scopes={created?.scopes} />
+      <Commands url={api().base} secret={secret} scopes={created?.scopes} canCreate={admin} />
 
       <ConfirmDialog
         item={revoking}
-        title="Revoke this key?"
+        title={revoking && revoking.id === created?.id ? 'Revoke the key shown on this page?' : 'Revoke this key?'}
         confirm="Revoke"
         onConfirm={(k) => void revoke(k.id)}
         onCancel={() => setRevoking(undefined)}
       >
         {(k) => (
           <>
-            Anything using <strong>{k.name}</strong> gets “401 Unauthorized” from now on. This cannot be undone.
+            {k.id === created?.id ? (
+              <strong className="warn-text">
+                This is the key whose secret is shown above: the commands on this page use it and will stop
+                working.{' '}
+              </strong>
+            ) : null}
+            Anything using <strong>{k.name}</strong>
+            {admin && k.accountId !== me?.id ? ` (account ${accountName(k.accountId)})` : ''} gets “401 Unauthorized”
+            from now on. This cannot be undone.
           </>
         )}
       </ConfirmDialog>
@@ -137,7 +177,17 @@ export function DeveloperPage() {
   )
 }
 
-function Commands({ url, secret, scopes }: { url: string; secret: string; scopes?: Scope[] }) {
+function Commands({
+  url,
+  secret,
+  scopes,
+  canCreate,
+}: {
+  url: string
+  secret: string
+  scopes?: Scope[]
+  canCreate: boolean
+}) {
   const commands = commandsFor(url, secret, scopes)
   return (
     <section className="card" aria-label="Commands">
@@ -145,7 +195,11 @@ function Commands({ url, secret, scopes }: { url: string; secret: string; scopes
         <h2>Use it from the command line</h2>
       </header>
       <p className="muted">
-        {scopes ? 'These include the key you just created.' : 'Replace <KEY> with a key secret (create one above).'}
+        {scopes
+          ? 'These include the key you just created.'
+          : canCreate
+            ? 'Replace <KEY> with a key secret (create one with the New key form).'
+            : 'Replace <KEY> with a key secret the owner of this Tack made for your account.'}
       </p>
       <ul className="commands">
         {commands.map((c) => (

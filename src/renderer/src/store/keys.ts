@@ -1,38 +1,47 @@
-// API keys: the list, the one just created (its secret is shown once, then forgotten), revoking.
+// API keys: the list (an admin sees every account's, with the accounts to pick from), the one just created
+// (its secret is shown once, then forgotten), revoking.
 import { create } from 'zustand'
 import { toApiError, type ApiError } from '../api/errors'
-import type { ApiKey, CreatedKey, Scope } from '../api/types'
-import { api } from './session'
+import type { Account, ApiKey, CreatedKey, Scope } from '../api/types'
+import { api, isAdmin, useSession } from './session'
 import { useToasts } from './toasts'
 
 interface KeysState {
   keys: ApiKey[]
+  /** Every account (admins only; empty otherwise): whom a key can be for, and whose each key is. */
+  accounts: Account[]
   loading: boolean
   loaded: boolean
   error?: ApiError
   created?: CreatedKey
   load(): Promise<void>
-  create(name: string, scopes: Scope[]): Promise<void>
+  create(name: string, scopes: Scope[], account?: string): Promise<void>
   revoke(id: string): Promise<void>
   forgetSecret(): void
 }
 
 export const useKeys = create<KeysState>((set, get) => ({
   keys: [],
+  accounts: [],
   loading: false,
   loaded: false,
   async load() {
     set({ loading: true })
+    const admin = isAdmin(useSession.getState().me)
     try {
-      set({ keys: (await api().keys()).results, error: undefined })
+      const [keys, accounts] = await Promise.all([
+        api().keys(admin),
+        admin ? api().accounts() : Promise.resolve({ results: [] }),
+      ])
+      set({ keys: keys.results, accounts: accounts.results, error: undefined })
     } catch (err) {
       set({ error: toApiError(err) })
     } finally {
       set({ loading: false, loaded: true })
     }
   },
-  async create(name, scopes) {
-    const created = await api().createKey(name, scopes)
+  async create(name, scopes, account) {
+    const created = await api().createKey(name, scopes, account)
     set({ created })
     await get().load()
   },

@@ -17,6 +17,8 @@ export interface FetchDeps {
   log: Logger
   searchMs: number
   fits(accountId: number, bytes: number): boolean
+  /** The words of a quota refusal ("INSUFFICIENT_FUNDS: pinning this needs 300 KiB; 200 KiB left of 1 GiB"). */
+  refusal?(accountId: number, bytes: number): string
   onChange(record: PinRecord): void
   /** The objects (any account) still queued or pinning for this content. */
   pendingFor(multihash: string): PinRecord[]
@@ -139,7 +141,7 @@ export async function runFetch(
     const dagSize = await deps.kubo.dagSize(cid, { offline: true }).catch(() => 0)
     for (const r of deps.pendingFor(multihash)) {
       if (!deps.fits(r.accountId, dagSize)) {
-        fail(r, `INSUFFICIENT_FUNDS: pinning ${dagSize} bytes would exceed the account's quota`, dagSize)
+        fail(r, deps.refusal?.(r.accountId, dagSize) ?? `INSUFFICIENT_FUNDS: pinning ${dagSize} bytes exceeds the quota`, dagSize)
         continue
       }
       set(r, { status: 'pinned', info: { dag_size: String(dagSize), progress: String(blocks) }, dagSize })

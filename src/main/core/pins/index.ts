@@ -2,6 +2,7 @@
 // worker fetch and pin its content in the bundled Kubo; content is reference-counted across all objects of
 // all accounts (by multihash), so Kubo unpins only when the last object needing it goes. Every account sees
 // and touches only its own objects: another account's requestid is simply not found.
+import { formatBytes, quotaWords } from '../../../shared/bytes.js'
 import type { PinStatus } from '../../../shared/psa.js'
 import type { Accounts } from '../accounts/index.js'
 import type { Db } from '../db/index.js'
@@ -88,6 +89,11 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     const quota = accounts.get(accountId).quotaBytes
     return quota === null || accountUsage(accountId) + bytes <= quota
   }
+  /** A quota refusal in plain words, as a failed pin's status_details. */
+  const refusal = (accountId: number, bytes: number) => {
+    const quota = accounts.get(accountId).quotaBytes ?? 0
+    return `INSUFFICIENT_FUNDS: pinning this ${quotaWords({ needs: bytes, left: quota - accountUsage(accountId), quota })}`
+  }
   // Status reads waiting for an object to settle, by requestid.
   const waiters = new Map<string, Set<() => void>>()
   const publish = (r: PinRecord, deleted?: boolean) => {
@@ -105,6 +111,7 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     concurrency: init.concurrency,
     searchMs: init.stallTimeoutMs ?? Math.min(60_000, Math.max(1000, init.timeoutMs / 10)),
     fits,
+    refusal,
     onChange: (r) => publish(r),
   })
   init.gate?.beforeExclusive(() => worker.pause())
@@ -118,7 +125,7 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
   function create(accountId: number, input: PinInput, replaces?: PinRecord): PinRecord {
     const quota = accounts.get(accountId).quotaBytes
     if (quota !== null && accountUsage(accountId) >= quota)
-      throw new CoreError('INSUFFICIENT_FUNDS', `the account has used its quota of ${quota} bytes`)
+      throw new CoreError('INSUFFICIENT_FUNDS', `no room left: ${formatBytes(accountUsage(accountId))} used of ${formatBytes(quota)}`)
     const deadline = Date.now() + init.timeoutMs
     const base = { accountId, input, deadline, replaces: replaces?.replaces ?? replaces?.multihash }
     if (input.cid.identity) {
@@ -130,7 +137,7 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     if (held !== undefined) {
       // Another object pinned this content already: Kubo holds it, so this one is pinned at once.
       if (!fits(accountId, held)) {
-        const reason = `INSUFFICIENT_FUNDS: pinning ${held} bytes would exceed the account's quota`
+        const reason = refusal(accountId, held)
         return store.insert({ ...base, status: 'failed', info: { status_details: reason }, replaces: undefined })
       }
       return store.insert({ ...base, status: 'pinned', dagSize: held, info: { dag_size: String(held) } })

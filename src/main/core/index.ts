@@ -38,6 +38,7 @@ import { sessionRoutes } from './http/routes/session.js'
 import { createRemotes, type Remotes } from './remote/index.js'
 import { remoteRoutes } from './http/routes/remotes.js'
 import { createUploadPins } from './pins/uploads.js'
+import { checkpointEvery } from './db/index.js'
 import { openState, paths, type State } from './state.js'
 
 export type ComponentHealth = 'ok' | 'starting' | 'degraded' | 'down'
@@ -347,9 +348,18 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     for (const c of db) await stopOne(c, 1000)
   }
 
+  let stopCheckpoints: (() => void) | undefined
   const components: Component[] = [
     // The db is opened eagerly (the CLI shares the file) and closed last.
-    { name: 'db', start: async () => {}, stop: async () => state.close() },
+    // While the core runs, the WAL is checkpointed on a timer (db/index.ts: checkpointEvery says why).
+    {
+      name: 'db',
+      start: async () => void (stopCheckpoints = checkpointEvery(state.db)),
+      stop: async () => {
+        stopCheckpoints?.()
+        state.close()
+      },
+    },
     { name: 'kubo', start: () => kubo.start(), stop: () => kubo.stop() },
     { name: 'minio', start: () => minio.start(), stop: () => minio.stop() },
     { name: 'gc', start: () => gc.start(), stop: () => gc.stop() },

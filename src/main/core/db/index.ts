@@ -34,9 +34,38 @@ export function openDb(file: string, options: Migration[] | OpenDbOptions = {}):
   db.pragma('journal_mode = WAL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
+  // Durability, WAL with synchronous=NORMAL: a commit is in the WAL file when the call returns, so a crash
+  // or kill -9 of Tack loses nothing and the file is never corrupt; only a power loss or OS crash may roll
+  // back the commits made since the WAL was last synced (at a checkpoint). That suits a pinning service:
+  // Kubo's own pinset (leveldb, unsynced writes) has the same window, the next start reconciles SQLite's
+  // ledger with what Kubo holds either way, and a client whose pin object vanished reads 404 and adds it
+  // again. FULL would fsync on every POST. The serving process bounds the window in time (checkpointEvery).
   db.pragma('synchronous = NORMAL')
   migrate(db, migrations)
   return db
+}
+
+/** How often the serving process checkpoints (moves the WAL into the database file, syncing both). */
+export const CHECKPOINT_MS = 1000
+
+/**
+ * Checkpoints on a timer instead of SQLite's automatic one: that ran inside whichever commit filled 1000
+ * WAL pages, with two fsyncs, about every 80 POSTs, and was 70 % of an insert's time (0.5 ms per POST
+ * measured, 0.15 ms without it). On a timer a burst of POSTs shares one checkpoint per `everyMs`, and a
+ * power loss rolls back at most the last `everyMs` of commits, where before a quiet service's WAL could go
+ * unsynced until 1000 pages filled. Returns stop(), which brings back the automatic checkpoint.
+ */
+export function checkpointEvery(db: Db, everyMs = CHECKPOINT_MS): () => void {
+  db.pragma('wal_autocheckpoint = 0')
+  const timer = setInterval(() => {
+    // PASSIVE: never waits for readers (the CLI); what they still read is moved at a later tick.
+    if (db.open) db.pragma('wal_checkpoint(PASSIVE)')
+  }, everyMs)
+  timer.unref()
+  return () => {
+    clearInterval(timer)
+    if (db.open) db.pragma('wal_autocheckpoint = 1000')
+  }
 }
 
 export function migrate(db: Db, migrations: Migration[]): void {

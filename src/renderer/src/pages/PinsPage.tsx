@@ -350,7 +350,7 @@ function PinRow({
   const reason = p.info?.status_details
   const size = Number(p.info?.dag_size)
   return (
-    <tr data-requestid={p.requestid} data-cid={p.pin.cid} aria-selected={selected}>
+    <tr data-requestid={p.requestid} data-cid={p.pin.cid} data-status={p.status} data-selected={selected || undefined}>
       <td className="col-check">
         <input
           type="checkbox"

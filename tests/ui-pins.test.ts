@@ -112,7 +112,9 @@ describe('the Pins page, live truth and keys in a real browser', () => {
     for (let i = 0; i < PINS; i += 23) {
       const batch = Array.from({ length: Math.min(23, PINS - i) }, (_, j) => i + j)
       const made = await Promise.all(
-        batch.map((n) => addPin(identityCid(`${String(n).padStart(3, '0')} tack ui pin`), `item-${String(n).padStart(3, '0')}`)),
+        batch.map((n) =>
+          addPin(identityCid(`${String(n).padStart(3, '0')} tack ui pin`), `item-${String(n).padStart(3, '0')}`),
+        ),
       )
       cids.push(...made.map((p) => p.pin.cid))
     }
@@ -205,9 +207,9 @@ describe('the Pins page, live truth and keys in a real browser', () => {
     await page.emulateMedia({ colorScheme: 'light' })
     expect(found).toEqual([])
     await dialog.getByRole('button', { name: 'Remove 100 pins' }).click()
-    await expect.poll(() => page.locator('.empty h3').textContent(), { timeout: 30_000 }).toBe(
-      'No pins match these filters',
-    )
+    await expect
+      .poll(() => page.locator('.empty h3').textContent(), { timeout: 30_000 })
+      .toBe('No pins match these filters')
     expect(await serverCount('name=item-1&match=partial&status=queued,pinning,pinned,failed')).toBe(0)
     expect(await serverCount()).toBe(PINS + 1 - 100)
     await page.getByRole('searchbox', { name: 'Name' }).fill('')
@@ -251,9 +253,7 @@ describe('the Pins page, live truth and keys in a real browser', () => {
     await page.evaluate(() => ((globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true))
     for (let i = 0; i < 3; i++) expect((await fetch(`${tack.url}/api/gateway/${cid}`)).status).toBe(200)
     await expect.poll(() => views.textContent(), { timeout: 10_000 }).toBe('3')
-    expect(await page.evaluate(() => (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(
-      true,
-    )
+    expect(await page.evaluate(() => (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true)
   })
 
   it('lets the owner make a key for another account, see it, and warns before revoking the key it shows', async () => {

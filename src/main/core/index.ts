@@ -295,11 +295,15 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         // Kubo and MinIO start side by side (each takes a good part of a second); everything else in order.
         // When one of a pair fails, the other is awaited and counted as started, so the rollback stops it.
         for (const step of startSteps(components)) {
-          const results = await Promise.allSettled(step.map((c) => c.start()))
+          const results = await Promise.allSettled(step.map((c) => timed(c)))
           step.forEach((c, i) => results[i]!.status === 'fulfilled' && started.push(c))
           const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
           if (failed) throw failed.reason
         }
+        // The API answers from the http step on; the start is complete once MinIO (and the sweep that
+        // needs it) is ready too.
+        await minioStarting
+        await filesStarting
       } catch (err) {
         // A failed start rolls back as promptly as a stop: the bounded steps of stopComponents.
         await stopComponents(started.reverse())
@@ -311,6 +315,13 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       await stopComponents([...components].reverse())
       lock?.release()
     },
+  }
+
+  /** A component's start, with how long it took in the log (debug): where start-up time goes. */
+  async function timed(c: Component): Promise<void> {
+    const begun = performance.now()
+    await c.start()
+    log.debug(`started ${c.name}`, { ms: Math.round(performance.now() - begun), sinceProcessStart: Math.round(performance.now()) })
   }
 
   /** The components in start order, with Kubo and MinIO (adjacent, independent) in one step. */
@@ -349,6 +360,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   }
 
   let stopCheckpoints: (() => void) | undefined
+  let minioStarting: Promise<void> | undefined
+  let filesStarting: Promise<void> | undefined
   const components: Component[] = [
     // The db is opened eagerly (the CLI shares the file) and closed last.
     // While the core runs, the WAL is checkpointed on a timer (db/index.ts: checkpointEvery says why).
@@ -361,10 +374,36 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       },
     },
     { name: 'kubo', start: () => kubo.start(), stop: () => kubo.stop() },
-    { name: 'minio', start: () => minio.start(), stop: () => minio.stop() },
+    // MinIO finishes starting behind the API (minio/index.ts says why): the store's calls wait for it, and
+    // start() resolves (or fails and rolls back) only once it is ready, as before.
+    {
+      name: 'minio',
+      start: async () => {
+        minioStarting = minio.start()
+        minioStarting.catch(() => {}) // awaited at the end of start()
+      },
+      stop: async () => {
+        await minio.stop()
+        await minioStarting?.catch(() => {})
+      },
+    },
     { name: 'gc', start: () => gc.start(), stop: () => gc.stop() },
     { name: 'pins', start: () => pins.start(), stop: () => pins.stop() },
-    { name: 'files', start: () => files.start(), stop: () => files.stop() },
+    // The sweep of unfinished uploads reads its keys now, before the API listens, and removes them once
+    // MinIO is ready (start() awaits it last); a stop first lets waits for MinIO fail, so the sweep ends
+    // before the files stop.
+    {
+      name: 'files',
+      start: async () => {
+        filesStarting = files.start()
+        filesStarting.catch(() => {}) // awaited at the end of start()
+      },
+      stop: async () => {
+        minio.stopWaiting()
+        await filesStarting?.catch(() => {})
+        await files.stop()
+      },
+    },
     { name: 'remote', start: () => remotes.start(), stop: () => remotes.stop() },
     {
       name: 'http',

@@ -262,7 +262,9 @@ describe('the library in a real browser', () => {
     await panel.getByRole('textbox', { name: /^Quota in MiB/ }).fill('0.2')
     await panel.getByRole('button', { name: 'Add account' }).click()
     await expect.poll(() => tack.core.state.accounts.list().find((a) => a.name === 'tiny')?.quotaBytes).toBe(209715)
-    // The server's refusal (the name is taken now) shows next to the name field.
+    // The server's refusal (the name is taken now) shows next to the name field. The form clears its name
+    // once the page has the new account: typing before then would be cleared with it.
+    await expect.poll(() => panel.getByLabel('New account name').inputValue()).toBe('')
     await panel.getByLabel('New account name').fill('tiny')
     await panel.getByRole('button', { name: 'Add account' }).click()
     await expect.poll(() => panel.getByLabel('New account name').getAttribute('aria-invalid')).toBe('true')

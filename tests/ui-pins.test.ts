@@ -288,6 +288,19 @@ describe('the Pins page, live truth and keys in a real browser', () => {
     expect(pageErrors).toEqual([])
   })
 
+  it('signs out cleanly when the API stops accepting the session, and signs in again with a fresh link', async () => {
+    // The session ends behind the page's back (the cookie is HttpOnly: only a request from the page carries it).
+    expect(await page.evaluate(async () => (await fetch('/api/session', { method: 'DELETE' })).status)).toBeLessThan(
+      300,
+    )
+    await expect.poll(() => page.getByTestId('signed-out').count(), { timeout: 15_000 }).toBe(1)
+    expect(await page.locator('h1').first().textContent()).toBe('Sign in to Tack')
+    await page.goto(tack.core.loginUrl())
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Files')
+    await expect.poll(() => page.locator('[data-live]').getAttribute('data-live'), { timeout: 10_000 }).toBe('on')
+    expect(pageErrors).toEqual([])
+  })
+
   it('turns the Live dot red when the core stops', async () => {
     expect(await page.locator('[data-live]').getAttribute('data-live')).toBe('on')
     await tack.stop()

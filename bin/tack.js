@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `tack` command: runs the compiled CLI in out/cli under plain Node (no Electron, no TypeScript loader).
 // In a checkout (src/ present) it first rebuilds out/cli when a source is newer, so a spawned `tack` never
-// runs stale code; the check stats the source tree (a few ms), a rebuild takes about 0.2 s.
+// runs stale code; the check stats the source tree (about 10 ms), a rebuild takes 1 to 2 s (it bundles the
+// runtime packages, see scripts/build-cli.mjs).
 import { existsSync } from 'node:fs'
 
 const root = new URL('../', import.meta.url)

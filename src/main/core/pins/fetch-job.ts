@@ -11,7 +11,7 @@ import type { PinRecord, PinStore } from './store.js'
 
 export interface FetchDeps {
   store: PinStore
-  kubo: Pick<KuboClient, 'pinAdd' | 'swarmConnect' | 'dagSize'>
+  kubo: Pick<KuboClient, 'pinAdd' | 'isPinned' | 'swarmConnect' | 'dagSize'>
   lock: KeyedLock
   releaser: Releaser
   log: Logger
@@ -114,23 +114,29 @@ export async function runFetch(
       Math.min(1000, deps.searchMs),
     )
     try {
-      await deps.kubo.pinAdd(
-        cid,
-        (n) => {
-          if (n > blocks) {
-            blocks = n
-            lastProgress = Date.now()
-            onProgress()
-          }
-          if (Date.now() - lastWrite < PROGRESS_WRITE_MS) return
-          lastWrite = Date.now()
-          progress = String(blocks)
-          details = `fetching: ${blocks} blocks arrived`
-          for (const r of deps.pendingFor(multihash))
-            set(r, { status: 'pinning', info: { progress, status_details: details } })
-        },
-        abort.signal,
-      )
+      // Never `pin add` what Kubo pins already: Kubo 0.43 (boxo 0.42) removes that pin first and adds it back
+      // after walking the DAG with its lock released, so the pinset lacks content another reference needs
+      // (a replacement's hold on this very content, an upload), for good if the call is cut short. A
+      // recursive pin is of a complete DAG. Nothing unpins it before the objects settle: our releaser waits
+      // for this lock, and other domains ask holds(), which counts them. A failed check just pins.
+      if (!(await deps.kubo.isPinned(cid).catch(() => false)))
+        await deps.kubo.pinAdd(
+          cid,
+          (n) => {
+            if (n > blocks) {
+              blocks = n
+              lastProgress = Date.now()
+              onProgress()
+            }
+            if (Date.now() - lastWrite < PROGRESS_WRITE_MS) return
+            lastWrite = Date.now()
+            progress = String(blocks)
+            details = `fetching: ${blocks} blocks arrived`
+            for (const r of deps.pendingFor(multihash))
+              set(r, { status: 'pinning', info: { progress, status_details: details } })
+          },
+          abort.signal,
+        )
     } catch (err) {
       if (signal.aborted) return { kind: 'aborted' }
       return notPinned(err, abort.signal.reason, blocks)

@@ -21,7 +21,7 @@ export { parseListQuery, parsePinBody } from './query.js'
 
 export interface PinsComponents {
   db: Db
-  kubo: Pick<KuboClient, 'pinAdd' | 'pinRm' | 'pinLsRecursive' | 'swarmConnect' | 'dagSize'> & Partial<Pick<KuboClient, 'peerCount'>>
+  kubo: Pick<KuboClient, 'pinAdd' | 'isPinned' | 'pinRm' | 'pinLsRecursive' | 'swarmConnect' | 'dagSize'> & Partial<Pick<KuboClient, 'peerCount'>>
   /** Kubo's identity (peer ID and addresses), for the delegates. */
   identity(): KuboId | undefined
   accounts: Pick<Accounts, 'get'>

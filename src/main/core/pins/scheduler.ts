@@ -22,7 +22,7 @@ import type { PinRecord, PinStore } from './store.js'
 export interface SchedulerInit {
   db: Pick<Db, 'prepare'>
   store: PinStore
-  kubo: Pick<KuboClient, 'pinAdd' | 'swarmConnect' | 'dagSize'> & Partial<Pick<KuboClient, 'peerCount'>>
+  kubo: Pick<KuboClient, 'pinAdd' | 'isPinned' | 'swarmConnect' | 'dagSize'> & Partial<Pick<KuboClient, 'peerCount'>>
   lock: KeyedLock
   releaser: Releaser
   log: Logger

@@ -88,11 +88,15 @@ export function createKuboClient(apiUrl: () => string, authorization?: () => str
   const json = async <T>(path: string, args?: Record<string, string | string[]>, init?: CallInit) =>
     (await (await call(path, args, init)).json()) as T
 
-  return {
+  const client: KuboClient = {
     call,
     id: (signal) => json<KuboId>('id', {}, { signal }),
     version: async () => (await json<{ Version: string }>('version')).Version,
     async pinAdd(cid, onProgress, signal) {
+      // Kubo 0.43 (boxo's doPinRecursive) answers `pin add` of content it already pins by removing that pin,
+      // walking the DAG unlocked, and pinning again: meanwhile the content is unpinned, and a call cut short
+      // leaves it so for good. A recursive pin exists only for a complete DAG, so there is nothing to add.
+      if (await client.isPinned(cid).catch(() => false)) return
       const res = await call('pin/add', { arg: cid, recursive: 'true', progress: 'true' }, { signal })
       for await (const msg of ndjson<{ Progress?: number; Pins?: string[] }>(res)) {
         if (msg.Progress !== undefined) onProgress?.(msg.Progress)
@@ -164,6 +168,7 @@ export function createKuboClient(apiUrl: () => string, authorization?: () => str
       return res.Peers?.length ?? 0
     },
   }
+  return client
 }
 
 export class KuboRpcError extends Error {

@@ -40,10 +40,11 @@ try {
     await run(process.execPath, ['bin/tack.js', 'key', 'create', '--name', 'p'], { cwd: ROOT, env })
   ).stdout.trim()
   const nodeArgs = (process.env.TACK_PROFILE_NODE_ARGS ?? '').split(' ').filter(Boolean)
-  const serve = await spawnServe(dir.path, {}, [...nodeArgs, 'bin/tack.js', 'serve'])
+  // CIDs first, so a CPU profile of serve is mostly the load itself.
   const cids = await Promise.all(
     Array.from({ length: 60_000 }, async () => CID.createV1(0x55, await sha256.digest(randomBytes(32))).toString()),
   )
+  const serve = await spawnServe(dir.path, {}, [...nodeArgs, 'bin/tack.js', 'serve'])
   const before = cpuTimes()
   let next = 0
   const result = await autocannon({

@@ -1,8 +1,10 @@
 // At start: make SQLite and Kubo's pinset agree. Content Kubo holds for pin objects that are gone is unpinned
-// (a crash between deleting an object and unpinning leaves exactly that), and a `pinned` object whose
-// content Kubo lacks goes back to the queue with a fresh deadline. Neither loads every pin object: orphans
-// are found by one query over the ledger, and pinned objects are walked a page at a time, yielding between
-// pages, so this can run after the API is up without holding the event loop (17 s at 1M pins before).
+// (a crash between deleting an object and unpinning leaves exactly that), and `pinned` objects whose content
+// Kubo lacks go back to the queue with a fresh deadline. Neither walks the pin objects: every pinned content
+// but identity CIDs (which Kubo need not hold) has a ledger entry, written before Kubo pins it, so orphans are
+// one query over the ledger and lost content is a paged walk of the ledger (distinct content, not objects),
+// yielding between pages. Walking the pinned objects instead cost ~1 s of CPU at 1M pins right after start,
+// which slowed the first requests the API answered (seen in the listing bench).
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { KuboClient } from '../kubo/client.js'
 import type { Logger } from '../log.js'
@@ -38,18 +40,17 @@ export async function requeueLost(init: ReconcileInit): Promise<number> {
     if (mh) held.add(mh)
   }
   let requeued = 0
-  let after = 0
+  let after = ''
+  const info = { status_details: 'Kubo no longer held this content at start; pinning it again' }
   for (;;) {
     if (init.signal?.aborted) break
-    const page = store.pinnedBatch(after, PAGE)
+    const page = store.ledger.batch(after, PAGE)
     if (!page.length) break
-    after = page.at(-1)!.id
-    const info = { status_details: 'Kubo no longer held this content at start; pinning it again' }
-    // Identity CIDs (multihash code 0x00) carry their data inline: Kubo need not hold anything.
-    const lost = page.filter((p) => !p.multihash.startsWith('00') && !held.has(p.multihash))
+    after = page.at(-1)!
+    const lost = page.filter((multihash) => !held.has(multihash))
     if (lost.length)
       store.transaction(() => {
-        for (const p of lost) if (store.requeue(p.requestid, Date.now() + init.timeoutMs, info)) requeued++
+        for (const multihash of lost) requeued += store.requeue(multihash, Date.now() + init.timeoutMs, info)
       })
     await yieldToLoop()
   }

@@ -155,11 +155,11 @@ export function createPinStore(db: Db) {
   )
   const clearReplaces = db.prepare('UPDATE pins SET replaces = NULL WHERE requestid = ?')
   const pinnedRows = db.prepare<[], Row>("SELECT * FROM pins WHERE status = 'pinned'")
-  const pinnedBatch = db.prepare<[number, number], { id: number; requestid: string; multihash: string }>(
-    "SELECT id, requestid, multihash FROM pins WHERE id > ? AND status = 'pinned' ORDER BY id LIMIT ?",
+  const ledgerBatch = db.prepare<[string, number], { multihash: string }>(
+    'SELECT multihash FROM kubo_pins WHERE multihash > ? ORDER BY multihash LIMIT ?',
   )
   const requeue = db.prepare<[number, string, string]>(
-    "UPDATE pins SET status = 'queued', deadline_at = ?, info = ? WHERE requestid = ? AND status = 'pinned'",
+    "UPDATE pins SET status = 'queued', deadline_at = ?, info = ? WHERE multihash = ? AND status = 'pinned'",
   )
   const orphans = db.prepare<[], { multihash: string }>(
     `SELECT k.multihash FROM kubo_pins k
@@ -278,11 +278,9 @@ export function createPinStore(db: Db) {
       return row.replaces
     },
     pinnedRecords: (): PinRecord[] => pinnedRows.all().map(toRecord),
-    /** Pinned objects by id after `afterId`, a page at a time (reconciliation walks them without loading all). */
-    pinnedBatch: (afterId: number, limit: number) => pinnedBatch.all(afterId, limit),
-    /** Back to the queue, if still pinned: Kubo lacks its content. */
-    requeue: (requestid: string, deadline: number, info: Record<string, string>): boolean =>
-      requeue.run(deadline, JSON.stringify(info), requestid).changes > 0,
+    /** Back to the queue, every object of this content still pinned: Kubo lacks it. Returns how many. */
+    requeue: (multihash: string, deadline: number, info: Record<string, string>): number =>
+      requeue.run(deadline, JSON.stringify(info), multihash).changes,
     /** Ledger entries that no pin object references any more. */
     orphans: (): string[] => orphans.all().map((r) => r.multihash),
     ledger: {
@@ -290,6 +288,8 @@ export function createPinStore(db: Db) {
       get: (multihash: string) => ledgerGet.get(multihash)?.cid,
       remove: (multihash: string) => ledgerRemove.run(multihash),
       all: () => ledgerAll.all(),
+      /** Ledger multihashes after `after` in order, a page at a time (reconciliation walks without loading all). */
+      batch: (after: string, limit: number) => ledgerBatch.all(after, limit).map((r) => r.multihash),
     },
   }
   return store

@@ -71,7 +71,7 @@ const pinned = (requestid: string) => () => pins.get(owner, requestid).status ==
 describe('content Kubo pins already', () => {
   it('a replacement whose content is the content it holds settles without a re-pin, and the content stays pinned', async () => {
     const cid = await contentOf('held')
-    const first = pins.add(owner, parsePinBody({ cid }))
+    const first = await pins.add(owner, parsePinBody({ cid }))
     await waitFor(pinned(first.requestid), 'the first pin')
     // Replaced while fetching (content nobody has), then replaced by the first content again: the newest
     // object wants the very content its lineage holds.
@@ -92,7 +92,7 @@ describe('content Kubo pins already', () => {
     // As an upload of the files domain would: Kubo pins it, the pins domain has no object for it yet.
     const cid = await contentOf('pinned elsewhere')
     await client.pinAdd(cid)
-    const pin = pins.add(owner, parsePinBody({ cid }))
+    const pin = await pins.add(owner, parsePinBody({ cid }))
     await waitFor(pinned(pin.requestid), 'the pin of content Kubo holds')
     expect(repins).not.toContain(cid)
     expect(await client.isPinned(cid)).toBe(true)
@@ -100,7 +100,7 @@ describe('content Kubo pins already', () => {
 
   it('content Kubo does not pin yet is pinned (the check does not skip real work)', async () => {
     const cid = await contentOf('fresh')
-    const pin = pins.add(owner, parsePinBody({ cid }))
+    const pin = await pins.add(owner, parsePinBody({ cid }))
     await waitFor(pinned(pin.requestid), 'the pin of fresh content')
     expect(await client.isPinned(cid)).toBe(true)
   })

@@ -80,9 +80,9 @@ async function kuboHeld(): Promise<Set<string>> {
 async function run(cmds: Cmd[]): Promise<void> {
   const { pins } = tack.core
   const live: Live[] = []
-  const add = (account: number, content: number) =>
+  const add = async (account: number, content: number) =>
     live.push({
-      requestid: pins.add(accounts[account]!, parsePinBody({ cid: contents[content] })).requestid,
+      requestid: (await pins.add(accounts[account]!, parsePinBody({ cid: contents[content] }))).requestid,
       account,
       content,
     })
@@ -94,10 +94,10 @@ async function run(cmds: Cmd[]): Promise<void> {
     )
   for (const c of cmds) {
     if (c.op === 'settle') await settle()
-    else if (c.op === 'add') add(c.account, c.content)
+    else if (c.op === 'add') await add(c.account, c.content)
     else if (c.op === 'dup') {
-      add(0, c.content)
-      add(1, c.content)
+      await add(0, c.content)
+      await add(1, c.content)
     } else if (live.length) {
       const i = c.pick % live.length
       const target = live[i]!
@@ -153,7 +153,7 @@ describe('reference counting against a model', () => {
   it('replaced twice while fetching keeps the first settled content until the newest settles', async () => {
     const { pins } = tack.core
     const alice = accounts[0]!
-    const first = pins.add(alice, parsePinBody({ cid: contents[0] }))
+    const first = await pins.add(alice, parsePinBody({ cid: contents[0] }))
     await waitFor(() => pins.get(alice, first.requestid).status === 'pinned', 'the first pin')
     // Two replacements by content nobody has: both stay fetching; the first content must stay held.
     const second = pins.replace(alice, first.requestid, parsePinBody({ cid: await unfindableCid() }))

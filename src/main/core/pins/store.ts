@@ -85,9 +85,15 @@ export function listWhere(
   }
   if (f.name !== undefined) {
     const lower = f.match === 'iexact' || f.match === 'ipartial'
-    const column = lower ? 'name_lower' : 'name'
-    clauses.push(f.match === 'exact' || f.match === 'iexact' ? `${column} = ?` : `instr(${column}, ?) > 0`)
-    params.push(lower ? f.name.toLowerCase() : f.name)
+    if (f.match === 'exact') {
+      // No index of its own: name_lower's finds the few candidates (migration 8).
+      clauses.push('name_lower = ? AND name = ?')
+      params.push(f.name.toLowerCase(), f.name)
+    } else {
+      const column = lower ? 'name_lower' : 'name'
+      clauses.push(f.match === 'iexact' ? `${column} = ?` : `instr(${column}, ?) > 0`)
+      params.push(lower ? f.name.toLowerCase() : f.name)
+    }
   }
   for (const [key, value] of Object.entries(f.meta ?? {})) {
     clauses.push('EXISTS (SELECT 1 FROM json_each(pins.meta) WHERE key = ? AND value = ?)')

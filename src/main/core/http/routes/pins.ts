@@ -20,7 +20,7 @@ export function pinRoutes(pins: Pins): FastifyPluginAsync {
       return { count, results: results.map((r) => pins.toStatus(r)) }
     })
     app.post(BASE, write, async (request, reply) => {
-      const record = pins.add(principalOf(request).accountId, parsePinBody(request.body))
+      const record = await pins.add(principalOf(request).accountId, parsePinBody(request.body))
       return reply.code(202).send(pins.toStatus(record, { queuePosition: true }))
     })
     app.get(`${BASE}/:requestid`, read, async (request) => {

@@ -1,0 +1,60 @@
+// Group commit: writes submitted in the same turn of the event loop share one SQLite transaction, committed
+// before any of their callers resumes, so an answer is never sent for a write a crash could still lose.
+// Each write runs in its own savepoint: one that throws is rolled back alone and rejects alone.
+// Why: a commit rewrites every B-tree page the transaction touched into the WAL; the pins table's indexes
+// put that at several pages per single-row commit, while twenty inserts in one transaction share most of
+// them (pin insert 86 µs alone, 31 µs in a group of 20, measured on this machine; see migration 8).
+import type { Db } from './index.js'
+
+export interface GroupCommit {
+  /** Runs `write` inside the turn's shared transaction; resolves with its result once that has committed. */
+  run<T>(write: () => T): Promise<T>
+}
+
+interface Pending {
+  write: () => unknown
+  resolve(value: unknown): void
+  reject(error: unknown): void
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
+
+export function createGroupCommit(db: Db): GroupCommit {
+  let queue: Pending[] = []
+
+  const flush = () => {
+    const batch = queue
+    queue = []
+    let outcomes: Outcome[]
+    try {
+      // better-sqlite3 nests a transaction inside another as a savepoint.
+      outcomes = db.transaction(() =>
+        batch.map((p): Outcome => {
+          try {
+            return { ok: true, value: db.transaction(p.write)() }
+          } catch (error) {
+            return { ok: false, error }
+          }
+        }),
+      )()
+    } catch (error) {
+      // The commit itself failed (disk full, database closed): nothing of the batch was kept.
+      for (const p of batch) p.reject(error)
+      return
+    }
+    batch.forEach((p, i) => {
+      const outcome = outcomes[i]!
+      if (outcome.ok) p.resolve(outcome.value)
+      else p.reject(outcome.error)
+    })
+  }
+
+  return {
+    run<T>(write: () => T): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        if (!queue.length) setImmediate(flush)
+        queue.push({ write, resolve: resolve as (value: unknown) => void, reject })
+      })
+    },
+  }
+}

@@ -126,6 +126,18 @@ describe('pin objects', () => {
     expect(await isPinned(cid)).toBe(true)
   })
 
+  it('an account without a quota reads pinned once Kubo pins, and its dag_size and usage follow', async () => {
+    const owner = psaClient(tack, tack.adminKey)
+    const ownerId = tack.core.state.accounts.ensureOwner().id
+    const before = tack.core.pins.usageOf(ownerId)
+    const cid = await held('pinned before its size is known')
+    const pin = await owner.waitFor((await owner.add({ cid })).requestid, 'pinned')
+    expect(await isPinned(cid)).toBe(true)
+    await expect.poll(async () => Number((await owner.get(pin.requestid)).info?.dag_size), { timeout: 10_000 }).toBeGreaterThan(0)
+    const size = Number((await owner.get(pin.requestid)).info?.dag_size)
+    expect(tack.core.pins.usageOf(ownerId)).toBe(before + size)
+  })
+
   it('pins identity CIDs at once, and content Tack holds already without queueing', async () => {
     const inline = await alice.add({ cid: 'bafkqaaa' })
     expect(inline.status).toBe('pinned')

@@ -114,6 +114,7 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     concurrency: init.concurrency,
     searchMs: init.stallTimeoutMs ?? Math.min(60_000, Math.max(1000, init.timeoutMs / 10)),
     fits,
+    unlimited: (accountId) => accounts.get(accountId).quotaBytes === null,
     refusal,
     onChange: (r) => publish(r),
   })

@@ -34,6 +34,7 @@ export interface SchedulerInit {
   parkMs?: number
   maxParkMs?: number
   fits(accountId: number, bytes: number): boolean
+  unlimited?(accountId: number): boolean
   refusal?(accountId: number, bytes: number): string
   onChange(record: PinRecord): void
 }
@@ -125,6 +126,7 @@ export function createScheduler(init: SchedulerInit): Scheduler {
     log,
     searchMs: init.searchMs,
     fits: init.fits,
+    unlimited: init.unlimited,
     refusal: init.refusal,
     onChange: init.onChange,
     pendingFor,

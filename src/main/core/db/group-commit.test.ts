@@ -59,6 +59,20 @@ describe('createGroupCommit', () => {
     expect(committed()).toEqual([1, 3])
   })
 
+  it('a one-statement write that fails is undone by SQLite alone, without touching the others', async () => {
+    const { db, committed, insert } = setup()
+    const group = createGroupCommit(db)
+    const outcomes = await Promise.allSettled([
+      group.run(() => insert(1), { oneStatement: true }),
+      group.run(() => insert(1), { oneStatement: true }),
+      group.run(() => db.prepare('INSERT INTO t (v) VALUES (2), (3), (1)').run(), { oneStatement: true }),
+      group.run(() => insert(4), { oneStatement: true }),
+    ])
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled'])
+    // The three-row statement failed on its last row: its first two rows went with it.
+    expect(committed()).toEqual([1, 4])
+  })
+
   it('rejects every write of the turn when the commit cannot happen, and keeps none', async () => {
     const { db, committed, insert } = setup()
     const group = createGroupCommit(db)

@@ -7,12 +7,17 @@
 import type { Db } from './index.js'
 
 export interface GroupCommit {
-  /** Runs `write` inside the turn's shared transaction; resolves with its result once that has committed. */
-  run<T>(write: () => T): Promise<T>
+  /**
+   * Runs `write` inside the turn's shared transaction; resolves with its result once that has committed.
+   * `oneStatement`: the write changes the database in at most one statement (reads before it are free), so
+   * SQLite's own statement rollback undoes a failure and no savepoint is needed (12-25 µs per pin insert).
+   */
+  run<T>(write: () => T, options?: { oneStatement?: boolean }): Promise<T>
 }
 
 interface Pending {
   write: () => unknown
+  oneStatement: boolean
   resolve(value: unknown): void
   reject(error: unknown): void
 }
@@ -31,7 +36,7 @@ export function createGroupCommit(db: Db): GroupCommit {
       outcomes = db.transaction(() =>
         batch.map((p): Outcome => {
           try {
-            return { ok: true, value: db.transaction(p.write)() }
+            return { ok: true, value: p.oneStatement ? p.write() : db.transaction(p.write)() }
           } catch (error) {
             return { ok: false, error }
           }
@@ -50,10 +55,10 @@ export function createGroupCommit(db: Db): GroupCommit {
   }
 
   return {
-    run<T>(write: () => T): Promise<T> {
+    run<T>(write: () => T, options: { oneStatement?: boolean } = {}): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         if (!queue.length) setImmediate(flush)
-        queue.push({ write, resolve: resolve as (value: unknown) => void, reject })
+        queue.push({ write, oneStatement: options.oneStatement ?? false, resolve: resolve as (value: unknown) => void, reject })
       })
     },
   }

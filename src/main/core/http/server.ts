@@ -86,9 +86,13 @@ export async function createHttpApp(init: HttpInit): Promise<HttpApp> {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, policy })
   })
   const hosts = createHostPolicy({ names: init.hostNames ?? (() => []), appOrigin: APP_ORIGIN })
+  // Read once it listens: server.address() is a getsockname call, 10 µs of every request when asked each time.
+  let port: number | undefined
   const listeningPort = () => {
+    if (port !== undefined) return port
     const address = app.server.address()
-    return typeof address === 'object' && address ? address.port : undefined
+    port = typeof address === 'object' && address ? address.port : undefined
+    return port
   }
 
   app.setErrorHandler(errorHandler(init.log))

@@ -153,7 +153,8 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
   let background: Promise<void> | undefined
   const pins: Pins = {
     async add(accountId, input) {
-      const record = await commits.run(() => create(accountId, input))
+      // create() reads, then inserts one row (its pin_counts trigger is part of that statement).
+      const record = await commits.run(() => create(accountId, input), { oneStatement: true })
       publish(record)
       worker.wake(record.multihash)
       return record

@@ -188,7 +188,11 @@ export function createScheduler(init: SchedulerInit): Scheduler {
     const now = Date.now()
     // Every slot busy with a fetch that found something or is too young to yield: nothing can start.
     if (active.size >= init.concurrency && ![...active.values()].some((a) => preemptible(a, now))) return
-    const accounts = pendingAccounts.all().map((r) => r.accountId)
+    // With every slot busy only an account below its fair share may start one: asked in memory first, so a
+    // POST while one account fills every slot costs no read of the queue.
+    const full = active.size >= init.concurrency
+    const accounts = pendingAccounts.all().map((r) => r.accountId).filter((id) => !full || victimFor(id, now))
+    if (!accounts.length) return
     const content = new Map(accounts.map((id) => [id, contentOf(id, now)]))
     for (;;) {
       // Round robin: the next account after the last one served that has content not running yet; with all
@@ -215,11 +219,20 @@ export function createScheduler(init: SchedulerInit): Scheduler {
    * that holds at least two slots more (so an account with nothing running always gets one).
    */
   function preemptFor(accountId: number): boolean {
+    const victim = victimFor(accountId, Date.now())
+    if (!victim) return false
+    log.debug('preempting a fetch that has found nothing yet', { multihash: victim.multihash, for: accountId })
+    victim.abort.abort('yield')
+    active.delete(victim.multihash)
+    return true
+  }
+
+  /** The oldest fetch `accountId` may take the slot of, if any (see preemptFor). */
+  function victimFor(accountId: number, now: number): Active | undefined {
     const held = new Map<number, number>()
     for (const a of active.values()) for (const id of a.accounts) held.set(id, (held.get(id) ?? 0) + 1)
     const mine = held.get(accountId) ?? 0
-    const now = Date.now()
-    const victim = [...active.values()]
+    return [...active.values()]
       .filter(
         (a) =>
           preemptible(a, now) &&
@@ -227,11 +240,6 @@ export function createScheduler(init: SchedulerInit): Scheduler {
           Math.max(...[...a.accounts].map((id) => held.get(id) ?? 0)) > mine + 1,
       )
       .sort((a, b) => a.started - b.started)[0]
-    if (!victim) return false
-    log.debug('preempting a fetch that has found nothing yet', { multihash: victim.multihash, for: accountId })
-    victim.abort.abort('yield')
-    active.delete(victim.multihash)
-    return true
   }
 
   function launch(multihash: string, accounts: Set<number>) {

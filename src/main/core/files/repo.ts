@@ -69,6 +69,8 @@ const ACCOUNT_VIEW = `SELECT id, account_id, cid, multihash, kind, name, path, s
 export function createFilesRepo(db: Db) {
   const one = <T>(sql: string, ...args: unknown[]) => db.prepare(sql).get(...args) as T | undefined
   const all = <T>(sql: string, ...args: unknown[]) => db.prepare(sql).all(...args) as T[]
+  // Prepared once: a quota check (every POST of an account with a quota) reads it.
+  const usage = db.prepare<[number], { bytes: number }>('SELECT bytes FROM file_usage WHERE account_id = ?')
   return {
     addPending: (key: string) =>
       db.prepare('INSERT INTO pending_uploads (object_key, started_at) VALUES (?, ?)').run(key, Date.now()),
@@ -120,11 +122,8 @@ export function createFilesRepo(db: Db) {
     /** Bytes of the account's uploads that its pin objects do not count already (an upload, once pinned, is
      *  also a pin object with the same size: pins.usageOf counts it, so it is left out here). */
     usageOf: (accountId: number) =>
-      one<{ bytes: number | null }>(
-        `SELECT SUM(size) AS bytes FROM files f WHERE account_id = ? AND kind = 'file' AND NOT EXISTS
-           (SELECT 1 FROM pins p WHERE p.account_id = f.account_id AND p.multihash = f.multihash AND p.status = 'pinned')`,
-        accountId,
-      )?.bytes ?? 0,
+      // A lookup: triggers keep the sum (migration 9), which a quota check (every POST) once computed here.
+      usage.get(accountId)?.bytes ?? 0,
     /** Whether an upload keeps this content pinned in Kubo (the pins domain must not unpin it then). */
     holdsInKubo: (multihash: string) =>
       Boolean(one("SELECT 1 FROM files WHERE multihash = ? AND state IN ('pinning', 'pinned') LIMIT 1", multihash)),

@@ -331,6 +331,12 @@ export async function metadataRows(options: MetadataRowsOptions = {}): Promise<M
       writeFileSync(file, randomBytes(size.fileBytes))
       return (await user.ipfs(['add', '-Q', '--cid-version=1', file])).trim()
     }
+    // Both sides warmed alike before any round counts: a freshly started process (V8's JIT, Go's heap,
+    // first pages of their stores) made round 1 the slow one for each.
+    log('warm-up: 1 s of POSTs to each')
+    const warmCids = await randomCids(20_000)
+    await postRate(`${postServe.url}/api/pinning/pins`, { authorization: `Bearer ${keys.post}` }, warmCids, 1)
+    await postRate(pinsvcUrl, {}, warmCids, 1)
     for (let r = 0; r < rounds; r++) {
       const tackFirst = r % 2 === 0
       log(`round ${r + 1}/${rounds}: POST, 20 clients`)

@@ -106,3 +106,37 @@ it('a data dir migrated from version 8 starts with the figures the sum gives', (
     db.close()
   }
 })
+
+it("the triggers' lookups by account and content search pins by content, with or without ANALYZE", () => {
+  const db = openDb(`${dir.path}/plans.db`)
+  try {
+    db.prepare('INSERT INTO accounts (id, name, created_at) VALUES (1, ?, 0)').run('big')
+    db.transaction(() => {
+      for (let i = 0; i < 5000; i++) {
+        addPin(db, 1, `m${i}`, 'pinned')
+        addFile(db, 1, `m${i}`, 10, 'file')
+      }
+    })()
+    // Every lookup in the triggers' bodies, as stored, with NEW./OLD. values filled in.
+    const bodies = db
+      .prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'file_usage_%'")
+      .all()
+    const lookups = bodies.flatMap((b) =>
+      [...b.sql.matchAll(/\((SELECT (?:COUNT\(\*\)|1|COALESCE\(SUM\(size\), 0\)) FROM (pins|files) WHERE [^)]*)\)/g)].map((m) => ({
+        table: m[2]!,
+        sql: m[1]!.replace(/(NEW|OLD)\.account_id/g, '1').replace(/(NEW|OLD)\.multihash/g, "'m1'"),
+      })),
+    )
+    expect(lookups.length).toBeGreaterThanOrEqual(8)
+    const plans = () =>
+      lookups.map(({ table, sql }) => ({
+        table,
+        plan: db.prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all().map((r) => r.detail).join(' | '),
+      }))
+    for (const { table, plan } of plans()) expect(plan).toMatch(new RegExp(`USING INDEX ${table}_multihash`))
+    db.exec('ANALYZE')
+    for (const { table, plan } of plans()) expect(plan).toMatch(new RegExp(`USING INDEX ${table}_multihash`))
+  } finally {
+    db.close()
+  }
+})

@@ -49,3 +49,25 @@ it('unpins what no object references and re-pins what Kubo lost', async () => {
   await client.waitFor(lostPin.requestid, 'pinned')
   expect(await tack.core.kubo.client.isPinned(lost)).toBe(true)
 })
+
+it('sizes a pinned object a stop left without its size (quota-less accounts settle before dag stat)', async () => {
+  tack ??= await startTack({ dataDir: dir.path })
+  const owner = psaClient(tack, tack.adminKey)
+  const cid = await held(tack, 'pinned, then stopped before its size was written')
+  const pin = await owner.add({ cid })
+  await owner.waitFor(pin.requestid, 'pinned')
+  await expect.poll(async () => (await owner.get(pin.requestid)).info?.dag_size, { timeout: 10_000 }).toBeDefined()
+  const size = Number((await owner.get(pin.requestid)).info?.dag_size)
+  await tack.stop()
+
+  // What a stop between the two writes of fetch-job.ts leaves: pinned, no size.
+  const db = new Database(join(dir.path, 'tack.db'))
+  db.prepare("UPDATE pins SET dag_size = NULL, info = '{}' WHERE requestid = ?").run(pin.requestid)
+  db.close()
+
+  tack = await startTack({ dataDir: dir.path })
+  const again = psaClient(tack, tack.adminKey)
+  await expect.poll(async () => Number((await again.get(pin.requestid)).info?.dag_size), { timeout: 20_000 }).toBe(size)
+  expect((await again.get(pin.requestid)).status).toBe('pinned')
+  expect(await tack.core.kubo.client.isPinned(cid)).toBe(true)
+})

@@ -1,11 +1,16 @@
 // Group commit on a real SQLite file, watched from a second connection (as the CLI would read it): writes of
 // one turn are invisible to others until their shared commit, every caller resumes only after it, and a
 // write that throws takes back only its own changes.
+import { once } from 'node:events'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../../../tests/fixtures/tmp.js'
 import { createGroupCommit } from './group-commit.js'
 import { openDb, type Db } from './index.js'
+
+const require = createRequire(import.meta.url)
 
 describe('createGroupCommit', () => {
   const dir = tempDir('tack-group-commit-')
@@ -71,6 +76,31 @@ describe('createGroupCommit', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled'])
     // The three-row statement failed on its last row: its first two rows went with it.
     expect(committed()).toEqual([1, 4])
+  })
+
+  it('waits for another connection that holds the write lock (as the CLI does) instead of failing', async () => {
+    const { db, committed, insert } = setup()
+    const group = createGroupCommit(db)
+    // Another connection, in a thread of its own, takes the write lock, holds it 300 ms, then commits.
+    const holder = new Worker(
+      `const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))})
+       const { parentPort, workerData } = require('node:worker_threads')
+       const db = new Database(workerData)
+       db.exec('BEGIN IMMEDIATE; INSERT INTO t (v) VALUES (100)')
+       parentPort.postMessage('locked')
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300)
+       db.exec('COMMIT')
+       db.close()`,
+      { eval: true, workerData: join(dir.path, 'x.db') },
+    )
+    await once(holder, 'message')
+    // Each write reads before it inserts, as a pin POST does.
+    const writes = [1, 2].map((v) =>
+      group.run(() => (db.prepare('SELECT COUNT(*) FROM t').get(), insert(v)), { oneStatement: true }),
+    )
+    expect((await Promise.allSettled(writes)).map((o) => o.status)).toEqual(['fulfilled', 'fulfilled'])
+    await once(holder, 'exit')
+    expect(committed()).toEqual([1, 2, 100])
   })
 
   it('rejects every write of the turn when the commit cannot happen, and keeps none', async () => {

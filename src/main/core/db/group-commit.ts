@@ -32,16 +32,26 @@ export function createGroupCommit(db: Db): GroupCommit {
     queue = []
     let outcomes: Outcome[]
     try {
-      // better-sqlite3 nests a transaction inside another as a savepoint.
-      outcomes = db.transaction(() =>
-        batch.map((p): Outcome => {
-          try {
-            return { ok: true, value: p.oneStatement ? p.write() : db.transaction(p.write)() }
-          } catch (error) {
-            return { ok: false, error }
+      // IMMEDIATE: the write lock is taken first, where SQLite's busy timeout still applies (a CLI command
+      // writing at that moment is waited for); a deferred BEGIN would read first, and a write after that
+      // read fails at once with SQLITE_BUSY while the CLI holds the lock. better-sqlite3 nests a
+      // transaction inside another as a savepoint.
+      outcomes = db
+        .transaction(() => {
+          const done: Outcome[] = []
+          for (const p of batch) {
+            // SQLite rolled the whole transaction back itself (disk full, I/O error): the rest would each
+            // commit on their own, outside it, and still be rejected below. They are not run.
+            if (!db.inTransaction) throw new Error('the transaction was rolled back')
+            try {
+              done.push({ ok: true, value: p.oneStatement ? p.write() : db.transaction(p.write)() })
+            } catch (error) {
+              done.push({ ok: false, error })
+            }
           }
-        }),
-      )()
+          return done
+        })
+        .immediate()
     } catch (error) {
       // The commit itself failed (disk full, database closed): nothing of the batch was kept.
       for (const p of batch) p.reject(error)

@@ -184,7 +184,8 @@ export function createFilesRepo(db: Db) {
         accountId,
         cid,
       ).map((r) => r.cid),
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    /** IMMEDIATE: takes the write lock first, where the busy timeout applies (see db/group-commit.ts). */
+    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
   }
 }
 

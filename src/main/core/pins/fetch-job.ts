@@ -82,14 +82,21 @@ export async function runFetch(
   // The origins are dialled while Kubo already asks for the content: bitswap sends its wants to a peer as
   // soon as a connection comes up, so the pin need not wait for the slowest dial (up to DIAL_TIMEOUT_MS).
   let unreachable: string[] = []
-  const dialled = dialOrigins(deps, [...new Set(records.flatMap((r) => r.origins))], signal).then((lines) => {
+  // The dials end with this fetch: once it is over, their lines would land on a later fetch's objects.
+  const dials = new AbortController()
+  let finished = false
+  const dialSignal = AbortSignal.any([signal, dials.signal])
+  const dialled = dialOrigins(deps, [...new Set(records.flatMap((r) => r.origins))], dialSignal).then((lines) => {
     unreachable = lines
-    if (signal.aborted || !lines.length || progress) return
+    if (finished || signal.aborted || !lines.length || progress) return
     details = [searching, ...lines].join('; ')
     for (const r of deps.pendingFor(multihash)) set(r, { info: { ...keep(r.info), status_details: details } })
   }).catch((err: unknown) => log.warn('could not note unreachable origins', { error: String(err) }))
 
-  const outcome = await deps.lock.run(multihash, () => pin(records[0]!.cid))
+  const outcome = await deps.lock.run(multihash, () => pin(records[0]!.cid)).finally(() => {
+    finished = true
+    dials.abort()
+  })
   // A content nobody wants any more (every object deleted meanwhile, or all failed) is released here, after
   // the lock: the releaser takes the same lock and checks the references itself.
   if (outcome.kind !== 'done' || !deps.pendingFor(multihash).length) void deps.releaser.release(multihash)

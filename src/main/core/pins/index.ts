@@ -242,6 +242,8 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     async start() {
       // Orphans first (one query over the ledger): a content gone from SQLite must not stay pinned in Kubo.
       const unpinned = await releaseOrphans({ store, releaser })
+      const unsized = store.requeueUnsized(Date.now() + init.timeoutMs, { status_details: 'pinned; measuring its size' })
+      if (unsized) log.info('sizing pinned objects a stop left without a size', { unsized })
       // The walk over pinned objects runs after the API is up; the worker waits for it, so it never sees a
       // half-reconciled queue.
       reconciling = new AbortController()

@@ -48,7 +48,13 @@ export function createReleaser(init: {
           const cid = store.ledger.get(multihash)
           if (!cid) return
           if (!init.heldElsewhere?.(multihash)) await init.kubo.pinRm(cid)
-          // Re-checked after the await: a new reference would have waited for this lock, so none can exist.
+          // Fetches wait for this lock, but an upload's record (uploads.ts) or a POST of content already held
+          // does not: a reference made during the await keeps the ledger entry, so the next start checks the
+          // content against Kubo and pins it again if the unpin took it.
+          if (store.references(multihash) > 0) {
+            log.warn('content was referenced again while it was being unpinned; kept in the ledger', { cid })
+            return
+          }
           store.ledger.remove(multihash)
           log.debug('unpinned', { cid })
         })

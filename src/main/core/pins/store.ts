@@ -147,7 +147,9 @@ export function createPinStore(db: Db) {
     "SELECT bytes AS n FROM pin_counts WHERE account_id = ? AND status = 'pinned'",
   )
   const heldSize = db.prepare<[string], { dag_size: number | null }>(
-    "SELECT dag_size FROM pins WHERE multihash = ? AND status = 'pinned' LIMIT 1",
+    // Sized rows only: an object of an account without a quota reads pinned a moment before its size is
+    // written (fetch-job.ts).
+    "SELECT dag_size FROM pins WHERE multihash = ? AND status = 'pinned' AND dag_size IS NOT NULL LIMIT 1",
   )
   const pending = db.prepare<[number], Row>(
     "SELECT * FROM pins WHERE status IN ('queued', 'pinning') ORDER BY status, created_at LIMIT ?",
@@ -163,6 +165,9 @@ export function createPinStore(db: Db) {
   const pinnedRows = db.prepare<[], Row>("SELECT * FROM pins WHERE status = 'pinned'")
   const ledgerBatch = db.prepare<[string, number], { multihash: string }>(
     'SELECT multihash FROM kubo_pins WHERE multihash > ? ORDER BY multihash LIMIT ?',
+  )
+  const requeueUnsized = db.prepare<[number, string]>(
+    "UPDATE pins SET status = 'queued', deadline_at = ?, info = ? WHERE status = 'pinned' AND dag_size IS NULL",
   )
   const requeue = db.prepare<[number, string, string]>(
     "UPDATE pins SET status = 'queued', deadline_at = ?, info = ? WHERE multihash = ? AND status = 'pinned'",
@@ -245,7 +250,8 @@ export function createPinStore(db: Db) {
     delete(requestid: string): void {
       deleteRow.run(requestid)
     },
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    /** IMMEDIATE: takes the write lock first, where the busy timeout applies (see db/group-commit.ts). */
+    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     list(accountId: number, filter: ListFilter): { count: number; results: PinRecord[] } {
       return { count: countOf(accountId, filter), results: pageOf(accountId, filter).map(toRecord) }
     },
@@ -287,6 +293,11 @@ export function createPinStore(db: Db) {
     /** Back to the queue, every object of this content still pinned: Kubo lacks it. Returns how many. */
     requeue: (multihash: string, deadline: number, info: Record<string, string>): number =>
       requeue.run(deadline, JSON.stringify(info), multihash).changes,
+    /** Back to the queue, every pinned object whose size was never written (a stop or crash between an
+     *  account without a quota settling and its size arriving; fetch-job.ts): the fetch finds the content
+     *  pinned and only sizes it. Returns how many. */
+    requeueUnsized: (deadline: number, info: Record<string, string>): number =>
+      requeueUnsized.run(deadline, JSON.stringify(info)).changes,
     /** Ledger entries that no pin object references any more. */
     orphans: (): string[] => orphans.all().map((r) => r.multihash),
     ledger: {

@@ -1,9 +1,12 @@
 // `tack serve` as users run it: signals stop it cleanly and take Kubo along; a kill -9 of Tack takes it
 // along too (tack-launcher); a user's own Kubo on the standard ports keeps working.
-import { readFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { paths } from '../src/main/core/state.js'
 import { isPortFree } from '../src/main/core/kubo/ports.js'
+import { kuboBinary } from './fixtures/binaries.js'
 import { json } from './fixtures/http.js'
 import { startKuboNode } from './fixtures/kubo-node.js'
 import { kuboPidsFor, waitFor } from './fixtures/processes.js'
@@ -29,6 +32,45 @@ describe('tack serve', () => {
       expect(await serve.exited).toBe(0)
       expect(kuboPidsFor(repo)).toEqual([])
       expect(serve.output()).toMatch(/stopped/)
+    })
+  }
+
+  // `npm start` runs `sh -c "node bin/tack.js serve"` and passes a SIGTERM to that shell only.
+  for (const underNpm of [true, false]) {
+    it(underNpm
+      ? 'stops cleanly when the shell of `npm start` is killed, with no Kubo left'
+      : 'run outside npm, keeps serving when the shell that started it exits', async () => {
+      const dir = dataDir()
+      const repo = paths(dir).kuboRepo
+      const { npm_lifecycle_event: _inherited, ...env } = process.env
+      // `; exit $?` keeps the shell in between on every sh (bash would otherwise exec node in its place).
+      const shell = spawn('sh', ['-c', `"${process.execPath}" bin/tack.js serve; exit $?`], {
+        cwd: join(import.meta.dirname, '..'),
+        env: { ...env, TACK_DATA_DIR: dir, TACK_IPFS_NETWORK: 'local', TACK_PORT: '0', TACK_KUBO_BINARY: kuboBinary(), ...(underNpm ? { npm_lifecycle_event: 'start' } : {}) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let out = ''
+      shell.stdout.on('data', (d: Buffer) => (out += d.toString()))
+      shell.stderr.on('data', (d: Buffer) => (out += d.toString()))
+      await waitFor(() => /listening on/.test(out), 'tack serve to listen', 90_000)
+      const tack = Number(readFileSync(`/proc/${shell.pid}/task/${shell.pid}/children`, 'utf8').trim().split(' ')[0])
+      const alive = () => existsSync(`/proc/${tack}`) && !/^\S+ \(\S+\) Z/.test(readFileSync(`/proc/${tack}/stat`, 'utf8'))
+      expect(alive()).toBe(true)
+      shell.kill('SIGTERM')
+      try {
+        if (underNpm) {
+          await waitFor(() => !alive(), 'Tack to stop after its npm shell', 10_000)
+          expect(out).toMatch(/the npm script that started Tack exited: stopping/)
+          expect(out).toMatch(/stopped/)
+        } else {
+          await new Promise((r) => setTimeout(r, 2000))
+          expect(alive()).toBe(true)
+        }
+      } finally {
+        if (alive()) process.kill(tack, 'SIGTERM')
+        await waitFor(() => !alive(), 'Tack to stop', 10_000)
+      }
+      await waitFor(() => kuboPidsFor(repo).length === 0, 'Kubo to end with Tack', 5000)
     })
   }
 

@@ -3,6 +3,8 @@ import { createLogger } from '../main/core/log.js'
 import type { CliContext } from './index.js'
 
 const HARD_EXIT_MS = 4500
+/** How often `tack serve` run by an npm script checks that its parent is still there. */
+const PARENT_POLL_MS = 500
 
 export async function serveCommand(ctx: CliContext): Promise<number | undefined> {
   const log = createLogger({ level: ctx.config.logLevel })
@@ -29,6 +31,16 @@ export async function serveCommand(ctx: CliContext): Promise<number | undefined>
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGHUP', () => shutdown('SIGHUP'))
+  // Run by an npm script (`npm start`), Tack's parent is the shell npm spawned. npm passes a SIGTERM to that
+  // shell only, which dies without passing it on (Debian's dash), and Tack would run on, orphaned, with its
+  // Kubo and MinIO. So under npm the parent going away stops Tack as a SIGTERM does. Run any other way
+  // (`tack serve &` from a shell that then exits, a service manager), the parent's exit means nothing.
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid
+    setInterval(() => {
+      if (!stopping && process.ppid !== parent) shutdown('the npm script that started Tack exited')
+    }, PARENT_POLL_MS).unref()
+  }
   try {
     await core.start()
   } catch (err) {

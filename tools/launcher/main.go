@@ -8,6 +8,9 @@
 //     gone (or the launcher is killed), the job's last handle closes and Windows ends the child.
 //
 // usage: tack-launcher --parent PID -- COMMAND [ARGS...]
+//
+// `tack-launcher relay` is the gateway's byte relay instead (relay.go): Tack hands it a client's socket
+// with the response to send, and it splices the body from the object store into that socket.
 package main
 
 import (
@@ -17,6 +20,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == "relay" {
+		os.Exit(relayMain())
+	}
 	parent, argv, err := parseArgs(os.Args[1:])
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "tack-launcher: %v\nusage: tack-launcher --parent PID -- COMMAND [ARGS...]\n", err)

@@ -10,6 +10,7 @@ import type { Config } from './config.js'
 import { createEventBus, type EventBus } from './events.js'
 import { createFiles, type Files } from './files/index.js'
 import { createGateway } from './gateway/index.js'
+import { createRelay } from './gateway/relay.js'
 import { createViewEvents } from './gateway/view-events.js'
 import { createLanSharing, lanAddresses, lanRootRoute } from './http/lan.js'
 import { createHttpApp, type RouteInfo } from './http/server.js'
@@ -218,6 +219,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     redirect: config.gatewayRedirect,
     log: log.child('core:gateway'),
   })
+  // Large gateway reads are sent by tack-launcher's byte relay (gateway/relay.ts), on the API port and the LAN.
+  const relay = createRelay({ launcher, log: log.child('core:relay') })
   const auth = createAuthenticator({ keys: state.keys, accounts: state.accounts, sessions, localToken })
   let app: FastifyInstance | undefined
   let routeTable: readonly RouteInfo[] = []
@@ -228,7 +231,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     forceOn: config.lan,
     db: state.db,
     auth,
-    routes: [gatewayRoutes(gateway), signedLinkRoutes({ links, gateway }), lanRootRoute()],
+    routes: [gatewayRoutes(gateway, relay), signedLinkRoutes({ links, gateway, relay }), lanRootRoute()],
     log: log.child('core:lan'),
   })
   // Tack's own listeners as they are now; a forwarding target on this machine at one of them is refused.
@@ -405,6 +408,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       },
     },
     { name: 'remote', start: () => remotes.start(), stop: () => remotes.stop() },
+    // Before the listeners, so it stops after them (a server's close asks the relay about its sockets).
+    { name: 'relay', start: () => relay.start(), stop: () => relay.stop() },
     {
       name: 'http',
       async start() {
@@ -430,8 +435,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
             eventRoutes(events),
             fileRoutes({ files, urls: fileUrls, cars }),
             linkRoutes({ db: state.db, files, links, urls: fileUrls }),
-            signedLinkRoutes({ links, gateway }),
-            gatewayRoutes(gateway),
+            signedLinkRoutes({ links, gateway, relay }),
+            gatewayRoutes(gateway, relay),
             settingsRoutes({ lanEnabled: lan.enabled, lanUrls: lan.urls, setLan: lan.set }),
             // Last: the UI answers the paths no API route claims.
             uiRoutes(),

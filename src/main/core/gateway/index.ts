@@ -18,6 +18,7 @@ import type { ObjectStore } from '../minio/store.js'
 import { listingHtml } from './listing.js'
 import { etagFor, ipfsUrl, parseGatewayPath, type GatewayPath } from './path.js'
 import { parseRange } from './range.js'
+import type { RelayOutcome, Upstream } from './relay.js'
 import { resolve, type KuboTarget, type ObjectTarget, type Target } from './resolve.js'
 
 export const GATEWAY_PATH = '/api/gateway'
@@ -40,6 +41,16 @@ export interface GatewayResponse {
   status: number
   headers: Record<string, string>
   body?: Readable | Buffer | string
+  /** Instead of body, for large reads from the object store: the byte relay may send it (relay.ts). */
+  relay?: RelayedBody
+}
+
+export interface RelayedBody {
+  upstream: Upstream
+  /** The same body read through Node, when the relay cannot take this response. */
+  open(): Promise<Readable>
+  /** The relay has finished with the response. */
+  done(outcome: RelayOutcome): void
 }
 
 export interface GatewayInit {
@@ -69,6 +80,11 @@ const IMMUTABLE = 'public, max-age=29030400, immutable'
  */
 const SMALL_FILE = 64 * 1024
 const SMALL_CACHE_BYTES = 16 * 1024 * 1024
+/**
+ * Reads from the object store from this size up are offered to the byte relay (relay.ts); below it, the
+ * relay's extra connection to MinIO and the closed client connection cost more than Node's copy.
+ */
+const RELAY_FROM = 1024 * 1024
 /** The longest a first read from the object store holds its upload's pin back. */
 const PIN_AFTER_MS = 10_000
 
@@ -158,7 +174,21 @@ export function createGateway(init: GatewayInit): Gateway {
       const bytes = small.get(t.cid) ?? (await readSmall(t))
       return { status, headers, body: range ? bytes.subarray(range.start, range.end + 1) : bytes }
     }
-    return { status, headers, body: await open(t, range) }
+    const length = range ? range.end - range.start + 1 : t.size
+    const raw = length >= RELAY_FROM ? await init.store.rawRead(t.objectKey, range).catch(() => undefined) : undefined
+    if (!raw) return { status, headers, body: await open(t, range) }
+    return {
+      status,
+      headers,
+      relay: {
+        upstream: { ...raw, status, length },
+        open: () => open(t, range),
+        done: (outcome) => {
+          if (outcome.error) log.debug('relayed read ended early', { cid: t.cid, ...outcome })
+          if (!t.inKubo) pinLater(t.root)
+        },
+      },
+    }
   }
 
   /**

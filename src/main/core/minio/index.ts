@@ -221,6 +221,10 @@ function gatedStore(store: ObjectStore, ready: () => Promise<void>): ObjectStore
       await ready()
       return store.read(key, range)
     },
+    rawRead: async (key, range) => {
+      await ready()
+      return store.rawRead(key, range)
+    },
     remove: async (key) => {
       await ready()
       return store.remove(key)

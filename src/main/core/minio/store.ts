@@ -39,6 +39,11 @@ export interface ObjectStore {
   writer(key: string, size?: number): ObjectWriter
   /** The object's bytes, or the inclusive range [start, end]. */
   read(key: string, range?: { start: number; end: number }): Promise<Readable>
+  /**
+   * The same read as a raw HTTP/1.1 request (a presigned GET, valid for a minute) that another process can
+   * make (gateway/relay.ts); undefined unless the store is plain HTTP on loopback (the bundled MinIO).
+   */
+  rawRead(key: string, range?: { start: number; end: number }): Promise<{ addr: string; request: string } | undefined>
   /** Removes the object and any unfinished multipart upload under its key. */
   remove(key: string): Promise<void>
   list(prefix: string): AsyncIterable<string>
@@ -80,6 +85,14 @@ export function createObjectStore(init: ObjectStoreInit): ObjectStore {
         : client.getObject(bucket, key)
       return get.catch(wrap('read'))
     },
+    async rawRead(key, range) {
+      const client = init.client()
+      if (!plainLoopback(client)) return undefined
+      const url = new URL(await client.presignedGetObject(bucket, key, 60).catch(wrap('read')))
+      const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, 'Connection: close']
+      if (range) lines.push(`Range: bytes=${range.start}-${range.end}`)
+      return { addr: `${url.hostname}:${url.port || '80'}`, request: lines.join('\r\n') + '\r\n\r\n' }
+    },
     async remove(key) {
       const client = init.client()
       await client.removeObject(bucket, key).catch(() => {})
@@ -95,11 +108,15 @@ export function createObjectStore(init: ObjectStoreInit): ObjectStore {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]'])
 
-/** The client, switched to UNSIGNED-PAYLOAD where that is allowed (see ObjectStoreInit). */
-function unsigned(client: Client, wanted: boolean | undefined): Client {
+function plainLoopback(client: Client): boolean {
   const host = (client as unknown as { host?: string }).host ?? ''
   const protocol = (client as unknown as { protocol?: string }).protocol
-  if (wanted ?? (protocol === 'http:' && LOOPBACK.has(host))) client.enableSHA256 = false
+  return protocol === 'http:' && LOOPBACK.has(host)
+}
+
+/** The client, switched to UNSIGNED-PAYLOAD where that is allowed (see ObjectStoreInit). */
+function unsigned(client: Client, wanted: boolean | undefined): Client {
+  if (wanted ?? plainLoopback(client)) client.enableSHA256 = false
   return client
 }
 

@@ -4,7 +4,9 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Gateway } from '../../gateway/index.js'
 import { RangeNotSatisfiable } from '../../gateway/range.js'
+import type { Relay } from '../../gateway/relay.js'
 import { parse } from '../parse.js'
+import { sendGatewayResponse } from '../send-gateway.js'
 
 const Query = z.object({
   format: z.enum(['raw', 'car']).optional(),
@@ -12,7 +14,7 @@ const Query = z.object({
   download: z.enum(['true', 'false', '1', '0']).optional(),
 })
 
-export function gatewayRoutes(gateway: Gateway): FastifyPluginAsync {
+export function gatewayRoutes(gateway: Gateway, relay?: Relay): FastifyPluginAsync {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const params = request.params as { cid: string; '*'?: string }
     const query = parse(Query, request.query, 'query')
@@ -31,9 +33,8 @@ export function gatewayRoutes(gateway: Gateway): FastifyPluginAsync {
         if (err instanceof RangeNotSatisfiable) reply.header('content-range', `bytes */${err.size}`)
         throw err
       })
-    reply.code(res.status).headers(res.headers)
     // On a client that goes away mid-body, Fastify destroys the stream, which ends the store/Kubo read.
-    return reply.send(res.body ?? null)
+    return sendGatewayResponse(request, reply, res, res.headers, relay)
   }
   return async (app) => {
     for (const url of ['/api/gateway/:cid', '/api/gateway/:cid/*']) {

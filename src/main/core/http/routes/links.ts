@@ -9,8 +9,10 @@ import type { Files } from '../../files/index.js'
 import { setPrivate } from '../../files/private.js'
 import type { Gateway } from '../../gateway/index.js'
 import { RangeNotSatisfiable } from '../../gateway/range.js'
+import type { Relay } from '../../gateway/relay.js'
 import { DEFAULT_EXPIRES_IN_S, LINK_PATH, MAX_EXPIRES_IN_S, type Links } from '../../links/index.js'
 import { parse } from '../parse.js'
+import { sendGatewayResponse } from '../send-gateway.js'
 import { principalOf } from '../server.js'
 import { serializeFile, type FileUrls } from './files.js'
 
@@ -62,7 +64,7 @@ export function linkRoutes(deps: { db: Db; files: Files; links: Links; urls: Fil
 }
 
 /** The public side: serving a signed link. Registered on the API port and on the LAN listener. */
-export function signedLinkRoutes(deps: { links: Links; gateway: Gateway }): FastifyPluginAsync {
+export function signedLinkRoutes(deps: { links: Links; gateway: Gateway; relay?: Relay }): FastifyPluginAsync {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const params = request.params as { cid: string; '*'?: string }
     const query = parse(ServeQuery, request.query, 'query')
@@ -83,8 +85,7 @@ export function signedLinkRoutes(deps: { links: Links; gateway: Gateway }): Fast
         throw err
       })
     // The link expires and may be revoked: no shared cache may keep what it served.
-    reply.code(res.status).headers({ ...res.headers, 'cache-control': 'private, no-store' })
-    return reply.send(res.body ?? null)
+    return sendGatewayResponse(request, reply, res, { ...res.headers, 'cache-control': 'private, no-store' }, deps.relay)
   }
   return async (app) => {
     for (const url of [`${LINK_PATH}/:cid`, `${LINK_PATH}/:cid/*`]) {

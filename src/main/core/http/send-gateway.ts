@@ -1,0 +1,24 @@
+// How a gateway answer leaves: its body through Fastify or, for a large read the byte relay can take, the
+// client's socket handed to the relay (gateway/relay.ts) with the head Fastify would have written.
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { CoreError } from '../errors.js'
+import type { GatewayResponse } from '../gateway/index.js'
+import { failureResponse, responseHead, type Relay } from '../gateway/relay.js'
+
+export async function sendGatewayResponse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  res: GatewayResponse,
+  headers: Record<string, string>,
+  relay: Relay | undefined,
+): Promise<FastifyReply> {
+  reply.code(res.status).headers(headers)
+  if (!res.relay) return reply.send(res.body ?? null)
+  const socket = request.raw.socket
+  if (!relay?.accepts(socket)) return reply.send(await res.relay.open())
+  reply.hijack()
+  const head = responseHead(res.status, { ...reply.getHeaders(), date: new Date().toUTCString(), connection: 'close' })
+  const fail = failureResponse(new CoreError('SERVICE_UNAVAILABLE', 'the object store did not answer the read'))
+  void relay.handOff(socket, { head, fail, upstream: res.relay.upstream }).then(res.relay.done)
+  return reply
+}

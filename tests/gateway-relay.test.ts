@@ -1,0 +1,184 @@
+// Large gateway reads leave Node: after Tack's checks, the client's socket goes to tack-launcher's byte
+// relay (gateway/relay.ts, tools/launcher/relay.go), which sends the head Tack wrote and splices the body from
+// MinIO. Against a real Tack, MinIO and relay: bytes and headers as Node would send them, ranges, views and
+// on-demand pinning, signed links, a missing object, a pipelined request, a client that leaves, and Node
+// taking over when the relay dies.
+import { randomBytes } from 'node:crypto'
+import { readFileSync, readdirSync } from 'node:fs'
+import { connect } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTack, type TestTack } from './fixtures/core.js'
+import { waitFor } from './fixtures/processes.js'
+
+let tack: TestTack
+const MiB = 1024 * 1024
+
+beforeAll(async () => {
+  tack = await startTack({ config: { lan: true, lanPort: 0 } })
+})
+afterAll(async () => {
+  await tack?.destroy()
+})
+
+interface FileJson {
+  cid: string
+  state: string
+  views: number
+  gatewayUrl: string
+}
+
+async function upload(bytes: Buffer, name: string): Promise<FileJson> {
+  const res = await tack.api(`/api/files?name=${encodeURIComponent(name)}`, { method: 'PUT', body: bytes })
+  expect(res.status, await res.clone().text()).toBe(201)
+  return (await res.json()) as FileJson
+}
+
+const record = async (cid: string) => (await (await tack.api(`/api/files/${cid}`)).json()) as FileJson
+
+/** The pid of this process's `tack-launcher relay` child, if one runs. */
+function relayPid(): number | undefined {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+      if (ppid === process.pid && argv[0]!.endsWith('tack-launcher') && argv[1] === 'relay') return Number(pid)
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined
+}
+
+/** One raw HTTP exchange: what came back before the server closed, and whether it closed cleanly. */
+function rawExchange(port: number, request: string): Promise<{ bytes: Buffer; reset: boolean }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    const socket = connect(port, '127.0.0.1', () => socket.write(request))
+    socket.on('data', (c: Buffer) => chunks.push(c))
+    socket.on('end', () => resolve({ bytes: Buffer.concat(chunks), reset: false }))
+    socket.on('error', () => resolve({ bytes: Buffer.concat(chunks), reset: true }))
+  })
+}
+
+describe.runIf(process.platform !== 'win32')('gateway byte relay', () => {
+  const bytes = randomBytes(5 * MiB + 123)
+  let file: FileJson
+
+  beforeAll(async () => {
+    expect(relayPid(), 'tack-launcher relay should be running (scripts/build-binaries.sh launcher)').toBeDefined()
+    file = await upload(bytes, 'large.bin')
+  })
+
+  it('sends a large upload with the head Tack decided, then closes; counts the view and pins it after', async () => {
+    expect(file.state).toBe('stored')
+    const res = await fetch(file.gatewayUrl)
+    expect(res.status).toBe(200)
+    // Only the relay closes the connection after a gateway answer; Node keeps it alive.
+    expect(res.headers.get('connection')).toBe('close')
+    expect(res.headers.get('content-length')).toBe(String(bytes.length))
+    expect(res.headers.get('etag')).toBe(`"${file.cid}"`)
+    expect(res.headers.get('content-type')).toBe('application/octet-stream')
+    expect(res.headers.get('cache-control')).toContain('immutable')
+    expect(res.headers.get('x-request-id')).toBeTruthy()
+    expect(res.headers.get('content-security-policy')).toContain('sandbox')
+    expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true)
+    await waitFor(async () => (await record(file.cid)).state === 'pinned', 'the upload pinned after its relayed read')
+    expect((await record(file.cid)).views).toBeGreaterThanOrEqual(1)
+  })
+
+  it('serves ranges through the relay as 206 with exactly those bytes', async () => {
+    const part = await fetch(file.gatewayUrl, { headers: { range: `bytes=1000-${2 * MiB + 999}` } })
+    expect(part.status).toBe(206)
+    expect(part.headers.get('connection')).toBe('close')
+    expect(part.headers.get('content-range')).toBe(`bytes 1000-${2 * MiB + 999}/${bytes.length}`)
+    expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(1000, 2 * MiB + 1000))).toBe(true)
+    const tail = await fetch(file.gatewayUrl, { headers: { range: `bytes=-${3 * MiB}` } })
+    expect(tail.status).toBe(206)
+    expect(Buffer.from(await tail.arrayBuffer()).equals(bytes.subarray(-3 * MiB))).toBe(true)
+    // Below the relay's threshold, Node answers and keeps the connection.
+    const small = await fetch(file.gatewayUrl, { headers: { range: 'bytes=0-99' } })
+    expect(small.headers.get('connection')).not.toBe('close')
+    expect(Buffer.from(await small.arrayBuffer()).equals(bytes.subarray(0, 100))).toBe(true)
+  })
+
+  it('relays signed links with their own caching headers, on the LAN listener too', async () => {
+    const res = await tack.api(`/api/files/${file.cid}/links`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    })
+    expect(res.status).toBe(201)
+    const link = (await res.json()) as { url: string; lanUrl?: string }
+    for (const url of [link.url, link.lanUrl!]) {
+      const got = await fetch(url)
+      expect(got.status).toBe(200)
+      expect(got.headers.get('connection')).toBe('close')
+      expect(got.headers.get('cache-control')).toBe('private, no-store')
+      expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true)
+    }
+  })
+
+  it('never hands over a request refused before the route (a foreign Host)', async () => {
+    const port = Number(new URL(tack.url).port)
+    const path = new URL(file.gatewayUrl).pathname
+    const { bytes: answer } = await rawExchange(
+      port,
+      `GET ${path} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n`,
+    )
+    expect(answer.toString('latin1')).toMatch(/^HTTP\/1\.1 403 /)
+    expect(answer.length).toBeLessThan(4096)
+  })
+
+  it('ends a pipelined connection cleanly after the relayed answer (no reset losing its end)', async () => {
+    const port = Number(new URL(tack.url).port)
+    const path = new URL(file.gatewayUrl).pathname
+    const request = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`
+    const { bytes: answer, reset } = await rawExchange(port, request + request)
+    expect(reset).toBe(false)
+    const split = answer.indexOf('\r\n\r\n')
+    expect(answer.subarray(0, split).toString('latin1')).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    expect(answer.subarray(split + 4).equals(bytes)).toBe(true)
+  })
+
+  it('survives clients that leave mid-body', async () => {
+    for (let i = 0; i < 5; i++) {
+      const controller = new AbortController()
+      const res = await fetch(file.gatewayUrl, { signal: controller.signal })
+      const reader = res.body!.getReader()
+      await reader.read()
+      controller.abort()
+    }
+    const again = await fetch(file.gatewayUrl)
+    expect(Buffer.from(await again.arrayBuffer()).equals(bytes)).toBe(true)
+    expect(relayPid()).toBeDefined()
+  })
+
+  it('answers 503 with a Failure body when the object store has lost the object', async () => {
+    const store = tack.core.minio.store
+    const keys = async () => {
+      const all = new Set<string>()
+      for await (const key of store.list('uploads/')) all.add(key)
+      return all
+    }
+    const before = await keys()
+    const lost = await upload(randomBytes(2 * MiB), 'lost.bin')
+    const added = [...(await keys())].filter((k) => !before.has(k))
+    expect(added).toHaveLength(1)
+    await store.remove(added[0]!)
+    const res = await fetch(lost.gatewayUrl)
+    expect(res.status).toBe(503)
+    expect(res.headers.get('content-type')).toContain('application/json')
+    expect(((await res.json()) as { error: { reason: string } }).error.reason).toBe('SERVICE_UNAVAILABLE')
+  })
+
+  it('falls back to Node when the relay dies, and keeps serving', async () => {
+    const pid = relayPid()!
+    process.kill(pid, 'SIGKILL')
+    await waitFor(() => relayPid() === undefined, 'the relay gone', 10_000)
+    const res = await fetch(file.gatewayUrl)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('connection')).not.toBe('close')
+    expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true)
+  })
+})

@@ -1,0 +1,266 @@
+//go:build unix
+
+// The gateway's byte relay. Node spends more CPU per byte relaying a socket than Kubo or MinIO spend
+// serving it (bench/relay-cpu.ts: Tack's process 0.6-1.6 CPU-s per 512 MiB read, this relay 0.2, as splice(2)
+// moves the bytes without copying them through user space), so large reads leave Node: once Tack has checked
+// a request and written the response head, it passes the client's socket here over Node's IPC channel
+// (child_process.send with a handle: JSON lines, the descriptor in SCM_RIGHTS) with the upstream request to
+// make. The relay sends the head, then the upstream body, and closes the connection.
+//
+// Node's side of the channel (lib/internal/child_process.js) expects, besides our own messages:
+//   - NODE_HANDLE_ACK after each handle (Node sends the next one only then);
+//   - NODE_SOCKET_ALL_CLOSED / NODE_SOCKET_COUNT when the server that accepted the sockets closes or counts.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// relayJob is what Tack sends with a socket (the `msg` of its NODE_HANDLE message).
+type relayJob struct {
+	ID int64 `json:"id"`
+	// Head is the response's status line and headers, ending with the blank line.
+	Head string `json:"head"`
+	// Addr is the upstream's host:port (loopback) and Request the HTTP/1.1 request to send it.
+	Addr    string `json:"addr"`
+	Request string `json:"request"`
+	// Status and Length are what the upstream must answer for Head to be true.
+	Status int   `json:"status"`
+	Length int64 `json:"length"`
+	// Fail is sent instead of Head when the upstream answers anything else before a byte went out.
+	Fail string `json:"fail"`
+}
+
+type channelMessage struct {
+	Cmd string          `json:"cmd"`
+	Key json.RawMessage `json:"key,omitempty"`
+	Msg json.RawMessage `json:"msg,omitempty"`
+}
+
+// A stalled client or upstream is given this long per chunk before the transfer is dropped.
+const (
+	stallTimeout = 60 * time.Second
+	chunk        = 8 << 20
+)
+
+func relayMain() int {
+	fd, err := strconv.Atoi(os.Getenv("NODE_CHANNEL_FD"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tack-launcher relay: no NODE_CHANNEL_FD (start it with an IPC channel)")
+		return 2
+	}
+	f := os.NewFile(uintptr(fd), "node-ipc")
+	c, err := net.FileConn(f)
+	f.Close()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "tack-launcher relay: %v\n", err)
+		return 2
+	}
+	ch := &channel{conn: c.(*net.UnixConn)}
+	if err := ch.serve(); err != nil && !errors.Is(err, io.EOF) {
+		fmt.Fprintf(os.Stderr, "tack-launcher relay: %v\n", err)
+		return 1
+	}
+	// The channel closed: Tack is gone or stopping. Transfers in flight end with the process.
+	return 0
+}
+
+type channel struct {
+	conn    *net.UnixConn
+	writeMu sync.Mutex
+	active  atomic.Int64
+}
+
+func (ch *channel) send(v any) {
+	line, _ := json.Marshal(v)
+	ch.writeMu.Lock()
+	defer ch.writeMu.Unlock()
+	ch.conn.Write(append(line, '\n'))
+}
+
+// serve reads JSON lines and the descriptors that come with them, in order, until the channel closes.
+func (ch *channel) serve() error {
+	buf := make([]byte, 64<<10)
+	oob := make([]byte, syscall.CmsgSpace(16*4))
+	var pending []byte
+	var fds []int
+	for {
+		n, oobn, _, _, err := ch.conn.ReadMsgUnix(buf, oob)
+		if oobn > 0 {
+			msgs, perr := syscall.ParseSocketControlMessage(oob[:oobn])
+			if perr == nil {
+				for i := range msgs {
+					got, _ := syscall.ParseUnixRights(&msgs[i])
+					fds = append(fds, got...)
+				}
+			}
+		}
+		pending = append(pending, buf[:n]...)
+		for {
+			i := indexNewline(pending)
+			if i < 0 {
+				break
+			}
+			var m channelMessage
+			if json.Unmarshal(pending[:i], &m) == nil {
+				fds = ch.handle(m, fds)
+			}
+			pending = pending[i+1:]
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func indexNewline(b []byte) int {
+	for i, c := range b {
+		if c == '\n' {
+			return i
+		}
+	}
+	return -1
+}
+
+func (ch *channel) handle(m channelMessage, fds []int) []int {
+	switch m.Cmd {
+	case "NODE_HANDLE":
+		if len(fds) == 0 {
+			ch.send(map[string]string{"cmd": "NODE_HANDLE_NACK"})
+			return fds
+		}
+		fd := fds[0]
+		fds = fds[1:]
+		ch.send(map[string]string{"cmd": "NODE_HANDLE_ACK"})
+		var job relayJob
+		if err := json.Unmarshal(m.Msg, &job); err != nil {
+			syscall.Close(fd)
+			return fds
+		}
+		ch.active.Add(1)
+		go func() {
+			defer ch.active.Add(-1)
+			client, err := clientConn(fd)
+			var sent int64
+			if err == nil {
+				sent, err = relay(client, job)
+			}
+			done := map[string]any{"type": "relay-done", "id": job.ID, "sent": sent}
+			if err != nil {
+				done["error"] = err.Error()
+			}
+			ch.send(done)
+			if client != nil {
+				closeGently(client)
+			}
+		}()
+	case "NODE_SOCKET_NOTIFY_CLOSE":
+		// Tack's server is closing: it stops the relay next, which ends what is still in flight.
+		ch.send(map[string]any{"cmd": "NODE_SOCKET_ALL_CLOSED", "key": m.Key})
+	case "NODE_SOCKET_GET_COUNT":
+		ch.send(map[string]any{"cmd": "NODE_SOCKET_COUNT", "key": m.Key, "count": ch.active.Load()})
+	}
+	return fds
+}
+
+func clientConn(fd int) (*net.TCPConn, error) {
+	f := os.NewFile(uintptr(fd), "client")
+	c, err := net.FileConn(f)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	client, ok := c.(*net.TCPConn)
+	if !ok {
+		c.Close()
+		return nil, fmt.Errorf("the handle is not a TCP socket")
+	}
+	return client, nil
+}
+
+// relay answers client with job; returns the body bytes sent. The caller closes client.
+func relay(client *net.TCPConn, job relayJob) (int64, error) {
+	up, body, err := open(job)
+	if err != nil {
+		client.SetWriteDeadline(time.Now().Add(stallTimeout))
+		client.Write([]byte(job.Fail))
+		return 0, err
+	}
+	defer up.Close()
+	client.SetWriteDeadline(time.Now().Add(stallTimeout))
+	if _, err := client.Write([]byte(job.Head)); err != nil {
+		return 0, err
+	}
+	var sent int64
+	// What the header read took in past the head goes first; the rest is spliced socket to socket.
+	if n := body.Buffered(); n > 0 {
+		head, _ := body.Peek(int(min(int64(n), job.Length)))
+		w, err := client.Write(head)
+		sent += int64(w)
+		if err != nil {
+			return sent, err
+		}
+	}
+	for sent < job.Length {
+		deadline := time.Now().Add(stallTimeout)
+		client.SetWriteDeadline(deadline)
+		up.SetReadDeadline(deadline)
+		n, err := client.ReadFrom(io.LimitReader(up, min(chunk, job.Length-sent)))
+		sent += n
+		if err != nil {
+			return sent, err
+		}
+		if n == 0 {
+			return sent, fmt.Errorf("the upstream ended after %d of %d bytes", sent, job.Length)
+		}
+	}
+	return sent, nil
+}
+
+// open sends job's request upstream and reads the response head; the body is then read from the returned
+// connection, after what the reader already buffered.
+func open(job relayJob) (*net.TCPConn, *bufio.Reader, error) {
+	c, err := net.DialTimeout("tcp", job.Addr, 5*time.Second)
+	if err != nil {
+		return nil, nil, err
+	}
+	up := c.(*net.TCPConn)
+	up.SetDeadline(time.Now().Add(stallTimeout))
+	if _, err := up.Write([]byte(job.Request)); err != nil {
+		up.Close()
+		return nil, nil, err
+	}
+	br := bufio.NewReaderSize(up, 16<<10)
+	res, err := http.ReadResponse(br, nil)
+	if err != nil {
+		up.Close()
+		return nil, nil, err
+	}
+	if res.StatusCode != job.Status || res.ContentLength != job.Length || len(res.TransferEncoding) > 0 {
+		up.Close()
+		return nil, nil, fmt.Errorf("the upstream answered %d with %d bytes, not %d with %d",
+			res.StatusCode, res.ContentLength, job.Status, job.Length)
+	}
+	return up, br, nil
+}
+
+// closeGently ends the response with a FIN and reads what the client may still send before closing, so
+// that unread bytes (a pipelined request) do not turn the close into a reset that loses the body's end.
+func closeGently(c *net.TCPConn) {
+	c.CloseWrite()
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	io.Copy(io.Discard, io.LimitReader(c, 1<<20))
+	c.Close()
+}

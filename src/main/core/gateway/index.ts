@@ -49,7 +49,8 @@ export interface RelayedBody {
   upstream: Upstream
   /** The same body read through Node, when the relay cannot take this response. */
   open(): Promise<Readable>
-  /** The relay has finished with the response. */
+  /** The relay took the response (called at once); `done` follows when it has finished with it. */
+  taken?(): void
   done(outcome: RelayOutcome): void
 }
 
@@ -265,12 +266,28 @@ export function createGateway(init: GatewayInit): Gateway {
       if (typeof v === 'string' && v) headers[h] = v
     }
     if (req.format) headers['x-content-type-options'] = 'nosniff'
-    let body: Readable | undefined = res
+    const status = code() === 206 ? 206 : code() === 416 ? 416 : 200
     if (req.method === 'HEAD') {
       res.resume()
-      body = undefined
+      return { status, headers }
     }
-    return { status: code() === 206 ? 206 : code() === 416 ? 416 : 200, headers, body }
+    // A large body of known length may go to the byte relay, which asks Kubo again for the same immutable
+    // bytes; this answer is then dropped unread.
+    const length = Number(res.headers['content-length'])
+    if (status !== 416 && Number.isSafeInteger(length) && length >= RELAY_FROM) {
+      const body = res
+      return {
+        status,
+        headers,
+        relay: {
+          upstream: { ...rawGet(url, req.range), status, length },
+          open: async () => body,
+          taken: () => body.destroy(),
+          done: () => {},
+        },
+      }
+    }
+    return { status, headers, body: res }
   }
 
   /** One request to Kubo's gateway; resolves with its answer once the headers are in (redirects not followed). */
@@ -286,6 +303,14 @@ export function createGateway(init: GatewayInit): Gateway {
 }
 
 const ipfsPath = (p: Pick<GatewayPath, 'cid' | 'segments'>) => ipfsUrl('http://x', p).pathname
+
+/** The raw HTTP/1.1 GET of a loopback URL, for the byte relay. */
+function rawGet(url: URL, range: string | undefined): { addr: string; request: string } {
+  if (range !== undefined && !/^[\x21-\x7e ]*$/.test(range)) throw new CoreError('BAD_REQUEST', 'invalid Range header')
+  const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, 'Connection: close']
+  if (range) lines.push(`Range: ${range}`)
+  return { addr: `${url.hostname}:${url.port || '80'}`, request: lines.join('\r\n') + '\r\n\r\n' }
+}
 
 /** Names what is served: an uploaded file's own CID, else the root and the path below it. */
 function etagOf(target: Target, asked: GatewayPath, format: string | undefined): string {

@@ -19,6 +19,8 @@ export async function sendGatewayResponse(
   reply.hijack()
   const head = responseHead(res.status, { ...reply.getHeaders(), date: new Date().toUTCString(), connection: 'close' })
   const fail = failureResponse(new CoreError('SERVICE_UNAVAILABLE', 'the object store did not answer the read'))
-  void relay.handOff(socket, { head, fail, upstream: res.relay.upstream }).then(res.relay.done)
+  const done = relay.handOff(socket, { head, fail, upstream: res.relay.upstream })
+  res.relay.taken?.()
+  void done.then(res.relay.done)
   return reply
 }

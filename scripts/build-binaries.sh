@@ -105,8 +105,9 @@ for what in "${@:-kubo minio launcher}"; do
       kubo) install ipfs "kubo-$KUBO_VERSION" build_kubo ;;
       minio) install minio "minio-$MINIO_VERSION" build_minio ;;
       launcher)
-        # A launcher from older sources is replaced: its key is the hash of tools/launcher.
-        [[ -x $cache/$LAUNCHER_KEY/tack-launcher$exe ]] || rm -f "$out/tack-launcher$exe"
+        # A launcher from other sources is replaced: its key is the hash of tools/launcher, and the copy in
+        # resources/bin must be that key's build.
+        cmp -s "$cache/$LAUNCHER_KEY/tack-launcher$exe" "$out/tack-launcher$exe" || rm -f "$out/tack-launcher$exe"
         install tack-launcher "$LAUNCHER_KEY" build_launcher ;;
       cluster)
         install ipfs-cluster-service "cluster-$CLUSTER_VERSION" build_cluster

@@ -4,11 +4,10 @@
 // on-demand pinning, signed links, a missing object, a pipelined request, a client that leaves, and Node
 // taking over when the relay dies.
 import { randomBytes } from 'node:crypto'
-import { readFileSync, readdirSync } from 'node:fs'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTack, type TestTack } from './fixtures/core.js'
-import { waitFor } from './fixtures/processes.js'
+import { relayPid, waitFor } from './fixtures/processes.js'
 
 let tack: TestTack
 const MiB = 1024 * 1024
@@ -34,21 +33,6 @@ async function upload(bytes: Buffer, name: string): Promise<FileJson> {
 }
 
 const record = async (cid: string) => (await (await tack.api(`/api/files/${cid}`)).json()) as FileJson
-
-/** The pid of this process's `tack-launcher relay` child, if one runs. */
-function relayPid(): number | undefined {
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
-      if (ppid === process.pid && argv[0]!.endsWith('tack-launcher') && argv[1] === 'relay') return Number(pid)
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return undefined
-}
 
 /** One raw HTTP exchange: what came back before the server closed, and whether it closed cleanly. */
 function rawExchange(port: number, request: string): Promise<{ bytes: Buffer; reset: boolean }> {

@@ -31,6 +31,10 @@ import (
 // relayJob is what Tack sends with a socket (the `msg` of its NODE_HANDLE message).
 type relayJob struct {
 	ID int64 `json:"id"`
+	// Kind is "read" (send Head, then the upstream's body) or "upload" (see upload.go).
+	Kind string `json:"kind"`
+	// Body (upload): the request body bytes Node had already read, base64.
+	Body string `json:"body"`
 	// Head is the response's status line and headers, ending with the blank line.
 	Head string `json:"head"`
 	// Addr is the upstream's host:port (loopback) and Request the HTTP/1.1 request to send it.
@@ -47,6 +51,10 @@ type channelMessage struct {
 	Cmd string          `json:"cmd"`
 	Key json.RawMessage `json:"key,omitempty"`
 	Msg json.RawMessage `json:"msg,omitempty"`
+	// Tack's own messages: {type: "respond", id, response} answers an upload.
+	Type     string `json:"type"`
+	ID       int64  `json:"id"`
+	Response string `json:"response"`
 }
 
 // A stalled client or upstream is given this long per chunk before the transfer is dropped.
@@ -68,7 +76,7 @@ func relayMain() int {
 		fmt.Fprintf(os.Stderr, "tack-launcher relay: %v\n", err)
 		return 2
 	}
-	ch := &channel{conn: c.(*net.UnixConn)}
+	ch := &channel{conn: c.(*net.UnixConn), answers: map[int64]chan string{}}
 	if err := ch.serve(); err != nil && !errors.Is(err, io.EOF) {
 		fmt.Fprintf(os.Stderr, "tack-launcher relay: %v\n", err)
 		return 1
@@ -81,6 +89,9 @@ type channel struct {
 	conn    *net.UnixConn
 	writeMu sync.Mutex
 	active  atomic.Int64
+	// Uploads waiting for Tack's answer, by job id.
+	answersMu sync.Mutex
+	answers   map[int64]chan string
 }
 
 func (ch *channel) send(v any) {
@@ -150,6 +161,13 @@ func (ch *channel) handle(m channelMessage, fds []int) []int {
 			return fds
 		}
 		ch.active.Add(1)
+		if job.Kind == "upload" {
+			go func() {
+				defer ch.active.Add(-1)
+				ch.upload(fd, job)
+			}()
+			return fds
+		}
 		go func() {
 			defer ch.active.Add(-1)
 			client, err := clientConn(fd)
@@ -171,6 +189,16 @@ func (ch *channel) handle(m channelMessage, fds []int) []int {
 		ch.send(map[string]any{"cmd": "NODE_SOCKET_ALL_CLOSED", "key": m.Key})
 	case "NODE_SOCKET_GET_COUNT":
 		ch.send(map[string]any{"cmd": "NODE_SOCKET_COUNT", "key": m.Key, "count": ch.active.Load()})
+	case "":
+		if m.Type == "respond" {
+			ch.answersMu.Lock()
+			answer := ch.answers[m.ID]
+			delete(ch.answers, m.ID)
+			ch.answersMu.Unlock()
+			if answer != nil {
+				answer <- m.Response
+			}
+		}
 	}
 	return fds
 }

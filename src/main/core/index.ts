@@ -135,7 +135,13 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   // Tack decides when Kubo collects garbage: every unpin (pins or files) schedules a run (kubo/gc.ts); add+pin
   // jobs of uploads hold the gate so a run never takes their blocks half-way.
   const gcGate = createGcGate()
-  const gc = createGc({ kubo: kubo.client, delayMs: config.gcDelayMs, gate: gcGate, db: state.db, log: log.child('core:gc') })
+  const gc = createGc({
+    kubo: kubo.client,
+    delayMs: config.gcDelayMs,
+    gate: gcGate,
+    db: state.db,
+    log: log.child('core:gc'),
+  })
   const unpinning = collectingAfterUnpin(kubo.client, gc)
   // An account's usage is everything it stores; each storing domain adds its part here (files leaves out
   // uploads that are pin objects too, so each CID counts once).
@@ -236,7 +242,11 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   })
   // Tack's own listeners as they are now; a forwarding target on this machine at one of them is refused.
   const ownPorts = () => {
-    const ports = [config.port, config.lanPort, ...[url, ...lan.urls()].filter(Boolean).map((u) => Number(new URL(u).port))]
+    const ports = [
+      config.port,
+      config.lanPort,
+      ...[url, ...lan.urls()].filter(Boolean).map((u) => Number(new URL(u).port)),
+    ]
     const tryPorts = (read: () => number[]) => {
       try {
         ports.push(...read())
@@ -252,10 +262,12 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
 
   const minioHealth = (): ComponentHealth =>
     minio.supervisor
-      ? (({ running: 'ok', starting: 'starting', restarting: 'degraded' } as const)[minio.supervisor.state as string] ?? 'down')
+      ? (({ running: 'ok', starting: 'starting', restarting: 'degraded' } as const)[minio.supervisor.state as string] ??
+        'down')
       : 'ok'
   const kuboHealth = (): ComponentHealth =>
-    ({ running: 'ok', starting: 'starting', restarting: 'degraded' } as const)[kubo.supervisor.state as string] ?? 'down'
+    (({ running: 'ok', starting: 'starting', restarting: 'degraded' }) as const)[kubo.supervisor.state as string] ??
+    'down'
 
   const core: Core = {
     config,
@@ -285,7 +297,13 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         version: VERSION,
         healthy: Object.values(components).every((c) => c.health === 'ok'),
         components,
-        kubo: { peerId: id?.ID, addresses: id?.Addresses ?? [], version: kubo.version(), restarts: kubo.supervisor.restarts, peers },
+        kubo: {
+          peerId: id?.ID,
+          addresses: id?.Addresses ?? [],
+          version: kubo.version(),
+          restarts: kubo.supervisor.restarts,
+          peers,
+        },
         url,
         lan: { enabled: lan.enabled(), urls: lan.urls() },
         remotes: remotes.list(),
@@ -324,7 +342,10 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   async function timed(c: Component): Promise<void> {
     const begun = performance.now()
     await c.start()
-    log.debug(`started ${c.name}`, { ms: Math.round(performance.now() - begun), sinceProcessStart: Math.round(performance.now()) })
+    log.debug(`started ${c.name}`, {
+      ms: Math.round(performance.now() - begun),
+      sinceProcessStart: Math.round(performance.now()),
+    })
   }
 
   /** The components in start order, with Kubo and MinIO (adjacent, independent) in one step. */
@@ -347,7 +368,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       let timer: NodeJS.Timeout | undefined
       const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), ms)))
       try {
-        if ((await Promise.race([c.stop(), late])) === 'late') log.warn(`stopping ${c.name} took over ${ms} ms; going on`)
+        if ((await Promise.race([c.stop(), late])) === 'late')
+          log.warn(`stopping ${c.name} took over ${ms} ms; going on`)
       } catch (err) {
         log.error(`stopping ${c.name} failed`, { error: String(err) })
       } finally {
@@ -357,7 +379,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     const children = order.filter((c) => c.name === 'kubo' || c.name === 'minio')
     const db = order.filter((c) => c.name === 'db')
     const until = Date.now() + 2000
-    for (const c of order) if (!children.includes(c) && !db.includes(c)) await stopOne(c, Math.max(100, until - Date.now()))
+    for (const c of order)
+      if (!children.includes(c) && !db.includes(c)) await stopOne(c, Math.max(100, until - Date.now()))
     await Promise.all(children.map((c) => stopOne(c, 4500)))
     for (const c of db) await stopOne(c, 1000)
   }
@@ -433,7 +456,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
             pinRoutes(pins),
             remoteRoutes({ remotes, accounts: state.accounts }),
             eventRoutes(events),
-            fileRoutes({ files, urls: fileUrls, cars }),
+            fileRoutes({ files, urls: fileUrls, cars, relay, log: log.child('core:files') }),
             linkRoutes({ db: state.db, files, links, urls: fileUrls }),
             signedLinkRoutes({ links, gateway, relay }),
             gatewayRoutes(gateway, relay),

@@ -14,11 +14,11 @@ import { replaceCarBlob, type CarImporter } from '../car/index.js'
 import { markPrivate } from './private.js'
 import { createPinner, type FileStateEvent, type Pinner, type UploadPinsPort } from './pinner.js'
 import { createFilesRepo, type FileRow, type FilesRepo, type ListQuery } from './repo.js'
-import { discard, stage, type StagedUpload, type UploadPart } from './upload.js'
+import { discard, stage, stageRelayed, type RelayedPart, type StagedUpload, type UploadPart } from './upload.js'
 
 export type { FileRow, FileState, ListQuery } from './repo.js'
 export { FILE_STATES } from './repo.js'
-export type { UploadPart } from './upload.js'
+export type { RelayedPart, UploadPart } from './upload.js'
 
 export interface FilesInit {
   db: Db
@@ -48,11 +48,14 @@ export interface UploadResult {
 export interface Files {
   readonly repo: FilesRepo
   readonly pinner: Pinner
+  /** Parts streamed through Node, or one raw body the byte relay carries (upload.ts: RelayedPart). */
   upload(
     accountId: number,
-    parts: AsyncIterable<UploadPart>,
+    parts: AsyncIterable<UploadPart> | RelayedPart,
     options?: { declaredBytes?: number; pin?: boolean; private?: boolean },
   ): Promise<UploadResult>
+  /** Throws what upload() would refuse up front (the quota for a declared size, pin with private). */
+  admit(accountId: number, options: { declaredBytes?: number; pin?: boolean; private?: boolean }): void
   list(query: ListQuery): { count: number; rows: FileRow[] }
   get(accountId: number, cid: string): FileRow
   remove(accountId: number, cid: string): Promise<void>
@@ -180,7 +183,7 @@ export function createFiles(init: FilesInit): Files {
   const files: Files = {
     repo,
     pinner,
-    async upload(accountId, parts, options = {}) {
+    admit(accountId, options) {
       if (options.pin && options.private)
         throw new CoreError(
           'BAD_REQUEST',
@@ -189,9 +192,15 @@ export function createFiles(init: FilesInit): Files {
       const left = allowance(accountId)
       if (options.declaredBytes !== undefined && options.declaredBytes > left)
         throw refuse(accountId, left, options.declaredBytes)
+    },
+    async upload(accountId, parts, options = {}) {
+      const relayed = 'relay' in parts
+      if (relayed) options = { ...options, declaredBytes: parts.size }
+      files.admit(accountId, options)
+      const left = allowance(accountId)
       let staged: StagedUpload
       try {
-        staged = await stage({ repo, store }, parts, left)
+        staged = relayed ? await stageRelayed({ repo, store }, parts) : await stage({ repo, store }, parts, left)
       } catch (err) {
         // The stream stopped at the quota: how much more was coming is unknown, so "more than" what was left.
         if (err instanceof CoreError && err.code === 'INSUFFICIENT_FUNDS')

@@ -4,6 +4,7 @@
 // pending objects, which the cleanup below (and the sweep at the next start) removes.
 import { randomUUID } from 'node:crypto'
 import { CoreError } from '../errors.js'
+import type { RawRequest } from '../gateway/relay.js'
 import type { ObjectStore, ObjectWriter } from '../minio/store.js'
 import { importEntries } from './cid.js'
 import { detectMime } from './mime.js'
@@ -18,6 +19,18 @@ export interface UploadPart {
   /** The exact byte count when the client announced it (a raw PUT's Content-Length): then the object is one
    *  streamed PUT to the store, with nothing buffered (see minio/store.ts). */
   size?: number
+}
+
+/**
+ * One raw body that never passes through Node: the byte relay sends it to the store and computes its CID on
+ * the way (http/relay-upload.ts says when and why).
+ */
+export interface RelayedPart {
+  name: string
+  /** The exact byte count (Content-Length). */
+  size: number
+  /** Sends the body with `put` (a PUT of exactly `size` bytes); resolves once the store has it all. */
+  relay(put: RawRequest): Promise<{ cid: string; head: Uint8Array }>
 }
 
 export interface StagedFile {
@@ -142,6 +155,22 @@ export async function stage(
       staging.map((s) => s.key),
       staging.map((s) => s.writer),
     )
+    throw err
+  }
+}
+
+/** Stages a relayed body: registered as pending first, so a failure or a kill -9 leaves only a pending object. */
+export async function stageRelayed(deps: UploadDeps, part: RelayedPart): Promise<StagedUpload> {
+  const key = `uploads/${randomUUID()}`
+  deps.repo.addPending(key)
+  try {
+    const put = await deps.store.rawWrite(key, part.size)
+    if (!put) throw new Error('the object store takes no raw writes')
+    const { cid, head } = await part.relay(put)
+    const file = { path: '', name: part.name, cid, size: part.size, mime: detectMime(head, part.name), objectKey: key }
+    return { files: [file] }
+  } catch (err) {
+    await discard(deps, [key])
     throw err
   }
 }

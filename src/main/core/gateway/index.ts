@@ -18,7 +18,7 @@ import type { ObjectStore } from '../minio/store.js'
 import { listingHtml } from './listing.js'
 import { etagFor, ipfsUrl, parseGatewayPath, type GatewayPath } from './path.js'
 import { parseRange } from './range.js'
-import type { RelayOutcome, Upstream } from './relay.js'
+import { rawRequest, type RelayOutcome, type Upstream } from './relay.js'
 import { resolve, type KuboTarget, type ObjectTarget, type Target } from './resolve.js'
 
 export const GATEWAY_PATH = '/api/gateway'
@@ -280,7 +280,7 @@ export function createGateway(init: GatewayInit): Gateway {
         status,
         headers,
         relay: {
-          upstream: { ...rawGet(url, req.range), status, length },
+          upstream: { ...rawRequest('GET', url, req.range ? [`Range: ${req.range}`] : []), status, length },
           open: async () => body,
           taken: () => body.destroy(),
           done: () => {},
@@ -303,14 +303,6 @@ export function createGateway(init: GatewayInit): Gateway {
 }
 
 const ipfsPath = (p: Pick<GatewayPath, 'cid' | 'segments'>) => ipfsUrl('http://x', p).pathname
-
-/** The raw HTTP/1.1 GET of a loopback URL, for the byte relay. */
-function rawGet(url: URL, range: string | undefined): { addr: string; request: string } {
-  if (range !== undefined && !/^[\x21-\x7e ]*$/.test(range)) throw new CoreError('BAD_REQUEST', 'invalid Range header')
-  const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, 'Connection: close']
-  if (range) lines.push(`Range: ${range}`)
-  return { addr: `${url.hostname}:${url.port || '80'}`, request: lines.join('\r\n') + '\r\n\r\n' }
-}
 
 /** Names what is served: an uploaded file's own CID, else the root and the path below it. */
 function etagOf(target: Target, asked: GatewayPath, format: string | undefined): string {

@@ -11,15 +11,32 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http'
 import { Socket } from 'node:net'
-import type { CoreError } from '../errors.js'
+import { CoreError } from '../errors.js'
 import type { Logger } from '../log.js'
 
-/** An HTTP/1.1 request to a loopback upstream whose answer is the body. */
-export interface Upstream {
+/** An HTTP/1.1 request the relay makes (to a loopback upstream). */
+export interface RawRequest {
   /** host:port */
   addr: string
   /** The request line and headers, ending with the blank line. */
   request: string
+}
+
+/** The request line and headers of `method url`, closing the connection after; headers are 'Name: value'. */
+export function rawRequest(method: string, url: URL, headers: string[]): RawRequest {
+  for (const h of headers)
+    if (!/^[\x21-\x7e][\x20-\x7e]*$/.test(h)) throw new CoreError('BAD_REQUEST', 'invalid header')
+  const lines = [
+    `${method} ${url.pathname}${url.search} HTTP/1.1`,
+    `Host: ${url.host}`,
+    'Connection: close',
+    ...headers,
+  ]
+  return { addr: `${url.hostname}:${url.port || '80'}`, request: lines.join('\r\n') + '\r\n\r\n' }
+}
+
+/** A raw request whose answer is the body of a response Tack has decided. */
+export interface Upstream extends RawRequest {
   /** What the upstream must answer (status, Content-Length) for the head Tack wrote to be true. */
   status: number
   length: number
@@ -41,13 +58,24 @@ export interface Relay {
    * answer as promised). Resolves once it is done with the socket.
    */
   handOff(socket: Socket, job: { head: string; fail: string; upstream: Upstream }): Promise<RelayOutcome>
+  /**
+   * Hands socket over for an upload (tools/launcher/upload.go): the relay sends the body (`buffered`, then
+   * the rest of `length` bytes from the socket) to `put`, a PUT of exactly that size, computing the CID on the
+   * way. `received` resolves once the store has the bytes; `respond` then gives the relay the response to send.
+   */
+  upload(
+    socket: Socket,
+    job: { buffered: Buffer; length: number; put: RawRequest },
+  ): { received: Promise<{ cid: string; head: Buffer }>; respond(response: string): void }
 }
 
-interface Done {
-  type: 'relay-done'
-  id: number
-  sent: number
-  error?: string
+type FromRelay =
+  | { type: 'relay-done'; id: number; sent: number; error?: string }
+  | { type: 'upload-done'; id: number; cid?: string; head?: string; error?: string }
+
+interface Received {
+  resolve(value: { cid: string; head: Buffer }): void
+  reject(err: Error): void
 }
 
 export function createRelay(init: { launcher?: string; log: Logger }): Relay {
@@ -55,12 +83,24 @@ export function createRelay(init: { launcher?: string; log: Logger }): Relay {
   let child: ChildProcess | undefined
   let nextId = 0
   const pending = new Map<number, (outcome: RelayOutcome) => void>()
+  const uploads = new Map<number, Received>()
   const endAll = (error: string) => {
     for (const [id, resolve] of pending) {
       pending.delete(id)
       resolve({ sent: 0, error })
     }
+    for (const [id, upload] of uploads) {
+      uploads.delete(id)
+      upload.reject(new CoreError('SERVICE_UNAVAILABLE', `the upload was cut: ${error}`))
+    }
   }
+  /** Sends socket with message; once sent, the socket object here has no handle left, and destroying it
+   *  only lets everything that tracks it (the HTTP server, Fastify) see it closed. */
+  const send = (proc: ChildProcess, message: object, socket: Socket, failed: (err: Error) => void) =>
+    proc.send(message, socket, (err) => {
+      socket.destroy()
+      if (err) failed(err)
+    })
 
   return {
     async start() {
@@ -68,14 +108,23 @@ export function createRelay(init: { launcher?: string; log: Logger }): Relay {
         log.info('no byte relay here: large gateway reads go through Node')
         return
       }
-      const proc = spawn(init.launcher, ['relay'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' })
+      const proc = spawn(init.launcher, ['relay'], {
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        serialization: 'json',
+      })
       child = proc
       proc.stderr?.on('data', (chunk: Buffer) => log.warn(chunk.toString('utf8').trim()))
-      proc.on('message', (m: Done) => {
-        if (m?.type !== 'relay-done') return
-        const resolve = pending.get(m.id)
-        pending.delete(m.id)
-        resolve?.({ sent: m.sent, error: m.error })
+      proc.on('message', (m: FromRelay) => {
+        if (m?.type === 'relay-done') {
+          const resolve = pending.get(m.id)
+          pending.delete(m.id)
+          resolve?.({ sent: m.sent, error: m.error })
+        } else if (m?.type === 'upload-done') {
+          const upload = uploads.get(m.id)
+          uploads.delete(m.id)
+          if (m.error || !m.cid) upload?.reject(new CoreError('SERVICE_UNAVAILABLE', `the upload failed: ${m.error}`))
+          else upload?.resolve({ cid: m.cid, head: Buffer.from(m.head ?? '', 'base64') })
+        }
       })
       proc.on('error', (err) => log.warn('byte relay failed to start', { error: err.message }))
       proc.on('exit', (code, signal) => {
@@ -114,16 +163,36 @@ export function createRelay(init: { launcher?: string; log: Logger }): Relay {
       const id = ++nextId
       return new Promise((resolve) => {
         pending.set(id, resolve)
-        const message = { id, head: job.head, fail: job.fail, ...job.upstream }
-        // Once sent, the socket object here has no handle left: destroying it only lets everything that
-        // tracks it (the HTTP server, Fastify) see it closed. On an error the connection ends instead.
-        proc.send(message, socket, (err) => {
-          socket.destroy()
-          if (!err) return
+        send(proc, { id, kind: 'read', head: job.head, fail: job.fail, ...job.upstream }, socket, (err) => {
           pending.delete(id)
           resolve({ sent: 0, error: err.message })
         })
       })
+    },
+    upload(socket, job) {
+      const proc = child
+      const id = ++nextId
+      const received = new Promise<{ cid: string; head: Buffer }>((resolve, reject) => {
+        if (!proc?.connected) return reject(new CoreError('SERVICE_UNAVAILABLE', 'the relay is not running'))
+        uploads.set(id, { resolve, reject })
+        const message = {
+          id,
+          kind: 'upload',
+          body: job.buffered.toString('base64'),
+          length: job.length,
+          ...job.put,
+        }
+        send(proc, message, socket, (err) => {
+          uploads.delete(id)
+          reject(new CoreError('SERVICE_UNAVAILABLE', `the upload could not be handed over: ${err.message}`))
+        })
+      })
+      return {
+        received,
+        respond: (response) => {
+          if (proc?.connected) proc.send({ type: 'respond', id, response })
+        },
+      }
     },
   }
 }

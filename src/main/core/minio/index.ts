@@ -225,6 +225,10 @@ function gatedStore(store: ObjectStore, ready: () => Promise<void>): ObjectStore
       await ready()
       return store.rawRead(key, range)
     },
+    rawWrite: async (key, size) => {
+      await ready()
+      return store.rawWrite(key, size)
+    },
     remove: async (key) => {
       await ready()
       return store.remove(key)

@@ -14,6 +14,7 @@ import type { IncomingMessage } from 'node:http'
 import { PassThrough, type Readable } from 'node:stream'
 import type { Client } from 'minio'
 import { CoreError } from '../errors.js'
+import { rawRequest, type RawRequest } from '../gateway/relay.js'
 
 /** 8 MiB parts; from part 5 000 on, 32 MiB ones, so S3's 10 000-part limit still allows 195 GiB. */
 export const PART_SIZE = 8 * 1024 * 1024
@@ -43,7 +44,9 @@ export interface ObjectStore {
    * The same read as a raw HTTP/1.1 request (a presigned GET, valid for a minute) that another process can
    * make (gateway/relay.ts); undefined unless the store is plain HTTP on loopback (the bundled MinIO).
    */
-  rawRead(key: string, range?: { start: number; end: number }): Promise<{ addr: string; request: string } | undefined>
+  rawRead(key: string, range?: { start: number; end: number }): Promise<RawRequest | undefined>
+  /** The head of a presigned PUT of exactly `size` bytes, for the relay; undefined as for rawRead. */
+  rawWrite(key: string, size: number): Promise<RawRequest | undefined>
   /** Removes the object and any unfinished multipart upload under its key. */
   remove(key: string): Promise<void>
   list(prefix: string): AsyncIterable<string>
@@ -88,10 +91,14 @@ export function createObjectStore(init: ObjectStoreInit): ObjectStore {
     async rawRead(key, range) {
       const client = init.client()
       if (!plainLoopback(client)) return undefined
-      const url = new URL(await client.presignedGetObject(bucket, key, 60).catch(wrap('read')))
-      const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, 'Connection: close']
-      if (range) lines.push(`Range: bytes=${range.start}-${range.end}`)
-      return { addr: `${url.hostname}:${url.port || '80'}`, request: lines.join('\r\n') + '\r\n\r\n' }
+      const url = await client.presignedGetObject(bucket, key, 60).catch(wrap('read'))
+      return rawRequest('GET', new URL(url), range ? [`Range: bytes=${range.start}-${range.end}`] : [])
+    },
+    async rawWrite(key, size) {
+      const client = init.client()
+      if (!plainLoopback(client)) return undefined
+      const url = await client.presignedPutObject(bucket, key, 60).catch(wrap('write'))
+      return rawRequest('PUT', new URL(url), [`Content-Length: ${size}`])
     },
     async remove(key) {
       const client = init.client()

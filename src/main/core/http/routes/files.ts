@@ -7,7 +7,10 @@ import { z } from 'zod'
 import { CoreError } from '../../errors.js'
 import { FILE_STATES, type FileRow, type Files, type UploadPart } from '../../files/index.js'
 import { GATEWAY_PATH } from '../../gateway/index.js'
+import type { Relay } from '../../gateway/relay.js'
+import type { Logger } from '../../log.js'
 import { parse } from '../parse.js'
+import { canRelayUpload, relayUpload } from '../relay-upload.js'
 import { carUpload, isCarUpload, isTrue } from './car-upload.js'
 import type { CarUploads } from '../../car/index.js'
 import { principalOf } from '../server.js'
@@ -61,7 +64,14 @@ export function serializeFile(row: FileRow, urls: FileUrls) {
   }
 }
 
-export function fileRoutes(deps: { files: Files; urls: FileUrls; cars?: CarUploads }): FastifyPluginAsync {
+export function fileRoutes(deps: {
+  files: Files
+  urls: FileUrls
+  cars?: CarUploads
+  /** Large raw PUTs go through it (http/relay-upload.ts). */
+  relay?: Relay
+  log: Logger
+}): FastifyPluginAsync {
   const { files, urls } = deps
   return async (app) => {
     // Every body stays a stream: no JSON or text parser may buffer an upload (this plugin's scope only).
@@ -95,16 +105,20 @@ export function fileRoutes(deps: { files: Files; urls: FileUrls; cars?: CarUploa
         )
         return reply.code(201).send(serializeFile(row, urls))
       }
+      const accountId = principalOf(request).accountId
+      const options = { declaredBytes: declared, pin: query.pin, private: query.private }
+      if (canRelayUpload(request, deps.relay, declared)) {
+        files.admit(accountId, options)
+        const part = { name: query.name, size: declared! }
+        return relayUpload(request, reply, deps.relay!, part, deps.log, async (relayed) => {
+          const result = await files.upload(accountId, relayed, options)
+          return { status: 201, body: serializeFile(result.files[0]!, urls) }
+        })
+      }
       const parts = (async function* (): AsyncGenerator<UploadPart> {
         yield { path: '', name: query.name, content: request.raw, size: declared }
       })()
-      const result = await upload(request, reply, () =>
-        files.upload(principalOf(request).accountId, parts, {
-          declaredBytes: declared,
-          pin: query.pin,
-          private: query.private,
-        }),
-      )
+      const result = await upload(request, reply, () => files.upload(accountId, parts, options))
       return reply.code(201).send(serializeFile(result.files[0]!, urls))
     })
 

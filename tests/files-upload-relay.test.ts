@@ -1,0 +1,138 @@
+// Large raw uploads (PUT /api/files with a Content-Length of 1 MiB or more) go through tack-launcher's byte
+// relay (http/relay-upload.ts, tools/launcher/upload.go): it reads the body, computes the CID and streams
+// the bytes to MinIO while Tack records the upload. Against a real Tack, MinIO, relay and Kubo: CIDs equal to
+// `ipfs add --cid-version=1` at the layout's boundaries, what Node would have recorded (type, pin, private,
+// one object per content), nothing left behind by a client that leaves, and Node taking over when the relay
+// is gone.
+import { randomBytes } from 'node:crypto'
+import { connect } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTack, type TestTack } from './fixtures/core.js'
+import { startKuboNode, type KuboTestNode } from './fixtures/kubo-node.js'
+import { relayPid, waitFor } from './fixtures/processes.js'
+
+const KiB = 1024
+const MiB = 1024 * KiB
+const CHUNK = 256 * KiB
+
+let tack: TestTack
+let kubo: KuboTestNode
+
+beforeAll(async () => {
+  ;[tack, kubo] = await Promise.all([startTack(), startKuboNode()])
+})
+afterAll(async () => {
+  await Promise.all([tack?.destroy(), kubo?.stop()])
+})
+
+interface FileJson {
+  cid: string
+  size: number
+  state: string
+  mime: string
+  private: boolean
+  gatewayUrl: string
+}
+
+const put = (name: string, body: Buffer, query = '', key?: string) =>
+  tack.api(`/api/files?name=${encodeURIComponent(name)}${query}`, { method: 'PUT', body, key })
+
+const kuboCid = async (bytes: Buffer) =>
+  (await kubo.ipfs(['add', '--cid-version=1', '-Q', '--only-hash'], { input: bytes })).trim()
+
+async function objectKeys(): Promise<string[]> {
+  const keys: string[] = []
+  for await (const key of tack.core.minio.store.list('uploads/')) keys.push(key)
+  return keys
+}
+
+describe.runIf(process.platform !== 'win32')('uploads through the byte relay', () => {
+  beforeAll(() => {
+    expect(relayPid(), 'tack-launcher relay should be running (scripts/build-binaries.sh launcher)').toBeDefined()
+  })
+
+  it("gives Kubo's CIDs at the layout's boundaries, and the bytes come back identical", async () => {
+    // One node of 174 leaves; one leaf more (a second level, its second node holding one leaf); two full
+    // nodes and one leaf more; an uneven size.
+    const sizes = [MiB, 174 * CHUNK, 174 * CHUNK + 1, 2 * 174 * CHUNK + 1, 5 * MiB + 17]
+    for (const size of sizes) {
+      const bytes = randomBytes(size)
+      const res = await put(`r-${size}.bin`, bytes)
+      expect(res.status, await res.clone().text()).toBe(201)
+      // Only the relay closes the connection after an upload's answer.
+      expect(res.headers.get('connection'), `size ${size}`).toBe('close')
+      expect(res.headers.get('content-type')).toContain('application/json')
+      const record = (await res.json()) as FileJson
+      expect(record.cid, `size ${size}`).toBe(await kuboCid(bytes))
+      expect(record).toMatchObject({ size, state: 'stored' })
+    }
+    const bytes = randomBytes(3 * MiB)
+    const record = (await (await put('back.bin', bytes)).json()) as FileJson
+    expect(Buffer.from(await (await fetch(record.gatewayUrl)).arrayBuffer()).equals(bytes)).toBe(true)
+  })
+
+  it('types the file from its first bytes, pins with pin=true, keeps private=true private', async () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(2 * MiB)])
+    const typed = (await (await put('picture', png)).json()) as FileJson
+    expect(typed.mime).toBe('image/png')
+    const pinned = await put('pinned.bin', randomBytes(2 * MiB), '&pin=true')
+    expect(pinned.headers.get('connection')).toBe('close')
+    expect(((await pinned.json()) as FileJson).state).toBe('pinned')
+    const secret = await put('secret.bin', randomBytes(2 * MiB), '&private=true')
+    expect(secret.status).toBe(201)
+    const record = (await secret.json()) as FileJson
+    expect(record.private).toBe(true)
+    expect((await fetch(`${tack.url}/api/gateway/${record.cid}`)).status).toBe(404)
+  })
+
+  it('keeps one object per content when the same bytes come twice', async () => {
+    const bytes = randomBytes(2 * MiB)
+    const before = (await objectKeys()).length
+    const first = (await (await put('twice-a.bin', bytes)).json()) as FileJson
+    const second = (await (await put('twice-b.bin', bytes)).json()) as FileJson
+    expect(second.cid).toBe(first.cid)
+    await waitFor(async () => (await objectKeys()).length === before + 1, 'the second copy removed')
+  })
+
+  it('refuses an upload over the quota before taking a byte, with a Failure body', async () => {
+    const small = tack.core.state.accounts.create('relay-small', MiB)
+    const key = tack.core.state.keys.create({ accountId: small.id, name: 'k' }).secret
+    const res = await put('too-big.bin', randomBytes(2 * MiB), '', key)
+    expect(res.status).toBe(409)
+    expect(((await res.json()) as { error: { reason: string } }).error.reason).toBe('INSUFFICIENT_FUNDS')
+  })
+
+  it('lists nothing and keeps no object when the client leaves mid-body', async () => {
+    const before = await objectKeys()
+    const port = Number(new URL(tack.url).port)
+    await new Promise<void>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(
+          `PUT /api/files?name=cut.bin HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+            `Authorization: Bearer ${tack.adminKey}\r\nContent-Length: ${20 * MiB}\r\n\r\n`,
+        )
+        socket.write(randomBytes(5 * MiB), () => setTimeout(() => socket.destroy(), 200))
+      })
+      socket.on('close', () => resolve())
+      socket.on('error', () => {})
+    })
+    await waitFor(
+      async () => (await objectKeys()).length === before.length && tack.core.files.repo.pendingKeys().length === 0,
+      'cleanup after the cut upload',
+    )
+    const names = (
+      (await (await tack.api('/api/files?limit=1000')).json()) as { results: Array<{ name: string }> }
+    ).results.map((r) => r.name)
+    expect(names).not.toContain('cut.bin')
+  })
+
+  it('falls back to Node when the relay is gone', async () => {
+    process.kill(relayPid()!, 'SIGKILL')
+    await waitFor(() => relayPid() === undefined, 'the relay gone', 10_000)
+    const bytes = randomBytes(2 * MiB)
+    const res = await put('after-relay.bin', bytes)
+    expect(res.status).toBe(201)
+    expect(res.headers.get('connection')).not.toBe('close')
+    expect(((await res.json()) as FileJson).cid).toBe(await kuboCid(bytes))
+  })
+})

@@ -1,0 +1,133 @@
+//go:build unix
+
+package main
+
+// Uploads through the relay (files/relayed-upload.ts says when): Tack has checked the request and its quota,
+// and hands over the client's socket with the body bytes it had already read. The relay reads the rest of the
+// body (exactly Content-Length bytes), computes the CID as it goes (unixfs.go) and streams the bytes to the
+// object store with the PUT Tack signed. It reports the CID and the first bytes (Tack types the file from
+// them), Tack records the upload and sends back the whole response, which the relay writes before closing.
+
+import (
+	"bufio"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+)
+
+// The longest Tack may take to record an upload and answer it.
+const answerTimeout = 2 * time.Minute
+
+const headBytes = 512
+
+func (ch *channel) upload(fd int, job relayJob) {
+	answer := make(chan string, 1)
+	ch.answersMu.Lock()
+	ch.answers[job.ID] = answer
+	ch.answersMu.Unlock()
+	defer func() {
+		ch.answersMu.Lock()
+		delete(ch.answers, job.ID)
+		ch.answersMu.Unlock()
+	}()
+	client, err := clientConn(fd)
+	done := map[string]any{"type": "upload-done", "id": job.ID}
+	if err == nil {
+		var cid string
+		var head []byte
+		cid, head, err = receive(client, job)
+		done["cid"] = cid
+		done["head"] = base64.StdEncoding.EncodeToString(head)
+	}
+	if err != nil {
+		done["error"] = err.Error()
+	}
+	ch.send(done)
+	if client == nil {
+		return
+	}
+	select {
+	case response := <-answer:
+		client.SetWriteDeadline(time.Now().Add(stallTimeout))
+		client.Write([]byte(response))
+	case <-time.After(answerTimeout):
+	}
+	closeGently(client)
+}
+
+// receive copies job.Length body bytes from client to the store, hashing them; returns the CID and the head.
+func receive(client *net.TCPConn, job relayJob) (string, []byte, error) {
+	first, err := base64.StdEncoding.DecodeString(job.Body)
+	if err != nil || int64(len(first)) > job.Length {
+		return "", nil, fmt.Errorf("bad buffered body")
+	}
+	c, err := net.DialTimeout("tcp", job.Addr, 5*time.Second)
+	if err != nil {
+		return "", nil, err
+	}
+	up := c.(*net.TCPConn)
+	defer up.Close()
+	up.SetWriteDeadline(time.Now().Add(stallTimeout))
+	if _, err := up.Write([]byte(job.Request)); err != nil {
+		return "", nil, err
+	}
+	hasher := newFileHasher()
+	var head []byte
+	pass := func(p []byte) error {
+		if len(head) < headBytes {
+			head = append(head, p[:min(len(p), headBytes-len(head))]...)
+		}
+		hasher.Write(p)
+		up.SetWriteDeadline(time.Now().Add(stallTimeout))
+		_, err := up.Write(p)
+		if err != nil {
+			return storeRefused(up, err)
+		}
+		return nil
+	}
+	if err := pass(first); err != nil {
+		return "", nil, err
+	}
+	left := job.Length - int64(len(first))
+	buf := make([]byte, 1<<20)
+	for left > 0 {
+		client.SetReadDeadline(time.Now().Add(stallTimeout))
+		n, err := client.Read(buf[:min(int64(len(buf)), left)])
+		if n > 0 {
+			left -= int64(n)
+			if perr := pass(buf[:n]); perr != nil {
+				return "", nil, perr
+			}
+		}
+		if err != nil && left > 0 {
+			if err == io.EOF {
+				return "", nil, fmt.Errorf("the client sent %d of %d bytes", job.Length-left, job.Length)
+			}
+			return "", nil, err
+		}
+	}
+	client.SetReadDeadline(time.Time{})
+	up.SetReadDeadline(time.Now().Add(stallTimeout))
+	res, err := http.ReadResponse(bufio.NewReader(up), nil)
+	if err != nil {
+		return "", nil, fmt.Errorf("the object store did not answer: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return "", nil, fmt.Errorf("the object store answered %s", res.Status)
+	}
+	return hasher.Sum(), head, nil
+}
+
+// storeRefused turns a failed write into the store's own answer when it sent one (it stops reading after
+// refusing a request).
+func storeRefused(up *net.TCPConn, writeErr error) error {
+	up.SetReadDeadline(time.Now().Add(time.Second))
+	if res, err := http.ReadResponse(bufio.NewReader(up), nil); err == nil {
+		return fmt.Errorf("the object store answered %s", res.Status)
+	}
+	return writeErr
+}

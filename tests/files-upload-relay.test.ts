@@ -85,6 +85,34 @@ describe.runIf(process.platform !== 'win32')('uploads through the byte relay', (
     expect((await fetch(`${tack.url}/api/gateway/${record.cid}`)).status).toBe(404)
   })
 
+  it("answers the desktop app's origin with its CORS headers, relayed or refused", async () => {
+    const { request } = await import('node:http')
+    const send = (query: string, bytes: Buffer) =>
+      new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+        const req = request(
+          `${tack.url}/api/files?name=app.bin${query}`,
+          {
+            method: 'PUT',
+            headers: { authorization: `Bearer ${tack.adminKey}`, origin: 'app://tack', 'content-length': bytes.length },
+          },
+          (res) => {
+            let body = ''
+            res.on('data', (c) => (body += String(c)))
+            res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
+          },
+        )
+        req.on('error', reject)
+        req.end(bytes)
+      })
+    const ok = await send('', randomBytes(2 * MiB))
+    expect(ok.status).toBe(201)
+    expect(ok.headers).toMatchObject({ connection: 'close', 'access-control-allow-origin': 'app://tack' })
+    // Refused before the relay takes anything (pin with private): Fastify answers, with the same headers.
+    const refused = await send('&pin=true&private=true', randomBytes(2 * MiB))
+    expect(refused.status).toBe(400)
+    expect(refused.headers['access-control-allow-origin']).toBe('app://tack')
+  })
+
   it('keeps one object per content when the same bytes come twice', async () => {
     const bytes = randomBytes(2 * MiB)
     const before = (await objectKeys()).length

@@ -153,6 +153,8 @@ describe.runIf(process.platform !== 'win32')('gateway byte relay', () => {
     const res = await fetch(lost.gatewayUrl)
     expect(res.status).toBe(503)
     expect(res.headers.get('content-type')).toContain('application/json')
+    expect(res.headers.get('access-control-allow-origin')).toBe('*')
+    expect(res.headers.get('x-request-id')).toBeTruthy()
     expect(((await res.json()) as { error: { reason: string } }).error.reason).toBe('SERVICE_UNAVAILABLE')
   })
 

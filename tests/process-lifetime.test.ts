@@ -1,5 +1,6 @@
 // Children never outlive Tack, and a pid file never makes Tack kill a stranger or refuse to start:
-// - kill -9 of a real `tack serve`: its Kubo and MinIO (spawned through tack-launcher) are gone 3 s later;
+// - kill -9 of a real `tack serve`: its Kubo and MinIO (spawned through tack-launcher) and its byte relay are
+//   gone 3 s later;
 // - SIGTERM of a serving Tack: exits within 5 s;
 // - stale pid files (Tack's, Kubo's, MinIO's) naming an unrelated live process: it survives and Tack starts.
 import { spawn } from 'node:child_process'
@@ -41,6 +42,8 @@ describe.runIf(process.platform === 'linux')('process lifetime', () => {
     const kids = childrenOf(dir)
     expect(kids.some((p) => p.command.includes('daemon'))).toBe(true)
     expect(kids.some((p) => p.command.includes('minio'))).toBe(true)
+    // The gateway's byte relay ends when its IPC channel to Tack closes.
+    expect(kids.some((p) => p.command.endsWith('tack-launcher relay'))).toBe(true)
     serve.child.kill('SIGKILL')
     await serve.exited
     await new Promise((r) => setTimeout(r, 3000))

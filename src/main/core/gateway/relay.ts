@@ -211,10 +211,11 @@ export function responseHead(status: number, headers: Record<string, string | nu
   return head + '\r\n'
 }
 
-/** A whole response carrying err as a PSA Failure body. */
-export function failureResponse(err: CoreError): string {
+/** A whole response carrying err as a PSA Failure body; `headers` are the request's own (CORS, request id). */
+export function failureResponse(err: CoreError, headers: Record<string, string | number | string[] | undefined> = {}): string {
   const body = JSON.stringify(err.toFailure())
   const head = responseHead(err.status, {
+    ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     connection: 'close',

@@ -70,6 +70,7 @@ export async function relayUpload(
     if (!known || known.status >= 500) log.warn('relayed upload failed', { reqId: request.id, error: String(err) })
     response = failureResponse(
       known ?? new CoreError('INTERNAL_SERVER_ERROR', 'something went wrong inside Tack; see its log'),
+      reply.getHeaders(),
     )
   }
   if (respond) respond(response)

@@ -18,7 +18,10 @@ export async function sendGatewayResponse(
   if (!relay?.accepts(socket)) return reply.send(await res.relay.open())
   reply.hijack()
   const head = responseHead(res.status, { ...reply.getHeaders(), date: new Date().toUTCString(), connection: 'close' })
-  const fail = failureResponse(new CoreError('SERVICE_UNAVAILABLE', 'the object store did not answer the read'))
+  const fail = failureResponse(new CoreError('SERVICE_UNAVAILABLE', 'the upstream did not answer the read'), {
+    'x-request-id': request.id,
+    'access-control-allow-origin': '*',
+  })
   const done = relay.handOff(socket, { head, fail, upstream: res.relay.upstream })
   res.relay.taken?.()
   void done.then(res.relay.done)

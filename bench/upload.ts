@@ -288,6 +288,7 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
       ratio: mid[0] / mid[1],
       target,
       peakRssGrowthMiB: Math.max(...xs.map((x) => x[2])) / MiB,
+      note: `rounds: ${xs.map((x) => `${(x[0] / x[1]).toFixed(2)}×`).join(', ')}`,
     }
   }
   const ttfbMid = medianRound(s.ttfb, (x) => x[0] - x[1])

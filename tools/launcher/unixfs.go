@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/binary"
+	"hash"
 )
 
 const (
@@ -27,33 +28,35 @@ type dagLink struct {
 }
 
 type fileHasher struct {
-	chunk  []byte
+	chunk  hash.Hash // the SHA-256 of the chunk being filled: bytes are hashed where they are, never copied
+	filled int
 	leaves []dagLink
 }
 
-func newFileHasher() *fileHasher { return &fileHasher{chunk: make([]byte, 0, chunkSize)} }
+func newFileHasher() *fileHasher { return &fileHasher{chunk: sha256.New()} }
 
 func (h *fileHasher) Write(p []byte) {
 	for len(p) > 0 {
-		n := min(len(p), chunkSize-len(h.chunk))
-		h.chunk = append(h.chunk, p[:n]...)
+		n := min(len(p), chunkSize-h.filled)
+		h.chunk.Write(p[:n])
+		h.filled += n
 		p = p[n:]
-		if len(h.chunk) == chunkSize {
+		if h.filled == chunkSize {
 			h.leaf()
 		}
 	}
 }
 
 func (h *fileHasher) leaf() {
-	sum := sha256.Sum256(h.chunk)
-	size := uint64(len(h.chunk))
-	h.leaves = append(h.leaves, dagLink{cid: cidBytes(codecRaw, sum[:]), tsize: size, fileSize: size})
-	h.chunk = h.chunk[:0]
+	size := uint64(h.filled)
+	h.leaves = append(h.leaves, dagLink{cid: cidBytes(codecRaw, h.chunk.Sum(nil)), tsize: size, fileSize: size})
+	h.chunk.Reset()
+	h.filled = 0
 }
 
 // Sum returns the root CID (base32, as Kubo prints it).
 func (h *fileHasher) Sum() string {
-	if len(h.chunk) > 0 || len(h.leaves) == 0 {
+	if h.filled > 0 || len(h.leaves) == 0 {
 		h.leaf()
 	}
 	if len(h.leaves) == 1 {

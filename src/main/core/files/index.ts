@@ -54,6 +54,8 @@ export interface Files {
     parts: AsyncIterable<UploadPart> | RelayedPart,
     options?: { declaredBytes?: number; pin?: boolean; private?: boolean },
   ): Promise<UploadResult>
+  /** Whether a body can go to the store through the byte relay now (RelayedPart). */
+  relayable(): boolean
   /** Throws what upload() would refuse up front (the quota for a declared size, pin with private). */
   admit(accountId: number, options: { declaredBytes?: number; pin?: boolean; private?: boolean }): void
   list(query: ListQuery): { count: number; rows: FileRow[] }
@@ -183,6 +185,7 @@ export function createFiles(init: FilesInit): Files {
   const files: Files = {
     repo,
     pinner,
+    relayable: () => store.rawCapable(),
     admit(accountId, options) {
       if (options.pin && options.private)
         throw new CoreError(

@@ -225,6 +225,7 @@ function gatedStore(store: ObjectStore, ready: () => Promise<void>): ObjectStore
       await ready()
       return store.rawRead(key, range)
     },
+    rawCapable: () => store.rawCapable(),
     rawWrite: async (key, size) => {
       await ready()
       return store.rawWrite(key, size)

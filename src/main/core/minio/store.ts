@@ -45,6 +45,8 @@ export interface ObjectStore {
    * make (gateway/relay.ts); undefined unless the store is plain HTTP on loopback (the bundled MinIO).
    */
   rawRead(key: string, range?: { start: number; end: number }): Promise<RawRequest | undefined>
+  /** Whether rawRead and rawWrite give requests now (the store is plain HTTP on loopback and started). */
+  rawCapable(): boolean
   /** The head of a presigned PUT of exactly `size` bytes, for the relay; undefined as for rawRead. */
   rawWrite(key: string, size: number): Promise<RawRequest | undefined>
   /** Removes the object and any unfinished multipart upload under its key. */
@@ -87,6 +89,13 @@ export function createObjectStore(init: ObjectStoreInit): ObjectStore {
         ? client.getPartialObject(bucket, key, range.start, range.end - range.start + 1)
         : client.getObject(bucket, key)
       return get.catch(wrap('read'))
+    },
+    rawCapable() {
+      try {
+        return plainLoopback(init.client())
+      } catch {
+        return false // not started yet
+      }
     },
     async rawRead(key, range) {
       const client = init.client()

@@ -107,7 +107,7 @@ export function fileRoutes(deps: {
       }
       const accountId = principalOf(request).accountId
       const options = { declaredBytes: declared, pin: query.pin, private: query.private }
-      if (canRelayUpload(request, deps.relay, declared)) {
+      if (files.relayable() && canRelayUpload(request, deps.relay, declared)) {
         files.admit(accountId, options)
         const part = { name: query.name, size: declared! }
         return relayUpload(request, reply, deps.relay!, part, deps.log, async (relayed) => {

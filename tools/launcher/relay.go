@@ -5,7 +5,8 @@
 // moves the bytes without copying them through user space), so large reads leave Node: once Tack has checked
 // a request and written the response head, it passes the client's socket here over Node's IPC channel
 // (child_process.send with a handle: JSON lines, the descriptor in SCM_RIGHTS) with the upstream request to
-// make. The relay sends the head, then the upstream body, and closes the connection.
+// make. The relay sends the head, then the upstream body, and closes the connection. Large uploads come the
+// same way the other direction (upload.go).
 //
 // Node's side of the channel (lib/internal/child_process.js) expects, besides our own messages:
 //   - NODE_HANDLE_ACK after each handle (Node sends the next one only then);

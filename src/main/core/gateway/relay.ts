@@ -4,7 +4,9 @@
 // So once a request is checked and its response decided, Tack writes nothing itself: the client's socket
 // goes to the relay over Node's IPC channel (child_process.send with a handle), with the response head
 // and the upstream request that gives the body. The relay answers, closes the connection (`Connection:
-// close` is in the head) and reports how many body bytes went out.
+// close` is in the head) and reports how many body bytes went out. Large raw uploads go the same way
+// (http/relay-upload.ts): the relay reads the body, computes the CID and streams it to the store, and writes
+// the answer Tack sends back.
 // Unix only (Node passes sockets differently on Windows); where the relay is missing or has died, the
 // caller serves the body through Node as before.
 import { spawn, type ChildProcess } from 'node:child_process'

@@ -205,13 +205,21 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
 
     for (let round = 0; round < rounds; round++) {
       const tackFirst = round % 2 === 0
+      // Each side starts with nothing left for the disk to write: `ipfs add` leaves its blocks in the page
+      // cache for the kernel to write back later, while MinIO writes with O_DIRECT and pays as it goes, so the
+      // writeback of one side's bytes (and of the files written above) would otherwise land in whichever
+      // measurement came next. `sync` is run, untimed, before each.
+      const settled = <T>(fn: () => Promise<T>) => async () => {
+        await run('sync', [])
+        return fn()
+      }
       const both = async <A, B>(tack: () => Promise<A>, anchor: () => Promise<B>): Promise<[A, B]> => {
         if (tackFirst) {
-          const a = await tack()
-          return [a, await anchor()]
+          const a = await settled(tack)()
+          return [a, await settled(anchor)()]
         }
-        const b = await anchor()
-        return [await tack(), b]
+        const b = await settled(anchor)()
+        return [await settled(tack)(), b]
       }
       log(`round ${round + 1}/${rounds}: upload`)
       const [up, add] = await both(

@@ -154,9 +154,23 @@ describe.runIf(process.platform !== 'win32')('uploads through the byte relay', (
     expect(names).not.toContain('cut.bin')
   })
 
-  it('falls back to Node when the relay is gone', async () => {
-    process.kill(relayPid()!, 'SIGKILL')
-    await waitFor(() => relayPid() === undefined, 'the relay gone', 10_000)
+  it('takes several uploads at once, each with its own bytes', async () => {
+    const contents = Array.from({ length: 4 }, () => randomBytes(2 * MiB + 5))
+    const records = await Promise.all(
+      contents.map(async (bytes, i) => {
+        const res = await put(`together-${i}.bin`, bytes)
+        expect(res.headers.get('connection')).toBe('close')
+        return (await res.json()) as FileJson
+      }),
+    )
+    for (const [i, record] of records.entries()) expect(record.cid).toBe(await kuboCid(contents[i]!))
+  })
+
+  it('goes through Node while the relay is down', async () => {
+    const pid = relayPid()!
+    process.kill(pid, 'SIGKILL')
+    await waitFor(() => relayPid() !== pid, 'the relay gone', 10_000)
+    await new Promise((r) => setTimeout(r, 100))
     const bytes = randomBytes(2 * MiB)
     const res = await put('after-relay.bin', bytes)
     expect(res.status).toBe(201)

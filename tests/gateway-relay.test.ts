@@ -198,13 +198,38 @@ describe.runIf(process.platform !== 'win32')('gateway byte relay', () => {
     expect(Buffer.from(await again.arrayBuffer()).equals(content.subarray(0, 10))).toBe(true)
   })
 
-  it('falls back to Node when the relay dies, and keeps serving', async () => {
+  it('hands over many connections at once, one at a time, and survives clients that reset while queued', async () => {
+    const aborted = Array.from({ length: 6 }, async () => {
+      const controller = new AbortController()
+      const res = fetch(file.gatewayUrl, { signal: controller.signal }).catch(() => undefined)
+      controller.abort()
+      await res
+    })
+    const bodies = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const res = await fetch(file.gatewayUrl)
+        expect(res.headers.get('connection')).toBe('close')
+        return Buffer.from(await res.arrayBuffer())
+      }),
+    )
+    await Promise.all(aborted)
+    for (const body of bodies) expect(body.equals(bytes)).toBe(true)
+  })
+
+  it('serves through Node while the relay is down, and starts it again', async () => {
     const pid = relayPid()!
     process.kill(pid, 'SIGKILL')
-    await waitFor(() => relayPid() === undefined, 'the relay gone', 10_000)
+    await waitFor(() => relayPid() !== pid, 'the relay gone', 10_000)
+    await new Promise((r) => setTimeout(r, 100))
     const res = await fetch(file.gatewayUrl)
     expect(res.status).toBe(200)
     expect(res.headers.get('connection')).not.toBe('close')
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true)
+    const again = await waitFor(() => relayPid(), 'the relay started again', 10_000)
+    expect(again).not.toBe(pid)
+    await new Promise((r) => setTimeout(r, 100))
+    const relayed = await fetch(file.gatewayUrl)
+    expect(relayed.headers.get('connection')).toBe('close')
+    expect(Buffer.from(await relayed.arrayBuffer()).equals(bytes)).toBe(true)
   })
 })

@@ -8,13 +8,16 @@
 // make. The relay sends the head, then the upstream body, and closes the connection. Large uploads come the
 // same way the other direction (upload.go).
 //
-// Node's side of the channel (lib/internal/child_process.js) expects, besides our own messages:
-//   - NODE_HANDLE_ACK after each handle (Node sends the next one only then);
-//   - NODE_SOCKET_ALL_CLOSED / NODE_SOCKET_COUNT when the server that accepted the sockets closes or counts.
+// Node's side of the channel (lib/internal/child_process.js) expects NODE_HANDLE_ACK after each handle (Node
+// sends the next one only then); Tack also waits for our {type: "taken"} before it sends another socket, so
+// no socket ever waits in Node's own queue. Tack clears socket.server before sending, so Node does not treat
+// this process as a cluster worker; should it anyway, NODE_SOCKET_NOTIFY_CLOSE and NODE_SOCKET_GET_COUNT
+// are answered so that a server's close() never waits on us.
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -58,10 +61,12 @@ type channelMessage struct {
 	Response string `json:"response"`
 }
 
-// A stalled client or upstream is given this long per chunk before the transfer is dropped.
+// An upstream (or an uploading client) that sends nothing for stallTimeout is dropped; a reading client may
+// stop reading for up to readerPause (a paused video) before its download is. Deadlines move with each chunk.
 const (
 	stallTimeout = 60 * time.Second
-	chunk        = 8 << 20
+	readerPause  = 10 * time.Minute
+	chunk        = 1 << 20
 )
 
 func relayMain() int {
@@ -127,7 +132,11 @@ func (ch *channel) serve() error {
 			}
 			var m channelMessage
 			if json.Unmarshal(pending[:i], &m) == nil {
-				fds = ch.handle(m, fds)
+				fds = ch.handle(m, pending[:i], fds)
+			} else if len(fds) > 0 && bytes.Contains(pending[:i], []byte(`"NODE_HANDLE"`)) {
+				// Never pair a descriptor with the next job: drop the one this unreadable line carried.
+				syscall.Close(fds[0])
+				fds = fds[1:]
 			}
 			pending = pending[i+1:]
 		}
@@ -146,7 +155,7 @@ func indexNewline(b []byte) int {
 	return -1
 }
 
-func (ch *channel) handle(m channelMessage, fds []int) []int {
+func (ch *channel) handle(m channelMessage, line []byte, fds []int) []int {
 	switch m.Cmd {
 	case "NODE_HANDLE":
 		if len(fds) == 0 {
@@ -157,7 +166,9 @@ func (ch *channel) handle(m channelMessage, fds []int) []int {
 		fds = fds[1:]
 		ch.send(map[string]string{"cmd": "NODE_HANDLE_ACK"})
 		var job relayJob
-		if err := json.Unmarshal(m.Msg, &job); err != nil {
+		err := json.Unmarshal(m.Msg, &job)
+		ch.send(map[string]any{"type": "taken", "id": job.ID})
+		if err != nil {
 			syscall.Close(fd)
 			return fds
 		}
@@ -186,11 +197,17 @@ func (ch *channel) handle(m channelMessage, fds []int) []int {
 			}
 		}()
 	case "NODE_SOCKET_NOTIFY_CLOSE":
-		// Tack's server is closing: it stops the relay next, which ends what is still in flight.
 		ch.send(map[string]any{"cmd": "NODE_SOCKET_ALL_CLOSED", "key": m.Key})
 	case "NODE_SOCKET_GET_COUNT":
 		ch.send(map[string]any{"cmd": "NODE_SOCKET_COUNT", "key": m.Key, "count": ch.active.Load()})
 	case "":
+		// A job without its socket (Node sends the message alone when the socket closed first): say so.
+		var job relayJob
+		if len(m.Msg) == 0 && json.Unmarshal(line, &job) == nil && job.Kind != "" {
+			ch.send(map[string]any{"type": "taken", "id": job.ID})
+			done := map[string]string{"read": "relay-done", "upload": "upload-done"}[job.Kind]
+			ch.send(map[string]any{"type": done, "id": job.ID, "error": "no socket came with the job"})
+		}
 		if m.Type == "respond" {
 			ch.answersMu.Lock()
 			answer := ch.answers[m.ID]
@@ -243,9 +260,8 @@ func relay(client *net.TCPConn, job relayJob) (int64, error) {
 		}
 	}
 	for sent < job.Length {
-		deadline := time.Now().Add(stallTimeout)
-		client.SetWriteDeadline(deadline)
-		up.SetReadDeadline(deadline)
+		client.SetWriteDeadline(time.Now().Add(readerPause))
+		up.SetReadDeadline(time.Now().Add(stallTimeout))
 		n, err := client.ReadFrom(io.LimitReader(up, min(chunk, job.Length-sent)))
 		sent += n
 		if err != nil {

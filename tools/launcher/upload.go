@@ -2,7 +2,7 @@
 
 package main
 
-// Uploads through the relay (files/relayed-upload.ts says when): Tack has checked the request and its quota,
+// Uploads through the relay (src/main/core/http/relay-upload.ts says when): Tack has checked the request and its quota,
 // and hands over the client's socket with the body bytes it had already read. The relay reads the rest of the
 // body (exactly Content-Length bytes), computes the CID as it goes (unixfs.go) and streams the bytes to the
 // object store with the PUT Tack signed. It reports the CID and the first bytes (Tack types the file from
@@ -18,8 +18,9 @@ import (
 	"time"
 )
 
-// The longest Tack may take to record an upload and answer it.
-const answerTimeout = 2 * time.Minute
+// Tack always answers an upload it handed over (or exits, which ends this process): the wait is only a
+// backstop, long enough for an upload with pin=true, which is answered once Kubo has pinned it.
+const answerTimeout = 6 * time.Hour
 
 const headBytes = 512
 

@@ -48,12 +48,13 @@ export interface UploadResult {
 export interface Files {
   readonly repo: FilesRepo
   readonly pinner: Pinner
-  /** Parts streamed through Node, or one raw body the byte relay carries (upload.ts: RelayedPart). */
   upload(
     accountId: number,
-    parts: AsyncIterable<UploadPart> | RelayedPart,
+    parts: AsyncIterable<UploadPart>,
     options?: { declaredBytes?: number; pin?: boolean; private?: boolean },
   ): Promise<UploadResult>
+  /** One raw body the byte relay carries to the store (upload.ts: RelayedPart). */
+  uploadRelayed(accountId: number, part: RelayedPart, options?: { pin?: boolean; private?: boolean }): Promise<UploadResult>
   /** Whether a body can go to the store through the byte relay now (RelayedPart). */
   relayable(): boolean
   /** Throws what upload() would refuse up front (the quota for a declared size, pin with private). */
@@ -182,6 +183,52 @@ export function createFiles(init: FilesInit): Files {
       .filter((f): f is FileRow => Boolean(f && f.kind === 'file' && f.path !== null))
       .filter((f) => repo.foldersWith(accountId, f.cid).every((c) => c === dir.cid))
 
+  /** After staging: commits the records (one object per content), publishes them, pins when asked. */
+  async function finishUpload(
+    accountId: number,
+    staged: StagedUpload,
+    options: { pin?: boolean; private?: boolean },
+  ): Promise<UploadResult> {
+    // Again now the parts are read: a multipart form's \`private\` field is known only once it has been seen.
+    if (options.pin && options.private) {
+      await discard(
+        { repo, store },
+        staged.files.map((f) => f.objectKey),
+      )
+      throw new CoreError(
+        'BAD_REQUEST',
+        'a private upload is never pinned: pin=true and a private field exclude each other',
+      )
+    }
+    let committed: ReturnType<typeof commit>
+    try {
+      committed = commit(accountId, staged, options.private)
+    } catch (err) {
+      await discard(
+        { repo, store },
+        staged.files.map((f) => f.objectKey),
+      )
+      throw err
+    }
+    // Content stored once per CID: a second copy of known bytes goes as soon as the rows point at the first.
+    await discard({ repo, store }, committed.garbage)
+    const { result } = committed
+    for (const row of [...result.files, ...(result.directory ? [result.directory] : [])]) {
+      init.publish({ type: 'file', accountId, cid: row.cid, name: row.name, state: row.state })
+      if (row.state === 'pinned') pinner.recordPin(row)
+    }
+    if (options.pin) {
+      const roots = result.directory ? [result.directory] : result.files
+      // The upload itself succeeded: a failed pin shows as the record's state, not as a failed request.
+      await Promise.allSettled(roots.map((r) => pinner.ensurePinned(r.cid)))
+      return {
+        files: result.files.map((f) => repo.file(accountId, f.cid)!),
+        directory: result.directory && repo.file(accountId, result.directory.cid),
+      }
+    }
+    return result
+  }
+
   const files: Files = {
     repo,
     pinner,
@@ -197,57 +244,22 @@ export function createFiles(init: FilesInit): Files {
         throw refuse(accountId, left, options.declaredBytes)
     },
     async upload(accountId, parts, options = {}) {
-      const relayed = 'relay' in parts
-      if (relayed) options = { ...options, declaredBytes: parts.size }
       files.admit(accountId, options)
       const left = allowance(accountId)
       let staged: StagedUpload
       try {
-        staged = relayed ? await stageRelayed({ repo, store }, parts) : await stage({ repo, store }, parts, left)
+        staged = await stage({ repo, store }, parts, left)
       } catch (err) {
         // The stream stopped at the quota: how much more was coming is unknown, so "more than" what was left.
         if (err instanceof CoreError && err.code === 'INSUFFICIENT_FUNDS')
           throw refuse(accountId, left, options.declaredBytes)
         throw err
       }
-      // Again now the parts are read: a multipart form's \`private\` field is known only once it has been seen.
-      if (options.pin && options.private) {
-        await discard(
-          { repo, store },
-          staged.files.map((f) => f.objectKey),
-        )
-        throw new CoreError(
-          'BAD_REQUEST',
-          'a private upload is never pinned: pin=true and a private field exclude each other',
-        )
-      }
-      let committed: ReturnType<typeof commit>
-      try {
-        committed = commit(accountId, staged, options.private)
-      } catch (err) {
-        await discard(
-          { repo, store },
-          staged.files.map((f) => f.objectKey),
-        )
-        throw err
-      }
-      // Content stored once per CID: a second copy of known bytes goes as soon as the rows point at the first.
-      await discard({ repo, store }, committed.garbage)
-      const { result } = committed
-      for (const row of [...result.files, ...(result.directory ? [result.directory] : [])]) {
-        init.publish({ type: 'file', accountId, cid: row.cid, name: row.name, state: row.state })
-        if (row.state === 'pinned') pinner.recordPin(row)
-      }
-      if (options.pin) {
-        const roots = result.directory ? [result.directory] : result.files
-        // The upload itself succeeded: a failed pin shows as the record's state, not as a failed request.
-        await Promise.allSettled(roots.map((r) => pinner.ensurePinned(r.cid)))
-        return {
-          files: result.files.map((f) => repo.file(accountId, f.cid)!),
-          directory: result.directory && repo.file(accountId, result.directory.cid),
-        }
-      }
-      return result
+      return finishUpload(accountId, staged, options)
+    },
+    async uploadRelayed(accountId, part, options = {}) {
+      files.admit(accountId, { ...options, declaredBytes: part.size })
+      return finishUpload(accountId, await stageRelayed({ repo, store }, part), options)
     },
     list: (query) => repo.list(query),
     get(accountId, cid) {

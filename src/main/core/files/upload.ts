@@ -4,7 +4,7 @@
 // pending objects, which the cleanup below (and the sweep at the next start) removes.
 import { randomUUID } from 'node:crypto'
 import { CoreError } from '../errors.js'
-import type { RawRequest } from '../gateway/relay.js'
+import type { RawRequest } from '../relay/index.js'
 import type { ObjectStore, ObjectWriter } from '../minio/store.js'
 import { importEntries } from './cid.js'
 import { detectMime } from './mime.js'
@@ -165,7 +165,7 @@ export async function stageRelayed(deps: UploadDeps, part: RelayedPart): Promise
   deps.repo.addPending(key)
   try {
     const put = await deps.store.rawWrite(key, part.size)
-    if (!put) throw new Error('the object store takes no raw writes')
+    if (!put) throw new CoreError('SERVICE_UNAVAILABLE', 'the object store takes no raw writes')
     const { cid, head } = await part.relay(put)
     const file = { path: '', name: part.name, cid, size: part.size, mime: detectMime(head, part.name), objectKey: key }
     return { files: [file] }

@@ -18,7 +18,7 @@ import type { ObjectStore } from '../minio/store.js'
 import { listingHtml } from './listing.js'
 import { etagFor, ipfsUrl, parseGatewayPath, type GatewayPath } from './path.js'
 import { parseRange } from './range.js'
-import { rawRequest, type RelayOutcome, type Upstream } from './relay.js'
+import { rawRequest, type RelayOutcome, type Upstream } from '../relay/index.js'
 import { resolve, type KuboTarget, type ObjectTarget, type Target } from './resolve.js'
 
 export const GATEWAY_PATH = '/api/gateway'
@@ -274,7 +274,10 @@ export function createGateway(init: GatewayInit): Gateway {
     // A large body of known length may go to the byte relay, which asks Kubo again for the same immutable
     // bytes; this answer is then dropped unread.
     const length = Number(res.headers['content-length'])
-    if (status !== 416 && Number.isSafeInteger(length) && length >= RELAY_FROM) {
+    // Several ranges come back as multipart/byteranges with a boundary of Kubo's choosing, different each
+    // time: those stay in Node.
+    const oneRange = !req.range?.includes(',')
+    if (status !== 416 && oneRange && Number.isSafeInteger(length) && length >= RELAY_FROM) {
       const body = res
       return {
         status,

@@ -1,9 +1,9 @@
 // How a gateway answer leaves: its body through Fastify or, for a large read the byte relay can take, the
-// client's socket handed to the relay (gateway/relay.ts) with the head Fastify would have written.
+// client's socket handed to the relay (relay/index.ts) with the head Fastify would have written.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { CoreError } from '../errors.js'
 import type { GatewayResponse } from '../gateway/index.js'
-import { failureResponse, responseHead, type Relay } from '../gateway/relay.js'
+import { failureResponse, responseHead, type Relay } from '../relay/index.js'
 
 export async function sendGatewayResponse(
   request: FastifyRequest,
@@ -15,13 +15,14 @@ export async function sendGatewayResponse(
   reply.code(res.status).headers(headers)
   if (!res.relay) return reply.send(res.body ?? null)
   const socket = request.raw.socket
-  if (!relay?.accepts(socket)) return reply.send(await res.relay.open())
-  reply.hijack()
+  if (!relay?.accepts(socket, reply.raw)) return reply.send(await res.relay.open())
+  // Composed before the reply is taken over: should a header not be valid, Fastify still answers the error.
   const head = responseHead(res.status, { ...reply.getHeaders(), date: new Date().toUTCString(), connection: 'close' })
   const fail = failureResponse(new CoreError('SERVICE_UNAVAILABLE', 'the upstream did not answer the read'), {
     'x-request-id': request.id,
     'access-control-allow-origin': '*',
   })
+  reply.hijack()
   const done = relay.handOff(socket, { head, fail, upstream: res.relay.upstream })
   res.relay.taken?.()
   void done.then(res.relay.done)

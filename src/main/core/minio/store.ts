@@ -14,7 +14,7 @@ import type { IncomingMessage } from 'node:http'
 import { PassThrough, type Readable } from 'node:stream'
 import type { Client } from 'minio'
 import { CoreError } from '../errors.js'
-import { rawRequest, type RawRequest } from '../gateway/relay.js'
+import { rawRequest, type RawRequest } from '../relay/http-text.js'
 
 /** 8 MiB parts; from part 5 000 on, 32 MiB ones, so S3's 10 000-part limit still allows 195 GiB. */
 export const PART_SIZE = 8 * 1024 * 1024

@@ -7,10 +7,10 @@ import { z } from 'zod'
 import { CoreError } from '../../errors.js'
 import { FILE_STATES, type FileRow, type Files, type UploadPart } from '../../files/index.js'
 import { GATEWAY_PATH } from '../../gateway/index.js'
-import type { Relay } from '../../gateway/relay.js'
+import type { Relay } from '../../relay/index.js'
 import type { Logger } from '../../log.js'
 import { parse } from '../parse.js'
-import { canRelayUpload, relayUpload } from '../relay-upload.js'
+import { relayUpload } from '../relay-upload.js'
 import { carUpload, isCarUpload, isTrue } from './car-upload.js'
 import type { CarUploads } from '../../car/index.js'
 import { principalOf } from '../server.js'
@@ -107,14 +107,9 @@ export function fileRoutes(deps: {
       }
       const accountId = principalOf(request).accountId
       const options = { declaredBytes: declared, pin: query.pin, private: query.private }
-      if (files.relayable() && canRelayUpload(request, deps.relay, declared)) {
-        files.admit(accountId, options)
-        const part = { name: query.name, size: declared! }
-        return relayUpload(request, reply, deps.relay!, part, deps.log, async (relayed) => {
-          const result = await files.upload(accountId, relayed, options)
-          return { status: 201, body: serializeFile(result.files[0]!, urls) }
-        })
-      }
+      const raw = { accountId, name: query.name, size: declared, pin: query.pin, private: query.private }
+      const relayed = relayUpload(deps, request, reply, raw, (result) => serializeFile(result.files[0]!, urls))
+      if (relayed) return relayed
       const parts = (async function* (): AsyncGenerator<UploadPart> {
         yield { path: '', name: query.name, content: request.raw, size: declared }
       })()

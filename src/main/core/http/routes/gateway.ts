@@ -4,7 +4,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Gateway } from '../../gateway/index.js'
 import { RangeNotSatisfiable } from '../../gateway/range.js'
-import type { Relay } from '../../gateway/relay.js'
+import type { Relay } from '../../relay/index.js'
 import { parse } from '../parse.js'
 import { sendGatewayResponse } from '../send-gateway.js'
 

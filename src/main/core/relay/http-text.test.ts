@@ -2,7 +2,7 @@
 // smuggle a line of its own (a filename from the query ends up in Content-Disposition).
 import { describe, expect, it } from 'vitest'
 import { CoreError } from '../errors.js'
-import { failureResponse, responseHead } from './relay.js'
+import { failureResponse, jsonResponse, rawRequest, responseHead } from './http-text.js'
 
 describe('responseHead', () => {
   it('writes the status line and each header, repeated ones on lines of their own', () => {
@@ -22,5 +22,25 @@ describe('responseHead', () => {
     expect(head).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/)
     expect(head).toContain(`content-length: ${Buffer.byteLength(body!)}`)
     expect(JSON.parse(body!)).toEqual({ error: { reason: 'SERVICE_UNAVAILABLE', details: 'gone' } })
+  })
+
+  it('sends a Failure bare, or in place of a JSON answer, when a header of the request is not valid', () => {
+    const bad = { 'x-bad': 'a\r\nset-cookie: x=1' }
+    const failure = failureResponse(new CoreError('NOT_FOUND', 'gone'), bad)
+    expect(failure).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/)
+    expect(failure).not.toContain('set-cookie')
+    expect(jsonResponse(201, bad, { ok: true })).toMatch(/^HTTP\/1\.1 500 /)
+    expect(jsonResponse(201, { 'x-request-id': 'r1' }, { ok: true })).toMatch(/^HTTP\/1\.1 201 Created\r\nx-request-id: r1\r\n/)
+  })
+})
+
+describe('rawRequest', () => {
+  it('writes the request line and headers, refusing a header that would start a line of its own', () => {
+    const req = rawRequest('GET', new URL('http://127.0.0.1:9/ipfs/x?format=raw'), ['Range: bytes=0-9'])
+    expect(req).toEqual({
+      addr: '127.0.0.1:9',
+      request: 'GET /ipfs/x?format=raw HTTP/1.1\r\nHost: 127.0.0.1:9\r\nConnection: close\r\nRange: bytes=0-9\r\n\r\n',
+    })
+    expect(() => rawRequest('GET', new URL('http://127.0.0.1:9/'), ['Range: 0\r\nX-Evil: 1'])).toThrow()
   })
 })

@@ -145,8 +145,11 @@ export function createRelay(init: { launcher?: string; log: Logger }): Relay {
     } else if (m?.type === 'upload-done') {
       const upload = uploads.get(m.id)
       uploads.delete(m.id)
-      if (m.error || !m.cid) upload?.reject(new CoreError('SERVICE_UNAVAILABLE', `the upload failed: ${m.error}`))
-      else upload?.resolve({ cid: m.cid, head: Buffer.from(m.head ?? '', 'base64') })
+      if (m.error || !m.cid) {
+        // The relay's reason names loopback addresses and ports: logged, not sent.
+        log.warn('relayed upload failed', { error: m.error })
+        upload?.reject(new CoreError('SERVICE_UNAVAILABLE', 'the upload did not reach the object store'))
+      } else upload?.resolve({ cid: m.cid, head: Buffer.from(m.head ?? '', 'base64') })
     }
   }
 

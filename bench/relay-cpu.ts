@@ -1,7 +1,8 @@
 // Where a gateway read's CPU goes (not a bench row): uploads MB MiB (default 512) with ?pin=true to a fresh
 // `tack serve`, waits until it is pinned, then reads it twice each way, interleaved: through Tack's gateway,
 // from Kubo's own gateway, and through a bare node:http proxy in front of Kubo's gateway (the least any Node
-// relay does). Prints MB/s and the CPU seconds each process spent (from /proc) per read.
+// relay does). Prints MB/s and the CPU seconds each process spent (from /proc) per read. Tack's gateway sends
+// such a read through its byte relay (tack-launcher, src/main/core/relay): its CPU shows as tack-launcher's.
 // Usage: npx tsx bench/relay-cpu.ts     (MB=256 for a quicker run; TACK_PROFILE_NODE_ARGS as in profile-post.ts)
 import { execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'

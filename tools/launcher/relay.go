@@ -124,7 +124,9 @@ func (ch *channel) serve() error {
 				}
 			}
 		}
-		pending = append(pending, buf[:n]...)
+		if n > 0 {
+			pending = append(pending, buf[:n]...)
+		}
 		for {
 			i := indexNewline(pending)
 			if i < 0 {

@@ -1,5 +1,5 @@
-// tack-launcher builds for every OS Tack ships on (its platform branches cannot all run here), and on this
-// machine it refuses to start a child whose parent is already gone.
+// tack-launcher builds for every OS Tack ships on (its platform branches cannot all run here), passes its Go
+// tests, and on this machine it refuses to start a child whose parent is already gone.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -32,6 +32,16 @@ describe.runIf(hasGo)('tack-launcher', () => {
       })
       build(goos, goarch)
     }, 120_000)
+
+  // Its own Go tests: the relay's IPC protocol with real sockets (relay_test.go) and CIDs against Kubo's
+  // (unixfs_test.go).
+  it('passes its Go tests', () => {
+    execFileSync('go', ['test', '.'], {
+      cwd: SRC,
+      env: { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local' },
+      stdio: 'pipe',
+    })
+  }, 180_000)
 
   it.runIf(process.platform === 'linux' && process.arch === 'x64')(
     'refuses to run when the named parent is not its parent',

@@ -206,13 +206,16 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
     for (let round = 0; round < rounds; round++) {
       const tackFirst = round % 2 === 0
       // Each side starts with nothing left for the disk to write: `ipfs add` leaves its blocks in the page
-      // cache for the kernel to write back later, while MinIO writes with O_DIRECT and pays as it goes, so the
-      // writeback of one side's bytes (and of the files written above) would otherwise land in whichever
-      // measurement came next. `sync` is run, untimed, before each.
-      const settled = <T>(fn: () => Promise<T>) => async () => {
-        await run('sync', [])
-        return fn()
-      }
+      // cache for the kernel to write back later (Kubo's flatfs runs with "sync": false), while MinIO syncs
+      // each object (fdatasync) before it answers, so the writeback of one side's bytes (and of the files
+      // written above) would otherwise land in whichever measurement came next. `sync` is run, untimed,
+      // before each.
+      const settled =
+        <T>(fn: () => Promise<T>) =>
+        async () => {
+          await run('sync', [])
+          return fn()
+        }
       const both = async <A, B>(tack: () => Promise<A>, anchor: () => Promise<B>): Promise<[A, B]> => {
         if (tackFirst) {
           const a = await settled(tack)()

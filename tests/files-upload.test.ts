@@ -148,6 +148,20 @@ describe('uploads', () => {
     expect(((await (await tack.api('/api/accounts/me', { key })).json()) as { usage: number }).usage).toBe(1000)
   })
 
+  it('pins only bytes Kubo hashes to the CID: an object changed in the store fails its pin', async () => {
+    // Stored bytes are checked by their CID, which Kubo recomputes before pinning them; the bundled MinIO
+    // keeps no MD5 of them (--no-compat, see minio/index.ts).
+    const bytes = randomBytes(300 * KiB)
+    const { cid } = (await put('swapped.bin', bytes).then((r) => r.json())) as { cid: string }
+    const objectKey = tack.core.files.repo.blob(cid)!.object_key
+    const swapped = tack.core.minio.store.writer(objectKey, bytes.length)
+    await swapped.write(randomBytes(bytes.length))
+    await swapped.finish()
+    await expect(tack.core.files.pinner.ensurePinned(cid)).rejects.toThrow(`for the bytes of ${cid}`)
+    expect(tack.core.files.repo.stateOf(cid)).toBe('failed')
+    expect(await tack.core.kubo.client.isPinned(cid)).toBe(false)
+  })
+
   it('lists nothing and keeps no object when the client disconnects mid-upload', async () => {
     const key = tack.keyFor('quitter')
     const before = await objectKeys()

@@ -19,6 +19,7 @@ import { promisify } from 'node:util'
 import { Client } from 'minio'
 import { kuboBinary } from '../tests/fixtures/binaries.js'
 import { startKuboNode } from '../tests/fixtures/kubo-node.js'
+import { relayPid } from '../tests/fixtures/processes.js'
 import { spawnServe } from '../tests/fixtures/serve.js'
 import { tempDir } from '../tests/fixtures/tmp.js'
 
@@ -35,7 +36,7 @@ export interface BenchRow {
   /** Tack ÷ anchor for speeds; Tack − anchor (ms) for latencies: the median round's (tack and anchor are its). */
   ratio: number
   target: string
-  /** Peak RSS of `tack serve` above its RSS just before the operation, MiB (largest over the rounds). */
+  /** Peak RSS of `tack serve` and its relay above theirs just before the operation, MiB (largest over the rounds). */
   peakRssGrowthMiB?: number
   note?: string
 }
@@ -53,20 +54,33 @@ export interface UploadRowsOptions {
 const agent = new Agent({ keepAlive: true, maxSockets: 4 })
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)
-  return line ? Number(line[1]) * 1024 : 0
+function rssOf(pids: number[]): number {
+  let total = 0
+  for (const pid of pids) {
+    try {
+      const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)
+      total += line ? Number(line[1]) * 1024 : 0
+    } catch {
+      // the relay restarted meanwhile
+    }
+  }
+  return total
 }
 
-/** Runs fn while sampling pid's RSS every 50 ms; seconds taken and the peak growth over the start. */
+/**
+ * Runs fn while sampling the RSS of `tack serve` plus its byte relay (which holds the bytes of relayed reads
+ * and uploads) every 50 ms; seconds taken and the peak growth over the start.
+ */
 async function measure<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; seconds: number; growth: number }> {
-  const before = rssOf(pid)
+  const relay = relayPid(pid)
+  const pids = relay === undefined ? [pid] : [pid, relay]
+  const before = rssOf(pids)
   let peak = before
-  const timer = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 50)
+  const timer = setInterval(() => (peak = Math.max(peak, rssOf(pids))), 50)
   const start = process.hrtime.bigint()
   try {
     const value = await fn()
-    peak = Math.max(peak, rssOf(pid))
+    peak = Math.max(peak, rssOf(pids))
     return { value, seconds: Number(process.hrtime.bigint() - start) / 1e9, growth: peak - before }
   } finally {
     clearInterval(timer)

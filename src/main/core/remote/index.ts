@@ -7,6 +7,7 @@ import type { Logger } from '../log.js'
 import { createForwarder, type LocalPin } from './forwarder.js'
 import { createRemoteStore, type Remote, type RemoteKind } from './store.js'
 import { clusterTarget, psaTarget } from './targets.js'
+import { createGuardedSend } from './send.js'
 import { createUrlGuard, parseTargetUrl } from './url-guard.js'
 
 export { META_KEY } from './forwarder.js'
@@ -73,6 +74,7 @@ export function validateRemote(input: RemoteInput): void {
 export function createRemotes(init: RemotesInit): Remotes {
   const store = createRemoteStore(init.db)
   const guard = createUrlGuard({ ownPorts: init.ownPorts })
+  const send = createGuardedSend(guard)
   const forwarder = createForwarder({
     store,
     log: init.log,
@@ -80,18 +82,17 @@ export function createRemotes(init: RemotesInit): Remotes {
     origins: init.origins,
     pollMs: init.pollMs,
     targetFor: (r: Remote) => {
-      // Checked again before every request: Tack's ports may have moved since, and DNS may answer otherwise.
-      const check = () => guard.check(r.url)
+      // Checked again at every request and connection: Tack's ports may have moved, DNS may answer otherwise.
       return r.kind === 'cluster'
         ? clusterTarget({
             url: r.url,
             auth: r.auth,
-            guard: check,
+            send,
             replicationMin: r.replicationMin,
             replicationMax: r.replicationMax,
             knownPeers: (seen) => store.knownPeers(r.id, seen),
           })
-        : psaTarget({ url: r.url, auth: r.auth, guard: check })
+        : psaTarget({ url: r.url, auth: r.auth, send })
     },
     onChange: (pin) => init.onChange?.(pin.multihash),
   })

@@ -2,6 +2,7 @@
 // status per cluster peer) and any Pinning Service API endpoint (another Tack, IPFS Cluster's own pinning
 // service API, a hosted service; pins by requestid).
 import type { Status } from '../../../shared/psa.js'
+import type { Send } from './send.js'
 
 export interface RemoteAuth {
   basic?: { user: string; password: string }
@@ -49,12 +50,8 @@ function headers(auth: RemoteAuth | undefined, json = false): Record<string, str
   return h
 }
 
-/** Checks the target's URL right before each request (see url-guard.ts); throws to refuse sending. */
-export type TargetGuard = () => Promise<unknown>
-
-async function request(url: string, init: RequestInit, guard?: TargetGuard): Promise<Response> {
-  await guard?.()
-  const res = await fetch(url, init)
+async function request(url: string, init: RequestInit, send: Send = fetch): Promise<Response> {
+  const res = await send(url, init)
   if (!res.ok) {
     const text = (await res.text()).slice(0, 500)
     throw new RemoteHttpError(res.status, `${init.method ?? 'GET'} ${new URL(url).pathname}: ${res.status} ${text}`)
@@ -72,7 +69,8 @@ interface ClusterPeerInfo {
 export function clusterTarget(init: {
   url: string
   auth?: RemoteAuth
-  guard?: TargetGuard
+  /** How requests are sent (default: fetch); Tack passes one that checks every URL and connection (send.ts). */
+  send?: Send
   replicationMin?: number
   replicationMax?: number
   /**
@@ -90,11 +88,11 @@ export function clusterTarget(init: {
       if (init.replicationMin !== undefined) q.set('replication-min', String(init.replicationMin))
       if (init.replicationMax !== undefined) q.set('replication-max', String(init.replicationMax))
       if (pin.origins.length) q.set('origins', pin.origins.join(','))
-      await request(`${base}/pins/${pin.cid}?${q}`, { method: 'POST', headers: headers(init.auth), signal }, init.guard)
+      await request(`${base}/pins/${pin.cid}?${q}`, { method: 'POST', headers: headers(init.auth), signal }, init.send)
       return pin.cid
     },
     async state(cid, signal) {
-      const res = await request(`${base}/pins/${cid}`, { headers: headers(init.auth), signal }, init.guard)
+      const res = await request(`${base}/pins/${cid}`, { headers: headers(init.auth), signal }, init.send)
       const peerMap = ((await res.json()) as { peer_map?: Record<string, ClusterPeerInfo> }).peer_map ?? {}
       const known = init.knownPeers?.(Object.keys(peerMap)) ?? []
       const missing = known.filter((id) => !(id in peerMap)).map(() => ({ status: 'cluster_error' }))
@@ -102,7 +100,7 @@ export function clusterTarget(init: {
     },
     async remove(cid, signal) {
       try {
-        await request(`${base}/pins/${cid}`, { method: 'DELETE', headers: headers(init.auth), signal }, init.guard)
+        await request(`${base}/pins/${cid}`, { method: 'DELETE', headers: headers(init.auth), signal }, init.send)
       } catch (err) {
         if (err instanceof RemoteHttpError && err.status === 404) return
         throw err
@@ -134,19 +132,23 @@ export function summarizeCluster(peerMap: ClusterPeerInfo[]): RemoteState {
 }
 
 /** Any Pinning Service API endpoint, e.g. https://host/api/pinning (with or without a trailing /pins). */
-export function psaTarget(init: { url: string; auth?: RemoteAuth; guard?: TargetGuard }): RemoteTarget {
+export function psaTarget(init: { url: string; auth?: RemoteAuth; send?: Send }): RemoteTarget {
   const base = init.url.replace(/\/+$/, '').replace(/\/pins$/, '')
   return {
     async add(pin, signal) {
       const body = JSON.stringify({ cid: pin.cid, name: pin.name, origins: pin.origins.slice(0, 20) })
-      const res = await request(`${base}/pins`, { method: 'POST', headers: headers(init.auth, true), body, signal }, init.guard)
+      const res = await request(
+        `${base}/pins`,
+        { method: 'POST', headers: headers(init.auth, true), body, signal },
+        init.send,
+      )
       return ((await res.json()) as { requestid: string }).requestid
     },
     async state(requestid, signal) {
       const res = await request(
         `${base}/pins/${encodeURIComponent(requestid)}`,
         { headers: headers(init.auth), signal },
-        init.guard,
+        init.send,
       )
       const body = (await res.json()) as { status: Status; info?: Record<string, string> }
       return { status: body.status, details: body.info?.status_details }
@@ -156,7 +158,7 @@ export function psaTarget(init: { url: string; auth?: RemoteAuth; guard?: Target
         await request(
           `${base}/pins/${encodeURIComponent(requestid)}`,
           { method: 'DELETE', headers: headers(init.auth), signal },
-          init.guard,
+          init.send,
         )
       } catch (err) {
         if (err instanceof RemoteHttpError && err.status === 404) return

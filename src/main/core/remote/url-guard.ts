@@ -5,7 +5,8 @@
 // and swarm, MinIO) and its host resolves to this machine (loopback, the unspecified address, or an address
 // of a local interface). Another service on loopback (a cluster, another Tack) on another port stays allowed.
 // The check runs when a target is added and again before every request to it: ports can change at a
-// restart and names can resolve elsewhere later.
+// restart and names can resolve elsewhere later. A name can also resolve elsewhere a moment after the check
+// (DNS rebinding), so every connection is checked once more for the address it reached (send.ts).
 import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
@@ -23,6 +24,8 @@ export interface UrlGuardInit {
 export interface UrlGuard {
   /** Resolves with the parsed URL, or throws CoreError BAD_REQUEST naming the problem. */
   check(raw: string): Promise<URL>
+  /** Why a connection that reached this address and port is refused (one of Tack's own), or undefined. */
+  refusedPeer(address: string, port: number): string | undefined
 }
 
 const bad = (details: string) => new CoreError('BAD_REQUEST', details)
@@ -103,9 +106,15 @@ export function createUrlGuard(init: UrlGuardInit): UrlGuard {
       }
       const locals = localAddresses()
       const own = addresses.find((a) => isLocalAddress(a, locals))
-      if (own !== undefined)
-        throw bad(`remote url points at one of Tack's own services (${own} port ${port}); forwarding there is refused`)
+      if (own !== undefined) throw bad(ownService(own, port))
       return url
+    },
+    refusedPeer(address, port) {
+      if (!init.ownPorts().includes(port) || !isLocalAddress(address, localAddresses())) return undefined
+      return ownService(address, port)
     },
   }
 }
+
+const ownService = (address: string, port: number) =>
+  `remote url points at one of Tack's own services (${address} port ${port}); forwarding there is refused`

@@ -252,9 +252,9 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
       log(`round ${round + 1}/${rounds}: first read`)
       const objectKey = await newestObject()
       const gw = `${serve.url}/api/gateway/${up.value}`
-      // One untimed S3 read first: MinIO writes with O_DIRECT, so the first read of a new object comes from
-      // disk (measured ~20 % slower than the next), and whichever side went first (Tack in rounds 1 and 3)
-      // paid for it. It is still Tack's first access: nothing of Tack's sees this read.
+      // One untimed S3 read first: the first read of a new object was measured ~20 % slower than the next,
+      // and whichever side went first (Tack in rounds 1 and 3) paid for it. It is still Tack's first access:
+      // nothing of Tack's sees this read.
       for await (const chunk of await s3.getObject('tack', objectKey)) void chunk
       const [first, s3get] = await both(
         () => measure(pid, () => drain(gw, bytes)),

@@ -86,13 +86,17 @@ export function createMinio(init: MinioInit): MinioNode {
           return {
             command: init.binary(),
             // The console is switched off (MINIO_BROWSER) and, should a build ignore that, bound to loopback.
-            // --no-compat: MinIO no longer computes the MD5 of every PUT body, which it does only to return it
-            // as the ETag: 1.65 CPU-s per GiB, a third of MinIO's CPU on an upload. Tack never reads ETags; an
-            // upload's integrity is its CID, which Kubo recomputes from the stored bytes before they are pinned
-            // (files/pinner.ts). Measured with `npm run bench -- --only=upload` (1 GiB, 3 rounds): 0.85x
-            // `ipfs add` without the flag, 1.32x with it. The flag also lets MinIO take a body signed with the
-            // empty payload hash without checking it; that changes nothing here, since only Tack holds the
-            // credentials, on loopback, and its PUTs are UNSIGNED-PAYLOAD already. MinIO's log warns at start.
+            // --no-compat: MinIO no longer computes the MD5 of a PUT body that comes without Content-MD5 (the
+            // relay's and Node's streamed uploads; small ones sent whole carry it and are still checked), which it
+            // does only to return it as the ETag: 1.65 CPU-s per
+            // GiB, a third of MinIO's CPU on an upload. Its ETags become random; Tack only hands part ETags back
+            // to complete a multipart upload, and an upload's integrity is its CID, which Kubo recomputes from
+            // the stored bytes before they are pinned (files/pinner.ts). Measured with `npm run bench --
+            // --only=upload` (1 GiB, 3 rounds): 0.85x `ipfs add` without the flag, 1.32x with it. The flag also
+            // lets MinIO take a body signed with the empty payload hash unchecked; that changes nothing here:
+            // only Tack holds the credentials, on loopback, and its PUTs are UNSIGNED-PAYLOAD already. MinIO
+            // warns at start, and keeps the flag hidden ("for performance testing"): check that it still exists
+            // whenever the bundled MinIO is upgraded (every integration test starts MinIO with it).
             args: [
               'server',
               init.dataDir,

@@ -7,7 +7,7 @@ import type { Logger } from '../log.js'
 import { createForwarder, type LocalPin } from './forwarder.js'
 import { createRemoteStore, type Remote, type RemoteKind } from './store.js'
 import { clusterTarget, psaTarget } from './targets.js'
-import { createGuardedSend } from './send.js'
+import { createGuardedSender } from './send.js'
 import { createUrlGuard, parseTargetUrl } from './url-guard.js'
 
 export { META_KEY } from './forwarder.js'
@@ -74,7 +74,7 @@ export function validateRemote(input: RemoteInput): void {
 export function createRemotes(init: RemotesInit): Remotes {
   const store = createRemoteStore(init.db)
   const guard = createUrlGuard({ ownPorts: init.ownPorts })
-  const send = createGuardedSend(guard)
+  const sender = createGuardedSender(guard)
   const forwarder = createForwarder({
     store,
     log: init.log,
@@ -87,12 +87,12 @@ export function createRemotes(init: RemotesInit): Remotes {
         ? clusterTarget({
             url: r.url,
             auth: r.auth,
-            send,
+            sender,
             replicationMin: r.replicationMin,
             replicationMax: r.replicationMax,
             knownPeers: (seen) => store.knownPeers(r.id, seen),
           })
-        : psaTarget({ url: r.url, auth: r.auth, send })
+        : psaTarget({ url: r.url, auth: r.auth, sender })
     },
     onChange: (pin) => init.onChange?.(pin.multihash),
   })
@@ -190,6 +190,7 @@ export function createRemotes(init: RemotesInit): Remotes {
       stopped = true
       if (timer) clearInterval(timer)
       await running
+      await sender.close()
     },
   }
 }

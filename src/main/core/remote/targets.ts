@@ -2,7 +2,7 @@
 // status per cluster peer) and any Pinning Service API endpoint (another Tack, IPFS Cluster's own pinning
 // service API, a hosted service; pins by requestid).
 import type { Status } from '../../../shared/psa.js'
-import type { Send } from './send.js'
+import type { SendInit, Sender } from './send.js'
 
 export interface RemoteAuth {
   basic?: { user: string; password: string }
@@ -50,8 +50,8 @@ function headers(auth: RemoteAuth | undefined, json = false): Record<string, str
   return h
 }
 
-async function request(url: string, init: RequestInit, send: Send = fetch): Promise<Response> {
-  const res = await send(url, init)
+async function request(url: string, init: SendInit, sender?: Sender): Promise<Response> {
+  const res = await (sender ? sender.send(url, init) : fetch(url, init))
   if (!res.ok) {
     const text = (await res.text()).slice(0, 500)
     throw new RemoteHttpError(res.status, `${init.method ?? 'GET'} ${new URL(url).pathname}: ${res.status} ${text}`)
@@ -70,7 +70,7 @@ export function clusterTarget(init: {
   url: string
   auth?: RemoteAuth
   /** How requests are sent (default: fetch); Tack passes one that checks every URL and connection (send.ts). */
-  send?: Send
+  sender?: Sender
   replicationMin?: number
   replicationMax?: number
   /**
@@ -88,11 +88,11 @@ export function clusterTarget(init: {
       if (init.replicationMin !== undefined) q.set('replication-min', String(init.replicationMin))
       if (init.replicationMax !== undefined) q.set('replication-max', String(init.replicationMax))
       if (pin.origins.length) q.set('origins', pin.origins.join(','))
-      await request(`${base}/pins/${pin.cid}?${q}`, { method: 'POST', headers: headers(init.auth), signal }, init.send)
+      await request(`${base}/pins/${pin.cid}?${q}`, { method: 'POST', headers: headers(init.auth), signal }, init.sender)
       return pin.cid
     },
     async state(cid, signal) {
-      const res = await request(`${base}/pins/${cid}`, { headers: headers(init.auth), signal }, init.send)
+      const res = await request(`${base}/pins/${cid}`, { headers: headers(init.auth), signal }, init.sender)
       const peerMap = ((await res.json()) as { peer_map?: Record<string, ClusterPeerInfo> }).peer_map ?? {}
       const known = init.knownPeers?.(Object.keys(peerMap)) ?? []
       const missing = known.filter((id) => !(id in peerMap)).map(() => ({ status: 'cluster_error' }))
@@ -100,7 +100,7 @@ export function clusterTarget(init: {
     },
     async remove(cid, signal) {
       try {
-        await request(`${base}/pins/${cid}`, { method: 'DELETE', headers: headers(init.auth), signal }, init.send)
+        await request(`${base}/pins/${cid}`, { method: 'DELETE', headers: headers(init.auth), signal }, init.sender)
       } catch (err) {
         if (err instanceof RemoteHttpError && err.status === 404) return
         throw err
@@ -132,7 +132,7 @@ export function summarizeCluster(peerMap: ClusterPeerInfo[]): RemoteState {
 }
 
 /** Any Pinning Service API endpoint, e.g. https://host/api/pinning (with or without a trailing /pins). */
-export function psaTarget(init: { url: string; auth?: RemoteAuth; send?: Send }): RemoteTarget {
+export function psaTarget(init: { url: string; auth?: RemoteAuth; sender?: Sender }): RemoteTarget {
   const base = init.url.replace(/\/+$/, '').replace(/\/pins$/, '')
   return {
     async add(pin, signal) {
@@ -140,7 +140,7 @@ export function psaTarget(init: { url: string; auth?: RemoteAuth; send?: Send })
       const res = await request(
         `${base}/pins`,
         { method: 'POST', headers: headers(init.auth, true), body, signal },
-        init.send,
+        init.sender,
       )
       return ((await res.json()) as { requestid: string }).requestid
     },
@@ -148,7 +148,7 @@ export function psaTarget(init: { url: string; auth?: RemoteAuth; send?: Send })
       const res = await request(
         `${base}/pins/${encodeURIComponent(requestid)}`,
         { headers: headers(init.auth), signal },
-        init.send,
+        init.sender,
       )
       const body = (await res.json()) as { status: Status; info?: Record<string, string> }
       return { status: body.status, details: body.info?.status_details }
@@ -158,7 +158,7 @@ export function psaTarget(init: { url: string; auth?: RemoteAuth; send?: Send })
         await request(
           `${base}/pins/${encodeURIComponent(requestid)}`,
           { method: 'DELETE', headers: headers(init.auth), signal },
-          init.send,
+          init.sender,
         )
       } catch (err) {
         if (err instanceof RemoteHttpError && err.status === 404) return

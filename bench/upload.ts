@@ -39,6 +39,8 @@ export interface BenchRow {
   /** Peak RSS of `tack serve` and its relay above theirs just before the operation, MiB (largest over the rounds). */
   peakRssGrowthMiB?: number
   note?: string
+  /** Every round's [Tack, anchor] pair, in the order taken (the JSON keeps them; the table shows the median's). */
+  samples?: Array<[number, number]>
 }
 
 export interface UploadRowsOptions {
@@ -314,6 +316,7 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
       target,
       peakRssGrowthMiB: Math.max(...xs.map((x) => x[2])) / MiB,
       note: `rounds: ${xs.map((x) => `${(x[0] / x[1]).toFixed(2)}×`).join(', ')}`,
+      samples: xs.map((x) => [x[0], x[1]]),
     }
   }
   const ttfbMid = medianRound(s.ttfb, (x) => x[0] - x[1])
@@ -331,6 +334,7 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
       // Round 1 reads each file for the first time (Tack fetches it from Kubo); later rounds find Tack's
       // small-file cache warm, as Kubo's block cache is.
       note: `first round (cold): ${(s.ttfb[0]![0] - s.ttfb[0]![1]).toFixed(2)} ms`,
+      samples: s.ttfb.map((x) => [x[0], x[1]]),
     },
   ]
 }

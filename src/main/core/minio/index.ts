@@ -119,6 +119,10 @@ export function createMinio(init: MinioInit): MinioNode {
         },
         probe: async (signal) => (await fetch(`${endpoint()}/minio/health/live`, { signal })).ok,
         fatal: (line) => FATAL.find((re) => re.test(line)) && line,
+        note: (line) =>
+          /payload validation is turned off/.test(line)
+            ? 'expected: Tack starts its MinIO with --no-compat, and checks uploads by their CID (src/main/core/minio/index.ts)'
+            : undefined,
         launcher: init.launcher,
         evictLeftover: (signal) => evictLeftover(init.settingsFile, init.dataDir, init.log, signal),
       })

@@ -1,10 +1,11 @@
 // The supervisor's stop against real child processes: the child's own shutdown first, then SIGTERM, then
-// SIGKILL, each step bounded; and a stop during a start that never becomes ready returns at once.
+// SIGKILL, each step bounded; and a stop during a start that never becomes ready returns at once. Also how a
+// child's output is logged.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { silentLogger } from '../log.js'
+import { createLogger, silentLogger } from '../log.js'
 import { createSupervisor } from './supervisor.js'
 
 const pidFile = () => join(mkdtempSync(join(tmpdir(), 'tack-sup-')), 'child.pid')
@@ -66,5 +67,31 @@ describe.runIf(process.platform !== 'win32')('supervisor stop', () => {
     await sup.stop()
     await expect(starting).rejects.toThrow(/stopped while starting/)
     expect(Date.now() - t0).toBeLessThan(2000)
+  })
+})
+
+describe.runIf(process.platform !== 'win32')('supervisor output', () => {
+  it("logs every line of the child's output, with Tack's note right after a line it expects", async () => {
+    const lines: string[] = []
+    const sup = createSupervisor({
+      name: 'talker',
+      log: createLogger({ sink: (line) => lines.push(line) }),
+      pidFile: pidFile(),
+      prepare: async () => ({
+        command: process.execPath,
+        args: [
+          '-e',
+          "console.log('first'); console.log('WARN: odd'); console.log('last'); setInterval(() => {}, 1000)",
+        ],
+      }),
+      probe: async () => lines.some((l) => l.endsWith(': last')),
+      note: (line) => (line.startsWith('WARN: odd') ? 'expected: the test asked for it' : undefined),
+    })
+    await sup.start()
+    await sup.stop()
+    // Each logged line is "<time> info  <name>: <text>"; the supervisor's own lines come before and after.
+    const said = lines.map((l) => l.slice(l.indexOf(': ') + 2))
+    const at = said.indexOf('first')
+    expect(said.slice(at, at + 4)).toEqual(['first', 'WARN: odd', 'expected: the test asked for it', 'last'])
   })
 })

@@ -25,6 +25,8 @@ export interface SupervisorInit {
   pidFile: string
   /** A line of the child's output that means it can never start (a locked repo): fail at once. */
   fatal?: (line: string) => string | undefined
+  /** What Tack knows about a line of the child's output (a warning it expects), logged right after it. */
+  note?: (line: string) => string | undefined
   /** Asks the child to stop through its own API (Kubo's RPC `shutdown`); SIGTERM follows if it has not. */
   shutdown?(signal: AbortSignal): Promise<void>
   /** Ends a leftover of an earlier run through the child's own means (Kubo's API in its repo) before the pid file. */
@@ -94,6 +96,8 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line.trim()) continue
         log.info(line)
+        const note = init.note?.(line)
+        if (note) log.info(note)
         fatal ??= init.fatal?.(line)
       }
     }

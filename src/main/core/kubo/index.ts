@@ -64,7 +64,7 @@ export function createKubo(init: KuboInit): KuboNode {
       await initRepo(init.binary, init.repoPath)
       secret = ensureApiSecret(init.apiSecretFile)
       const config = readConfig(init.repoPath)
-      ports = await choosePorts(config)
+      ports = await choosePorts(config, `kubo:${init.repoPath}`)
       applyConfig(init.repoPath, config, ports, init.network, secret)
       return {
         command: init.binary,
@@ -79,6 +79,7 @@ export function createKubo(init: KuboInit): KuboNode {
       return true
     },
     fatal: (line) => FATAL.find((re) => re.test(line)) && line,
+    portTaken: (line) => /bind: address already in use/.test(line),
     launcher: init.launcher,
     // Kubo's own shutdown releases its repo lock and flushes the datastore: asked first, before any signal.
     shutdown: async (signal) => void (await client.call('shutdown', {}, { signal })),

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { freePort } from './ports.js'
+import { freePort, isPortFreeFor } from './ports.js'
 import { applyConfig, choosePorts } from './repo.js'
 
 const servers: Server[] = []
@@ -15,21 +15,42 @@ const occupy = (port: number) =>
 afterEach(() => servers.splice(0).forEach((s) => s.close()))
 
 const config = (api: number, gateway: number, swarm: number) => ({
-  Addresses: { API: `/ip4/127.0.0.1/tcp/${api}`, Gateway: `/ip4/127.0.0.1/tcp/${gateway}`, Swarm: [`/ip4/0.0.0.0/tcp/${swarm}`] },
+  Addresses: {
+    API: `/ip4/127.0.0.1/tcp/${api}`,
+    Gateway: `/ip4/127.0.0.1/tcp/${gateway}`,
+    Swarm: [`/ip4/0.0.0.0/tcp/${swarm}`],
+  },
 })
 
 describe('kubo ports', () => {
   it('keeps ports that are still free', async () => {
     const [a, b, c] = [await freePort(), await freePort(), await freePort()]
-    expect(await choosePorts(config(a, b, c))).toEqual({ api: a, gateway: b, swarm: c })
+    expect(await choosePorts(config(a, b, c), 'kubo:test')).toEqual({ api: a, gateway: b, swarm: c })
   })
 
   it('replaces a port another program took, and never uses the standard ones', async () => {
     const taken = await freePort()
     await occupy(taken)
-    const ports = await choosePorts(config(5001, taken, 4001))
+    const ports = await choosePorts(config(5001, taken, 4001), 'kubo:test')
     for (const p of Object.values(ports)) expect([4001, 5001, 8080, taken]).not.toContain(p)
     expect(new Set(Object.values(ports)).size).toBe(3)
+  })
+})
+
+describe('ports claimed in this process', () => {
+  it('are never given to another owner, even before anything listens on them', async () => {
+    // MinIO claims a port for itself; a Kubo starting beside it had that port in its config (seen in a run:
+    // both children given 33777, and MinIO could not start).
+    const minios = await freePort(new Set(), 'minio:/data/a')
+    expect(await isPortFreeFor('kubo:/data/b', minios)).toBe(false)
+    expect(await isPortFreeFor('minio:/data/a', minios)).toBe(true)
+    const [a, c] = [await freePort(), await freePort()]
+    const ports = await choosePorts(config(a, minios, c), 'kubo:/data/b')
+    expect(ports.api).toBe(a)
+    expect(ports.gateway).not.toBe(minios)
+    expect(ports.swarm).toBe(c)
+    // Kubo's picks are claimed in turn.
+    for (const p of Object.values(ports)) expect(await isPortFreeFor('minio:/data/a', p)).toBe(false)
   })
 })
 

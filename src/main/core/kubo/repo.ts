@@ -6,7 +6,7 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CoreError } from '../errors.js'
-import { freePort, isPortFree, STANDARD_KUBO_PORTS } from './ports.js'
+import { claimPort, freePort, isPortFreeFor, STANDARD_KUBO_PORTS } from './ports.js'
 import { apiAuthorizations } from './secret.js'
 
 const run = promisify(execFile)
@@ -32,8 +32,11 @@ export async function initRepo(binary: string, repoPath: string): Promise<void> 
   }
 }
 
-/** Reads the ports from the config, replacing any that is missing, standard or taken now. */
-export async function choosePorts(config: KuboConfig): Promise<KuboPorts> {
+/**
+ * Reads the ports from the config, replacing any that is missing, standard or taken now; each is claimed for
+ * owner (ports.ts), so that a MinIO starting beside this Kubo is never given one of them.
+ */
+export async function choosePorts(config: KuboConfig, owner: string): Promise<KuboPorts> {
   const current = {
     api: portOf(config.Addresses?.API),
     gateway: portOf(config.Addresses?.Gateway),
@@ -41,8 +44,8 @@ export async function choosePorts(config: KuboConfig): Promise<KuboPorts> {
   }
   const chosen = new Set<number>()
   const pick = async (port: number | undefined) => {
-    const ok = port && !STANDARD_KUBO_PORTS.has(port) && !chosen.has(port) && (await isPortFree(port))
-    const result = ok ? port : await freePort(chosen)
+    const ok = port && !STANDARD_KUBO_PORTS.has(port) && !chosen.has(port) && (await isPortFreeFor(owner, port))
+    const result = ok ? claimPort(port, owner) : await freePort(chosen, owner)
     chosen.add(result)
     return result
   }

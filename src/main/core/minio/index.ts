@@ -38,7 +38,7 @@ export interface MinioNode {
   stop(): Promise<void>
 }
 
-const FATAL = [/Unable to use the drive/, /is already in use/, /Invalid credentials/]
+const FATAL = [/Unable to use the drive/, /Invalid credentials/]
 
 export function createMinio(init: MinioInit): MinioNode {
   let settings: MinioSettings | undefined
@@ -80,9 +80,10 @@ export function createMinio(init: MinioInit): MinioNode {
         pidFile: init.pidFile,
         async prepare() {
           mkdirSync(init.dataDir, { recursive: true })
-          settings = await prepareSettings(init.settingsFile)
+          const owner = `minio:${init.dataDir}`
+          settings = await prepareSettings(init.settingsFile, owner)
           client = makeClient(new URL(endpoint()), settings.accessKey, settings.secretKey)
-          const consolePort = await freePort(new Set([settings.apiPort]))
+          const consolePort = await freePort(new Set([settings.apiPort]), owner)
           return {
             command: init.binary(),
             // The console is switched off (MINIO_BROWSER) and, should a build ignore that, bound to loopback.
@@ -119,6 +120,7 @@ export function createMinio(init: MinioInit): MinioNode {
         },
         probe: async (signal) => (await fetch(`${endpoint()}/minio/health/live`, { signal })).ok,
         fatal: (line) => FATAL.find((re) => re.test(line)) && line,
+        portTaken: (line) => /port is already in use/.test(line),
         note: (line) =>
           /payload validation is turned off/.test(line)
             ? 'expected: Tack starts its MinIO with --no-compat, and checks uploads by their CID (src/main/core/minio/index.ts)'

@@ -2,7 +2,7 @@
 // The port is persisted like Kubo's (in a file we own) and re-picked when another program took it.
 import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { freePort, isPortFree, STANDARD_KUBO_PORTS } from '../kubo/ports.js'
+import { claimPort, freePort, isPortFreeFor, STANDARD_KUBO_PORTS } from '../kubo/ports.js'
 
 export interface MinioSettings {
   accessKey: string
@@ -26,16 +26,19 @@ export function saveSettings(file: string, settings: MinioSettings): void {
   chmodSync(file, 0o600)
 }
 
-/** The settings for the next start: existing credentials, the same port when it is still free. */
-export async function prepareSettings(file: string): Promise<MinioSettings> {
+/**
+ * The settings for the next start: existing credentials, the same port when it is still free. The port is
+ * claimed for owner (kubo/ports.ts), so that a Kubo starting beside this MinIO is never given it.
+ */
+export async function prepareSettings(file: string, owner: string): Promise<MinioSettings> {
   const current = loadSettings(file) ?? {
     accessKey: 'tack-' + randomBytes(8).toString('hex'),
     secretKey: randomBytes(24).toString('base64url'),
     apiPort: 0,
   }
   const avoid = new Set([...STANDARD_KUBO_PORTS, ...STANDARD_MINIO_PORTS])
-  const keep = current.apiPort > 0 && !avoid.has(current.apiPort) && (await isPortFree(current.apiPort))
-  const settings = { ...current, apiPort: keep ? current.apiPort : await freePort(avoid) }
+  const keep = current.apiPort > 0 && !avoid.has(current.apiPort) && (await isPortFreeFor(owner, current.apiPort))
+  const settings = { ...current, apiPort: keep ? claimPort(current.apiPort, owner) : await freePort(avoid, owner) }
   saveSettings(file, settings)
   return settings
 }

@@ -1,7 +1,7 @@
 // The supervisor's stop against real child processes: the child's own shutdown first, then SIGTERM, then
 // SIGKILL, each step bounded; and a stop during a start that never becomes ready returns at once. Also how a
 // child's output is logged.
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -93,5 +93,53 @@ describe.runIf(process.platform !== 'win32')('supervisor output', () => {
     const said = lines.map((l) => l.slice(l.indexOf(': ') + 2))
     const at = said.indexOf('first')
     expect(said.slice(at, at + 4)).toEqual(['first', 'WARN: odd', 'expected: the test asked for it', 'last'])
+  })
+})
+
+describe.runIf(process.platform !== 'win32')('supervisor start', () => {
+  // A child that loses its port the first time it runs (as Kubo or MinIO do when another program took it
+  // after prepare() found it free), and comes up the next time (it then writes `ready`).
+  const losesItsPortOnce = (dir: string) => `
+    const fs = require('node:fs'), path = require('node:path')
+    const ran = path.join(${JSON.stringify(dir)}, 'ran')
+    if (!fs.existsSync(ran)) {
+      fs.writeFileSync(ran, '')
+      console.log('listen tcp4 127.0.0.1:4242: bind: address already in use')
+      process.exit(1)
+    }
+    fs.writeFileSync(path.join(${JSON.stringify(dir)}, 'ready'), '')
+    setInterval(() => {}, 1000)`
+
+  const portLoser = (dir: string, portTaken?: (line: string) => boolean) => {
+    let prepared = 0
+    const sup = createSupervisor({
+      name: 'port-loser',
+      log: silentLogger,
+      pidFile: join(dir, 'child.pid'),
+      prepare: async () => {
+        prepared++
+        return { command: process.execPath, args: ['-e', losesItsPortOnce(dir)] }
+      },
+      probe: async () => existsSync(join(dir, 'ready')),
+      portTaken,
+    })
+    return { sup, prepared: () => prepared }
+  }
+
+  it('starts again, with what prepare() picks anew, when the child lost a port it was given', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tack-sup-'))
+    const { sup, prepared } = portLoser(dir, (line) => /bind: address already in use/.test(line))
+    await sup.start()
+    expect(sup.state).toBe('running')
+    expect(prepared()).toBe(2)
+    await sup.stop()
+  })
+
+  it('fails the start when the child exits for any other reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tack-sup-'))
+    const { sup, prepared } = portLoser(dir)
+    await expect(sup.start()).rejects.toThrow('port-loser exited (code 1')
+    expect(sup.state).toBe('failed')
+    expect(prepared()).toBe(1)
   })
 })

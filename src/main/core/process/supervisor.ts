@@ -25,6 +25,11 @@ export interface SupervisorInit {
   pidFile: string
   /** A line of the child's output that means it can never start (a locked repo): fail at once. */
   fatal?: (line: string) => string | undefined
+  /**
+   * A line that means the child lost one of its ports to another program between prepare() and listening: the
+   * start is tried again (prepare() then picks free ports), up to START_ATTEMPTS times in all.
+   */
+  portTaken?: (line: string) => boolean
   /** What Tack knows about a line of the child's output (a warning it expects), logged right after it. */
   note?: (line: string) => string | undefined
   /** Asks the child to stop through its own API (Kubo's RPC `shutdown`); SIGTERM follows if it has not. */
@@ -51,6 +56,9 @@ export interface Supervisor {
   whenRunning(): Promise<void>
 }
 
+/** Starts tried in all when the child loses a port it was given (portTaken). */
+const START_ATTEMPTS = 3
+
 export function createSupervisor(init: SupervisorInit): Supervisor {
   const { log } = init
   const readyTimeoutMs = init.readyTimeoutMs ?? 60_000
@@ -66,6 +74,8 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
   // Aborted by stop(): a start or restart waiting for readiness gives up at once.
   let stopping = new AbortController()
   let warnedNoLauncher = false
+  // Set by launch() when the child said a port was taken (init.portTaken).
+  let portLost = false
 
   const settleWaiters = (err?: Error) => {
     const list = waiters
@@ -77,6 +87,7 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
   }
 
   async function launch(): Promise<void> {
+    portLost = false
     const { command, args, env, cwd } = await init.prepare()
     log.info('starting', { command, args })
     const launcher = init.launcher && existsSync(init.launcher) ? init.launcher : undefined
@@ -98,6 +109,7 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
         log.info(line)
         const note = init.note?.(line)
         if (note) log.info(note)
+        if (init.portTaken?.(line)) portLost = true
         fatal ??= init.fatal?.(line)
       }
     }
@@ -209,13 +221,20 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
       stopping = new AbortController()
       if (init.evictLeftover) await init.evictLeftover(AbortSignal.timeout(5000)).catch(() => {})
       await killOrphan(init.pidFile, log)
-      try {
-        await launch()
-        state = 'running'
-      } catch (err) {
-        state = 'failed'
-        lastError = (err as Error).message
-        throw err
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await launch()
+          state = 'running'
+          return
+        } catch (err) {
+          if (portLost && attempt < START_ATTEMPTS && !stopping.signal.aborted) {
+            log.warn(`a port was taken before it could listen; starting again with free ones`)
+            continue
+          }
+          state = 'failed'
+          lastError = (err as Error).message
+          throw err
+        }
       }
     },
     async stop() {

@@ -8,7 +8,9 @@ export const STANDARD_KUBO_PORTS = new Set([4001, 5001, 8080])
 // once its child listens on it: until then, a port one of them picked still looks free to the other (seen
 // once in a full test run: MinIO's API and Kubo's gateway both given 33777; MinIO could not start). So each
 // port picked for a child is claimed for that child (its owner: a name and its data path) for CLAIM_MS, and
-// no other owner in this process is given it meanwhile.
+// no other owner in this process is given it meanwhile. The claims are kept for the whole process, not per
+// core, because several cores in one process (tests do that) must avoid each other too. They only cover
+// Tack's own children; a port that another program takes is handled by starting again (supervisor.ts).
 const CLAIM_MS = 60_000
 const claims = new Map<number, { owner: string; until: number }>()
 
@@ -17,15 +19,19 @@ const claimedByOther = (port: number, owner: string) => {
   return claim !== undefined && claim.until > Date.now() && claim.owner !== owner
 }
 
-/** Claims port for owner (see above) and returns it. */
-export function claimPort(port: number, owner: string): number {
+/** Claims port for owner (see above) unless another owner holds it; whether owner now holds it. */
+function claim(port: number, owner: string): boolean {
+  if (claimedByOther(port, owner)) return false
   claims.set(port, { owner, until: Date.now() + CLAIM_MS })
-  return port
+  return true
 }
 
-/** Whether owner may use port: nobody listens on it and no other owner in this process claimed it. */
-export async function isPortFreeFor(owner: string, port: number): Promise<boolean> {
-  return !claimedByOther(port, owner) && (await isPortFree(port))
+/**
+ * Takes port for owner if nobody listens on it and no other owner claimed it; whether it did. The claim is
+ * made in the same turn as the check that settles it, so no other pick can come in between.
+ */
+export async function takePort(port: number, owner: string): Promise<boolean> {
+  return (await isPortFree(port)) && claim(port, owner)
 }
 
 export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
@@ -48,7 +54,6 @@ export async function freePort(avoid: Set<number> = new Set(), owner?: string): 
       })
     })
     if (!port || STANDARD_KUBO_PORTS.has(port) || avoid.has(port)) continue
-    if (owner === undefined) return port
-    if (!claimedByOther(port, owner)) return claimPort(port, owner)
+    if (owner === undefined || claim(port, owner)) return port
   }
 }

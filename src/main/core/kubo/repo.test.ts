@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { freePort, isPortFreeFor } from './ports.js'
+import { freePort, takePort } from './ports.js'
 import { applyConfig, choosePorts } from './repo.js'
 
 const servers: Server[] = []
@@ -42,15 +42,16 @@ describe('ports claimed in this process', () => {
     // MinIO claims a port for itself; a Kubo starting beside it had that port in its config (seen in a run:
     // both children given 33777, and MinIO could not start).
     const minios = await freePort(new Set(), 'minio:/data/a')
-    expect(await isPortFreeFor('kubo:/data/b', minios)).toBe(false)
-    expect(await isPortFreeFor('minio:/data/a', minios)).toBe(true)
-    const [a, c] = [await freePort(), await freePort()]
+    expect(await takePort(minios, 'kubo:/data/b')).toBe(false)
+    expect(await takePort(minios, 'minio:/data/a')).toBe(true)
+    const a = await freePort(new Set([minios]), 'kubo:/data/b')
+    const c = await freePort(new Set([minios, a]), 'kubo:/data/b')
     const ports = await choosePorts(config(a, minios, c), 'kubo:/data/b')
     expect(ports.api).toBe(a)
     expect(ports.gateway).not.toBe(minios)
     expect(ports.swarm).toBe(c)
     // Kubo's picks are claimed in turn.
-    for (const p of Object.values(ports)) expect(await isPortFreeFor('minio:/data/a', p)).toBe(false)
+    for (const p of Object.values(ports)) expect(await takePort(p, 'minio:/data/a')).toBe(false)
   })
 })
 

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CoreError } from '../errors.js'
-import { claimPort, freePort, isPortFreeFor, STANDARD_KUBO_PORTS } from './ports.js'
+import { freePort, STANDARD_KUBO_PORTS, takePort } from './ports.js'
 import { apiAuthorizations } from './secret.js'
 
 const run = promisify(execFile)
@@ -44,8 +44,8 @@ export async function choosePorts(config: KuboConfig, owner: string): Promise<Ku
   }
   const chosen = new Set<number>()
   const pick = async (port: number | undefined) => {
-    const ok = port && !STANDARD_KUBO_PORTS.has(port) && !chosen.has(port) && (await isPortFreeFor(owner, port))
-    const result = ok ? claimPort(port, owner) : await freePort(chosen, owner)
+    const ok = port && !STANDARD_KUBO_PORTS.has(port) && !chosen.has(port) && (await takePort(port, owner))
+    const result = ok ? port : await freePort(chosen, owner)
     chosen.add(result)
     return result
   }

@@ -2,7 +2,7 @@
 // The port is persisted like Kubo's (in a file we own) and re-picked when another program took it.
 import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { claimPort, freePort, isPortFreeFor, STANDARD_KUBO_PORTS } from '../kubo/ports.js'
+import { freePort, STANDARD_KUBO_PORTS, takePort } from '../kubo/ports.js'
 
 export interface MinioSettings {
   accessKey: string
@@ -37,8 +37,8 @@ export async function prepareSettings(file: string, owner: string): Promise<Mini
     apiPort: 0,
   }
   const avoid = new Set([...STANDARD_KUBO_PORTS, ...STANDARD_MINIO_PORTS])
-  const keep = current.apiPort > 0 && !avoid.has(current.apiPort) && (await isPortFreeFor(owner, current.apiPort))
-  const settings = { ...current, apiPort: keep ? claimPort(current.apiPort, owner) : await freePort(avoid, owner) }
+  const keep = current.apiPort > 0 && !avoid.has(current.apiPort) && (await takePort(current.apiPort, owner))
+  const settings = { ...current, apiPort: keep ? current.apiPort : await freePort(avoid, owner) }
   saveSettings(file, settings)
   return settings
 }

@@ -97,20 +97,23 @@ describe.runIf(process.platform !== 'win32')('supervisor output', () => {
 })
 
 describe.runIf(process.platform !== 'win32')('supervisor start', () => {
-  // A child that loses its port the first time it runs (as Kubo or MinIO do when another program took it
-  // after prepare() found it free), and comes up the next time (it then writes `ready`).
-  const losesItsPortOnce = (dir: string) => `
+  const BIND = 'listen tcp4 127.0.0.1:4242: bind: address already in use'
+  // A child that says `line` and exits the first `failures` times it runs (as Kubo or MinIO do when another
+  // program took a port after prepare() found it free), and then comes up (it writes `ready`).
+  const child = (dir: string, line: string, failures: number) => `
     const fs = require('node:fs'), path = require('node:path')
-    const ran = path.join(${JSON.stringify(dir)}, 'ran')
-    if (!fs.existsSync(ran)) {
-      fs.writeFileSync(ran, '')
-      console.log('listen tcp4 127.0.0.1:4242: bind: address already in use')
+    const runs = path.join(${JSON.stringify(dir)}, 'runs')
+    const n = fs.existsSync(runs) ? Number(fs.readFileSync(runs, 'utf8')) : 0
+    fs.writeFileSync(runs, String(n + 1))
+    if (n < ${failures}) {
+      console.log(${JSON.stringify(line)})
       process.exit(1)
     }
     fs.writeFileSync(path.join(${JSON.stringify(dir)}, 'ready'), '')
     setInterval(() => {}, 1000)`
 
-  const portLoser = (dir: string, portTaken?: (line: string) => boolean) => {
+  const supervised = (line: string, failures: number) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tack-sup-'))
     let prepared = 0
     const sup = createSupervisor({
       name: 'port-loser',
@@ -118,26 +121,31 @@ describe.runIf(process.platform !== 'win32')('supervisor start', () => {
       pidFile: join(dir, 'child.pid'),
       prepare: async () => {
         prepared++
-        return { command: process.execPath, args: ['-e', losesItsPortOnce(dir)] }
+        return { command: process.execPath, args: ['-e', child(dir, line, failures)] }
       },
       probe: async () => existsSync(join(dir, 'ready')),
-      portTaken,
+      portTaken: (l) => /bind: address already in use/.test(l),
     })
     return { sup, prepared: () => prepared }
   }
 
   it('starts again, with what prepare() picks anew, when the child lost a port it was given', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tack-sup-'))
-    const { sup, prepared } = portLoser(dir, (line) => /bind: address already in use/.test(line))
+    const { sup, prepared } = supervised(BIND, 1)
     await sup.start()
     expect(sup.state).toBe('running')
     expect(prepared()).toBe(2)
     await sup.stop()
   })
 
-  it('fails the start when the child exits for any other reason', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tack-sup-'))
-    const { sup, prepared } = portLoser(dir)
+  it('gives up after three starts that each lose a port, with the child’s reason', async () => {
+    const { sup, prepared } = supervised(BIND, 5)
+    await expect(sup.start()).rejects.toThrow('port-loser exited (code 1')
+    expect(sup.state).toBe('failed')
+    expect(prepared()).toBe(3)
+  })
+
+  it('fails the start at once when the child exits for any other reason', async () => {
+    const { sup, prepared } = supervised('Error: something else went wrong', 1)
     await expect(sup.start()).rejects.toThrow('port-loser exited (code 1')
     expect(sup.state).toBe('failed')
     expect(prepared()).toBe(1)

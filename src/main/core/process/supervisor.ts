@@ -58,6 +58,8 @@ export interface Supervisor {
 
 /** Starts tried in all when the child loses a port it was given (portTaken). */
 const START_ATTEMPTS = 3
+/** How long after a child's exit its last output is waited for. */
+const OUTPUT_GRACE_MS = 200
 
 export function createSupervisor(init: SupervisorInit): Supervisor {
   const { log } = init
@@ -74,7 +76,7 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
   // Aborted by stop(): a start or restart waiting for readiness gives up at once.
   let stopping = new AbortController()
   let warnedNoLauncher = false
-  // Set by launch() when the child said a port was taken (init.portTaken).
+  // Set by launch() when its child exited before ready after saying a port was taken (init.portTaken).
   let portLost = false
 
   const settleWaiters = (err?: Error) => {
@@ -89,6 +91,8 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
   async function launch(): Promise<void> {
     portLost = false
     const { command, args, env, cwd } = await init.prepare()
+    // stop() may have come while prepare() ran: it found no child to end, so none may be spawned now.
+    if (stopping.signal.aborted) throw new CoreError('SERVICE_UNAVAILABLE', `${init.name} was stopped while starting`)
     log.info('starting', { command, args })
     const launcher = init.launcher && existsSync(init.launcher) ? init.launcher : undefined
     if (!launcher && !warnedNoLauncher) {
@@ -103,21 +107,31 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
     const proc = spawn(file, argv, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
     child = proc
     let fatal: string | undefined
+    // This child's own: a late line of an earlier child must not decide about this one.
+    let lostPort = false
     const onOutput = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line.trim()) continue
         log.info(line)
         const note = init.note?.(line)
         if (note) log.info(note)
-        if (init.portTaken?.(line)) portLost = true
+        if (init.portTaken?.(line)) lostPort = true
         fatal ??= init.fatal?.(line)
       }
     }
     proc.stdout?.on('data', onOutput)
     proc.stderr?.on('data', onOutput)
+    // 'exit' can come before the child's last output is read; what it said (a fatal line, a port taken)
+    // decides what happens next, so its output is awaited too, for OUTPUT_GRACE_MS at most.
+    const outputRead = Promise.all(
+      [proc.stdout, proc.stderr].map((s) => s && new Promise((r) => (s.closed ? r(undefined) : s.once('close', r)))),
+    )
     const exited = new Promise<string>((resolve) => {
       proc.once('error', (err) => resolve(`could not run ${command}: ${err.message}`))
-      proc.once('exit', (code, signal) => resolve(`exited (code ${code}, signal ${signal})`))
+      proc.once('exit', (code, signal) => {
+        const grace = new Promise((r) => setTimeout(r, OUTPUT_GRACE_MS).unref())
+        void Promise.race([outputRead, grace]).then(() => resolve(`exited (code ${code}, signal ${signal})`))
+      })
     })
     // What the pid is (start time, executable) goes in too, so the next start can tell our orphan from a
     // process that reused the pid. On Linux the launcher has exec'd by the time the child answers; the
@@ -136,7 +150,10 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
         waitReady(init.probe, abort.signal).then(() => undefined),
         exited.then((why) => fatal ?? why),
       ])
-      if (outcome !== undefined) throw new CoreError('SERVICE_UNAVAILABLE', `${init.name} ${outcome}`)
+      if (outcome !== undefined) {
+        portLost = lostPort
+        throw new CoreError('SERVICE_UNAVAILABLE', `${init.name} ${outcome}`)
+      }
     } catch (err) {
       abort.abort()
       await killChild(proc)
@@ -228,7 +245,7 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
           return
         } catch (err) {
           if (portLost && attempt < START_ATTEMPTS && !stopping.signal.aborted) {
-            log.warn(`a port was taken before it could listen; starting again with free ones`)
+            log.warn(`start ${attempt} of ${START_ATTEMPTS}: a port was taken before it could listen; trying free ones`)
             continue
           }
           state = 'failed'

@@ -4,12 +4,16 @@
 // `ipfs add --cid-version=1` at the layout's boundaries, what Node would have recorded (type, pin, private,
 // one object per content), nothing left behind by a client that leaves, and Node taking over when the relay
 // is gone.
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { connect } from 'node:net'
+import { join } from 'node:path'
+import { Client } from 'minio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { startKuboNode, type KuboTestNode } from './fixtures/kubo-node.js'
 import { relayPid, waitFor } from './fixtures/processes.js'
+import { RELAY_PART_SIZE } from '../src/main/core/minio/store.js'
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -44,6 +48,46 @@ async function objectKeys(): Promise<string[]> {
   const keys: string[] = []
   for await (const key of tack.core.minio.store.list('uploads/')) keys.push(key)
   return keys
+}
+
+/** A client of Tack's own MinIO, to see what it holds. */
+function minio(): Client {
+  const s = JSON.parse(readFileSync(join(tack.dataDir, 'minio.json'), 'utf8')) as {
+    accessKey: string
+    secretKey: string
+    apiPort: number
+  }
+  const { accessKey, secretKey, apiPort: port } = s
+  return new Client({
+    endPoint: '127.0.0.1',
+    port,
+    useSSL: false,
+    accessKey,
+    secretKey,
+    pathStyle: true,
+    region: 'us-east-1',
+  })
+}
+
+/** Sends the head of a PUT of `length` bytes and `sent` of them, then leaves (after `beforeLeaving`). */
+function cutUpload(name: string, length: number, sent: number, beforeLeaving = () => {}): Promise<void> {
+  const port = Number(new URL(tack.url).port)
+  return new Promise<void>((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(
+        `PUT /api/files?name=${name} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+          `Authorization: Bearer ${tack.adminKey}\r\nContent-Length: ${length}\r\n\r\n`,
+      )
+      socket.write(randomBytes(sent), () =>
+        setTimeout(() => {
+          beforeLeaving()
+          socket.destroy()
+        }, 200),
+      )
+    })
+    socket.on('close', () => resolve())
+    socket.on('error', () => {})
+  })
 }
 
 describe.runIf(process.platform !== 'win32')('uploads through the byte relay', () => {
@@ -132,18 +176,7 @@ describe.runIf(process.platform !== 'win32')('uploads through the byte relay', (
 
   it('lists nothing and keeps no object when the client leaves mid-body', async () => {
     const before = await objectKeys()
-    const port = Number(new URL(tack.url).port)
-    await new Promise<void>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.write(
-          `PUT /api/files?name=cut.bin HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
-            `Authorization: Bearer ${tack.adminKey}\r\nContent-Length: ${20 * MiB}\r\n\r\n`,
-        )
-        socket.write(randomBytes(5 * MiB), () => setTimeout(() => socket.destroy(), 200))
-      })
-      socket.on('close', () => resolve())
-      socket.on('error', () => {})
-    })
+    await cutUpload('cut.bin', 20 * MiB, 5 * MiB)
     await waitFor(
       async () => (await objectKeys()).length === before.length && tack.core.files.repo.pendingKeys().length === 0,
       'cleanup after the cut upload',
@@ -152,6 +185,42 @@ describe.runIf(process.platform !== 'win32')('uploads through the byte relay', (
       (await (await tack.api('/api/files?limit=1000')).json()) as { results: Array<{ name: string }> }
     ).results.map((r) => r.name)
     expect(names).not.toContain('cut.bin')
+  })
+
+  it('sends a body of more than two parts as a multipart upload, and it comes back identical', async () => {
+    const size = 2 * RELAY_PART_SIZE + 3 * MiB + 17
+    const bytes = randomBytes(size)
+    const before = new Set(await objectKeys())
+    const res = await put('parts.bin', bytes)
+    expect(res.status, await res.clone().text()).toBe(201)
+    const record = (await res.json()) as FileJson
+    expect(record.cid).toBe(await kuboCid(bytes))
+    const key = (await objectKeys()).find((k) => !before.has(k))!
+    // MinIO's ETag of a multipart object ends with its part count; a single PUT's has none.
+    expect((await minio().statObject('tack', key)).etag).toMatch(/-3$/)
+    const back = createHash('sha256')
+    for await (const chunk of (await fetch(record.gatewayUrl)).body!) back.update(chunk)
+    expect(back.digest('hex')).toBe(createHash('sha256').update(bytes).digest('hex'))
+  })
+
+  it('leaves no object and no unfinished multipart upload when the client leaves after a part', async () => {
+    const before = await objectKeys()
+    let pending: string[] = []
+    await cutUpload('cut-parts.bin', 3 * RELAY_PART_SIZE, RELAY_PART_SIZE + 5 * MiB, () => {
+      pending = tack.core.files.repo.pendingKeys()
+    })
+    expect(pending).toHaveLength(1)
+    const incomplete = async () => {
+      const uploads: string[] = []
+      // MinIO lists unfinished multipart uploads by their exact key only.
+      for await (const u of minio().listIncompleteUploads('tack', pending[0]!, false)) uploads.push(u.uploadId)
+      return uploads
+    }
+    await waitFor(
+      async () => (await objectKeys()).length === before.length && tack.core.files.repo.pendingKeys().length === 0,
+      'cleanup after the cut upload',
+    )
+    expect(await incomplete()).toEqual([])
   })
 
   it('takes several uploads at once, each with its own bytes', async () => {

@@ -49,16 +49,25 @@ type relayJob struct {
 	Length int64 `json:"length"`
 	// Fail is sent instead of Head when the upstream answers anything else before a byte went out.
 	Fail string `json:"fail"`
+	// Parts and PartSize (upload): the body goes to the store in Parts PUTs of PartSize bytes (the last one
+	// shorter); Addr and Request are the first one's, and the relay asks Tack for each next one (parts.go).
+	Parts    int   `json:"parts"`
+	PartSize int64 `json:"partSize"`
 }
 
 type channelMessage struct {
 	Cmd string          `json:"cmd"`
 	Key json.RawMessage `json:"key,omitempty"`
 	Msg json.RawMessage `json:"msg,omitempty"`
-	// Tack's own messages: {type: "respond", id, response} answers an upload.
+	// Tack's own messages: {type: "respond", id, response} answers an upload; {type: "part", id, part,
+	// addr, request} (or error) gives the PUT of an upload's next part.
 	Type     string `json:"type"`
 	ID       int64  `json:"id"`
 	Response string `json:"response"`
+	Part     int    `json:"part"`
+	Addr     string `json:"addr"`
+	Request  string `json:"request"`
+	Error    string `json:"error"`
 }
 
 // An upstream (or an uploading client) that sends nothing for stallTimeout is dropped; a reading client may
@@ -82,7 +91,7 @@ func relayMain() int {
 		fmt.Fprintf(os.Stderr, "tack-launcher relay: %v\n", err)
 		return 2
 	}
-	ch := &channel{conn: c.(*net.UnixConn), answers: map[int64]chan string{}}
+	ch := newChannel(c.(*net.UnixConn))
 	if err := ch.serve(); err != nil && !errors.Is(err, io.EOF) {
 		fmt.Fprintf(os.Stderr, "tack-launcher relay: %v\n", err)
 		return 1
@@ -98,6 +107,12 @@ type channel struct {
 	// Uploads waiting for Tack's answer, by job id.
 	answersMu sync.Mutex
 	answers   map[int64]chan string
+	// Uploads waiting for the request of their next part, by job id (under answersMu).
+	partAnswers map[int64]chan channelMessage
+}
+
+func newChannel(conn *net.UnixConn) *channel {
+	return &channel{conn: conn, answers: map[int64]chan string{}, partAnswers: map[int64]chan channelMessage{}}
 }
 
 func (ch *channel) send(v any) {
@@ -209,6 +224,17 @@ func (ch *channel) handle(m channelMessage, line []byte, fds []int) []int {
 			ch.send(map[string]any{"type": "taken", "id": job.ID})
 			done := map[string]string{"read": "relay-done", "upload": "upload-done"}[job.Kind]
 			ch.send(map[string]any{"type": done, "id": job.ID, "error": "no socket came with the job"})
+		}
+		if m.Type == "part" {
+			ch.answersMu.Lock()
+			answer := ch.partAnswers[m.ID]
+			ch.answersMu.Unlock()
+			if answer != nil {
+				select {
+				case answer <- m:
+				default: // nobody asked for it
+				}
+			}
 		}
 		if m.Type == "respond" {
 			ch.answersMu.Lock()

@@ -26,7 +26,7 @@ func startChannel(t *testing.T) *tackSide {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch := &channel{conn: unixConn(t, fds[0]), answers: map[int64]chan string{}}
+	ch := newChannel(unixConn(t, fds[0]))
 	go ch.serve()
 	tack := unixConn(t, fds[1])
 	t.Cleanup(func() { tack.Close(); ch.conn.Close() })
@@ -92,8 +92,8 @@ func tcpPair(t *testing.T) (server, client *net.TCPConn) {
 	return s.(*net.TCPConn), c.(*net.TCPConn)
 }
 
-// upstream answers every request with body.
-func upstream(t *testing.T, body string) string {
+// serveEach listens on a loopback port and calls handle with each connection (closed after); its address.
+func serveEach(t *testing.T, handle func(c net.Conn)) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -107,12 +107,19 @@ func upstream(t *testing.T, body string) string {
 			}
 			go func() {
 				defer c.Close()
-				bufio.NewReader(c).ReadString('\n')
-				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: "+itoa(len(body))+"\r\n\r\n"+body)
+				handle(c)
 			}()
 		}
 	}()
 	return ln.Addr().String()
+}
+
+// upstream answers every request with body.
+func upstream(t *testing.T, body string) string {
+	return serveEach(t, func(c net.Conn) {
+		bufio.NewReader(c).ReadString('\n')
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: "+itoa(len(body))+"\r\n\r\n"+body)
+	})
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }

@@ -5,8 +5,9 @@ package main
 // Uploads through the relay (src/main/core/http/relay-upload.ts says when): Tack has checked the request and its quota,
 // and hands over the client's socket with the body bytes it had already read. The relay reads the rest of the
 // body (exactly Content-Length bytes), computes the CID as it goes (unixfs.go) and streams the bytes to the
-// object store with the PUT Tack signed. It reports the CID and the first bytes (Tack types the file from
-// them), Tack records the upload and sends back the whole response, which the relay writes before closing.
+// object store with the PUTs Tack signs (one, or one per part: parts.go). It reports the CID, the first bytes
+// (Tack types the file from them) and the parts' ETags; Tack completes the object, records the upload and
+// sends back the whole response, which the relay writes before closing.
 
 import (
 	"bufio"
@@ -39,9 +40,11 @@ func (ch *channel) upload(fd int, job relayJob) {
 	if err == nil {
 		var cid string
 		var head []byte
-		cid, head, err = receive(client, job)
+		var etags []string
+		cid, head, etags, err = receive(ch, client, job)
 		done["cid"] = cid
 		done["head"] = base64.StdEncoding.EncodeToString(head)
+		done["etags"] = etags
 	}
 	if err != nil {
 		done["error"] = err.Error()
@@ -59,22 +62,15 @@ func (ch *channel) upload(fd int, job relayJob) {
 	closeGently(client)
 }
 
-// receive copies job.Length body bytes from client to the store, hashing them; returns the CID and the head.
-func receive(client *net.TCPConn, job relayJob) (string, []byte, error) {
+// receive copies job.Length body bytes from client to the store, hashing them; returns the CID, the head
+// and the ETags of the parts the store took (one for a single PUT).
+func receive(ch *channel, client *net.TCPConn, job relayJob) (string, []byte, []string, error) {
 	first, err := base64.StdEncoding.DecodeString(job.Body)
 	if err != nil || int64(len(first)) > job.Length {
-		return "", nil, fmt.Errorf("bad buffered body")
+		return "", nil, nil, fmt.Errorf("bad buffered body")
 	}
-	c, err := net.DialTimeout("tcp", job.Addr, 5*time.Second)
-	if err != nil {
-		return "", nil, err
-	}
-	up := c.(*net.TCPConn)
-	defer up.Close()
-	up.SetWriteDeadline(time.Now().Add(stallTimeout))
-	if _, err := up.Write([]byte(job.Request)); err != nil {
-		return "", nil, err
-	}
+	store := newPartWriter(ch, job)
+	defer store.release()
 	hasher := newFileHasher()
 	var head []byte
 	pass := func(p []byte) error {
@@ -82,15 +78,14 @@ func receive(client *net.TCPConn, job relayJob) (string, []byte, error) {
 			head = append(head, p[:min(len(p), headBytes-len(head))]...)
 		}
 		hasher.Write(p)
-		up.SetWriteDeadline(time.Now().Add(stallTimeout))
-		_, err := up.Write(p)
-		if err != nil {
-			return storeRefused(up, err)
-		}
-		return nil
+		return store.Write(p)
+	}
+	fail := func(err error) (string, []byte, []string, error) {
+		store.Abort()
+		return "", nil, nil, err
 	}
 	if err := pass(first); err != nil {
-		return "", nil, err
+		return fail(err)
 	}
 	left := job.Length - int64(len(first))
 	buf := make([]byte, 1<<20)
@@ -100,27 +95,22 @@ func receive(client *net.TCPConn, job relayJob) (string, []byte, error) {
 		if n > 0 {
 			left -= int64(n)
 			if perr := pass(buf[:n]); perr != nil {
-				return "", nil, perr
+				return fail(perr)
 			}
 		}
 		if err != nil && left > 0 {
 			if err == io.EOF {
-				return "", nil, fmt.Errorf("the client sent %d of %d bytes", job.Length-left, job.Length)
+				return fail(fmt.Errorf("the client sent %d of %d bytes", job.Length-left, job.Length))
 			}
-			return "", nil, err
+			return fail(err)
 		}
 	}
 	client.SetReadDeadline(time.Time{})
-	up.SetReadDeadline(time.Now().Add(stallTimeout))
-	res, err := http.ReadResponse(bufio.NewReader(up), nil)
+	etags, err := store.Close()
 	if err != nil {
-		return "", nil, fmt.Errorf("the object store did not answer: %v", err)
+		return fail(err)
 	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return "", nil, fmt.Errorf("the object store answered %s", res.Status)
-	}
-	return hasher.Sum(), head, nil
+	return hasher.Sum(), head, etags, nil
 }
 
 // storeRefused turns a failed write into the store's own answer when it sent one (it stops reading after

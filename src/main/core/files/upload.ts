@@ -4,7 +4,7 @@
 // pending objects, which the cleanup below (and the sweep at the next start) removes.
 import { randomUUID } from 'node:crypto'
 import { CoreError } from '../errors.js'
-import type { RawRequest } from '../relay/index.js'
+import type { Received, UploadTarget } from '../relay/index.js'
 import type { ObjectStore, ObjectWriter } from '../minio/store.js'
 import { importEntries } from './cid.js'
 import { detectMime } from './mime.js'
@@ -29,8 +29,8 @@ export interface RelayedPart {
   name: string
   /** The exact byte count (Content-Length). */
   size: number
-  /** Sends the body with `put` (a PUT of exactly `size` bytes); resolves once the store has it all. */
-  relay(put: RawRequest): Promise<{ cid: string; head: Uint8Array }>
+  /** Sends the body to `target` (exactly `size` bytes); resolves once the store has it all. */
+  relay(target: UploadTarget): Promise<Received>
 }
 
 export interface StagedFile {
@@ -164,9 +164,10 @@ export async function stageRelayed(deps: UploadDeps, part: RelayedPart): Promise
   const key = `uploads/${randomUUID()}`
   deps.repo.addPending(key)
   try {
-    const put = await deps.store.rawWrite(key, part.size)
-    if (!put) throw new CoreError('SERVICE_UNAVAILABLE', 'the object store takes no raw writes')
-    const { cid, head } = await part.relay(put)
+    const target = await deps.store.rawWrite(key, part.size)
+    if (!target) throw new CoreError('SERVICE_UNAVAILABLE', 'the object store takes no raw writes')
+    const { cid, head, etags } = await part.relay(target)
+    await target.complete(etags)
     const file = { path: '', name: part.name, cid, size: part.size, mime: detectMime(head, part.name), objectKey: key }
     return { files: [file] }
   } catch (err) {

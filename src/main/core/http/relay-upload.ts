@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { CoreError } from '../errors.js'
 import type { Files, UploadResult } from '../files/index.js'
 import type { Logger } from '../log.js'
-import { failureResponse, jsonResponse, type Relay, type UploadHandle } from '../relay/index.js'
+import { failureResponse, jsonResponse, type Relay, type UploadHandle, type UploadTarget } from '../relay/index.js'
 import { toCoreError } from './errors.js'
 
 /** Smaller bodies stay in Node: the relay's connection to the store and the closed connection cost more. */
@@ -62,8 +62,8 @@ export function relayUpload(
       const part = {
         name: upload.name,
         size,
-        relay: (put: Parameters<typeof relay.upload>[1]['put']) => {
-          handle = relay.upload(socket, { length: size, put, drain: () => drain(request, socket) })
+        relay: (target: UploadTarget) => {
+          handle = relay.upload(socket, { length: size, target, drain: () => drain(request, socket) })
           return handle.received
         },
       }
@@ -71,7 +71,8 @@ export function relayUpload(
       response = jsonResponse(201, reply.getHeaders(), answer(result))
     } catch (err) {
       const known = toCoreError(err)
-      if (!known || known.status >= 500) deps.log.warn('relayed upload failed', { reqId: request.id, error: String(err) })
+      if (!known || known.status >= 500)
+        deps.log.warn('relayed upload failed', { reqId: request.id, error: String(err) })
       response = failureResponse(
         known ?? new CoreError('INTERNAL_SERVER_ERROR', 'something went wrong inside Tack; see its log'),
         reply.getHeaders(),
@@ -86,7 +87,7 @@ export function relayUpload(
 /** What Node already read of the body; the socket is stopped, and goes to the relay in this same turn. */
 function drain(request: FastifyRequest, socket: FastifyRequest['raw']['socket']): Buffer {
   const buffered: Buffer[] = []
-  for (let chunk: Buffer | null; (chunk = request.raw.read() as Buffer | null) !== null; ) buffered.push(chunk)
+  for (let chunk: Buffer | null; (chunk = request.raw.read() as Buffer | null) !== null;) buffered.push(chunk)
   socket.pause()
   return Buffer.concat(buffered)
 }

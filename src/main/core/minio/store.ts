@@ -8,13 +8,15 @@
 // PARTS_IN_FLIGHT parts are sent at once. When the size is known up front (a raw PUT with Content-Length)
 // and the payload is unsigned, the object is one streamed PUT instead: nothing is buffered in Tack at all
 // (peak RSS growth of a 1 GiB PUT /api/files went from ~100 MiB to the importer's own few MiB) and MinIO
-// takes one stream at least as fast as parallel parts.
+// takes one stream at least as fast as parallel parts. Large uploads through the byte relay (rawWrite) go in
+// parts sent one after another, the next while MinIO still syncs the last (tools/launcher/parts.go says why).
 import { once } from 'node:events'
 import type { IncomingMessage } from 'node:http'
 import { PassThrough, type Readable } from 'node:stream'
 import type { Client } from 'minio'
 import { CoreError } from '../errors.js'
 import { rawRequest, type RawRequest } from '../relay/http-text.js'
+import type { UploadTarget } from '../relay/index.js'
 
 /** 8 MiB parts; from part 5 000 on, 32 MiB ones, so S3's 10 000-part limit still allows 195 GiB. */
 export const PART_SIZE = 8 * 1024 * 1024
@@ -24,6 +26,15 @@ const LARGE_PART_SIZE = 32 * 1024 * 1024
 export const PARTS_IN_FLIGHT = 3
 /** S3's limit for one PUT. */
 const SINGLE_PUT_MAX = 5 * 1024 ** 3
+/** A relayed upload larger than two of these goes to the store in parts of (at least) this size (rawWrite). */
+export const RELAY_PART_SIZE = 64 * 1024 * 1024
+const MAX_PARTS = 10_000
+
+/** Where the relay sends an upload (rawWrite); `complete` makes the object once the store has every part. */
+export interface RawWrite extends UploadTarget {
+  /** Given what the store answered for each part, in order. */
+  complete(etags: string[]): Promise<void>
+}
 
 export interface ObjectWriter {
   /** Resolves when the chunk is buffered; waits while a full part is still being sent (backpressure). */
@@ -47,8 +58,11 @@ export interface ObjectStore {
   rawRead(key: string, range?: { start: number; end: number }): Promise<RawRequest | undefined>
   /** Whether rawRead and rawWrite give requests now (the store is plain HTTP on loopback and started). */
   rawCapable(): boolean
-  /** The head of a presigned PUT of exactly `size` bytes, for the relay; undefined as for rawRead. */
-  rawWrite(key: string, size: number): Promise<RawRequest | undefined>
+  /**
+   * Presigned PUTs that take exactly `size` bytes, for the relay: one, or (above two RELAY_PART_SIZEs) the
+   * parts of a multipart upload; undefined as for rawRead.
+   */
+  rawWrite(key: string, size: number): Promise<RawWrite | undefined>
   /** Removes the object and any unfinished multipart upload under its key. */
   remove(key: string): Promise<void>
   list(prefix: string): AsyncIterable<string>
@@ -106,8 +120,33 @@ export function createObjectStore(init: ObjectStoreInit): ObjectStore {
     async rawWrite(key, size) {
       const client = init.client()
       if (!plainLoopback(client)) return undefined
-      const url = await client.presignedPutObject(bucket, key, 60).catch(wrap('write'))
-      return rawRequest('PUT', new URL(url), [`Content-Length: ${size}`])
+      if (size <= 2 * RELAY_PART_SIZE) {
+        const url = await client.presignedPutObject(bucket, key, 60).catch(wrap('write'))
+        const first = rawRequest('PUT', new URL(url), [`Content-Length: ${size}`])
+        return { partSize: size, parts: 1, first, part: async () => first, complete: async () => {} }
+      }
+      const MiB = 1024 * 1024
+      const partSize = Math.max(RELAY_PART_SIZE, Math.ceil(size / MAX_PARTS / MiB) * MiB)
+      const parts = Math.ceil(size / partSize)
+      const uploadId = await client.initiateNewMultipartUpload(bucket, key, {}).catch(wrap('write'))
+      const part = async (n: number) => {
+        if (!Number.isInteger(n) || n < 1 || n > parts) throw new Error(`no part ${n} of ${parts}`)
+        const query = { partNumber: String(n), uploadId }
+        const url = await client.presignedUrl('PUT', bucket, key, 60, query).catch(wrap('write'))
+        return rawRequest('PUT', new URL(url), [`Content-Length: ${Math.min(partSize, size - (n - 1) * partSize)}`])
+      }
+      return {
+        partSize,
+        parts,
+        first: await part(1),
+        part,
+        async complete(etags) {
+          if (etags.length !== parts)
+            throw new CoreError('SERVICE_UNAVAILABLE', `${etags.length} of ${parts} parts stored`)
+          const list = etags.map((etag, i) => ({ part: i + 1, etag }))
+          await client.completeMultipartUpload(bucket, key, uploadId, list).catch(wrap('write'))
+        },
+      }
     },
     async remove(key) {
       const client = init.client()

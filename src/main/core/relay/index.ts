@@ -37,9 +37,28 @@ export interface RelayOutcome {
   error?: string
 }
 
+/** Where an upload's bytes go: one PUT, or the parts of a multipart upload (tools/launcher/parts.go says why). */
+export interface UploadTarget {
+  /** Bytes per part, the last part shorter; one part of the whole length is a single PUT. */
+  partSize: number
+  parts: number
+  /** The PUT of part 1, signed. */
+  first: RawRequest
+  /** The PUT of part n (from 2), signed when the relay asks for it. */
+  part(n: number): Promise<RawRequest>
+}
+
+export interface Received {
+  cid: string
+  /** The file's first bytes. */
+  head: Buffer
+  /** What the store answered for each part, in order. */
+  etags: string[]
+}
+
 export interface UploadHandle {
-  /** Resolves once the store has every byte, with the CID and the file's first bytes. */
-  received: Promise<{ cid: string; head: Buffer }>
+  /** Resolves once the store has every byte. */
+  received: Promise<Received>
   /** Gives the relay the whole response to write (then it closes the connection). */
   respond(response: string): void
 }
@@ -52,16 +71,17 @@ export interface Relay {
   /** The relay sends head, then upstream's body (or `fail` should the upstream not answer as promised). */
   handOff(socket: Socket, job: { head: string; fail: string; upstream: Upstream }): Promise<RelayOutcome>
   /**
-   * The relay sends the body to `put` (a PUT of exactly `length` bytes), computing its CID on the way. `drain`
-   * is called just before the socket goes, and returns the body bytes Node had already read.
+   * The relay sends the body (exactly `length` bytes) to `target`, computing its CID on the way. `drain` is
+   * called just before the socket goes, and returns the body bytes Node had already read.
    */
-  upload(socket: Socket, job: { length: number; put: RawRequest; drain(): Buffer }): UploadHandle
+  upload(socket: Socket, job: { length: number; target: UploadTarget; drain(): Buffer }): UploadHandle
 }
 
 type FromRelay =
   | { type: 'taken'; id: number }
   | { type: 'relay-done'; id: number; sent: number; error?: string }
-  | { type: 'upload-done'; id: number; cid?: string; head?: string; error?: string }
+  | { type: 'upload-done'; id: number; cid?: string; head?: string; etags?: string[] | null; error?: string }
+  | { type: 'part-wanted'; id: number; part: number }
 
 interface Job {
   id: number
@@ -85,7 +105,10 @@ export function createRelay(init: { launcher?: string; log: Logger }): Relay {
   const queue: Job[] = []
   let sending: { job: Job; timer: NodeJS.Timeout } | undefined
   const reads = new Map<number, (outcome: RelayOutcome) => void>()
-  const uploads = new Map<number, { resolve(v: { cid: string; head: Buffer }): void; reject(err: Error): void }>()
+  const uploads = new Map<
+    number,
+    { target: UploadTarget; resolve(received: Received): void; reject(err: Error): void }
+  >()
 
   const failAll = (error: string) => {
     if (sending) clearTimeout(sending.timer)
@@ -149,7 +172,14 @@ export function createRelay(init: { launcher?: string; log: Logger }): Relay {
         // The relay's reason names loopback addresses and ports: logged, not sent.
         log.warn('relayed upload failed', { error: m.error })
         upload?.reject(new CoreError('SERVICE_UNAVAILABLE', 'the upload did not reach the object store'))
-      } else upload?.resolve({ cid: m.cid, head: Buffer.from(m.head ?? '', 'base64') })
+      } else upload?.resolve({ cid: m.cid, head: Buffer.from(m.head ?? '', 'base64'), etags: m.etags ?? [] })
+    } else if (m?.type === 'part-wanted') {
+      const proc = child
+      const answer = (fields: object) =>
+        proc?.connected && proc.send({ type: 'part', id: m.id, part: m.part, ...fields })
+      const target = uploads.get(m.id)?.target
+      if (!target) answer({ error: 'no such upload' })
+      else target.part(m.part).then(answer, (err: unknown) => answer({ error: String((err as Error)?.message ?? err) }))
     }
   }
 
@@ -234,8 +264,8 @@ export function createRelay(init: { launcher?: string; log: Logger }): Relay {
     },
     upload(socket, job) {
       const id = ++nextId
-      const received = new Promise<{ cid: string; head: Buffer }>((resolve, reject) => {
-        uploads.set(id, { resolve, reject })
+      const received = new Promise<Received>((resolve, reject) => {
+        uploads.set(id, { target: job.target, resolve, reject })
         queue.push({
           id,
           socket,
@@ -244,7 +274,9 @@ export function createRelay(init: { launcher?: string; log: Logger }): Relay {
             kind: 'upload',
             body: job.drain().toString('base64'),
             length: job.length,
-            ...job.put,
+            parts: job.target.parts,
+            partSize: job.target.partSize,
+            ...job.target.first,
           }),
           fail: (error) => {
             uploads.delete(id)

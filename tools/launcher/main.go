@@ -10,7 +10,7 @@
 // usage: tack-launcher --parent PID -- COMMAND [ARGS...]
 //
 // `tack-launcher relay` is Tack's byte relay instead (relay.go, upload.go): Tack hands it a client's socket
-// with the response to send, and it splices the body from MinIO or Kubo's gateway into that socket; or, for
+// with the response to send, and it copies the body from MinIO or Kubo's gateway into that socket; or, for
 // an upload, it streams the request body to MinIO while computing its CID (unixfs.go).
 package main
 

@@ -1,8 +1,9 @@
 // The byte relay: large gateway reads and large raw uploads leave Node. Measured (bench/relay-cpu.ts, 512 MiB
 // read from MinIO, two cores): Tack's own process spent 0.6–1.6 CPU-s relaying a read and reached 343–397 MiB/s
 // while Kubo's gateway served 742–749; with this relay (tack-launcher relay, tools/launcher/relay.go), which
-// splices, Tack's process spent under 0.02 CPU-s, the relay 0.15, and the read reached 990–1004 MiB/s beside
-// Kubo's 1048–1060. Uploads (http/relay-upload.ts): the relay reads the body, computes the CID and streams it
+// then spliced, Tack's process spent under 0.02 CPU-s, the relay 0.15, and the read reached 990–1004 MiB/s
+// beside Kubo's 1048–1060 (it now copies through a buffer, which a reading client finds cheaper: relay.go).
+// Uploads (http/relay-upload.ts): the relay reads the body, computes the CID and streams it
 // to the store, and Tack's process no longer touches the bytes (1.25–1.6 CPU-s per 512 MiB before, the relay
 // 0.62–0.76 now).
 //

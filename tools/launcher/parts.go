@@ -35,8 +35,11 @@ type partWriter struct {
 	left    int64 // its bytes still to send
 	up      *net.TCPConn
 	pending []*pendingPart
+	checked int // pending parts known to have been taken
 }
 
+// newPartWriter registers for Tack's answers; call release when done. Open it at once (Open), before the
+// client's first byte: the first part's signature is only valid for a minute.
 func newPartWriter(ch *channel, job relayJob) *partWriter {
 	if job.Parts < 1 {
 		job.Parts, job.PartSize = 1, job.Length
@@ -69,6 +72,14 @@ func (w *partWriter) Write(p []byte) error {
 	return nil
 }
 
+// Open sends the first part's request head now.
+func (w *partWriter) Open() error {
+	if w.part > 0 {
+		return nil
+	}
+	return w.open()
+}
+
 func (w *partWriter) open() error {
 	if w.part == w.job.Parts {
 		return fmt.Errorf("more bytes than the %d parts hold", w.job.Parts)
@@ -79,6 +90,19 @@ func (w *partWriter) open() error {
 		if p := w.pending[w.part-3]; p.wait() != nil {
 			return p.err
 		}
+	}
+	// A part the store has refused already ends the upload now, not after the next one.
+	for ; w.checked < len(w.pending); w.checked++ {
+		p := w.pending[w.checked]
+		select {
+		case <-p.done:
+			if p.err != nil {
+				return p.err
+			}
+			continue
+		default:
+		}
+		break
 	}
 	addr, request := w.job.Addr, w.job.Request
 	if w.part > 1 {
@@ -156,7 +180,8 @@ func (w *partWriter) Close() ([]string, error) {
 	return etags, nil
 }
 
-// Abort drops the connections still open; the store discards what they carried.
+// Abort drops the connections still open: the store drops a part it had not all of. Parts it took stay in
+// the unfinished multipart upload until Tack removes it (files/upload.ts discard).
 func (w *partWriter) Abort() {
 	if w.up != nil {
 		w.up.Close()

@@ -49,8 +49,9 @@ func partRequest(n, length int) string {
 }
 
 // uploadInParts hands the relay an upload of 2 × partSize + 5 bytes in three parts, answers its asks for
-// parts 2 and 3, and returns the bytes sent and the relay's upload-done.
-func uploadInParts(t *testing.T, store *partStore) ([]byte, map[string]any) {
+// parts 2 and 3 (with an error instead, for part failPart), and returns the bytes sent and the relay's
+// upload-done.
+func uploadInParts(t *testing.T, store *partStore, failPart ...int) ([]byte, map[string]any) {
 	const partSize = 300_000
 	bytes := make([]byte, 2*partSize+5)
 	for i := range bytes {
@@ -72,10 +73,15 @@ func uploadInParts(t *testing.T, store *partStore) ([]byte, map[string]any) {
 		if wanted["id"] != float64(5) || wanted["part"] != float64(n) {
 			t.Fatalf("asked for %v, expected part %d", wanted, n)
 		}
-		answer, _ := json.Marshal(map[string]any{
-			"type": "part", "id": 5, "part": n, "addr": store.addr, "request": partRequest(n, length),
-		})
+		reply := map[string]any{"type": "part", "id": 5, "part": n, "addr": store.addr, "request": partRequest(n, length)}
+		if len(failPart) > 0 && failPart[0] == n {
+			reply = map[string]any{"type": "part", "id": 5, "part": n, "error": "object store write failed"}
+		}
+		answer, _ := json.Marshal(reply)
 		tack.send(t, string(answer), nil)
+		if len(failPart) > 0 && failPart[0] == n {
+			break
+		}
 	}
 	return bytes, tack.next(t, "upload-done")
 }
@@ -86,6 +92,8 @@ func TestAnUploadInPartsSendsEachPartWholeAndReportsTheirETagsInOrder(t *testing
 	if done["error"] != nil {
 		t.Fatalf("upload-done: %v", done)
 	}
+	store.mu.Lock()
+	defer store.mu.Unlock()
 	if want := map[string]int{"1": 300_000, "2": 300_000, "3": 5}; !reflect.DeepEqual(store.got, want) {
 		t.Fatalf("the store got %v, expected %v", store.got, want)
 	}
@@ -102,6 +110,13 @@ func TestAnUploadInPartsSendsEachPartWholeAndReportsTheirETagsInOrder(t *testing
 func TestAPartTheStoreRefusesFailsTheUpload(t *testing.T) {
 	_, done := uploadInParts(t, startPartStore(t, "2"))
 	if done["error"] != "the object store answered 403 Forbidden" {
+		t.Fatalf("upload-done: %v", done)
+	}
+}
+
+func TestAPartTackCannotSignFailsTheUpload(t *testing.T) {
+	_, done := uploadInParts(t, startPartStore(t, ""), 2)
+	if done["error"] != "no request for part 2: object store write failed" {
 		t.Fatalf("upload-done: %v", done)
 	}
 }

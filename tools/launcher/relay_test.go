@@ -196,3 +196,27 @@ func TestAJobWithoutItsSocketIsAnsweredAndServerCloseIsNeverWaitedOn(t *testing.
 		t.Fatalf("all closed: %v", closed)
 	}
 }
+
+func TestAReadWhoseUpstreamEndsEarlySaysHowFarItGot(t *testing.T) {
+	tack := startChannel(t)
+	// It promises 1000 bytes and sends 5.
+	addr := serveEach(t, func(c net.Conn) {
+		bufio.NewReader(c).ReadString('\n')
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nshort")
+	})
+	server, client := tcpPair(t)
+	head := "HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n"
+	job, _ := json.Marshal(map[string]any{
+		"id": 4, "kind": "read", "head": head, "fail": "HTTP/1.1 503 Service Unavailable\r\n\r\n",
+		"addr": addr, "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "status": 200, "length": 1000,
+	})
+	tack.send(t, `{"cmd":"NODE_HANDLE","type":"net.Socket","msg":`+string(job)+`}`, server)
+	server.Close()
+	if got := readAll(t, client); got != head+"short" {
+		t.Fatalf("the client got %q", got)
+	}
+	done := tack.next(t, "relay-done")
+	if done["sent"] != float64(5) || done["error"] != "the upstream ended after 5 of 1000 bytes" {
+		t.Fatalf("relay-done: %v", done)
+	}
+}

@@ -71,6 +71,10 @@ func receive(ch *channel, client *net.TCPConn, job relayJob) (string, []byte, []
 	}
 	store := newPartWriter(ch, job)
 	defer store.release()
+	if err := store.Open(); err != nil {
+		store.Abort()
+		return "", nil, nil, err
+	}
 	hasher := newFileHasher()
 	var head []byte
 	pass := func(p []byte) error {

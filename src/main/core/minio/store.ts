@@ -8,8 +8,8 @@
 // PARTS_IN_FLIGHT parts are sent at once. When the size is known up front (a raw PUT with Content-Length)
 // and the payload is unsigned, the object is one streamed PUT instead: nothing is buffered in Tack at all
 // (peak RSS growth of a 1 GiB PUT /api/files went from ~100 MiB to the importer's own few MiB) and MinIO
-// takes one stream at least as fast as parallel parts. Large uploads through the byte relay (rawWrite) go in
-// parts sent one after another, the next while MinIO still syncs the last (tools/launcher/parts.go says why).
+// takes one stream at least as fast as parallel parts. Uploads of over 128 MiB through the byte relay (rawWrite)
+// go in parts sent one after another, the next while MinIO still syncs the last (tools/launcher/parts.go).
 import { once } from 'node:events'
 import type { IncomingMessage } from 'node:http'
 import { PassThrough, type Readable } from 'node:stream'

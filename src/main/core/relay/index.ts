@@ -180,7 +180,11 @@ export function createRelay(init: { launcher?: string; log: Logger }): Relay {
         proc?.connected && proc.send({ type: 'part', id: m.id, part: m.part, ...fields })
       const target = uploads.get(m.id)?.target
       if (!target) answer({ error: 'no such upload' })
-      else target.part(m.part).then(answer, (err: unknown) => answer({ error: String((err as Error)?.message ?? err) }))
+      else
+        target
+          .part(m.part)
+          .then(answer, (err: unknown) => answer({ error: String((err as Error)?.message ?? err) }))
+          .catch(() => {}) // the relay is gone: the upload fails with it
     }
   }
 

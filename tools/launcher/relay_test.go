@@ -58,17 +58,22 @@ func (s *tackSide) send(t *testing.T, line string, conn *net.TCPConn) {
 	}
 }
 
-// next returns the next message the relay sent whose "type" or "cmd" is what.
-func (s *tackSide) next(t *testing.T, what string) map[string]any {
+// next returns the next message the relay sent whose "type" or "cmd" is one of what.
+func (s *tackSide) next(t *testing.T, what ...string) map[string]any {
 	s.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	for {
 		line, err := s.lines.ReadString('\n')
 		if err != nil {
-			t.Fatalf("waiting for %s: %v", what, err)
+			t.Fatalf("waiting for %v: %v", what, err)
 		}
 		var m map[string]any
-		if json.Unmarshal([]byte(line), &m) == nil && (m["type"] == what || m["cmd"] == what) {
-			return m
+		if json.Unmarshal([]byte(line), &m) != nil {
+			continue
+		}
+		for _, w := range what {
+			if m["type"] == w || m["cmd"] == w {
+				return m
+			}
 		}
 	}
 }

@@ -1,8 +1,11 @@
 // Where a gateway read's CPU goes (not a bench row): uploads MB MiB (default 512) with ?pin=true to a fresh
-// `tack serve`, waits until it is pinned, then reads it twice each way, interleaved: through Tack's gateway,
-// from Kubo's own gateway, and through a bare node:http proxy in front of Kubo's gateway (the least any Node
-// relay does). Prints MB/s and the CPU seconds each process spent (from /proc) per read. Tack's gateway sends
-// such a read through its byte relay (tack-launcher, src/main/core/relay): its CPU shows as tack-launcher's.
+// `tack serve`, waits until it is pinned, then reads it twice each way, interleaved: through Tack's gateway
+// (which serves it from MinIO), with MinIO's own GET of the same object (presigned), from Kubo's own gateway,
+// and through a bare node:http proxy in front of Kubo's gateway (the least any Node relay does). Prints MB/s,
+// the machine's busy CPU-s (all processes and the kernel, from /proc/stat) and the CPU seconds each process
+// spent (from /proc) per read. Tack's gateway sends such a read through its byte relay (tack-launcher,
+// src/main/core/relay): its CPU shows as tack-launcher's. The first read through Tack is the serve's first
+// relayed read, which costs more than the next ones.
 // Usage: npx tsx bench/relay-cpu.ts     (MB=256 for a quicker run; TACK_PROFILE_NODE_ARGS as in profile-post.ts)
 import { execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -11,6 +14,7 @@ import { Agent, request, type IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
+import { Client } from 'minio'
 import { spawnServe } from '../tests/fixtures/serve.js'
 import { tempDir } from '../tests/fixtures/tmp.js'
 
@@ -33,6 +37,12 @@ function cpuTimes(): Map<string, number> {
     }
   }
   return times
+}
+
+/** CPU seconds the whole machine was busy (not idle or waiting), from /proc/stat. */
+function busy(): number {
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number)
+  return (ticks.reduce((a, b) => a + b, 0) - ticks[3]! - ticks[4]!) / 100
 }
 
 function drain(url: string): Promise<void> {
@@ -82,21 +92,35 @@ try {
       const pid = Number(k.split(':')[1])
       return pid === serve.child.pid ? 'tack' : pid === relay.pid ? 'relay' : pid === process.pid ? 'client' : k.split(':')[0]
     }
+    const minio = JSON.parse(readFileSync(join(dir.path, 'minio.json'), 'utf8')) as {
+      accessKey: string
+      secretKey: string
+      apiPort: number
+    }
+    const { accessKey, secretKey, apiPort } = minio
+    const s3 = new Client({ endPoint: '127.0.0.1', port: apiPort, useSSL: false, accessKey, secretKey, pathStyle: true })
+    let objectKey = ''
+    for await (const o of s3.listObjectsV2('tack', 'uploads/', true) as AsyncIterable<{ name: string; size: number }>)
+      if (o.size === mb * MiB) objectKey = o.name
     const reads: Array<[string, string]> = [
       ['Tack gateway', `${serve.url}/api/gateway/${cid}`],
+      ["MinIO's own GET", await s3.presignedGetObject('tack', objectKey, 3600)],
       ["Kubo's gateway", kubo],
       ['bare node:http relay', `http://127.0.0.1:${port}/`],
     ]
     for (const [name, url] of [...reads, ...reads]) {
       const before = cpuTimes()
+      const busyBefore = busy()
       const start = performance.now()
       await drain(url)
       const seconds = (performance.now() - start) / 1000
+      const machine = busy() - busyBefore
       const spent = [...cpuTimes()]
         .map(([k, s]) => [who(k), s - (before.get(k) ?? s)] as const)
         .filter(([, s]) => s >= 0.02)
         .sort((a, b) => b[1] - a[1])
-      console.log(`${name}: ${(mb / seconds).toFixed(0)} MiB/s; CPU-s ${spent.map(([n, s]) => `${n} ${s.toFixed(2)}`).join(', ')}`)
+      const each = spent.map(([n, s]) => `${n} ${s.toFixed(2)}`).join(', ')
+      console.log(`${name}: ${(mb / seconds).toFixed(0)} MiB/s; busy CPU-s ${machine.toFixed(2)}; ${each}`)
     }
   } finally {
     relay.kill()

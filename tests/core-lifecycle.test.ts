@@ -1,6 +1,7 @@
 // The core against a real Kubo and a real SQLite file: start, health, crash recovery, restart reuse,
 // and no Kubo left behind.
 import { statSync } from 'node:fs'
+import { join } from 'node:path'
 import { createServer } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readConfig } from '../src/main/core/kubo/repo.js'
@@ -28,7 +29,9 @@ describe('core lifecycle', () => {
 
     const config = readConfig(paths(dir.path).kuboRepo)
     const ports = tack.core.kubo.ports()
-    expect(config.Addresses?.API).toBe(`/ip4/127.0.0.1/tcp/${ports.api}`)
+    // The RPC listens on a socket in the repo, on no port (tests/kubo-rpc-lock.test.ts).
+    expect(config.Addresses?.API).toBe(`/unix${join(paths(dir.path).kuboRepo, 'rpc.sock')}`)
+    expect(ports.api).toBe(0)
     expect(config.Addresses?.Gateway).toBe(`/ip4/127.0.0.1/tcp/${ports.gateway}`)
     for (const port of Object.values(ports)) expect([4001, 5001, 8080]).not.toContain(port)
   })
@@ -74,13 +77,13 @@ describe('core lifecycle', () => {
 
   it('picks a new port when another program took one since the last run', async () => {
     const before = tack.core.kubo.ports()
-    const squatter = createServer().listen(before.api, '127.0.0.1')
+    const squatter = createServer().listen(before.gateway, '127.0.0.1')
     await new Promise((r) => squatter.once('listening', r))
     const again = await startTack({ dataDir: dir.path })
     try {
       const after = again.core.kubo.ports()
-      expect(after.api).not.toBe(before.api)
-      expect(after.gateway).toBe(before.gateway)
+      expect(after.gateway).not.toBe(before.gateway)
+      expect(after.swarm).toBe(before.swarm)
       expect((await json(await again.api('/api/status'))).healthy).toBe(true)
     } finally {
       await again.stop()

@@ -3,10 +3,13 @@
 // secret survives a restart.
 import { execFile } from 'node:child_process'
 import { readFileSync, statSync } from 'node:fs'
+import { request } from 'node:http'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { kuboEnv } from '../src/main/core/kubo/repo.js'
+import { kuboEnv, readConfig } from '../src/main/core/kubo/repo.js'
+import { streamPost } from '../src/main/core/kubo/stream-post.js'
 import { paths } from '../src/main/core/state.js'
 import { kuboBinary } from './fixtures/binaries.js'
 import { startTack, type TestTack } from './fixtures/core.js'
@@ -25,10 +28,28 @@ afterAll(async () => {
   dir.remove()
 })
 
-const rpc = (path: string, authorization?: string) =>
-  fetch(`${tack.core.kubo.apiUrl()}/api/v0/${path}`, {
-    method: 'POST',
-    headers: authorization ? { authorization } : {},
+/**
+ * A raw RPC call, as any local program could make it (through the socket when Kubo listens on one),
+ * following one redirect as fetch would (Kubo redirects `/api/v0//id` to its clean path).
+ */
+async function rpc(path: string, authorization?: string): Promise<Response> {
+  const headers: Record<string, string> = authorization ? { authorization } : {}
+  const socketPath = tack.core.kubo.rpcSocket()
+  const post = (url: URL) => streamPost(url, (async function* () {})(), { headers, socketPath })
+  const url = new URL(`${tack.core.kubo.apiUrl()}/api/v0/${path}`)
+  const res = await post(url)
+  const location = res.headers.get('location')
+  return [307, 308].includes(res.status) && location ? post(new URL(location, url)) : res
+}
+
+/** A GET through the RPC's socket: its status. */
+const getThroughSocket = (path: string) =>
+  new Promise<number>((resolve, reject) => {
+    const req = request({ socketPath: tack.core.kubo.rpcSocket(), path, headers: { host: 'localhost' } }, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    req.on('error', reject).end()
   })
 
 describe("Kubo's RPC is locked to Tack", () => {
@@ -46,6 +67,25 @@ describe("Kubo's RPC is locked to Tack", () => {
     expect(ok.status).toBe(200)
     expect(((await ok.json()) as { ID: string }).ID).toBe(tack.core.kubo.identity()!.ID)
     expect(tack.core.kubo.apiAuthorization()).toBe(`Bearer ${secret}`)
+  })
+
+  it('listens on a Unix socket inside the data dir, on no TCP port', async () => {
+    // Kubo locks only /api/v0 with the secret; /debug/*, /logs and /webui answer whoever reaches the listener.
+    const p = paths(dir.path)
+    const socket = tack.core.kubo.rpcSocket()
+    expect(socket).toBe(join(p.kuboRepo, 'rpc.sock'))
+    expect(statSync(socket!).isSocket()).toBe(true)
+    expect(statSync(dir.path).mode & 0o777).toBe(0o700)
+    expect(readConfig(p.kuboRepo).Addresses?.API).toBe(`/unix${socket}`)
+    expect(readFileSync(join(p.kuboRepo, 'api'), 'utf8').trim()).toBe(`/unix${socket}`)
+    // Through the socket, this user reaches Kubo's unlocked handlers; over TCP nobody does: the port kept
+    // for a TCP RPC (Windows, a path too long) has no listener.
+    expect(await getThroughSocket('/debug/vars')).toBe(200)
+    const reached = await new Promise<boolean>((resolve) => {
+      const s = connect(tack.core.kubo.ports().api, '127.0.0.1')
+      s.on('connect', () => (s.destroy(), resolve(true))).on('error', () => resolve(false))
+    })
+    expect(reached).toBe(false)
   })
 
   it('keeps the secret in a file only this user can read, and Kubo config too', () => {

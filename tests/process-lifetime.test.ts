@@ -136,11 +136,13 @@ describe.runIf(process.platform === 'linux')('process lifetime', () => {
     })
     try {
       // The leftover really serves this repo (its API answers Tack's secret) before Tack starts.
-      const api = () => {
-        const addr = readFileSync(join(p.kuboRepo, 'api'), 'utf8').trim().split('/')
-        return `http://${addr[2]}:${addr[4]}`
-      }
-      const client = createKuboClient(api, () => apiAuthorization(readFileSync(p.kuboApiSecret, 'utf8').trim()))
+      // Kubo's `api` file names its RPC's socket (`/unix/PATH`) once it listens.
+      const socket = () =>
+        readFileSync(join(p.kuboRepo, 'api'), 'utf8')
+          .trim()
+          .replace(/^\/unix/, '')
+      const authorization = () => apiAuthorization(readFileSync(p.kuboApiSecret, 'utf8').trim())
+      const client = createKuboClient(() => 'http://localhost', authorization, socket)
       const id = await waitFor(() => client.id(), 'the leftover Kubo to answer')
       expect(leftover.exitCode).toBeNull()
       const tack = await startTack({ dataDir: dir })

@@ -41,12 +41,11 @@ describe('/api/remotes', () => {
     expect((await post({ name: 'x', kind: 'psa', url: 'http://127.0.0.1:1', accounts: ['nobody'] })).status).toBe(404)
   })
 
-  /** Every port Tack itself listens on: its API, Kubo's RPC, gateway and swarm, MinIO's S3 API. */
+  /** Every port Tack itself listens on: its API, Kubo's gateway and swarm, MinIO's S3 API (Kubo's RPC is on a socket). */
   const ownPorts = () => {
     const kubo = tack.core.kubo.ports()
     return {
       api: Number(new URL(tack.url).port),
-      'kubo rpc': kubo.api,
       'kubo gateway': kubo.gateway,
       'kubo swarm': kubo.swarm,
       minio: Number(new URL(tack.core.minio.endpoint()).port),
@@ -67,8 +66,8 @@ describe('/api/remotes', () => {
         expect(body.error.details, url).toContain("Tack's own")
       }
     }
-    // The attack from the issue: every retry would have shut Kubo down.
-    const shutdown = await post({ name: 'self', kind: 'psa', url: `http://127.0.0.1:${ports['kubo rpc']}/api/v0/shutdown#` })
+    // The attack from the issue, aimed at Kubo's one TCP listener Tack owns (its RPC is on a socket now).
+    const shutdown = await post({ name: 'self', kind: 'psa', url: `http://127.0.0.1:${ports['kubo gateway']}/api/v0/shutdown#` })
     expect(shutdown.status).toBe(400)
     expect((await json(await tack.api('/api/remotes'))).results.map((r: { name: string }) => r.name)).not.toContain('self')
   })
@@ -108,7 +107,7 @@ describe('/api/remotes', () => {
   it('checks again before forwarding: a stored target aimed at Kubo is never sent to and shows a lastError', async () => {
     // As if stored before its port became Kubo's: straight into the table, past the check at add.
     const owner = tack.core.state.accounts.ensureOwner()
-    const url = `http://127.0.0.1:${tack.core.kubo.ports().api}/api/v0/shutdown`
+    const url = `http://127.0.0.1:${tack.core.kubo.ports().gateway}/api/v0/shutdown`
     tack.core.state.db
       .prepare("INSERT INTO remotes (name, kind, url, policy, account_ids, created_at) VALUES ('sneaky', 'psa', ?, 'accounts', ?, ?)")
       .run(url, JSON.stringify([owner.id]), Date.now())
@@ -185,9 +184,9 @@ describe('tack remote', () => {
       expect(listed).toMatch(/^lab\tcluster\thttp:\/\/127\.0\.0\.1:9094\tpolicy accounts\tauth basic/)
       expect(listed).not.toContain('pw-secret')
       await expect(cli('add', 'bad', '--kind', 'cluster', '--url', 'nope')).rejects.toMatchObject({ stderr: expect.stringContaining('not a URL') })
-      // The same domain check as the API: Kubo's RPC port (from the repo in the data dir) is refused.
-      const kuboRpc = `http://127.0.0.1:${tack.core.kubo.ports().api}/api/v0/shutdown`
-      await expect(cli('add', 'self', '--kind', 'psa', '--url', kuboRpc)).rejects.toMatchObject({ stderr: expect.stringContaining("Tack's own") })
+      // The same domain check as the API: Kubo's gateway port (from the repo in the data dir) is refused.
+      const kuboGateway = `http://127.0.0.1:${tack.core.kubo.ports().gateway}/ipfs/x`
+      await expect(cli('add', 'self', '--kind', 'psa', '--url', kuboGateway)).rejects.toMatchObject({ stderr: expect.stringContaining("Tack's own") })
       await expect(cli('add', 'frag', '--kind', 'psa', '--url', 'http://127.0.0.1:9094/#')).rejects.toMatchObject({ stderr: expect.stringContaining('fragment') })
       expect((await cli('rm', 'lab')).stdout).toContain('removed remote lab')
       expect((await cli('list')).stdout).toBe('')

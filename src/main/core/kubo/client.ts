@@ -46,6 +46,8 @@ export interface KuboClient {
   call(path: string, args?: Record<string, string | string[]>, init?: CallInit): Promise<Response>
 }
 
+const NO_BODY: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} }
+
 export interface CallInit {
   signal?: AbortSignal
   /** A stream is sent with backpressure (see stream-post.ts); a small FormData goes through fetch. */
@@ -55,19 +57,39 @@ export interface CallInit {
 
 /**
  * `authorization` gives the `Authorization` header for a Kubo whose RPC is locked (`API.Authorizations`);
- * it is sent on every call. Without it the client talks to an open RPC (a test's own Kubo).
+ * it is sent on every call. Without it the client talks to an open RPC (a test's own Kubo). `socketPath`,
+ * when it gives a path, is the Unix socket the RPC listens on (apiUrl then only names the host).
  */
-export function createKuboClient(apiUrl: () => string, authorization?: () => string): KuboClient {
+export function createKuboClient(
+  apiUrl: () => string,
+  authorization?: () => string,
+  socketPath?: () => string | undefined,
+): KuboClient {
   async function call(path: string, args: Record<string, string | string[]> = {}, init: CallInit = {}) {
     const url = new URL(`${apiUrl()}/api/v0/${path}`)
     for (const [k, v] of Object.entries(args)) for (const one of [v].flat()) url.searchParams.append(k, one)
-    const headers = { ...init.headers, ...(authorization ? { authorization: authorization() } : {}) }
+    const headers: Record<string, string> = {
+      ...init.headers,
+      ...(authorization ? { authorization: authorization() } : {}),
+    }
+    const socket = socketPath?.()
     let res: Response
     try {
-      res =
-        init.body && !(init.body instanceof FormData)
-          ? await streamPost(url, init.body, { headers, signal: init.signal })
-          : await fetch(url, { method: 'POST', signal: init.signal, headers, body: init.body })
+      if (socket) {
+        // fetch has no Unix sockets: node:http carries every call, a form as the body fetch would send.
+        const form = init.body instanceof FormData ? new Response(init.body) : undefined
+        if (form) headers['content-type'] = form.headers.get('content-type')!
+        const body = form?.body ?? (init.body instanceof FormData ? undefined : init.body) ?? NO_BODY
+        res = await streamPost(url, body as AsyncIterable<Uint8Array>, {
+          headers,
+          signal: init.signal,
+          socketPath: socket,
+        })
+      } else
+        res =
+          init.body && !(init.body instanceof FormData)
+            ? await streamPost(url, init.body, { headers, signal: init.signal })
+            : await fetch(url, { method: 'POST', signal: init.signal, headers, body: init.body })
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw err
       throw new CoreError('SERVICE_UNAVAILABLE', `Kubo is not reachable: ${(err as Error).message}`, { cause: err })

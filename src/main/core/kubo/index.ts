@@ -1,11 +1,20 @@
 // The bundled Kubo node: its repo and ports inside Tack's data dir, supervised like every child process,
 // with an RPC client that always points at the current API port (which may change after a restart).
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from '../log.js'
 import { createSupervisor, type Supervisor } from '../process/supervisor.js'
 import { createKuboClient, type KuboClient, type KuboId } from './client.js'
-import { applyConfig, choosePorts, initRepo, kuboEnv, readConfig, type IpfsNetwork, type KuboPorts } from './repo.js'
+import {
+  applyConfig,
+  choosePorts,
+  initRepo,
+  kuboEnv,
+  readConfig,
+  rpcSocketPath,
+  type IpfsNetwork,
+  type KuboPorts,
+} from './repo.js'
 import { apiAuthorization, ensureApiSecret } from './secret.js'
 
 export interface KuboInit {
@@ -26,7 +35,10 @@ export interface KuboNode {
   readonly supervisor: Supervisor
   readonly repoPath: string
   ports(): KuboPorts
+  /** The RPC's base URL; with rpcSocket() set, it only names the host and the socket carries the calls. */
   apiUrl(): string
+  /** The Unix socket Kubo's RPC listens on, or undefined when it listens on a loopback port (repo.ts). */
+  rpcSocket(): string | undefined
   /** The `Authorization` header every RPC call needs (Kubo answers 403 without it). */
   apiAuthorization(): string
   gatewayUrl(): string
@@ -45,15 +57,16 @@ export function createKubo(init: KuboInit): KuboNode {
   let identity: KuboId | undefined
   let version: string | undefined
   let secret: string | undefined
+  const socketPath = rpcSocketPath(init.repoPath)
   const apiUrl = () => {
     if (!ports) throw new Error('kubo has not started')
-    return `http://127.0.0.1:${ports.api}`
+    return socketPath ? 'http://localhost' : `http://127.0.0.1:${ports.api}`
   }
   const authorization = () => {
     if (!secret) throw new Error('kubo has not started')
     return apiAuthorization(secret)
   }
-  const client = createKuboClient(apiUrl, authorization)
+  const client = createKuboClient(apiUrl, authorization, () => socketPath)
 
   const supervisor = createSupervisor({
     name: 'kubo',
@@ -64,8 +77,11 @@ export function createKubo(init: KuboInit): KuboNode {
       await initRepo(init.binary, init.repoPath)
       secret = ensureApiSecret(init.apiSecretFile)
       const config = readConfig(init.repoPath)
-      ports = await choosePorts(config, `kubo:${init.repoPath}`)
+      ports = await choosePorts(config, `kubo:${init.repoPath}`, socketPath !== undefined)
       applyConfig(init.repoPath, config, ports, init.network, secret)
+      // A socket file left by a Kubo that was killed would stop the new one from listening; no Kubo runs on
+      // this repo now (evictLeftover ended any, and Kubo's repo lock is free).
+      if (socketPath) rmSync(socketPath, { force: true })
       return {
         command: init.binary,
         args: ['daemon', '--migrate=false', '--enable-gc=false'],
@@ -95,13 +111,14 @@ export function createKubo(init: KuboInit): KuboNode {
       return ports
     },
     apiUrl,
+    rpcSocket: () => socketPath,
     apiAuthorization: authorization,
     gatewayUrl: () => `http://127.0.0.1:${ports?.gateway}`,
     identity: () => identity,
     version: () => version,
     async start() {
       await supervisor.start()
-      init.log.info('ready', { peerId: identity?.ID, api: apiUrl(), version })
+      init.log.info('ready', { peerId: identity?.ID, api: socketPath ?? apiUrl(), version })
     },
     stop: () => supervisor.stop(),
   }
@@ -114,15 +131,23 @@ export function createKubo(init: KuboInit): KuboNode {
  */
 async function evictLeftover(repoPath: string, secretFile: string, signal: AbortSignal): Promise<void> {
   let api: string
+  let socket: string | undefined
   let secret: string
   try {
-    const addr = readFileSync(join(repoPath, 'api'), 'utf8').trim().split('/')
-    api = `http://${addr[2]}:${addr[4]}`
+    // Kubo's `api` file: `/ip4/127.0.0.1/tcp/PORT`, or `/unix/PATH` for a socket.
+    const text = readFileSync(join(repoPath, 'api'), 'utf8').trim()
+    const addr = text.split('/')
+    socket = text.startsWith('/unix/') ? text.slice('/unix'.length) : undefined
+    api = socket ? 'http://localhost' : `http://${addr[2]}:${addr[4]}`
     secret = readFileSync(secretFile, 'utf8').trim()
   } catch {
     return
   }
-  const leftover = createKuboClient(() => api, () => apiAuthorization(secret))
+  const leftover = createKuboClient(
+    () => api,
+    () => apiAuthorization(secret),
+    () => socket,
+  )
   try {
     await leftover.id(AbortSignal.any([signal, AbortSignal.timeout(1000)]))
   } catch {
@@ -130,7 +155,10 @@ async function evictLeftover(repoPath: string, secretFile: string, signal: Abort
   }
   await leftover.call('shutdown', {}, { signal }).catch(() => {})
   while (!signal.aborted) {
-    const up = await leftover.id(AbortSignal.any([signal, AbortSignal.timeout(500)])).then(() => true, () => false)
+    const up = await leftover.id(AbortSignal.any([signal, AbortSignal.timeout(500)])).then(
+      () => true,
+      () => false,
+    )
     if (!up) return
     await new Promise((r) => setTimeout(r, 100))
   }

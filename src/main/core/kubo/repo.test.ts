@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freePort, takePort } from './ports.js'
-import { applyConfig, choosePorts } from './repo.js'
+import { applyConfig, choosePorts, rpcSocketPath } from './repo.js'
 
 const servers: Server[] = []
 const occupy = (port: number) =>
@@ -63,7 +63,7 @@ describe('kubo config', () => {
       applyConfig(repo, { Bootstrap: ['auto'] }, { api: 1111, gateway: 2222, swarm: 3333 }, 'local', 's3cret')
       const written = JSON.parse(readFileSync(join(repo, 'config'), 'utf8'))
       expect(written.Addresses).toEqual({
-        API: '/ip4/127.0.0.1/tcp/1111',
+        API: `/unix${join(repo, 'rpc.sock')}`,
         Gateway: '/ip4/127.0.0.1/tcp/2222',
         Swarm: ['/ip4/127.0.0.1/tcp/3333'],
       })
@@ -79,7 +79,13 @@ describe('kubo config', () => {
       written.API.Authorizations.other = { AuthSecret: 'bearer:x', AllowedPaths: ['/api/v0'] }
       applyConfig(repo, written, { api: 1111, gateway: 2222, swarm: 3333 }, 'public', 'n3w')
       const pub = JSON.parse(readFileSync(join(repo, 'config'), 'utf8'))
-      expect(pub.Addresses.API).toBe('/ip4/127.0.0.1/tcp/1111')
+      expect(pub.Addresses.API).toBe(`/unix${join(repo, 'rpc.sock')}`)
+      // Where no socket can be (a path too long for one), the RPC takes its port on loopback.
+      const deep = join(repo, 'x'.repeat(100))
+      mkdirSync(deep)
+      applyConfig(deep, {}, { api: 1111, gateway: 2222, swarm: 3333 }, 'local', 's3cret')
+      expect(rpcSocketPath(deep)).toBeUndefined()
+      expect(JSON.parse(readFileSync(join(deep, 'config'), 'utf8')).Addresses.API).toBe('/ip4/127.0.0.1/tcp/1111')
       expect(pub.Addresses.Swarm).toContain('/ip4/0.0.0.0/tcp/3333')
       expect(pub.Routing.Type).toBe('auto')
       expect(Object.keys(pub.API.Authorizations)).toEqual(['tack'])

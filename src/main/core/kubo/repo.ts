@@ -11,7 +11,23 @@ import { apiAuthorizations } from './secret.js'
 
 const run = promisify(execFile)
 
+/** Longest Unix socket path every platform Tack runs on takes (macOS: 104 bytes with the terminating NUL). */
+const MAX_SOCKET_PATH = 100
+
+/**
+ * Where Kubo's RPC listens: a Unix socket in its repo (inside Tack's 0700 data dir, so only this user can
+ * connect), or undefined where that cannot be (Windows; a path too long for a socket), and the RPC then
+ * listens on a loopback port. Not a port, because Kubo locks only `/api/v0` with its secret: its `/debug/*`,
+ * `/logs` and `/webui` handlers answer any caller that reaches the listener (Kubo 0.43, cmd/ipfs/kubo/daemon.go),
+ * and a loopback port is reachable by every local user and, through DNS rebinding, by web pages.
+ */
+export function rpcSocketPath(repoPath: string): string | undefined {
+  const path = join(repoPath, 'rpc.sock')
+  return process.platform === 'win32' || Buffer.byteLength(path) > MAX_SOCKET_PATH ? undefined : path
+}
+
 export interface KuboPorts {
+  /** 0 when the RPC listens on a Unix socket (rpcSocketPath). */
   api: number
   gateway: number
   swarm: number
@@ -34,9 +50,10 @@ export async function initRepo(binary: string, repoPath: string): Promise<void> 
 
 /**
  * Reads the ports from the config, replacing any that is missing, standard or taken now; each is claimed for
- * owner (ports.ts), so that a MinIO starting beside this Kubo is never given one of them.
+ * owner (ports.ts), so that a MinIO starting beside this Kubo is never given one of them. With `rpcOnSocket`
+ * the RPC takes no port (`api` is 0).
  */
-export async function choosePorts(config: KuboConfig, owner: string): Promise<KuboPorts> {
+export async function choosePorts(config: KuboConfig, owner: string, rpcOnSocket = false): Promise<KuboPorts> {
   const current = {
     api: portOf(config.Addresses?.API),
     gateway: portOf(config.Addresses?.Gateway),
@@ -49,7 +66,8 @@ export async function choosePorts(config: KuboConfig, owner: string): Promise<Ku
     chosen.add(result)
     return result
   }
-  return { api: await pick(current.api), gateway: await pick(current.gateway), swarm: await pick(current.swarm) }
+  const api = rpcOnSocket ? 0 : await pick(current.api)
+  return { api, gateway: await pick(current.gateway), swarm: await pick(current.swarm) }
 }
 
 export interface KuboConfig {
@@ -78,7 +96,7 @@ export function applyConfig(
   const swarmHost = network === 'local' ? ['127.0.0.1'] : ['0.0.0.0']
   c.Addresses = {
     ...c.Addresses,
-    API: `/ip4/127.0.0.1/tcp/${ports.api}`,
+    API: rpcSocketPath(repoPath) ? `/unix${rpcSocketPath(repoPath)}` : `/ip4/127.0.0.1/tcp/${ports.api}`,
     Gateway: `/ip4/127.0.0.1/tcp/${ports.gateway}`,
     Swarm:
       network === 'local'

@@ -9,10 +9,11 @@ import type { ReadableStream } from 'node:stream/web'
 export function streamPost(
   url: URL,
   body: AsyncIterable<Uint8Array>,
-  init: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+  init: { headers?: Record<string, string>; signal?: AbortSignal; socketPath?: string } = {},
 ): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: init.headers, signal: init.signal }, (res) => {
+    const options = { method: 'POST', headers: init.headers, signal: init.signal, socketPath: init.socketPath }
+    const req = request(url, options, (res) => {
       const headers = new Headers()
       for (const [name, value] of Object.entries(res.headers))
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value)

@@ -11,10 +11,9 @@
 // The harness imports uploadRows() (see bench/rows.md).
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { createReadStream, mkdirSync, openSync, readFileSync, writeFileSync, writeSync, closeSync } from 'node:fs'
+import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs'
 import { Agent, request, type IncomingMessage } from 'node:http'
 import { join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
 import { Client } from 'minio'
 import { kuboBinary } from '../tests/fixtures/binaries.js'
@@ -56,6 +55,8 @@ export interface UploadRowsOptions {
 const agent = new Agent({ keepAlive: true, maxSockets: 4 })
 /** Pairs of pinned reads per round (see the pinned read below). */
 const PINNED_PAIRS = 3
+/** Pairs of uploads, and of first reads, per round (see the rounds below). */
+const LARGE_PAIRS = 3
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 function rssOf(pids: number[]): number {
@@ -97,12 +98,16 @@ function get(url: string): Promise<IncomingMessage> {
   })
 }
 
-/** GETs url to the end; throws unless it is 200 with `bytes` bytes. */
+/**
+ * GETs url to the end with curl; throws unless it is 200 with `bytes` bytes. The large transfers use curl, not
+ * Node's http client: Node's client spent 0.74–0.99 CPU-s per 512 MiB it read, most of it in V8 mark-compacts
+ * that its 64 KiB chunk buffers set off (about 23 per 512 MiB, `--trace-gc`), and how often they came varied
+ * about threefold from run to run (system-wide `perf`), so the client, not the servers, set the pace and the noise.
+ */
 async function drain(url: string, bytes: number): Promise<void> {
-  const res = await get(url)
-  let n = 0
-  for await (const chunk of res) n += (chunk as Buffer).length
-  if (res.statusCode !== 200 || n !== bytes) throw new Error(`GET ${url}: ${res.statusCode}, ${n} of ${bytes} bytes`)
+  const { stdout } = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{size_download}', url])
+  const [status, size] = stdout.trim().split(' ').map(Number)
+  if (status !== 200 || size !== bytes) throw new Error(`GET ${url}: ${status}, ${size} of ${bytes} bytes`)
 }
 
 /** Milliseconds from sending the request to the first body byte (the body is then read to the end). */
@@ -121,19 +126,23 @@ function writeRandomFile(path: string, bytes: number): void {
   closeSync(fd)
 }
 
+/** PUTs file to Tack's /api/files with curl (see drain) and returns the CID. */
 async function put(serveUrl: string, key: string, file: string, bytes: number, name: string): Promise<string> {
-  const res = await new Promise<IncomingMessage>((resolve, reject) => {
-    const req = request(
-      `${serveUrl}/api/files?name=${encodeURIComponent(name)}`,
-      { method: 'PUT', agent, headers: { authorization: `Bearer ${key}`, 'content-length': String(bytes) } },
-      resolve,
-    )
-    req.on('error', reject)
-    pipeline(createReadStream(file, { highWaterMark: MiB }), req).catch(reject)
-  })
-  let text = ''
-  for await (const chunk of res) text += String(chunk)
-  if (res.statusCode !== 201) throw new Error(`upload: ${res.statusCode} ${text}`)
+  const { stdout } = await run('curl', [
+    '-sS',
+    '-T',
+    file,
+    '-H',
+    `authorization: Bearer ${key}`,
+    '-H',
+    `content-length: ${bytes}`,
+    '-w',
+    '\n%{http_code}',
+    `${serveUrl}/api/files?name=${encodeURIComponent(name)}`,
+  ])
+  const end = stdout.lastIndexOf('\n')
+  const [text, status] = [stdout.slice(0, end), stdout.slice(end + 1)]
+  if (status !== '201') throw new Error(`upload: ${status} ${text}`)
   return (JSON.parse(text) as { cid: string }).cid
 }
 
@@ -144,13 +153,12 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
   const bytes = mb * MiB
   const smallCount = smoke ? 10 : 200
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'))
+  await run('curl', ['--version']).catch(() => {
+    throw new Error('the bench sends and reads large files with curl (see drain): apt-get install curl')
+  })
   const dir = tempDir('tack-bench-')
   const dataDir = join(dir.path, 'tack')
   mkdirSync(dataDir)
-  // One large file per round: each first read must find an upload nobody has read (so not yet pinned).
-  log(`writing ${rounds} × ${mb} MiB of random bytes…`)
-  const files = Array.from({ length: rounds }, (_, i) => join(dir.path, `large-${i}.bin`))
-  for (const f of files) writeRandomFile(f, bytes)
   const env = { ...process.env, TACK_DATA_DIR: dataDir, TACK_KUBO_BINARY: kuboBinary() }
   const key = (
     await run(process.execPath, ['bin/tack.js', 'key', 'create', '--name', 'bench'], { cwd: ROOT, env })
@@ -242,43 +250,53 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
         const b = await settled(anchor)()
         return [await settled(tack)(), b]
       }
-      log(`round ${round + 1}/${rounds}: upload`)
-      const [up, add] = await both(
-        () => measure(pid, () => put(serve.url, key, files[round]!, bytes, `large-${round}.bin`)),
-        () =>
-          measure(pid, async () =>
-            (await kubo.ipfs(['add', '--cid-version=1', '-Q', files[round]!], { timeoutMs: 3_600_000 })).trim(),
-          ),
-      )
-      if (up.value !== add.value) throw new Error(`CIDs differ: Tack ${up.value}, Kubo ${add.value}`)
-      s.upload.push([mb / up.seconds, mb / add.seconds, up.growth])
+      // An upload and a first read cannot be repeated: each of a round's LARGE_PAIRS pairs uploads a new file
+      // of random bytes (Tack beside `ipfs add`), then reads it for the first time (Tack beside a plain S3 GET).
+      // Each pair goes in the other order than the last. Single rounds had moved between 0.94× and 2.85×
+      // (uploads) and 0.54× and 1.65× (first reads) within one run.
+      let up = { value: '' }
+      for (let pair = 0; pair < LARGE_PAIRS; pair++) {
+        const swap = pair % 2 === 1
+        const name = `large-${round}-${pair}.bin`
+        const file = join(dir.path, name)
+        writeRandomFile(file, bytes)
+        log(`round ${round + 1}/${rounds}: upload ${pair + 1}/${LARGE_PAIRS}`)
+        const [tack, add] = await both(
+          () => measure(pid, () => put(serve.url, key, file, bytes, name)),
+          () =>
+            measure(pid, async () =>
+              (await kubo.ipfs(['add', '--cid-version=1', '-Q', file], { timeoutMs: 3_600_000 })).trim(),
+            ),
+          swap,
+        )
+        rmSync(file)
+        if (tack.value !== add.value) throw new Error(`CIDs differ: Tack ${tack.value}, Kubo ${add.value}`)
+        s.upload.push([mb / tack.seconds, mb / add.seconds, tack.growth])
+        up = tack
 
-      log(`round ${round + 1}/${rounds}: first read`)
-      const objectKey = await newestObject()
-      const gw = `${serve.url}/api/gateway/${up.value}`
-      // One untimed S3 read first: the first read of a new object was measured ~20 % slower than the next,
-      // and whichever side went first (Tack in rounds 1 and 3) paid for it. It is still Tack's first access:
-      // nothing of Tack's sees this read.
-      for await (const chunk of await s3.getObject('tack', objectKey)) void chunk
-      // Tack pins an upload once its first read is over: the pin job (MinIO read, Kubo add) then takes both
-      // cores for seconds. It is awaited, untimed, so that it never lands in the S3 GET that comes next (it
-      // did until 2026-11-26: the rounds with Tack first read 1.6–2.5×, those with the S3 GET first 0.6–0.95×).
-      const [first, s3get] = await both(
-        async () => {
-          const read = await measure(pid, () => drain(gw, bytes))
-          await waitPinned(up.value)
-          return read
-        },
-        () =>
-          measure(pid, async () => {
-            let n = 0
-            for await (const chunk of await s3.getObject('tack', objectKey)) n += (chunk as Buffer).length
-            if (n !== bytes) throw new Error(`S3 GET: ${n} of ${bytes} bytes`)
-          }),
-      )
-      s.first.push([mb / first.seconds, mb / s3get.seconds, first.growth])
+        log(`round ${round + 1}/${rounds}: first read ${pair + 1}/${LARGE_PAIRS}`)
+        // A plain S3 GET: MinIO's own answer to a presigned URL, read by the same client as Tack's. One
+        // untimed S3 read first: the first read of a new object was measured ~20 % slower than the next, and
+        // whichever side went first paid for it. It is still Tack's first access: nothing of Tack's sees it.
+        const s3url = await s3.presignedGetObject('tack', await newestObject(), 3600)
+        await drain(s3url, bytes)
+        // Tack pins an upload once its first read is over: the pin job (MinIO read, Kubo add) then takes both
+        // cores for seconds. It is awaited, untimed, so that it never lands in the S3 GET that comes next (it
+        // did until 2026-11-26: the rounds with Tack first read 1.6–2.5×, those with the S3 GET first 0.6–0.95×).
+        const [first, s3get] = await both(
+          async () => {
+            const read = await measure(pid, () => drain(`${serve.url}/api/gateway/${tack.value}`, bytes))
+            await waitPinned(tack.value)
+            return read
+          },
+          () => measure(pid, () => drain(s3url, bytes)),
+          swap,
+        )
+        s.first.push([mb / first.seconds, mb / s3get.seconds, first.growth])
+      }
 
       log(`round ${round + 1}/${rounds}: pinned read`)
+      const gw = `${serve.url}/api/gateway/${up.value}`
       await waitPinned(up.value)
       // A read can be repeated (unlike an upload or a first read): PINNED_PAIRS pairs per round, each pair in
       // the other order than the last, as the remote-add row does. A single 1 GiB read takes about a second,
@@ -334,8 +352,18 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
   }
   const ttfbMid = medianRound(s.ttfb, (x) => x[0] - x[1])
   return [
-    speedRow(`upload ${mb} MiB (PUT /api/files) vs ipfs add --cid-version=1`, s.upload, '≥ 1.0, RSS growth ≤ 64 MiB'),
-    speedRow(`gateway first read ${mb} MiB (unpinned, from MinIO) vs S3 GET`, s.first, '≥ 0.9'),
+    speedRow(
+      `upload ${mb} MiB (PUT /api/files) vs ipfs add --cid-version=1 (median of ${s.upload.length} pairs)`,
+      s.upload,
+      '≥ 1.0, RSS growth ≤ 64 MiB',
+      `pairs (${LARGE_PAIRS} per round)`,
+    ),
+    speedRow(
+      `gateway first read ${mb} MiB (unpinned, from MinIO) vs S3 GET (median of ${s.first.length} pairs)`,
+      s.first,
+      '≥ 0.9',
+      `pairs (${LARGE_PAIRS} per round)`,
+    ),
     speedRow(
       `gateway pinned ${mb} MiB vs Kubo's gateway (median of ${s.pinned.length} pairs)`,
       s.pinned,

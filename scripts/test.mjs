@@ -2,7 +2,7 @@
 // `npm test`: everything CI runs (.ci/run is `npm install` then this), in order, with one summary line at the end:
 // "N passed, N failed, N skipped", preceded by each skipped test with its reason and each failure. It first builds
 // or finds what the tests need: Kubo, MinIO and IPFS Cluster (scripts/build-binaries.sh, cached, so quick when
-// present) and Chromium (scripts/ensure-chromium.sh, when root with apt). Each static check (typecheck, lint,
+// present) and Chromium and curl (scripts/ensure-debian-packages.sh, when root with apt). Each static check (typecheck, lint,
 // build) and tack-launcher's `go vet` and `go test` count as one test each; vitest's tests count one each. What is
 // green is decided by scripts/summary.mjs. Arguments go to vitest: `node scripts/test.mjs tests/harness` runs a
 // subset.
@@ -21,9 +21,10 @@ function step(name, command, args, extraEnv = {}) {
   return result.status === 0
 }
 
-// Browser tests need Debian's Chromium; install it when we can (root with apt).
-if (!existsSync(process.env.TACK_CHROMIUM ?? '/usr/bin/chromium') && process.getuid?.() === 0 && !process.env.TACK_NO_APT)
-  step('install chromium', 'bash', ['scripts/ensure-chromium.sh'])
+// Browser tests need Debian's Chromium, and the bench's smoke test curl; install them when we can (root with apt).
+const missing = !existsSync(process.env.TACK_CHROMIUM ?? '/usr/bin/chromium') || spawnSync('curl', ['--version']).error
+if (missing && process.getuid?.() === 0 && !process.env.TACK_NO_APT)
+  step('install Debian packages', 'bash', ['scripts/ensure-debian-packages.sh'])
 step('build binaries', 'bash', ['scripts/build-binaries.sh', 'kubo', 'minio', 'launcher', 'cluster'])
 
 step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.node.json'])

@@ -4,8 +4,9 @@
 // and through a bare node:http proxy in front of Kubo's gateway (the least any Node relay does). Prints MB/s,
 // the machine's busy CPU-s (all processes and the kernel, from /proc/stat) and the CPU seconds each process
 // spent (from /proc) per read. Tack's gateway sends such a read through its byte relay (tack-launcher,
-// src/main/core/relay): its CPU shows as tack-launcher's. The first read through Tack is the serve's first
-// relayed read, which costs more than the next ones.
+// src/main/core/relay): its CPU shows as tack-launcher's. The client here is Node's http client, whose own CPU
+// per read moves about threefold from run to run (V8 mark-compacts, see drain() in bench/upload.ts, which
+// uses curl for that reason): compare the servers' figures, and the client's only within one run.
 // Usage: npx tsx bench/relay-cpu.ts     (MB=256 for a quicker run; TACK_PROFILE_NODE_ARGS as in profile-post.ts)
 import { execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'

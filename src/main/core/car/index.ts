@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Accounts } from '../accounts/index.js'
 import type { Db } from '../db/index.js'
+import { cached } from '../db/statements.js'
 import { CoreError } from '../errors.js'
 import { multipartBody } from '../kubo/add.js'
 import type { KuboClient } from '../kubo/client.js'
@@ -43,9 +44,9 @@ export function replaceCarBlob(db: Db, cid: string, objectKey: string, size: num
   return car.object_key
 }
 
-/** Whether the blob of this CID is a CAR (the gateway then serves it from Kubo). */
+/** Whether the blob of this CID is a CAR (the gateway then serves it from Kubo): asked on every gateway read. */
 export const isCarBlob = (db: Db, cid: string) =>
-  Boolean(db.prepare("SELECT 1 FROM blobs WHERE cid = ? AND format = 'car'").get(cid))
+  Boolean(cached(db, "SELECT 1 FROM blobs WHERE cid = ? AND format = 'car'").get(cid))
 
 export function createCarImporter(deps: {
   db: Db

@@ -2,6 +2,7 @@
 // folders as kind 'dir'), dir_entries (a folder's files), pending_uploads (objects that must go unless an
 // upload commits them). Usage is the bytes of an account's distinct uploaded files.
 import type { Db } from '../db/index.js'
+import { cached } from '../db/statements.js'
 
 export type FileState = 'stored' | 'pinning' | 'pinned' | 'failed'
 export const FILE_STATES = ['stored', 'pinning', 'pinned', 'failed'] as const
@@ -67,21 +68,25 @@ const ACCOUNT_VIEW = `SELECT id, account_id, cid, multihash, kind, name, path, s
   FROM files`
 
 export function createFilesRepo(db: Db) {
-  const one = <T>(sql: string, ...args: unknown[]) => db.prepare(sql).get(...args) as T | undefined
-  const all = <T>(sql: string, ...args: unknown[]) => db.prepare(sql).all(...args) as T[]
-  // Prepared once: a quota check (every POST of an account with a quota) reads it.
-  const usage = db.prepare<[number], { bytes: number }>('SELECT bytes FROM file_usage WHERE account_id = ?')
+  const prepare = (sql: string) => cached(db, sql)
+  const one = <T>(sql: string, ...args: unknown[]) => prepare(sql).get(...args) as T | undefined
+  const all = <T>(sql: string, ...args: unknown[]) => prepare(sql).all(...args) as T[]
+  // A quota check (every POST of an account with a quota) reads it.
+  const usage = cached<[number], { bytes: number }>(db, 'SELECT bytes FROM file_usage WHERE account_id = ?')
   return {
     addPending: (key: string) =>
-      db.prepare('INSERT INTO pending_uploads (object_key, started_at) VALUES (?, ?)').run(key, Date.now()),
-    removePending: (key: string) => db.prepare('DELETE FROM pending_uploads WHERE object_key = ?').run(key),
+      prepare('INSERT INTO pending_uploads (object_key, started_at) VALUES (?, ?)').run(key, Date.now()),
+    removePending: (key: string) => prepare('DELETE FROM pending_uploads WHERE object_key = ?').run(key),
     pendingKeys: () => all<{ object_key: string }>('SELECT object_key FROM pending_uploads').map((r) => r.object_key),
     blob: (cid: string) => one<BlobRow>('SELECT cid, object_key, size FROM blobs WHERE cid = ?', cid),
     insertBlob: (b: BlobRow) =>
-      db
-        .prepare('INSERT INTO blobs (cid, object_key, size, created_at) VALUES (?, ?, ?, ?)')
-        .run(b.cid, b.object_key, b.size, Date.now()),
-    deleteBlob: (cid: string) => db.prepare('DELETE FROM blobs WHERE cid = ?').run(cid),
+      prepare('INSERT INTO blobs (cid, object_key, size, created_at) VALUES (?, ?, ?, ?)').run(
+        b.cid,
+        b.object_key,
+        b.size,
+        Date.now(),
+      ),
+    deleteBlob: (cid: string) => prepare('DELETE FROM blobs WHERE cid = ?').run(cid),
     /** A blob nothing references any more: no file row and no folder entry. */
     isUnreferenced: (cid: string) =>
       !one('SELECT 1 FROM files WHERE cid = ? UNION ALL SELECT 1 FROM dir_entries WHERE cid = ? LIMIT 1', cid, cid),
@@ -95,30 +100,33 @@ export function createFilesRepo(db: Db) {
       one<{ n: number }>("SELECT COUNT(*) AS n FROM pins WHERE multihash = ? AND status != 'failed'", multihash)!.n,
     /** Inserts unless the account has this CID already; returns the account's row either way. */
     insertFile(f: NewFile, state: FileState): FileRow {
-      db.prepare(
+      prepare(
         `INSERT INTO files (account_id, cid, multihash, kind, name, path, size, mime, state, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, cid) DO NOTHING`,
       ).run(f.account_id, f.cid, f.multihash, f.kind, f.name, f.path, f.size, f.mime, state, f.created_at)
       return this.file(f.account_id, f.cid)!
     },
-    deleteFile: (id: number) => db.prepare('DELETE FROM files WHERE id = ?').run(id),
+    deleteFile: (id: number) => prepare('DELETE FROM files WHERE id = ?').run(id),
     insertEntry: (dirCid: string, e: DirEntryRow) =>
-      db
-        .prepare('INSERT OR IGNORE INTO dir_entries (dir_cid, path, cid, size) VALUES (?, ?, ?, ?)')
-        .run(dirCid, e.path, e.cid, e.size),
+      prepare('INSERT OR IGNORE INTO dir_entries (dir_cid, path, cid, size) VALUES (?, ?, ?, ?)').run(
+        dirCid,
+        e.path,
+        e.cid,
+        e.size,
+      ),
     entries: (dirCid: string) =>
       all<DirEntryRow>('SELECT path, cid, size FROM dir_entries WHERE dir_cid = ? ORDER BY path', dirCid),
-    deleteEntries: (dirCid: string) => db.prepare('DELETE FROM dir_entries WHERE dir_cid = ?').run(dirCid),
+    deleteEntries: (dirCid: string) => prepare('DELETE FROM dir_entries WHERE dir_cid = ?').run(dirCid),
     /** The state of a CID (the same on all its rows), or undefined when no account uploaded it. */
     /** Private rows keep 'stored' and are left out: they never reach Kubo, whatever public copies do. */
     stateOf: (cid: string) =>
       one<{ state: FileState }>('SELECT state FROM files WHERE cid = ? AND private = 0 LIMIT 1', cid)?.state,
     setState: (cid: string, state: FileState) =>
-      db.prepare('UPDATE files SET state = ? WHERE cid = ? AND private = 0').run(state, cid),
+      prepare('UPDATE files SET state = ? WHERE cid = ? AND private = 0').run(state, cid),
     cidsInState: (state: FileState) =>
       all<{ cid: string }>('SELECT DISTINCT cid FROM files WHERE state = ?', state).map((r) => r.cid),
     touch: (cid: string) =>
-      db.prepare('UPDATE files SET views = views + 1, last_accessed_at = ? WHERE cid = ?').run(Date.now(), cid),
+      prepare('UPDATE files SET views = views + 1, last_accessed_at = ? WHERE cid = ?').run(Date.now(), cid),
     /** Bytes of the account's uploads that its pin objects do not count already (an upload, once pinned, is
      *  also a pin object with the same size: pins.usageOf counts it, so it is left out here). */
     usageOf: (accountId: number) =>

@@ -3,10 +3,10 @@
 // Counts and pinned bytes per (account, status) come from pin_counts, which triggers keep exact in the same
 // transaction as every change (migration 6). Every statement is prepared once and cached here: preparing
 // was a fifth of the CPU of a listing.
-import type { Statement } from 'better-sqlite3'
 import { randomUUID } from 'node:crypto'
 import type { Status } from '../../../shared/psa.js'
 import type { Db } from '../db/index.js'
+import { cached } from '../db/statements.js'
 import type { ListFilter, PinInput } from './query.js'
 
 export interface PinRecord {
@@ -114,22 +114,11 @@ export function listWhere(
 const statusOnly = (f: Omit<ListFilter, 'limit'>) =>
   !f.multihashes?.length && f.name === undefined && !f.meta && f.before === undefined && f.after === undefined
 
-/** Statements whose SQL depends on the request (how many statuses, CIDs, meta keys) are kept by SQL text. */
-const MAX_CACHED_STATEMENTS = 512
-
 export type PinStore = ReturnType<typeof createPinStore>
 
 export function createPinStore(db: Db) {
-  const cache = new Map<string, Statement>()
-  const prepared = <P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> => {
-    let statement = cache.get(sql)
-    if (!statement) {
-      if (cache.size >= MAX_CACHED_STATEMENTS) cache.clear()
-      statement = db.prepare(sql)
-      cache.set(sql, statement)
-    }
-    return statement as unknown as Statement<P, R>
-  }
+  // Statements whose SQL depends on the request (how many statuses, CIDs, meta keys) are kept by SQL text.
+  const prepared = <P extends unknown[] = unknown[], R = unknown>(sql: string) => cached<P, R>(db, sql)
   const byRequestId = db.prepare<[string], Row>('SELECT * FROM pins WHERE requestid = ?')
   const maxCreated = db.prepare<[], { m: number | null }>('SELECT MAX(created_at) AS m FROM pins')
   const insertRow = db.prepare(

@@ -2,6 +2,7 @@
 // state of every piece of content Tack wants there or wants gone from there.
 import type { Status } from '../../../shared/psa.js'
 import type { Db } from '../db/index.js'
+import { cached } from '../db/statements.js'
 import type { RemoteAuth } from './targets.js'
 
 export type RemoteKind = 'cluster' | 'psa'
@@ -97,36 +98,32 @@ const PEER_RETENTION_MS = 24 * 60 * 60 * 1000
 const PEER_SEEN_PRECISION_MS = 60_000
 
 export function createRemoteStore(db: Db) {
+  const prepare = <P extends unknown[] = unknown[], R = unknown>(sql: string) => cached<P, R>(db, sql)
   return {
     insert(r: Omit<Remote, 'id' | 'created'>): Remote {
-      const { lastInsertRowid } = db
-        .prepare(
-          `INSERT INTO remotes (name, kind, url, auth, replication_min, replication_max, policy, account_ids, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(r.name, r.kind, r.url, r.auth ? JSON.stringify(r.auth) : null, r.replicationMin ?? null,
-          r.replicationMax ?? null, r.policy, JSON.stringify(r.accountIds), Date.now())
-      return toRemote(db.prepare<[number], RemoteRow>('SELECT * FROM remotes WHERE id = ?').get(Number(lastInsertRowid))!)
+      const { lastInsertRowid } = prepare(
+        `INSERT INTO remotes (name, kind, url, auth, replication_min, replication_max, policy, account_ids, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(r.name, r.kind, r.url, r.auth ? JSON.stringify(r.auth) : null, r.replicationMin ?? null,
+        r.replicationMax ?? null, r.policy, JSON.stringify(r.accountIds), Date.now())
+      return toRemote(prepare<[number], RemoteRow>('SELECT * FROM remotes WHERE id = ?').get(Number(lastInsertRowid))!)
     },
-    list: (): Remote[] => db.prepare<[], RemoteRow>('SELECT * FROM remotes ORDER BY id').all().map(toRemote),
+    list: (): Remote[] => prepare<[], RemoteRow>('SELECT * FROM remotes ORDER BY id').all().map(toRemote),
     byName(name: string): Remote | undefined {
-      const row = db.prepare<[string], RemoteRow>('SELECT * FROM remotes WHERE name = ?').get(name)
+      const row = prepare<[string], RemoteRow>('SELECT * FROM remotes WHERE name = ?').get(name)
       return row && toRemote(row)
     },
-    delete: (id: number) => db.prepare('DELETE FROM remotes WHERE id = ?').run(id).changes > 0,
+    delete: (id: number) => prepare('DELETE FROM remotes WHERE id = ?').run(id).changes > 0,
 
     pins: (remoteId: number): RemotePin[] =>
-      db.prepare<[number], PinRow>('SELECT * FROM remote_pins WHERE remote_id = ?').all(remoteId).map(toPin),
+      prepare<[number], PinRow>('SELECT * FROM remote_pins WHERE remote_id = ?').all(remoteId).map(toPin),
     due: (now: number, limit: number): RemotePin[] =>
-      db
-        .prepare<[number, number], PinRow>(
-          'SELECT * FROM remote_pins WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?',
-        )
+      prepare<[number, number], PinRow>('SELECT * FROM remote_pins WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?')
         .all(now, limit)
         .map(toPin),
     /** Wants the content at the target (again); keeps the target's reference if it has one. */
     want(remoteId: number, c: { multihash: string; cid: string; name?: string }) {
-      db.prepare(
+      prepare(
         `INSERT INTO remote_pins (remote_id, multihash, cid, name, want, status, attempts, next_attempt_at)
          VALUES (?, ?, ?, ?, 1, 'queued', 0, 0)
          ON CONFLICT (remote_id, multihash) DO UPDATE SET want = 1, attempts = 0, next_attempt_at = 0
@@ -134,17 +131,16 @@ export function createRemoteStore(db: Db) {
       ).run(remoteId, c.multihash, c.cid, c.name ?? null)
     },
     unwant(remoteId: number, multihash: string) {
-      db.prepare(
+      prepare(
         `UPDATE remote_pins SET want = 0, attempts = 0, next_attempt_at = 0 WHERE remote_id = ? AND multihash = ? AND want = 1`,
       ).run(remoteId, multihash)
     },
     update(p: Pick<RemotePin, 'remoteId' | 'multihash'> & Partial<RemotePin>) {
-      const current = db
-        .prepare<[number, string], PinRow>('SELECT * FROM remote_pins WHERE remote_id = ? AND multihash = ?')
+      const current = prepare<[number, string], PinRow>('SELECT * FROM remote_pins WHERE remote_id = ? AND multihash = ?')
         .get(p.remoteId, p.multihash)
       if (!current) return
       const next = { ...toPin(current), ...p }
-      db.prepare(
+      prepare(
         `UPDATE remote_pins SET ref = ?, status = ?, details = ?, peers = ?, attempts = ?, next_attempt_at = ?
          WHERE remote_id = ? AND multihash = ?`,
       ).run(next.ref ?? null, next.status, next.details ?? null, next.peers ?? null, next.attempts, next.nextAttempt,
@@ -152,12 +148,11 @@ export function createRemoteStore(db: Db) {
     },
     /** Says on every pin wanted at a target why it is not moving; returns how many rows changed. */
     markUnreachable: (remoteId: number, details: string): number =>
-      db
-        .prepare('UPDATE remote_pins SET details = ? WHERE remote_id = ? AND want = 1 AND details IS NOT ?')
+      prepare('UPDATE remote_pins SET details = ? WHERE remote_id = ? AND want = 1 AND details IS NOT ?')
         .run(details, remoteId, details).changes,
     /** Remembers when each cluster peer was last seen; returns those seen within the retention window. */
     knownPeers(remoteId: number, seen: string[], now = Date.now(), retainMs = PEER_RETENTION_MS): string[] {
-      const row = db.prepare<[number], { known_peers: string }>('SELECT known_peers FROM remotes WHERE id = ?').get(remoteId)
+      const row = prepare<[number], { known_peers: string }>('SELECT known_peers FROM remotes WHERE id = ?').get(remoteId)
       const known = JSON.parse(row?.known_peers ?? '{}') as Record<string, number>
       let changed = false
       for (const id of seen) {
@@ -171,27 +166,24 @@ export function createRemoteStore(db: Db) {
         delete known[id]
         changed = true
       }
-      if (changed) db.prepare('UPDATE remotes SET known_peers = ? WHERE id = ?').run(JSON.stringify(known), remoteId)
+      if (changed) prepare('UPDATE remotes SET known_peers = ? WHERE id = ?').run(JSON.stringify(known), remoteId)
       return Object.keys(known)
     },
     forget: (remoteId: number, multihash: string) =>
-      db.prepare('DELETE FROM remote_pins WHERE remote_id = ? AND multihash = ?').run(remoteId, multihash),
+      prepare('DELETE FROM remote_pins WHERE remote_id = ? AND multihash = ?').run(remoteId, multihash),
     /** Every target's state for one piece of content, for a pin's `info`. */
     statesFor(multihash: string): Array<RemotePin & { remoteName: string }> {
-      return db
-        .prepare<[string], PinRow & { remote_name: string }>(
-          `SELECT rp.*, r.name AS remote_name FROM remote_pins rp JOIN remotes r ON r.id = rp.remote_id
-           WHERE rp.multihash = ? AND rp.want = 1`,
-        )
+      return prepare<[string], PinRow & { remote_name: string }>(
+        `SELECT rp.*, r.name AS remote_name FROM remote_pins rp JOIN remotes r ON r.id = rp.remote_id
+         WHERE rp.multihash = ? AND rp.want = 1`,
+      )
         .all(multihash)
         .map((r) => ({ ...toPin(r), remoteName: r.remote_name }))
     },
     counts(remoteId: number): Record<string, number> {
-      const rows = db
-        .prepare<[number], { status: string; want: number; n: number }>(
-          'SELECT status, want, COUNT(*) AS n FROM remote_pins WHERE remote_id = ? GROUP BY status, want',
-        )
-        .all(remoteId)
+      const rows = prepare<[number], { status: string; want: number; n: number }>(
+        'SELECT status, want, COUNT(*) AS n FROM remote_pins WHERE remote_id = ? GROUP BY status, want',
+      ).all(remoteId)
       const out: Record<string, number> = { queued: 0, pinning: 0, pinned: 0, failed: 0, removing: 0 }
       for (const r of rows) out[r.want ? r.status : 'removing'] = (out[r.want ? r.status : 'removing'] ?? 0) + r.n
       return out

@@ -9,7 +9,11 @@ const MAX_CACHED = 512
 
 const caches = new WeakMap<Db, Map<string, Statement>>()
 
-/** The statement for sql on db, prepared the first time it is asked for. */
+/**
+ * The statement for sql on db, prepared the first time it is asked for. It is shared by every caller of the
+ * same SQL text: never switch its mode (pluck, raw, expand, safeIntegers); prepare a statement of your own
+ * for that.
+ */
 export function cached<P extends unknown[] = unknown[], R = unknown>(db: Db, sql: string): Statement<P, R> {
   let cache = caches.get(db)
   if (!cache) caches.set(db, (cache = new Map()))

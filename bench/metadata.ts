@@ -387,12 +387,11 @@ export async function metadataRows(options: MetadataRowsOptions = {}): Promise<M
       await Promise.resolve(cleanup()).catch((err: unknown) => log(`cleanup: ${String(err)}`))
   }
 
-  const pair = (xs: Array<[number, number]>) => ({
-    tack: median(xs.map((x) => x[0])),
-    anchor: median(xs.map((x) => x[1])),
-    ratio: median(xs.map((x) => x[0] / x[1])),
-    samples: xs,
-  })
+  // Tack and anchor are the pair whose ratio is the median, so that the two columns divide to the ratio shown.
+  const pair = (xs: Array<[number, number]>) => {
+    const mid = [...xs].sort((a, b) => a[0] / a[1] - b[0] / b[1])[Math.floor(xs.length / 2)]!
+    return { tack: mid[0], anchor: mid[1], ratio: mid[0] / mid[1], samples: xs }
+  }
   return [
     {
       row: 'list-1m',

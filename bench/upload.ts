@@ -1,5 +1,5 @@
-// The data-path rows of issue 11, each beside its anchor on this machine, in one run of interleaved rounds
-// (the order of Tack and anchor alternates per round), so the ratios hold on whatever machine runs it:
+// The data-path rows of issue 11, each beside its anchor on this machine, in one run of interleaved pairs
+// (the order of Tack and anchor alternates from pair to pair), so the ratios hold on whatever machine runs it:
 //   upload      PUT /api/files                       vs `ipfs add --cid-version=1` to a running Kubo
 //   first-read  gateway read of an unpinned upload   vs a plain S3 GET of the same object from the same MinIO
 //   pinned      gateway read of a pinned upload      vs Kubo's own gateway (Tack's bundled Kubo)
@@ -38,7 +38,7 @@ export interface BenchRow {
   /** Peak RSS of `tack serve` and its relay above theirs just before the operation, MiB (largest over the rounds). */
   peakRssGrowthMiB?: number
   note?: string
-  /** Every round's [Tack, anchor] pair, in the order taken (the JSON keeps them; the table shows the median's). */
+  /** Every measured [Tack, anchor] pair, in the order taken (the JSON keeps them; the table shows the median's). */
   samples?: Array<[number, number]>
 }
 
@@ -126,16 +126,18 @@ function writeRandomFile(path: string, bytes: number): void {
   closeSync(fd)
 }
 
-/** PUTs file to Tack's /api/files with curl (see drain) and returns the CID. */
-async function put(serveUrl: string, key: string, file: string, bytes: number, name: string): Promise<string> {
+/** PUTs file to Tack's /api/files with curl (see drain); returns the CID. keyHeader: a file holding the auth header. */
+async function put(serveUrl: string, keyHeader: string, file: string, name: string): Promise<string> {
   const { stdout } = await run('curl', [
     '-sS',
     '-T',
     file,
+    // The key from a file, so that it is not in an error's command line; no `Expect: 100-continue` (curl's
+    // own habit over 1 MiB, which browsers do not have).
     '-H',
-    `authorization: Bearer ${key}`,
+    `@${keyHeader}`,
     '-H',
-    `content-length: ${bytes}`,
+    'Expect:',
     '-w',
     '\n%{http_code}',
     `${serveUrl}/api/files?name=${encodeURIComponent(name)}`,
@@ -163,6 +165,8 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
   const key = (
     await run(process.execPath, ['bin/tack.js', 'key', 'create', '--name', 'bench'], { cwd: ROOT, env })
   ).stdout.trim()
+  const keyHeader = join(dir.path, 'auth.header')
+  writeFileSync(keyHeader, `authorization: Bearer ${key}\n`)
   const [serve, kubo] = await Promise.all([
     spawnServe(dataDir, {}, [...(options.nodeFlags ?? []), 'bin/tack.js', 'serve']),
     startKuboNode(),
@@ -223,7 +227,7 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
     for (let i = 0; i < smallCount; i++) {
       const f = join(dir.path, `small-${i}.bin`)
       writeRandomFile(f, 4096)
-      small.push(await put(serve.url, key, f, 4096, `small-${i}.bin`))
+      small.push(await put(serve.url, keyHeader, f, `small-${i}.bin`))
     }
     await fetch(`${serve.url}/api/gateway/${small[0]}`).then((r) => r.arrayBuffer())
     for (const cid of small) await fetch(`${serve.url}/api/files/${cid}/pin`, { method: 'POST', headers: auth })
@@ -262,7 +266,7 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
         writeRandomFile(file, bytes)
         log(`round ${round + 1}/${rounds}: upload ${pair + 1}/${LARGE_PAIRS}`)
         const [tack, add] = await both(
-          () => measure(pid, () => put(serve.url, key, file, bytes, name)),
+          () => measure(pid, () => put(serve.url, keyHeader, file, name)),
           () =>
             measure(pid, async () =>
               (await kubo.ipfs(['add', '--cid-version=1', '-Q', file], { timeoutMs: 3_600_000 })).trim(),

@@ -2,10 +2,10 @@
 // `npm test`: everything CI runs (.ci/run is `npm install` then this), in order, with one summary line at the end:
 // "N passed, N failed, N skipped", preceded by each skipped test with its reason and each failure. It first builds
 // or finds what the tests need: Kubo, MinIO and IPFS Cluster (scripts/build-binaries.sh, cached, so quick when
-// present) and Chromium and curl (scripts/ensure-debian-packages.sh, when root with apt). Each static check (typecheck, lint,
-// build) and tack-launcher's `go vet` and `go test` count as one test each; vitest's tests count one each. What is
-// green is decided by scripts/summary.mjs. Arguments go to vitest: `node scripts/test.mjs tests/harness` runs a
-// subset.
+// present) and Chromium and curl (scripts/ensure-debian-packages.sh, when root with apt). Each static check
+// (typecheck, lint, build) and tack-launcher's `go vet` and `go test` count as one test each; vitest's tests
+// count one each. What is green is decided by scripts/summary.mjs. Arguments go to vitest:
+// `node scripts/test.mjs tests/harness` runs a subset.
 import { spawnSync } from 'node:child_process'
 import { existsSync, rmSync } from 'node:fs'
 import { DEFAULT_REPORT } from './vitest-reporter.mjs'

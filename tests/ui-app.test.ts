@@ -46,7 +46,8 @@ function ensureBuild() {
 }
 
 function ensureChromium() {
-  if (!existsSync(CHROMIUM)) execFileSync('bash', [join(ROOT, 'scripts', 'ensure-debian-packages.sh')], { stdio: 'inherit' })
+  if (!existsSync(CHROMIUM))
+    execFileSync('bash', [join(ROOT, 'scripts', 'ensure-debian-packages.sh')], { stdio: 'inherit' })
 }
 
 async function shot(name: string, target: Page = page) {

@@ -26,7 +26,8 @@ let cid = ''
 beforeAll(async () => {
   if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html')))
     execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 })
-  if (!existsSync(CHROMIUM)) execFileSync('bash', [join(ROOT, 'scripts', 'ensure-debian-packages.sh')], { stdio: 'inherit' })
+  if (!existsSync(CHROMIUM))
+    execFileSync('bash', [join(ROOT, 'scripts', 'ensure-debian-packages.sh')], { stdio: 'inherit' })
   tack = await startTack({ config: { lan: true, lanPort: 0 } })
   const res = await tack.api('/api/files?name=secret-notes.bin&private=true', { method: 'PUT', body: bytes })
   cid = ((await res.json()) as { cid: string }).cid

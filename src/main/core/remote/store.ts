@@ -118,7 +118,9 @@ export function createRemoteStore(db: Db) {
     pins: (remoteId: number): RemotePin[] =>
       prepare<[number], PinRow>('SELECT * FROM remote_pins WHERE remote_id = ?').all(remoteId).map(toPin),
     due: (now: number, limit: number): RemotePin[] =>
-      prepare<[number, number], PinRow>('SELECT * FROM remote_pins WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?')
+      prepare<[number, number], PinRow>(
+        'SELECT * FROM remote_pins WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?',
+      )
         .all(now, limit)
         .map(toPin),
     /** Wants the content at the target (again); keeps the target's reference if it has one. */
@@ -136,8 +138,9 @@ export function createRemoteStore(db: Db) {
       ).run(remoteId, multihash)
     },
     update(p: Pick<RemotePin, 'remoteId' | 'multihash'> & Partial<RemotePin>) {
-      const current = prepare<[number, string], PinRow>('SELECT * FROM remote_pins WHERE remote_id = ? AND multihash = ?')
-        .get(p.remoteId, p.multihash)
+      const current = prepare<[number, string], PinRow>(
+        'SELECT * FROM remote_pins WHERE remote_id = ? AND multihash = ?',
+      ).get(p.remoteId, p.multihash)
       if (!current) return
       const next = { ...toPin(current), ...p }
       prepare(

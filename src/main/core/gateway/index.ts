@@ -86,6 +86,8 @@ const SMALL_CACHE_BYTES = 16 * 1024 * 1024
  * relay's extra connection to MinIO and the closed client connection cost more than Node's copy.
  */
 const RELAY_FROM = 1024 * 1024
+/** How long Kubo's gateway has to answer a request's head (it never fetches: NoFetch). */
+const KUBO_HEAD_TIMEOUT_MS = 30_000
 /** The longest a first read from the object store holds its upload's pin back. */
 const PIN_AFTER_MS = 10_000
 
@@ -246,62 +248,88 @@ export function createGateway(init: GatewayInit): Gateway {
     const missing = () =>
       new CoreError('NOT_FOUND', `${ipfsPath({ cid: t.root, segments: t.segments })} is not available on this node`)
     let res = await kuboGet(url, req.range, req.method)
-    const code = () => res.statusCode ?? 502
-    if (code() >= 300 && code() < 400) {
-      // Kubo sends a folder to its path with a trailing slash. That one redirect is followed; any other
-      // would leave the path that was asked for.
-      const to = new URL(res.headers.location ?? '', url)
-      res.resume()
-      if (to.origin !== url.origin || to.pathname !== url.pathname + '/') throw missing()
-      url.pathname += '/'
-      res = await kuboGet(url, req.range, req.method)
-    }
-    if ((code() < 200 || code() >= 300) && code() !== 416) {
-      res.resume()
-      throw missing()
-    }
-    const headers: Record<string, string> = { ...common(etag), ...disposition(req, t.segments.at(-1) ?? t.root) }
-    for (const h of ['content-type', 'content-length', 'content-range', 'accept-ranges', 'x-ipfs-path']) {
-      const v = res.headers[h]
-      if (typeof v === 'string' && v) headers[h] = v
-    }
-    if (req.format) headers['x-content-type-options'] = 'nosniff'
-    const status = code() === 206 ? 206 : code() === 416 ? 416 : 200
-    if (req.method === 'HEAD') {
-      res.resume()
-      return { status, headers }
-    }
-    // A large body of known length may go to the byte relay, which asks Kubo again for the same immutable
-    // bytes; this answer is then dropped unread.
-    const length = Number(res.headers['content-length'])
-    // Several ranges come back as multipart/byteranges with a boundary of Kubo's choosing, different each
-    // time: those stay in Node.
-    const oneRange = !req.range?.includes(',')
-    if (status !== 416 && oneRange && Number.isSafeInteger(length) && length >= RELAY_FROM) {
-      const body = res
-      return {
-        status,
-        headers,
-        relay: {
-          upstream: { ...rawRequest('GET', url, req.range ? [`Range: ${req.range}`] : []), status, length },
-          open: async () => body,
-          taken: () => body.destroy(),
-          done: () => {},
-        },
+    try {
+      const code = () => res.statusCode ?? 502
+      if (code() >= 300 && code() < 400) {
+        // Kubo sends a folder to its path with a trailing slash. That one redirect is followed; any other
+        // would leave the path that was asked for.
+        const to = new URL(res.headers.location ?? '', url)
+        res.resume()
+        if (to.origin !== url.origin || to.pathname !== url.pathname + '/') throw missing()
+        url.pathname += '/'
+        res = await kuboGet(url, req.range, req.method)
       }
+      if ((code() < 200 || code() >= 300) && code() !== 416) {
+        res.resume()
+        throw missing()
+      }
+      const headers: Record<string, string> = { ...common(etag), ...disposition(req, t.segments.at(-1) ?? t.root) }
+      for (const h of ['content-type', 'content-length', 'content-range', 'accept-ranges', 'x-ipfs-path']) {
+        const v = res.headers[h]
+        if (typeof v === 'string' && v) headers[h] = v
+      }
+      if (req.format) headers['x-content-type-options'] = 'nosniff'
+      const status = code() === 206 ? 206 : code() === 416 ? 416 : 200
+      if (req.method === 'HEAD') {
+        res.resume()
+        return { status, headers }
+      }
+      // A large body of known length may go to the byte relay, which asks Kubo again for the same immutable
+      // bytes; this answer is then dropped unread.
+      const length = Number(res.headers['content-length'])
+      // Several ranges come back as multipart/byteranges with a boundary of Kubo's choosing, different each
+      // time: those stay in Node.
+      const oneRange = !req.range?.includes(',')
+      // A Range the raw request cannot carry as it is (a tab, which Kubo reads past) stays in Node.
+      const raw = relayable(() => rawRequest('GET', url, req.range ? [`Range: ${req.range}`] : []))
+      if (raw && status !== 416 && oneRange && Number.isSafeInteger(length) && length >= RELAY_FROM) {
+        const body = res
+        return {
+          status,
+          headers,
+          relay: {
+            upstream: { ...raw, status, length },
+            open: async () => body,
+            taken: () => body.destroy(),
+            done: () => {},
+          },
+        }
+      }
+      return { status, headers, body: res }
+    } catch (err) {
+      // Unread, the answer would keep its pooled socket from the agent for good.
+      res.destroy()
+      throw err
     }
-    return { status, headers, body: res }
   }
 
   /** One request to Kubo's gateway; resolves with its answer once the headers are in (redirects not followed). */
   function kuboGet(url: URL, range?: string, method = 'GET'): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const req = request(url, { method, agent, headers: range ? { range } : {} }, resolve)
-      req.on('error', (err) =>
-        reject(new CoreError('SERVICE_UNAVAILABLE', `Kubo's gateway is not reachable: ${err.message}`)),
+      // Only the head is timed: a body may rightly pause as long as its reader does.
+      const timer = setTimeout(
+        () => req.destroy(new Error(`no answer in ${KUBO_HEAD_TIMEOUT_MS / 1000} s`)),
+        KUBO_HEAD_TIMEOUT_MS,
       )
+      const req = request(url, { method, agent, headers: range ? { range } : {} }, (res) => {
+        clearTimeout(timer)
+        resolve(res)
+      })
+      req.on('error', (err) => {
+        clearTimeout(timer)
+        reject(new CoreError('SERVICE_UNAVAILABLE', `Kubo's gateway is not reachable: ${err.message}`))
+      })
       req.end()
     })
+  }
+}
+
+/** The raw request make() gives, or undefined where it refuses what it would carry. */
+function relayable<T>(make: () => T): T | undefined {
+  try {
+    return make()
+  } catch {
+    return undefined
   }
 }
 

@@ -38,6 +38,12 @@ const expectFailure = (res: { status: number; headers: Headers; json: any }, sta
   expect(typeof res.json.error.details).toBe('string')
 }
 
+// The identity multibase: NUL, then a CID's bytes; here those of an identity CID whose "digest" is a path.
+const identityMultibase = (() => {
+  const digest = Buffer.from('/../bafyvictim#')
+  return '\u0000' + Buffer.from([1, 0x55, 0, digest.length, ...digest]).toString('latin1')
+})()
+
 describe('validation', () => {
   it.each([
     ['not JSON', '{nope'],
@@ -47,6 +53,7 @@ describe('validation', () => {
     ['a numeric cid', { cid: 42 }],
     ['an invalid cid', { cid: 'not-a-cid' }],
     ['a path for a cid', { cid: '/ipfs/bafkqaaa' }],
+    ['a cid in the identity multibase', { cid: identityMultibase }],
     ['a long name', { cid: 'bafkqaaa', name: 'n'.repeat(256) }],
     ['a numeric name', { cid: 'bafkqaaa', name: 7 }],
     ['origins as a string', { cid: 'bafkqaaa', origins: '/ip4/1.2.3.4/tcp/1' }],

@@ -23,21 +23,35 @@ export interface ParsedCid {
 }
 
 export function parseCid(value: string): ParsedCid {
-  let cid: CID
-  try {
-    // Without a decoder, CID.parse reads base32 and the prefix-less base58btc of CIDv0 (`Qm...`).
-    const prefix = String.fromCodePoint(value.codePointAt(0) ?? 0)
-    const decoder = value.startsWith('Q') ? undefined : DECODERS.get(prefix)
-    cid = CID.parse(value, decoder as Parameters<typeof CID.parse>[1])
-  } catch (err) {
-    throw new CoreError('BAD_REQUEST', `"${value.slice(0, 120)}" is not a valid CID: ${(err as Error).message}`)
-  }
+  // The identity multibase carries raw bytes after its NUL prefix: `/`, `..`, `?` or `#` in a string Tack
+  // keeps to echo. No IPFS tool writes CIDs in it.
+  if (value.startsWith('\0')) throw new CoreError('BAD_REQUEST', 'CIDs in the identity multibase are not accepted')
+  const cid = parsed(value)
   return {
     cid: value,
     multihash: Buffer.from(cid.multihash.bytes).toString('hex'),
     identity: cid.multihash.code === IDENTITY,
     inlineSize: cid.multihash.size,
   }
+}
+
+function parsed(value: string): CID {
+  try {
+    // Without a decoder, CID.parse reads base32 and the prefix-less base58btc of CIDv0 (`Qm...`).
+    const prefix = String.fromCodePoint(value.codePointAt(0) ?? 0)
+    const decoder = value.startsWith('Q') ? undefined : DECODERS.get(prefix)
+    return CID.parse(value, decoder as Parameters<typeof CID.parse>[1])
+  } catch (err) {
+    throw new CoreError('BAD_REQUEST', `"${value.slice(0, 120)}" is not a valid CID: ${(err as Error).message}`)
+  }
+}
+
+/**
+ * The CID's canonical string (v0 in base58btc, v1 in base32), for what Tack sends on: the form a client
+ * sent is for echoing back to it, and may hold `/` (base64) or anything (the identity multibase).
+ */
+export function canonicalCid(value: string): string {
+  return parsed(value).toString()
 }
 
 /** The multihash key of a CID Kubo reports, or undefined if it does not parse. */

@@ -2,6 +2,7 @@
 // status per cluster peer) and any Pinning Service API endpoint (another Tack, IPFS Cluster's own pinning
 // service API, a hosted service; pins by requestid).
 import type { Status } from '../../../shared/psa.js'
+import { canonicalCid } from '../pins/cid.js'
 import type { SendInit, Sender } from './send.js'
 
 export interface RemoteAuth {
@@ -81,6 +82,8 @@ export function clusterTarget(init: {
   knownPeers?: (seen: string[]) => string[]
 }): RemoteTarget {
   const base = init.url.replace(/\/+$/, '')
+  // The cluster's path for a pin: from the CID's canonical form (never the string a client sent), escaped.
+  const pinUrl = (cid: string) => `${base}/pins/${encodeURIComponent(canonicalCid(cid))}`
   return {
     async add(pin, signal) {
       const q = new URLSearchParams()
@@ -88,11 +91,12 @@ export function clusterTarget(init: {
       if (init.replicationMin !== undefined) q.set('replication-min', String(init.replicationMin))
       if (init.replicationMax !== undefined) q.set('replication-max', String(init.replicationMax))
       if (pin.origins.length) q.set('origins', pin.origins.join(','))
-      await request(`${base}/pins/${pin.cid}?${q}`, { method: 'POST', headers: headers(init.auth), signal }, init.sender)
-      return pin.cid
+      const cid = canonicalCid(pin.cid)
+      await request(`${pinUrl(cid)}?${q}`, { method: 'POST', headers: headers(init.auth), signal }, init.sender)
+      return cid
     },
     async state(cid, signal) {
-      const res = await request(`${base}/pins/${cid}`, { headers: headers(init.auth), signal }, init.sender)
+      const res = await request(pinUrl(cid), { headers: headers(init.auth), signal }, init.sender)
       const peerMap = ((await res.json()) as { peer_map?: Record<string, ClusterPeerInfo> }).peer_map ?? {}
       const known = init.knownPeers?.(Object.keys(peerMap)) ?? []
       const missing = known.filter((id) => !(id in peerMap)).map(() => ({ status: 'cluster_error' }))
@@ -100,7 +104,7 @@ export function clusterTarget(init: {
     },
     async remove(cid, signal) {
       try {
-        await request(`${base}/pins/${cid}`, { method: 'DELETE', headers: headers(init.auth), signal }, init.sender)
+        await request(pinUrl(cid), { method: 'DELETE', headers: headers(init.auth), signal }, init.sender)
       } catch (err) {
         if (err instanceof RemoteHttpError && err.status === 404) return
         throw err

@@ -109,4 +109,23 @@ describe('keys and auth', () => {
     expect(bobKeys.results[0].name).toBe('test-bob')
     await expectFailure(await tack.api(`/api/keys/${carolKeys.results[0].id}`, { method: 'DELETE', key: bob }), 404, 'NOT_FOUND')
   })
+
+  it('lets a key revoke only keys of its account that can do nothing it cannot', async () => {
+    const state = tack.core.state
+    const dave = state.accounts.create('dave')
+    const full = state.keys.create({ accountId: dave.id, name: 'full' })
+    const reader = state.keys.create({ accountId: dave.id, name: 'reader', scopes: ['pins:read'] })
+    const otherReader = state.keys.create({ accountId: dave.id, name: 'other reader', scopes: ['pins:read'] })
+    const revoke = (id: string, key: string) => tack.api(`/api/keys/${id}`, { method: 'DELETE', key })
+    // A read-only key (given to a CI job, say) cannot take the account's full key away.
+    await expectFailure(await revoke(full.key.id, reader.secret), 403, 'FORBIDDEN')
+    expect(state.keys.get(full.key.id).revoked).toBeNull()
+    expect((await tack.api('/api/accounts/me', { key: full.secret })).status).toBe(200)
+    // It can revoke a key with its own scopes, itself included; the full key can revoke a lesser one.
+    expect((await revoke(otherReader.key.id, reader.secret)).status).toBe(204)
+    expect((await revoke(reader.key.id, reader.secret)).status).toBe(204)
+    await expectFailure(await tack.api('/api/pinning/pins', { key: reader.secret }), 401, 'UNAUTHORIZED')
+    const another = state.keys.create({ accountId: dave.id, name: 'another', scopes: ['files:read'] })
+    expect((await revoke(another.key.id, full.secret)).status).toBe(204)
+  })
 })

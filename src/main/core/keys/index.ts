@@ -28,7 +28,12 @@ export interface Keys {
   create(init: { accountId: number; name: string; scopes?: string[] }): CreatedKey
   list(accountId?: number): ApiKey[]
   get(id: string): ApiKey
-  revoke(id: string, accountId?: number): ApiKey
+  /**
+   * Revokes a key. With `by` (the caller's key or session), only a key of the caller's account that has no
+   * scope the caller lacks: a read-only key cannot take its account's other keys away. An admin, or the
+   * CLI (no `by`), revokes any key.
+   */
+  revoke(id: string, by?: { accountId: number; scopes: readonly Scope[] }): ApiKey
   /** The live key this secret belongs to, with its last-used time recorded; undefined if none. */
   authenticate(secret: string): ApiKey | undefined
 }
@@ -139,9 +144,17 @@ export function createKeys(db: Db): Keys {
       if (!row) throw new CoreError('NOT_FOUND', `no key ${id}`)
       return toKey(row)
     },
-    revoke(id, accountId) {
+    revoke(id, by) {
       const key = keys.get(id)
-      if (accountId !== undefined && key.accountId !== accountId) throw new CoreError('NOT_FOUND', `no key ${id}`)
+      if (by && !by.scopes.includes('admin')) {
+        if (key.accountId !== by.accountId) throw new CoreError('NOT_FOUND', `no key ${id}`)
+        const lacking = key.scopes.filter((s) => !by.scopes.includes(s))
+        if (lacking.length)
+          throw new CoreError(
+            'FORBIDDEN',
+            `key ${id} can ${lacking.join(', ')}, which this key cannot: an admin key can revoke it`,
+          )
+      }
       if (!key.revoked) db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(Date.now(), id)
       return keys.get(id)
     },

@@ -1,4 +1,5 @@
-// /api/keys: an admin manages keys for any account; any key may list and revoke its own account's keys.
+// /api/keys: an admin manages keys for any account; any key may list its own account's keys and revoke
+// those that can do nothing it cannot (keys.revoke).
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import type { Accounts } from '../../accounts/index.js'
@@ -33,14 +34,15 @@ export function keyRoutes(deps: { keys: Keys; accounts: Accounts }): FastifyPlug
     })
     app.post('/api/keys', { config: { scope: 'admin' } }, async (request, reply) => {
       const body = parse(CreateBody, request.body, 'body')
-      const account = body.account ? deps.accounts.byName(body.account) : deps.accounts.get(principalOf(request).accountId)
+      const account = body.account
+        ? deps.accounts.byName(body.account)
+        : deps.accounts.get(principalOf(request).accountId)
       const { key, secret } = deps.keys.create({ accountId: account.id, name: body.name, scopes: body.scopes })
       return reply.code(201).send({ ...serializeKey(key), secret })
     })
     app.delete('/api/keys/:id', { config: { scope: 'any' } }, async (request, reply) => {
-      const me = principalOf(request)
       const { id } = request.params as { id: string }
-      deps.keys.revoke(id, me.scopes.includes('admin') ? undefined : me.accountId)
+      deps.keys.revoke(id, principalOf(request))
       return reply.code(204).send()
     })
   }

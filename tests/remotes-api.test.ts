@@ -23,6 +23,11 @@ describe('/api/remotes', () => {
     const user = tack.keyFor('dora')
     expect((await tack.api('/api/remotes', { key: user })).status).toBe(403)
     expect((await post({ name: 'x', kind: 'psa', url: 'http://127.0.0.1:1' }, user)).status).toBe(403)
+    // Nor does the status show them to a key without it; an admin's does.
+    const userStatus = (await (await tack.api('/api/status', { key: user })).json()) as Record<string, unknown>
+    expect(userStatus.healthy).toBeDefined()
+    expect(userStatus).not.toHaveProperty('remotes')
+    expect(await (await tack.api('/api/status')).json()).toHaveProperty('remotes')
   })
 
   it('refuses bad targets with 400 and names the problem', async () => {

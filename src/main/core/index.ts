@@ -65,7 +65,8 @@ export interface Core {
   url(): string
   /** A login link for the browser UI with a fresh one-time token (it works once, for 10 minutes). */
   loginUrl(): string
-  status(): Promise<CoreStatus>
+  /** `remotes: false` leaves the forwarding targets out (a caller without the admin scope). */
+  status(options?: { remotes?: boolean }): Promise<CoreStatus>
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -78,8 +79,8 @@ export interface CoreStatus {
   url: string
   /** LAN sharing of the gateway: the URLs to give to other devices while it is on. */
   lan: { enabled: boolean; urls: string[] }
-  /** Forwarding targets with how many pins stand in each state there. */
-  remotes: ReturnType<Remotes['list']>
+  /** Forwarding targets with how many pins stand in each state there: for an admin caller only. */
+  remotes?: ReturnType<Remotes['list']>
 }
 
 interface Component {
@@ -283,7 +284,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     url: () => url,
     routes: () => routeTable,
     loginUrl: () => `${url}/#token=${core.loginToken()}`,
-    async status() {
+    async status(options = {}) {
       const components = {
         db: { health: 'ok' as ComponentHealth },
         kubo: { health: kuboHealth(), detail: kubo.supervisor.lastError },
@@ -306,7 +307,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         },
         url,
         lan: { enabled: lan.enabled(), urls: lan.urls() },
-        remotes: remotes.list(),
+        ...(options.remotes === false ? {} : { remotes: remotes.list() }),
       }
     },
     async start() {

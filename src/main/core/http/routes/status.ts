@@ -1,12 +1,16 @@
 // GET /api/status: what a dashboard, a health check or `tack status` needs to know.
 import type { FastifyPluginAsync } from 'fastify'
+import { principalOf } from '../server.js'
 
 export interface StatusSource {
-  status(): Promise<unknown>
+  status(options: { remotes: boolean }): Promise<unknown>
 }
 
 export function statusRoutes(source: StatusSource): FastifyPluginAsync {
   return async (app) => {
-    app.get('/api/status', { config: { scope: 'any' } }, () => source.status())
+    // Any key; the forwarding targets (their URLs, the accounts they serve, their errors) only for an admin.
+    app.get('/api/status', { config: { scope: 'any' } }, (request) =>
+      source.status({ remotes: principalOf(request).scopes.includes('admin') }),
+    )
   }
 }

@@ -33,8 +33,14 @@ export interface KuboClient {
   pinLsRecursive(): Promise<string[]>
   isPinned(cid: string): Promise<boolean>
   swarmConnect(addr: string, signal?: AbortSignal): Promise<void>
-  /** Size in bytes of the whole DAG, counting only blocks present locally when offline is true. */
-  dagSize(cid: string, opts?: { offline?: boolean; signal?: AbortSignal }): Promise<number>
+  /**
+   * Size in bytes of the whole DAG, counting only blocks present locally when offline is true. `onSize` is
+   * told the bytes walked so far after each block (Kubo fetches the blocks it lacks, one after another).
+   */
+  dagSize(
+    cid: string,
+    opts?: { offline?: boolean; signal?: AbortSignal; onSize?: (bytes: number) => void },
+  ): Promise<number>
   /** Whether the root block is present locally (never fetches). */
   hasBlock(cid: string): Promise<boolean>
   peerCount(): Promise<number>
@@ -151,12 +157,13 @@ export function createKuboClient(
       await call('swarm/connect', { arg: addr }, { signal })
     },
     async dagSize(cid, opts = {}) {
-      const args: Record<string, string> = { arg: cid, progress: 'false' }
+      const args: Record<string, string> = { arg: cid, progress: String(Boolean(opts.onSize)) }
       if (opts.offline) args.offline = 'true'
       const res = await call('dag/stat', args, { signal: opts.signal })
       let size = 0
       for await (const msg of ndjson<{ TotalSize?: number; DagStats?: Array<{ Size: number }> }>(res)) {
         size = msg.TotalSize ?? msg.DagStats?.reduce((sum, s) => sum + s.Size, 0) ?? size
+        opts.onSize?.(size)
       }
       return size
     },

@@ -36,7 +36,15 @@ export type FetchOutcome =
 const DIAL_TIMEOUT_MS = 5000
 const PROGRESS_WRITE_MS = 1000
 
+/** How much more of a DAG arrives between two looks at the quotas of the objects that wait for it. */
+const QUOTA_CHECK_BYTES = 4 * 1024 * 1024
+
 class NotFound extends Error {}
+class OverQuota extends Error {
+  constructor(readonly bytes: number) {
+    super(`over quota after ${bytes} bytes`)
+  }
+}
 
 const iso = (t: number) => new Date(t).toISOString()
 
@@ -126,6 +134,8 @@ export async function runFetch(
       },
       Math.min(1000, deps.searchMs),
     )
+    const sizeWatch = new AbortController()
+    watchSize(cid, AbortSignal.any([abort.signal, sizeWatch.signal]), (bytes) => abort.abort(new OverQuota(bytes)))
     try {
       // Never `pin add` what Kubo pins already: Kubo 0.43 (boxo 0.42) removes that pin first and adds it back
       // after walking the DAG with its lock released, so the pinset lacks content another reference needs
@@ -152,9 +162,19 @@ export async function runFetch(
         )
     } catch (err) {
       if (signal.aborted) return { kind: 'aborted' }
+      const reason: unknown = abort.signal.reason
+      if (reason instanceof OverQuota) {
+        // The size is what had arrived: the DAG is at least that large. An object that joined meanwhile and
+        // can hold it (its account has no quota) is fetched again.
+        const words = (r: PinRecord) => deps.refusal?.(r.accountId, reason.bytes) ?? 'INSUFFICIENT_FUNDS'
+        for (const r of deps.pendingFor(multihash))
+          if (!deps.fits(r.accountId, reason.bytes)) fail(r, `${words(r)} (at least: the fetch stopped there)`)
+        return deps.pendingFor(multihash).length ? { kind: 'aborted' } : done()
+      }
       await dialled // what a parked object says names the unreachable origins
-      return notPinned(err, abort.signal.reason, blocks)
+      return notPinned(err, reason, blocks)
     } finally {
+      sizeWatch.abort()
       clearInterval(watchdog)
       signal.removeEventListener('abort', onAbort)
     }
@@ -175,6 +195,25 @@ export async function runFetch(
       settle(r, { dag_size: String(dagSize), progress: String(blocks) }, dagSize)
     }
     return done()
+  }
+
+  /**
+   * Content that only accounts with a quota wait for is fetched while one of them could still hold what
+   * arrived: `dag stat` walks the DAG beside the pin (over blocks the pin mostly fetched already) and tells
+   * the bytes so far; `over` is called once none of the waiting objects fits them. Without it, an account
+   * at its quota could have Kubo fetch any DAG whole (for up to the pin's deadline) before failing at its size.
+   */
+  function watchSize(cid: string, watchSignal: AbortSignal, over: (bytes: number) => void): void {
+    const quotaOnly = () => deps.pendingFor(multihash).every((r) => deps.unlimited?.(r.accountId) === false)
+    if (!quotaOnly()) return
+    let checked = 0
+    const onSize = (bytes: number) => {
+      if (bytes - checked < QUOTA_CHECK_BYTES) return
+      checked = bytes
+      const pending = deps.pendingFor(multihash)
+      if (quotaOnly() && pending.length && !pending.some((r) => deps.fits(r.accountId, bytes))) over(bytes)
+    }
+    deps.kubo.dagSize(cid, { signal: watchSignal, onSize }).catch(() => {}) // the pin itself says what failed
   }
 
   function settle(r: PinRecord, info: Record<string, string>, dagSize?: number): void {

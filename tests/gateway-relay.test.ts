@@ -8,6 +8,7 @@ import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { relayPid, waitFor } from './fixtures/processes.js'
+import { MAX_RELAYED_READS } from '../src/main/core/relay/index.js'
 
 let tack: TestTack
 const MiB = 1024 * 1024
@@ -231,6 +232,31 @@ describe.runIf(process.platform !== 'win32')('gateway byte relay', () => {
     )
     await Promise.all(aborted)
     for (const body of bodies) expect(body.equals(bytes)).toBe(true)
+  })
+
+  it(`relays at most ${MAX_RELAYED_READS} reads at once; Node answers the next`, async () => {
+    // Clients that do not read keep their relayed reads open (the body is larger than the sockets' buffers).
+    const stalled = await Promise.all(
+      Array.from({ length: MAX_RELAYED_READS }, () => {
+        const controller = new AbortController()
+        return fetch(file.gatewayUrl, { signal: controller.signal }).then((res) => ({ res, controller }))
+      }),
+    )
+    try {
+      for (const { res } of stalled) expect(res.headers.get('connection')).toBe('close')
+      const next = await fetch(file.gatewayUrl)
+      expect(next.status).toBe(200)
+      expect(next.headers.get('connection')).not.toBe('close')
+      expect(Buffer.from(await next.arrayBuffer()).equals(bytes)).toBe(true)
+    } finally {
+      for (const { controller } of stalled) controller.abort()
+    }
+    // Once they are gone, reads are relayed again.
+    await waitFor(async () => {
+      const res = await fetch(file.gatewayUrl)
+      await res.arrayBuffer()
+      return res.headers.get('connection') === 'close'
+    }, 'a relayed read again')
   })
 
   it('serves through Node while the relay is down, and starts it again', async () => {

@@ -95,6 +95,12 @@ interface Job {
 /** How long the relay has to say it took a socket before it counts as stuck (and is restarted). */
 const TAKE_TIMEOUT_MS = 5_000
 const MAX_RESTARTS = 5
+/**
+ * Reads the relay sends at once, at most; the next ones go through Node. Each holds a 1 MiB buffer in the
+ * relay for as long as its client takes to read (a paused video: up to 10 minutes a chunk), and the gateway
+ * answers anyone, so without a bound a client opening thousands of slow reads would take that much memory.
+ */
+export const MAX_RELAYED_READS = 64
 const STOP_GRACE_MS = 1_500
 
 export function createRelay(init: { launcher?: string; log: Logger }): Relay {
@@ -242,6 +248,7 @@ export function createRelay(init: { launcher?: string; log: Logger }): Relay {
       const s = socket as Socket & { _handle?: unknown; _httpMessage?: unknown }
       return (
         child?.connected === true &&
+        reads.size < MAX_RELAYED_READS &&
         socket instanceof Socket &&
         !('encrypted' in socket) &&
         !s.destroyed &&

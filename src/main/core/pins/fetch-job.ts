@@ -6,6 +6,7 @@ import { isCoreError } from '../errors.js'
 import type { KuboClient } from '../kubo/client.js'
 import { KuboRpcError } from '../kubo/client.js'
 import type { Logger } from '../log.js'
+import { isPublicOrigin } from './origins.js'
 import type { KeyedLock, Releaser } from './refcount.js'
 import type { PinRecord, PinStore } from './store.js'
 
@@ -282,7 +283,7 @@ async function dialOrigins(deps: FetchDeps, origins: string[], signal: AbortSign
             : (err as Error).name === 'TimeoutError'
               ? `no answer in ${DIAL_TIMEOUT_MS / 1000} s`
               : String(err)
-        failures.push(`origin ${addr} unreachable (${dialReason(message)})`)
+        failures.push(`origin ${addr} unreachable${isPublicOrigin(addr) ? ` (${dialReason(message)})` : ''}`)
       }
     }),
   )

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { multiaddrProblem } from './origins.js'
+import { isPublicOrigin, multiaddrProblem } from './origins.js'
 
 const PEER = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'
 
@@ -24,4 +24,27 @@ describe('origin multiaddrs', () => {
     ['/ip4/1.2.3.4/tcp/1/p2p/notapeer', /not a valid \/p2p/],
     ['/', /no protocol/],
   ])('refuses %s', (addr, why) => expect(multiaddrProblem(addr)).toMatch(why))
+})
+
+describe('public origins (why their dials failed may be told)', () => {
+  it.each([`/ip4/1.2.3.4/tcp/4001/p2p/${PEER}`, '/ip6/2001:db8::1/udp/4001/quic-v1', '/ip4/172.32.0.1/tcp/1'])(
+    '%s is public',
+    (addr) => expect(isPublicOrigin(addr)).toBe(true),
+  )
+  it.each([
+    '/ip4/127.0.0.1/tcp/22',
+    '/ip4/10.0.0.5/tcp/22',
+    '/ip4/172.16.3.4/tcp/22',
+    '/ip4/192.168.1.1/tcp/80',
+    '/ip4/169.254.169.254/tcp/80',
+    '/ip4/100.64.0.1/tcp/80',
+    '/ip4/0.0.0.0/tcp/80',
+    '/ip6/::1/tcp/22',
+    '/ip6/::ffff:10.0.0.5/tcp/22',
+    '/ip6/fe80::1%eth0/tcp/22',
+    '/ip6/fd00::1/tcp/22',
+    '/dns4/intranet.example/tcp/22',
+    '/unix/run/docker.sock',
+    `/p2p/${PEER}`,
+  ])('%s is not', (addr) => expect(isPublicOrigin(addr)).toBe(false))
 })

@@ -2,7 +2,8 @@
 // is refused with a 400 that names it (the spec allows it), never dropped silently: Kubo and every other
 // client send only addresses that parse. The check is textual (protocol names and their values); the
 // table holds what libp2p nodes actually announce.
-import { isIP } from 'node:net'
+import { BlockList, isIP } from 'node:net'
+import { normalizeAddress } from '../remote/url-guard.js'
 
 type Check = (value: string) => boolean
 
@@ -75,4 +76,25 @@ export function multiaddrProblem(addr: string): string | undefined {
     if (!check(value)) return `"${value.slice(0, 80)}" is not a valid /${name} value`
   }
   return undefined
+}
+
+/** Address space that is not the public internet's: loopback, private, shared, link-local, unspecified. */
+const NOT_PUBLIC = new BlockList()
+const NOT_PUBLIC_NETS = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12']
+for (const cidr of [...NOT_PUBLIC_NETS, '192.168.0.0/16', '::/127', 'fc00::/7', 'fe80::/10']) {
+  const [net, bits] = cidr.split('/') as [string, string]
+  NOT_PUBLIC.addSubnet(net, Number(bits), isIP(net) === 4 ? 'ipv4' : 'ipv6')
+}
+
+/**
+ * Whether an origin is a literal address on the public internet (a name or a /unix path is not). Why a dial
+ * to any other origin failed is not told to the client: the reasons (refused, no answer, not a libp2p peer)
+ * would let an account map the ports of this machine and its network through Kubo.
+ */
+export function isPublicOrigin(addr: string): boolean {
+  const [, proto, value = ''] = addr.split('/')
+  if (proto !== 'ip4' && proto !== 'ip6') return false
+  const ip = normalizeAddress(value)
+  const family = isIP(ip)
+  return family !== 0 && !NOT_PUBLIC.check(ip, family === 4 ? 'ipv4' : 'ipv6')
 }

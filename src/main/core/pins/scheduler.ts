@@ -261,6 +261,7 @@ export function createScheduler(init: SchedulerInit): Scheduler {
           const until = Math.min(Date.now() + Math.min(maxParkMs, parkMs * 2 ** (n - 1)), outcome.deadline)
           parked.set(multihash, { until, attempts: n })
           outcome.park(until, n)
+          void lowerPeerBaseline()
         } else if (outcome.kind === 'done') parked.delete(multihash)
       })
       .catch((err: unknown) => log.error('pin job failed unexpectedly', { multihash, error: String(err) }))
@@ -269,6 +270,15 @@ export function createScheduler(init: SchedulerInit): Scheduler {
         fill()
       })
     active.set(multihash, entry)
+  }
+
+  /**
+   * Peers seen as the content parks: a peer that connects after it (the count grows from here) wakes it, even
+   * when the last check saw as many peers as now, before one left. Only ever lowered, so that a connection
+   * made since the last check still counts as new for what parked before.
+   */
+  async function lowerPeerBaseline() {
+    if (init.kubo.peerCount) peers = Math.min(peers, await init.kubo.peerCount().catch(() => peers))
   }
 
   async function checkPeers() {

@@ -136,14 +136,14 @@ export async function runFetch(
       Math.min(1000, deps.searchMs),
     )
     const sizeWatch = new AbortController()
-    watchSize(cid, AbortSignal.any([abort.signal, sizeWatch.signal]), (bytes) => abort.abort(new OverQuota(bytes)))
     try {
       // Never `pin add` what Kubo pins already: Kubo 0.43 (boxo 0.42) removes that pin first and adds it back
       // after walking the DAG with its lock released, so the pinset lacks content another reference needs
       // (a replacement's hold on this very content, an upload), for good if the call is cut short. A
       // recursive pin is of a complete DAG. Nothing unpins it before the objects settle: our releaser waits
       // for this lock, and other domains ask holds(), which counts them. A failed check just pins.
-      if (!(await deps.kubo.isPinned(cid).catch(() => false)))
+      if (!(await deps.kubo.isPinned(cid).catch(() => false))) {
+        watchSize(cid, AbortSignal.any([abort.signal, sizeWatch.signal]), (bytes) => abort.abort(new OverQuota(bytes)))
         await deps.kubo.pinAdd(
           cid,
           (n) => {
@@ -161,6 +161,7 @@ export async function runFetch(
           },
           abort.signal,
         )
+      }
     } catch (err) {
       if (signal.aborted) return { kind: 'aborted' }
       const reason: unknown = abort.signal.reason

@@ -235,11 +235,13 @@ describe.runIf(process.platform !== 'win32')('gateway byte relay', () => {
   })
 
   it(`relays at most ${MAX_RELAYED_READS} reads at once; Node answers the next`, async () => {
-    // Clients that do not read keep their relayed reads open (the body is larger than the sockets' buffers).
+    // Clients that do not read keep their relayed reads open: the body is far larger than the sockets' buffers
+    // (4 MiB at most here) and the relay's 1 MiB chunk.
+    const big = await upload(randomBytes(32 * MiB), 'stalled.bin')
     const stalled = await Promise.all(
       Array.from({ length: MAX_RELAYED_READS }, () => {
         const controller = new AbortController()
-        return fetch(file.gatewayUrl, { signal: controller.signal }).then((res) => ({ res, controller }))
+        return fetch(big.gatewayUrl, { signal: controller.signal }).then((res) => ({ res, controller }))
       }),
     )
     try {

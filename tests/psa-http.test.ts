@@ -1,6 +1,8 @@
 // The Pinning Service API over HTTP against a real core (real Kubo, real SQLite): every validation rule,
 // the listing semantics, scopes, isolation between accounts, replace, delete, reference counting, quota,
 // and the live event stream.
+import { base64 } from 'multiformats/bases/base64'
+import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { holdsFor, KUBO_POLL } from './fixtures/poll.js'
@@ -176,6 +178,19 @@ describe('pin objects', () => {
     expect(after.results.map((p) => p.pin.name)).toEqual(['order-4', 'order-3'])
     const window = await alice.list(`?name=order-&match=partial&after=${encodeURIComponent(made[0]!.created)}&before=${encodeURIComponent(made[4]!.created)}`)
     expect(window.count).toBe(3)
+  })
+
+  it('pins a CID sent in base64, whose string can hold a /, and echoes it as sent', async () => {
+    let cid = ''
+    let sent = ''
+    for (let i = 0; !sent.includes('/'); i++) {
+      cid = await held(`spelled in base64 ${i}`)
+      sent = CID.parse(cid).toString(base64)
+    }
+    const pin = await alice.add({ cid: sent })
+    const done = await alice.waitFor(pin.requestid, 'pinned')
+    expect(done.pin.cid).toBe(sent)
+    expect(await isPinned(cid)).toBe(true)
   })
 
   it('filters by cid (v0 and v1 of the same content match; CIDs echoed as sent)', async () => {

@@ -297,8 +297,8 @@ export function createGateway(init: GatewayInit): Gateway {
       }
       return { status, headers, body: res }
     } catch (err) {
-      // Unread, the answer would keep its pooled socket from the agent for good.
-      res.destroy()
+      // Unread, the answer would keep its pooled socket from the agent for good (one resumed is drained).
+      if (res.readableFlowing !== true) res.destroy()
       throw err
     }
   }
@@ -306,15 +306,15 @@ export function createGateway(init: GatewayInit): Gateway {
   /** One request to Kubo's gateway; resolves with its answer once the headers are in (redirects not followed). */
   function kuboGet(url: URL, range?: string, method = 'GET'): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
+      const req = request(url, { method, agent, headers: range ? { range } : {} }, (res) => {
+        clearTimeout(timer)
+        resolve(res)
+      })
       // Only the head is timed: a body may rightly pause as long as its reader does.
       const timer = setTimeout(
         () => req.destroy(new Error(`no answer in ${KUBO_HEAD_TIMEOUT_MS / 1000} s`)),
         KUBO_HEAD_TIMEOUT_MS,
       )
-      const req = request(url, { method, agent, headers: range ? { range } : {} }, (res) => {
-        clearTimeout(timer)
-        resolve(res)
-      })
       req.on('error', (err) => {
         clearTimeout(timer)
         reject(new CoreError('SERVICE_UNAVAILABLE', `Kubo's gateway is not reachable: ${err.message}`))

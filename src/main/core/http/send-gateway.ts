@@ -16,8 +16,15 @@ export async function sendGatewayResponse(
   if (!res.relay) return reply.send(res.body ?? null)
   const socket = request.raw.socket
   if (!relay?.accepts(socket, reply.raw)) return reply.send(await res.relay.open())
-  // Composed before the reply is taken over: should a header not be valid, Fastify still answers the error.
-  const head = responseHead(res.status, { ...reply.getHeaders(), date: new Date().toUTCString(), connection: 'close' })
+  // Composed before the reply is taken over: should a header not be valid, Fastify still answers the error,
+  // and a body already open for Node (Kubo's answer) is let go as when the relay takes the read.
+  let head: string
+  try {
+    head = responseHead(res.status, { ...reply.getHeaders(), date: new Date().toUTCString(), connection: 'close' })
+  } catch (err) {
+    res.relay.taken?.()
+    throw err
+  }
   const fail = failureResponse(new CoreError('SERVICE_UNAVAILABLE', 'the upstream did not answer the read'), {
     'x-request-id': request.id,
     'access-control-allow-origin': '*',

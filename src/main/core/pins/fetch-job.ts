@@ -6,6 +6,7 @@ import { isCoreError } from '../errors.js'
 import type { KuboClient } from '../kubo/client.js'
 import { KuboRpcError } from '../kubo/client.js'
 import type { Logger } from '../log.js'
+import { canonicalCid } from './cid.js'
 import { isPublicOrigin } from './origins.js'
 import type { KeyedLock, Releaser } from './refcount.js'
 import type { PinRecord, PinStore } from './store.js'
@@ -119,7 +120,8 @@ export async function runFetch(
     if (!deps.pendingFor(multihash).length) return done()
     // One Kubo pin per multihash: a `bafy...` asked for after its `Qm...` reuses the pin Kubo already has.
     // Written before Kubo pins, so a crash can never leave a Kubo pin we do not know about.
-    const cid = store.ledger.get(multihash) ?? fallbackCid
+    // Canonical: a client's own spelling (base64 holds `/`) is for echoing, and Kubo reads it as a path.
+    const cid = canonicalCid(store.ledger.get(multihash) ?? fallbackCid)
     store.ledger.add(multihash, cid)
     const abort = new AbortController()
     const onAbort = () => abort.abort(signal.reason)
@@ -143,7 +145,10 @@ export async function runFetch(
       // recursive pin is of a complete DAG. Nothing unpins it before the objects settle: our releaser waits
       // for this lock, and other domains ask holds(), which counts them. A failed check just pins.
       if (!(await deps.kubo.isPinned(cid).catch(() => false))) {
-        watchSize(cid, AbortSignal.any([abort.signal, sizeWatch.signal]), (bytes) => abort.abort(new OverQuota(bytes)))
+        // With the pin: started at Kubo's first progress line instead, it let 80 of a 96 MiB DAG arrive against
+        // an 8 MiB quota (tests/pin-quota-fetch.test.ts; 10-11 MiB this way). The cost: content never found is
+        // searched for twice.
+        watchSize(cid, AbortSignal.any([abort.signal, sizeWatch.signal]), (b) => abort.abort(new OverQuota(b)))
         await deps.kubo.pinAdd(
           cid,
           (n) => {

@@ -4,6 +4,7 @@
 // unpinning one multihash are serialised, so an unpin never races a pin of the same content.
 import type { KuboClient } from '../kubo/client.js'
 import type { Logger } from '../log.js'
+import { canonicalCid } from './cid.js'
 import type { PinStore } from './store.js'
 
 export interface KeyedLock {
@@ -47,7 +48,7 @@ export function createReleaser(init: {
           if (store.references(multihash) > 0) return
           const cid = store.ledger.get(multihash)
           if (!cid) return
-          if (!init.heldElsewhere?.(multihash)) await init.kubo.pinRm(cid)
+          if (!init.heldElsewhere?.(multihash)) await init.kubo.pinRm(canonicalCid(cid))
           // Fetches wait for this lock, but an upload's record (uploads.ts) or a POST of content already held
           // does not: a reference made during the await keeps the ledger entry, so the next start checks the
           // content against Kubo and pins it again if the unpin took it.

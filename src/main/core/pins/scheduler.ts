@@ -278,7 +278,9 @@ export function createScheduler(init: SchedulerInit): Scheduler {
    * made since the last check still counts as new for what parked before.
    */
   async function lowerPeerBaseline() {
-    if (init.kubo.peerCount) peers = Math.min(peers, await init.kubo.peerCount().catch(() => peers))
+    if (!init.kubo.peerCount) return
+    const now = await init.kubo.peerCount().catch(() => peers)
+    peers = Math.min(peers, now)
   }
 
   async function checkPeers() {

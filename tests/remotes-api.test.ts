@@ -170,6 +170,20 @@ describe('/api/remotes', () => {
     expect(pin.info['remote.hosted.details']).toMatch(/^hosted unreachable: .*retrying$/)
     const health = await json(await tack.api('/api/status'))
     expect(health.remotes.find((r: { name: string }) => r.name === 'hosted').pins.queued).toBe(1)
+    // An account whose pins "hosted" does not forward pins the same content: its pin says nothing of the target.
+    const erin = tack.keyFor('erin', ['pins:read', 'pins:write'])
+    const theirs = await json(
+      await tack.api('/api/pinning/pins', {
+        method: 'POST',
+        key: erin,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ cid: 'bafkqaaa' }),
+      }),
+    )
+    const seen = await json(await tack.api(`/api/pinning/pins/${theirs.requestid}`, { key: erin }))
+    expect(seen.status).toBe('pinned')
+    expect(Object.keys(seen.info ?? {}).filter((k) => k.startsWith('remote.'))).toEqual([])
+    expect(Object.keys((await json(await tack.api(`/api/pinning/pins/${requestid}`))).info)).toContain('remote.hosted')
   })
 })
 

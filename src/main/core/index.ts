@@ -164,7 +164,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       gate: gcGate,
       accountUsage: usageOf,
       heldElsewhere: (multihash) => files.repo.holdsInKubo(multihash),
-      extraInfo: (multihash) => remotes.infoFor(multihash),
+      extraInfo: (pin) => remotes.infoFor(pin),
     },
   )
   const remotes = createRemotes({

@@ -44,7 +44,7 @@ export interface PinsInit {
   /** Whether another domain holds this content in Kubo too (then releasing it never unpins). */
   heldElsewhere?: (multihash: string) => boolean
   /** More `info` for a pin object from other domains (e.g. `remote.<target>` from forwarding). */
-  extraInfo?: (multihash: string) => Record<string, string>
+  extraInfo?: (pin: Pick<PinRecord, 'multihash' | 'accountId' | 'meta'>) => Record<string, string>
 }
 
 export interface Pins {
@@ -208,7 +208,7 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     },
     list: (accountId, filter) => store.list(accountId, filter),
     toStatus(r, options = {}) {
-      const info = { ...r.info, ...init.extraInfo?.(r.multihash) }
+      const info = { ...r.info, ...init.extraInfo?.(r) }
       if (options.queuePosition && r.status === 'queued') info.queue_position = String(store.queuePosition(r.created))
       return {
         requestid: r.requestid,

@@ -39,7 +39,7 @@ const MAX_TARGET_BACKOFF_MS = 15_000
 const BATCH = 50
 const REQUEST_TIMEOUT_MS = 15_000
 
-export function selects(remote: Remote, pin: LocalPin): boolean {
+export function selects(remote: Remote, pin: Pick<LocalPin, 'accountId' | 'meta'>): boolean {
   if (remote.policy === 'accounts') return remote.accountIds.includes(pin.accountId)
   const wanted = pin.meta?.[META_KEY]
   return !!wanted && wanted.split(',').some((w) => w.trim() === '*' || w.trim() === remote.name)

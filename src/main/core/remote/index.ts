@@ -4,7 +4,7 @@
 import { CoreError } from '../errors.js'
 import type { Db } from '../db/index.js'
 import type { Logger } from '../log.js'
-import { createForwarder, type LocalPin } from './forwarder.js'
+import { createForwarder, selects, type LocalPin } from './forwarder.js'
 import { createRemoteStore, type Remote, type RemoteKind } from './store.js'
 import { clusterTarget, psaTarget } from './targets.js'
 import { createGuardedSender } from './send.js'
@@ -51,8 +51,11 @@ export interface Remotes {
   add(input: RemoteInput): Promise<PublicRemote>
   list(): PublicRemote[]
   remove(name: string): void
-  /** `remote.<name>` keys for a pin's info: status, peer counts, details. */
-  infoFor(multihash: string): Record<string, string>
+  /**
+   * `remote.<name>` keys for a pin object's info (status, peer counts, details), from the targets that
+   * forward it: not from one that forwards the same content for another account.
+   */
+  infoFor(pin: Pick<LocalPin, 'multihash' | 'accountId' | 'meta'>): Record<string, string>
   /** Runs a pass now (after a pin changed) instead of waiting for the next tick. */
   wake(): void
   start(): Promise<void>
@@ -165,10 +168,12 @@ export function createRemotes(init: RemotesInit): Remotes {
       store.delete(remote.id)
       refreshTargets()
     },
-    infoFor(multihash) {
+    infoFor(pin) {
       const info: Record<string, string> = {}
       if (!anyTarget) return info
-      for (const s of store.statesFor(multihash)) {
+      const forwarding = new Set(store.list().flatMap((r) => (selects(r, pin) ? [r.name] : [])))
+      for (const s of store.statesFor(pin.multihash)) {
+        if (!forwarding.has(s.remoteName)) continue
         info[`remote.${s.remoteName}`] = s.status
         if (s.peers) info[`remote.${s.remoteName}.peers`] = s.peers
         if (s.details) info[`remote.${s.remoteName}.details`] = s.details

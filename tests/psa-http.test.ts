@@ -355,6 +355,13 @@ describe('live events', () => {
     let text = ''
     const mine = await alice.add({ cid: 'bafkqaaa', name: 'evented' })
     await bob.add({ cid: 'bafkqaaa', name: 'not-for-alice' })
+    // A file of Alice's own account: her key cannot read files, so its event is not hers to hear either.
+    const upload = await fetch(`${tack.url}/api/files?name=files-not-for-this-key.txt`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${tack.keyFor('alice', ['files:write'])}` },
+      body: 'not for a pins key',
+    })
+    expect(upload.status).toBe(201)
     // Alice's sentinel is published after Bob's event: one stream delivers in order, so once the sentinel is
     // read, Bob's event would have been read before it had it leaked.
     const sentinel = await alice.add({ cid: 'bafkqaaa', name: 'sentinel' })
@@ -378,5 +385,13 @@ describe('live events', () => {
       .map((l) => JSON.parse(l.slice(6)) as { requestid: string; name?: string; status: string })
     expect(events.find((e) => e.requestid === mine.requestid)).toMatchObject({ name: 'evented', status: 'pinned' })
     expect(text).not.toContain('not-for-alice')
+    expect(text).not.toContain('event: file')
+    expect(text).not.toContain('files-not-for-this-key')
+  })
+
+  it('refuses the stream to a key that can read neither pins nor files', async () => {
+    const writeOnly = tack.keyFor('alice', ['pins:write'])
+    const res = await fetch(`${tack.url}/api/events`, { headers: { authorization: `Bearer ${writeOnly}` } })
+    expectFailure({ status: res.status, headers: res.headers, json: await res.json() }, 403, 'FORBIDDEN')
   })
 })

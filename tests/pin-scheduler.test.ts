@@ -86,6 +86,7 @@ describe('pin scheduler', () => {
   it('names an origin that cannot be reached in status_details', async () => {
     const cid = await unfindableCid()
     const origin = `/ip4/127.0.0.1/tcp/1/p2p/${strangerPeerId()}`
+    const t0 = Date.now()
     const pin = await bob.add({ cid, origins: [origin] })
     const status = await waitFor(
       async () => {
@@ -96,8 +97,10 @@ describe('pin scheduler', () => {
       20_000,
     )
     expect(status.info?.status_details).toContain(`origin ${origin} unreachable`)
-    // Not why: for an address off the public internet, that would map this machine's ports through Kubo.
+    // Not why, nor when: for an address off the public internet, that would map this machine's ports through
+    // Kubo. The refusal came at once; the line only once a silent port would have timed out (5 s).
     expect(status.info?.status_details).not.toContain(`origin ${origin} unreachable (`)
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(5000)
     expect(status.info?.status_details).toMatch(/searching for providers since/)
   })
 

@@ -2,6 +2,7 @@
 // origins the objects name, ask Kubo to pin recursively, and settle each object (pinned, or failed for its
 // quota or its deadline). What the objects say while it runs is the truth: `status_details` tells why they
 // wait (searching since T, origin X unreachable, parked until T) and `progress` how many blocks arrived.
+import { setTimeout as delay } from 'node:timers/promises'
 import { isCoreError } from '../errors.js'
 import type { KuboClient } from '../kubo/client.js'
 import { KuboRpcError } from '../kubo/client.js'
@@ -279,6 +280,7 @@ async function dialOrigins(deps: FetchDeps, origins: string[], signal: AbortSign
   const failures: string[] = []
   await Promise.all(
     origins.map(async (addr) => {
+      const started = Date.now()
       try {
         await deps.kubo.swarmConnect(addr, AbortSignal.any([signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]))
       } catch (err) {
@@ -289,7 +291,11 @@ async function dialOrigins(deps: FetchDeps, origins: string[], signal: AbortSign
             : (err as Error).name === 'TimeoutError'
               ? `no answer in ${DIAL_TIMEOUT_MS / 1000} s`
               : String(err)
-        failures.push(`origin ${addr} unreachable${isPublicOrigin(addr) ? ` (${dialReason(message)})` : ''}`)
+        if (isPublicOrigin(addr)) return void failures.push(`origin ${addr} unreachable (${dialReason(message)})`)
+        // Nor when: a refusal comes in milliseconds, a silent port takes the whole timeout.
+        const left = DIAL_TIMEOUT_MS - (Date.now() - started)
+        if (left > 0 && !(await delay(left, true, { signal }).catch(() => false))) return
+        failures.push(`origin ${addr} unreachable`)
       }
     }),
   )

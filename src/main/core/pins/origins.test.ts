@@ -27,10 +27,14 @@ describe('origin multiaddrs', () => {
 })
 
 describe('public origins (why their dials failed may be told)', () => {
-  it.each([`/ip4/1.2.3.4/tcp/4001/p2p/${PEER}`, '/ip6/2001:db8::1/udp/4001/quic-v1', '/ip4/172.32.0.1/tcp/1'])(
+  it.each([`/ip4/1.2.3.4/tcp/4001/p2p/${PEER}`, '/ip6/2606:4700::1/udp/4001/quic-v1', '/ip4/172.32.0.1/tcp/1'])(
     '%s is public',
-    (addr) => expect(isPublicOrigin(addr)).toBe(true),
+    (addr) => expect(isPublicOrigin(addr, [])).toBe(true),
   )
+  it("is not for this machine's own public address", () => {
+    expect(isPublicOrigin('/ip4/1.2.3.4/tcp/5432', ['1.2.3.4'])).toBe(false)
+    expect(isPublicOrigin('/ip4/1.2.3.5/tcp/5432', ['1.2.3.4'])).toBe(true)
+  })
   it.each([
     '/ip4/127.0.0.1/tcp/22',
     '/ip4/10.0.0.5/tcp/22',
@@ -43,8 +47,13 @@ describe('public origins (why their dials failed may be told)', () => {
     '/ip6/::ffff:10.0.0.5/tcp/22',
     '/ip6/fe80::1%eth0/tcp/22',
     '/ip6/fd00::1/tcp/22',
+    '/ip4/198.18.0.1/tcp/22',
+    '/ip4/240.0.0.1/tcp/22',
+    '/ip4/255.255.255.255/tcp/22',
+    '/ip6/64:ff9b::a00:5/tcp/22',
+    '/ip6/2002:a00:5::1/tcp/22',
     '/dns4/intranet.example/tcp/22',
     '/unix/run/docker.sock',
     `/p2p/${PEER}`,
-  ])('%s is not', (addr) => expect(isPublicOrigin(addr)).toBe(false))
+  ])('%s is not', (addr) => expect(isPublicOrigin(addr, [])).toBe(false))
 })

@@ -3,7 +3,7 @@
 // client send only addresses that parse. The check is textual (protocol names and their values); the
 // table holds what libp2p nodes actually announce.
 import { BlockList, isIP } from 'node:net'
-import { normalizeAddress } from '../remote/url-guard.js'
+import { defaultLocalAddresses, isLocalAddress, normalizeAddress } from '../remote/url-guard.js'
 
 type Check = (value: string) => boolean
 
@@ -78,23 +78,29 @@ export function multiaddrProblem(addr: string): string | undefined {
   return undefined
 }
 
-/** Address space that is not the public internet's: loopback, private, shared, link-local, unspecified. */
+/**
+ * Address space that is not the public internet's: unspecified, private, shared, loopback, link-local,
+ * reserved, benchmarking, multicast; for IPv6 also the NAT64 and 6to4 prefixes that carry IPv4 addresses.
+ */
 const NOT_PUBLIC = new BlockList()
-const NOT_PUBLIC_NETS = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12']
-for (const cidr of [...NOT_PUBLIC_NETS, '192.168.0.0/16', '::/127', 'fc00::/7', 'fe80::/10']) {
+const NOT_PUBLIC_V4 = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12']
+const MORE_V4 = ['192.0.0.0/24', '192.168.0.0/16', '198.18.0.0/15', '224.0.0.0/3']
+for (const cidr of [...NOT_PUBLIC_V4, ...MORE_V4, '::/127', '64:ff9b::/96', '2002::/16', 'fc00::/7', 'fe80::/10']) {
   const [net, bits] = cidr.split('/') as [string, string]
   NOT_PUBLIC.addSubnet(net, Number(bits), isIP(net) === 4 ? 'ipv4' : 'ipv6')
 }
 
 /**
- * Whether an origin is a literal address on the public internet (a name or a /unix path is not). Why a dial
- * to any other origin failed is not told to the client: the reasons (refused, no answer, not a libp2p peer)
- * would let an account map the ports of this machine and its network through Kubo.
+ * Whether an origin is a literal address on the public internet and not this machine's own (a name or a
+ * /unix path is not). Why a dial to any other origin failed is not told to the client: the reasons (refused,
+ * no answer, not a libp2p peer) would let an account map the ports of this machine and its network through
+ * Kubo.
  */
-export function isPublicOrigin(addr: string): boolean {
+export function isPublicOrigin(addr: string, localAddresses: string[] = defaultLocalAddresses()): boolean {
   const [, proto, value = ''] = addr.split('/')
   if (proto !== 'ip4' && proto !== 'ip6') return false
   const ip = normalizeAddress(value)
   const family = isIP(ip)
-  return family !== 0 && !NOT_PUBLIC.check(ip, family === 4 ? 'ipv4' : 'ipv6')
+  if (family === 0 || isLocalAddress(ip, localAddresses)) return false
+  return !NOT_PUBLIC.check(ip, family === 4 ? 'ipv4' : 'ipv6')
 }

@@ -81,7 +81,8 @@ export function isLocalAddress(address: string, interfaceAddresses: string[] = [
 const defaultResolve = async (hostname: string) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((r) => r.address)
 
-const defaultLocalAddresses = () =>
+/** The addresses of this machine's network interfaces. */
+export const defaultLocalAddresses = () =>
   Object.values(networkInterfaces())
     .flat()
     .flatMap((i) => (i ? [i.address] : []))

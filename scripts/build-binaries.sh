@@ -87,9 +87,10 @@ build_minio() {
   rm -rf "$work"
 }
 
-# tack-launcher (tools/launcher): ties Kubo and MinIO to Tack's life. Built from this repo, no dependencies;
-# cached by the hash of its sources so an edit rebuilds it.
-LAUNCHER_KEY=launcher-$(cat "$root"/tools/launcher/go.mod "$root"/tools/launcher/*.go | sha256sum | cut -c1-16)
+# tack-launcher (tools/launcher): ties Kubo and MinIO to Tack's life and relays large bodies. Built from this
+# repo (its few modules come from the Go proxy, pinned by go.sum); cached by the hash of its sources so an
+# edit rebuilds it.
+LAUNCHER_KEY=launcher-$(cat "$root"/tools/launcher/go.mod "$root"/tools/launcher/go.sum "$root"/tools/launcher/*.go | sha256sum | cut -c1-16)
 build_launcher() {
   (cd "$root/tools/launcher" && GOTOOLCHAIN=local CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$1/tack-launcher$exe" .)
 }

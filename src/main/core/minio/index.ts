@@ -56,6 +56,7 @@ export function createMinio(init: MinioInit): MinioNode {
         return client
       },
       bucket: init.config.s3Bucket,
+      objectDir: external ? undefined : init.dataDir,
     }),
     () => ready.promise,
   )

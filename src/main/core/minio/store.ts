@@ -11,6 +11,7 @@
 // takes one stream at least as fast as parallel parts. Uploads of over 128 MiB through the byte relay (rawWrite)
 // go in parts sent one after another, the next while MinIO still syncs the last (tools/launcher/parts.go).
 import { once } from 'node:events'
+import { resolve, sep } from 'node:path'
 import type { IncomingMessage } from 'node:http'
 import { PassThrough, type Readable } from 'node:stream'
 import type { Client } from 'minio'
@@ -36,6 +37,11 @@ export interface RawWrite extends UploadTarget {
   complete(etags: string[]): Promise<void>
 }
 
+/** A raw read, and where the bundled MinIO keeps the object's files (tools/launcher/objectfile.go). */
+export interface RawRead extends RawRequest {
+  object?: { dir: string; offset: number }
+}
+
 export interface ObjectWriter {
   /** Resolves when the chunk is buffered; waits while a full part is still being sent (backpressure). */
   write(chunk: Uint8Array): Promise<void>
@@ -53,9 +59,10 @@ export interface ObjectStore {
   read(key: string, range?: { start: number; end: number }): Promise<Readable>
   /**
    * The same read as a raw HTTP/1.1 request (a presigned GET, valid for a minute) that another process can
-   * make (gateway/relay.ts); undefined unless the store is plain HTTP on loopback (the bundled MinIO).
+   * make (gateway/relay.ts); undefined unless the store is plain HTTP on loopback (the bundled MinIO). With
+   * `objectDir`, it also names the object's directory there, which the relay reads itself when it can.
    */
-  rawRead(key: string, range?: { start: number; end: number }): Promise<RawRequest | undefined>
+  rawRead(key: string, range?: { start: number; end: number }): Promise<RawRead | undefined>
   /** Whether rawRead and rawWrite give requests now (the store is plain HTTP on loopback and started). */
   rawCapable(): boolean
   /**
@@ -76,6 +83,11 @@ export interface ObjectStoreInit {
    * MinIO); an external endpoint over HTTPS gets it from the client anyway, one over plain HTTP keeps its hash.
    */
   unsignedPayload?: boolean
+  /**
+   * The data directory of the MinIO Tack runs (not an external one): raw reads then name an object's own
+   * directory in it, `<objectDir>/<bucket>/<key>`.
+   */
+  objectDir?: string
 }
 
 export function createObjectStore(init: ObjectStoreInit): ObjectStore {
@@ -115,7 +127,9 @@ export function createObjectStore(init: ObjectStoreInit): ObjectStore {
       const client = init.client()
       if (!plainLoopback(client)) return undefined
       const url = await client.presignedGetObject(bucket, key, 60).catch(wrap('read'))
-      return rawRequest('GET', new URL(url), range ? [`Range: bytes=${range.start}-${range.end}`] : [])
+      const raw: RawRead = rawRequest('GET', new URL(url), range ? [`Range: bytes=${range.start}-${range.end}`] : [])
+      const dir = init.objectDir && objectPath(init.objectDir, bucket, key)
+      return dir ? { ...raw, object: { dir, offset: range?.start ?? 0 } } : raw
     },
     async rawWrite(key, size) {
       const client = init.client()
@@ -170,6 +184,13 @@ function plainLoopback(client: Client): boolean {
 }
 
 /** The client, switched to UNSIGNED-PAYLOAD where that is allowed (see ObjectStoreInit). */
+/** `<root>/<bucket>/<key>`, or undefined should the key step outside the bucket's directory (Tack's keys never do). */
+function objectPath(root: string, bucket: string, key: string): string | undefined {
+  const base = resolve(root, bucket)
+  const dir = resolve(base, key)
+  return key.split('/').every((s) => s && s !== '.' && s !== '..') && dir.startsWith(base + sep) ? dir : undefined
+}
+
 function unsigned(client: Client, wanted: boolean | undefined): Client {
   if (wanted ?? plainLoopback(client)) client.enableSHA256 = false
   return client

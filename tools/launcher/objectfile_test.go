@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cespare/xxhash/v2"
+	"github.com/google/uuid"
+	"github.com/minio/highwayhash"
+	"github.com/tinylib/msgp/msgp"
+)
+
+// The layout MinIO writes for one object on one drive (checked against real files in
+// tests/gateway-store-files.test.ts); fields may be changed or dropped to make other layouts.
+type field struct {
+	key   string
+	value func([]byte) []byte
+}
+
+func ints(xs ...int64) func([]byte) []byte {
+	return func(b []byte) []byte {
+		b = msgp.AppendArrayHeader(b, uint32(len(xs)))
+		for _, x := range xs {
+			b = msgp.AppendInt64(b, x)
+		}
+		return b
+	}
+}
+
+func num(x int64) func([]byte) []byte { return func(b []byte) []byte { return msgp.AppendInt64(b, x) } }
+
+func objectFields(dataDir uuid.UUID, shard int64, parts []int64) []field {
+	nums := make([]int64, len(parts))
+	var size int64
+	for i, p := range parts {
+		nums[i] = int64(i + 1)
+		size += p
+	}
+	return []field{
+		{"ID", func(b []byte) []byte { return msgp.AppendBytes(b, make([]byte, 16)) }},
+		{"DDir", func(b []byte) []byte { return msgp.AppendBytes(b, dataDir[:]) }},
+		{"EcAlgo", num(1)}, {"EcM", num(1)}, {"EcN", num(0)}, {"EcBSize", num(shard)}, {"EcIndex", num(1)},
+		{"EcDist", ints(1)}, {"CSumAlgo", num(1)}, {"PartNums", ints(nums...)},
+		{"PartETags", func(b []byte) []byte { return msgp.AppendNil(b) }},
+		{"PartSizes", ints(parts...)}, {"PartASizes", ints(parts...)}, {"Size", num(size)}, {"MTime", num(1)},
+		{"MetaSys", func(b []byte) []byte { return msgp.AppendMapHeader(b, 0) }},
+		{"MetaUsr", func(b []byte) []byte {
+			return msgp.AppendString(msgp.AppendString(msgp.AppendMapHeader(b, 1), "content-type"), "binary/octet-stream")
+		}},
+	}
+}
+
+func metaSys(key, value string) func([]byte) []byte {
+	return func(b []byte) []byte {
+		return msgp.AppendBytes(msgp.AppendString(msgp.AppendMapHeader(b, 1), key), []byte(value))
+	}
+}
+
+func appendMap(b []byte, fields []field) []byte {
+	b = msgp.AppendMapHeader(b, uint32(len(fields)))
+	for _, f := range fields {
+		b = f.value(msgp.AppendString(b, f.key))
+	}
+	return b
+}
+
+// xlMeta is an xl.meta with versions copies of the object (Type typ) and inline bytes after the CRC.
+func xlMeta(obj []field, typ int64, versions int, inline []byte) []byte {
+	version := appendMap(nil, []field{
+		{"Type", num(typ)},
+		{"V2Obj", func(b []byte) []byte { return appendMap(b, obj) }},
+		{"v", num(1)},
+	})
+	meta := msgp.AppendInt(msgp.AppendUint8(msgp.AppendUint8(nil, 3), 3), versions)
+	for range versions {
+		meta = msgp.AppendBytes(msgp.AppendBytes(meta, []byte{0x90}), version)
+	}
+	out := append([]byte("XL2 \x01\x00\x03\x00"), msgp.AppendBytes(nil, meta)...)
+	out = msgp.AppendUint32(out, uint32(xxhash.Sum64(meta)))
+	return append(out, inline...)
+}
+
+// writeObject writes data as MinIO does, in parts, each a file of [checksum][block]...; returns the dir.
+func writeObject(t *testing.T, data []byte, shard int64, parts []int64, meta func([]field) []byte) string {
+	dir := t.TempDir()
+	dataDir := uuid.New()
+	if err := os.MkdirAll(filepath.Join(dir, dataDir.String()), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := highwayhash.New(bitrotKey)
+	rest := data
+	for i, size := range parts {
+		var file []byte
+		part := rest[:size]
+		rest = rest[size:]
+		for off := int64(0); off < size; off += shard {
+			block := part[off:min(off+shard, size)]
+			h.Reset()
+			h.Write(block)
+			file = append(append(file, h.Sum(nil)...), block...)
+		}
+		name := filepath.Join(dir, dataDir.String(), "part."+strconv.Itoa(i+1))
+		if err := os.WriteFile(name, file, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "xl.meta"), meta(objectFields(dataDir, shard, parts)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func plain(obj []field) []byte { return xlMeta(obj, 1, 1, nil) }
+
+// readVia sends [offset, offset+length) of the object in dir over a loopback connection; returns what arrived.
+func readVia(t *testing.T, dir string, offset, length int64) ([]byte, error) {
+	o, err := openObject(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	got := make(chan []byte)
+	go func() {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			got <- nil
+			return
+		}
+		b, _ := io.ReadAll(c)
+		got <- b
+	}()
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sendErr := sendObject(c.(*net.TCPConn), o, offset, length)
+	c.Close()
+	return <-got, sendErr
+}
+
+func TestObjectFilesSendsEveryRangeAcrossBlocksAndParts(t *testing.T) {
+	const shard = 1000
+	parts := []int64{2500, 3000, 7}
+	data := make([]byte, 5507)
+	rand.Read(data)
+	dir := writeObject(t, data, shard, parts, plain)
+	for _, r := range [][2]int64{{0, 5507}, {0, 1}, {999, 2}, {2499, 2}, {2500, 3000}, {1234, 4000}, {5506, 1}, {5507, 0}} {
+		got, err := readVia(t, dir, r[0], r[1])
+		if err != nil || !bytes.Equal(got, data[r[0]:r[0]+r[1]]) {
+			t.Errorf("range %v: %d bytes, err %v", r, len(got), err)
+		}
+	}
+	o, _ := openObject(dir)
+	defer o.Close()
+	if o.covers(5000, 508) || o.covers(-1, 2) || !o.covers(5000, 507) {
+		t.Error("covers is wrong at the object's end")
+	}
+}
+
+func TestObjectFilesTakeAMultipartUploadsActualSize(t *testing.T) {
+	data := make([]byte, 2500)
+	rand.Read(data)
+	dir := writeObject(t, data, 1000, []int64{1200, 1300}, func(obj []field) []byte {
+		for i := range obj {
+			if obj[i].key == "MetaSys" {
+				obj[i].value = metaSys("X-Minio-Internal-actual-size", "2500")
+			}
+		}
+		return plain(append(obj, field{"PartIdx", func(b []byte) []byte { return msgp.AppendNil(b) }}))
+	})
+	if got, err := readVia(t, dir, 0, 2500); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("%d bytes, err %v", len(got), err)
+	}
+}
+
+func TestObjectFilesStopAtABlockThatDoesNotMatchItsChecksum(t *testing.T) {
+	data := make([]byte, 3000)
+	rand.Read(data)
+	dir := writeObject(t, data, 1000, []int64{3000}, plain)
+	matches, _ := filepath.Glob(filepath.Join(dir, "*", "part.1"))
+	file, _ := os.ReadFile(matches[0])
+	file[bitrotSize+1000+bitrotSize+5] ^= 1 // a byte of the second block
+	os.WriteFile(matches[0], file, 0o600)
+	got, err := readVia(t, dir, 0, 3000)
+	if err == nil || !strings.Contains(err.Error(), "bitrot") || !bytes.Equal(got, data[:1000]) {
+		t.Fatalf("sent %d bytes, err %v; want the first block only and a bitrot error", len(got), err)
+	}
+}
+
+func TestObjectFilesRefuseEveryOtherLayout(t *testing.T) {
+	set := func(key string, value func([]byte) []byte) func([]field) []byte {
+		return func(obj []field) []byte {
+			for i := range obj {
+				if obj[i].key == key {
+					obj[i].value = value
+				}
+			}
+			return plain(obj)
+		}
+	}
+	drop := func(key string) func([]field) []byte {
+		return func(obj []field) []byte {
+			var kept []field
+			for _, f := range obj {
+				if f.key != key {
+					kept = append(kept, f)
+				}
+			}
+			return plain(kept)
+		}
+	}
+	corrupt := func(obj []field) []byte { b := plain(obj); b[bytes.Index(b, []byte("octet"))] ^= 1; return b } // still parses
+	cases := map[string]func([]field) []byte{
+		"parity blocks":    set("EcN", num(1)),
+		"two data blocks":  set("EcM", num(2)),
+		"another checksum": set("CSumAlgo", num(2)),
+		"another distance": set("EcDist", ints(1, 2)),
+		"no checksum algo": drop("CSumAlgo"),
+		"no data dir":      drop("DDir"),
+		"compressed": set("MetaSys", func(b []byte) []byte {
+			return msgp.AppendBytes(msgp.AppendString(msgp.AppendMapHeader(b, 1), "X-Minio-Internal-compression"), []byte("s2"))
+		}),
+		"sizes that differ":   set("Size", num(4000)),
+		"another actual size": set("MetaSys", metaSys("X-Minio-Internal-actual-size", "2999")),
+		"compression indexes": func(obj []field) []byte {
+			return plain(append(obj, field{"PartIdx", func(b []byte) []byte { return msgp.AppendBytes(msgp.AppendArrayHeader(b, 1), []byte{1}) }}))
+		},
+		"a delete marker":     func(obj []field) []byte { return xlMeta(obj, 2, 1, nil) },
+		"two versions":        func(obj []field) []byte { return xlMeta(obj, 1, 2, nil) },
+		"inline data":         func(obj []field) []byte { return xlMeta(obj, 1, 1, []byte{0x80}) },
+		"a CRC that differs":  corrupt,
+		"an older format":     func(obj []field) []byte { b := plain(obj); b[6] = 2; return b },
+		"a part file missing": func(obj []field) []byte { return set("PartNums", ints(2))(obj) },
+	}
+	data := make([]byte, 3000)
+	for name, meta := range cases {
+		if _, err := openObject(writeObject(t, data, 1000, []int64{3000}, meta)); err == nil {
+			t.Errorf("%s: opened", name)
+		}
+	}
+	// And a part file of another size than the layout gives.
+	dir := writeObject(t, data, 1000, []int64{3000}, plain)
+	matches, _ := filepath.Glob(filepath.Join(dir, "*", "part.1"))
+	os.Truncate(matches[0], 3000+3*bitrotSize-1)
+	if _, err := openObject(dir); err == nil {
+		t.Error("a short part file: opened")
+	}
+}

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Reading an upload's bytes from the bundled MinIO's own files, for the gateway's reads from the store.
 //
 // Why: a read the relay asks MinIO for crosses loopback TCP twice (MinIO to the relay, the relay to the
@@ -23,8 +25,10 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cespare/xxhash/v2"
@@ -37,6 +41,8 @@ import (
 type objectRef struct {
 	Dir    string `json:"dir"`
 	Offset int64  `json:"offset"`
+	// Size is the whole object's size as Tack recorded it; the object must have exactly that many bytes.
+	Size int64 `json:"size"`
 }
 
 // MinIO's fixed key for its HighwayHash bitrot checksums (cmd/bitrot.go, magicHighwayHash256Key): a format
@@ -51,28 +57,38 @@ const (
 
 var blockBuffers = sync.Pool{New: func() any { b := make([]byte, minioBlock+bitrotSize); return &b }}
 
-type objectPart struct {
-	file *os.File
-	size int64 // the part's object bytes (its file also holds a checksum per block)
-}
-
-type objectFiles struct {
-	parts []objectPart
-	shard int64 // object bytes per block
-	size  int64
-}
-
-func (o *objectFiles) Close() {
-	for _, p := range o.parts {
-		p.file.Close()
-	}
+// objectRange is a range of an object whose xl.meta was checked; its part files are opened one at a time,
+// as the range reaches them (an upload sent through Node has a part per 8 MiB: thousands for a large file).
+type objectRange struct {
+	dir            string
+	v              *xlVersion
+	offset, length int64
+	part           int // index in v.parts of the open file
+	file           *os.File
 }
 
 var errLayout = errors.New("not the single-drive layout")
 
-// openObject opens dir's part files after checking its xl.meta; an error means: ask MinIO instead.
-func openObject(dir string) (*objectFiles, error) {
-	meta, err := readLimited(filepath.Join(dir, "xl.meta"), maxXLMeta)
+var (
+	refusedLayouts sync.Map
+	refusedCount   atomic.Int32
+)
+
+// noteRefusedLayout says on stderr (Tack's log) why a layout sent reads to MinIO, once per reason: after a
+// MinIO upgrade that changes the format, reads still work, only slower, and this is how that shows.
+func noteRefusedLayout(err error) {
+	if errors.Is(err, errLayout) && refusedCount.Load() < 32 {
+		if _, seen := refusedLayouts.LoadOrStore(err.Error(), true); !seen {
+			refusedCount.Add(1)
+			fmt.Fprintf(os.Stderr, "tack-launcher relay: reading from MinIO over HTTP: %v\n", err)
+		}
+	}
+}
+
+// openObjectRange checks ref's xl.meta, that the object has exactly size bytes and holds the range, and
+// opens the first part file the range needs; an error means: ask MinIO instead.
+func openObjectRange(ref objectRef, length int64) (*objectRange, error) {
+	meta, err := readLimited(filepath.Join(ref.Dir, "xl.meta"), maxXLMeta)
 	if err != nil {
 		return nil, err
 	}
@@ -80,23 +96,16 @@ func openObject(dir string) (*objectFiles, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := filepath.Join(dir, uuid.UUID(v.dataDir).String())
-	o := &objectFiles{shard: v.blockSize, size: v.size}
-	for i, n := range v.partNums {
-		f, err := os.Open(filepath.Join(data, "part."+strconv.Itoa(n)))
-		if err != nil {
-			o.Close()
+	if v.size != ref.Size || ref.Offset < 0 || length < 0 || ref.Offset+length > v.size {
+		return nil, fmt.Errorf("range %d+%d of an object of %d bytes, %d recorded", ref.Offset, length, v.size, ref.Size)
+	}
+	r := &objectRange{dir: filepath.Join(ref.Dir, uuid.UUID(v.dataDir).String()), v: v, offset: ref.Offset, length: length, part: -1}
+	if length > 0 {
+		if err := r.open(r.partAt(ref.Offset)); err != nil {
 			return nil, err
 		}
-		o.parts = append(o.parts, objectPart{file: f, size: v.partSizes[i]})
-		st, err := f.Stat()
-		blocks := (v.partSizes[i] + o.shard - 1) / o.shard
-		if err != nil || st.Size() != v.partSizes[i]+blocks*bitrotSize {
-			o.Close()
-			return nil, fmt.Errorf("part %d: %w", n, errLayout)
-		}
 	}
-	return o, nil
+	return r, nil
 }
 
 func readLimited(path string, limit int64) ([]byte, error) {
@@ -112,65 +121,96 @@ func readLimited(path string, limit int64) ([]byte, error) {
 	return b, err
 }
 
-// covers reports whether o holds the bytes [offset, offset+length).
-func (o *objectFiles) covers(offset, length int64) bool {
-	return offset >= 0 && length >= 0 && offset+length <= o.size
+// partAt is the index of the part holding the object's byte at pos.
+func (r *objectRange) partAt(pos int64) int {
+	i := 0
+	for ; pos >= r.v.partSizes[i]; i++ {
+		pos -= r.v.partSizes[i]
+	}
+	return i
 }
 
-// sendObject writes length bytes of o from offset to client, checking each block's checksum first.
-func sendObject(client *net.TCPConn, o *objectFiles, offset, length int64) (int64, error) {
-	var buf []byte
-	if o.shard == minioBlock {
-		bufp := blockBuffers.Get().(*[]byte)
-		defer blockBuffers.Put(bufp)
-		buf = *bufp
-	} else {
-		buf = make([]byte, o.shard+bitrotSize)
+// open makes part i the open file, after checking that its size is the one the layout gives.
+func (r *objectRange) open(i int) error {
+	r.Close()
+	size := r.v.partSizes[i]
+	f, err := os.Open(filepath.Join(r.dir, "part."+strconv.Itoa(r.v.partNums[i])))
+	if err != nil {
+		return err
 	}
+	st, err := f.Stat()
+	if blocks := (size + minioBlock - 1) / minioBlock; err != nil || st.Size() != size+blocks*bitrotSize {
+		f.Close()
+		return fmt.Errorf("part %d not of the size its layout gives: %w", r.v.partNums[i], errLayout)
+	}
+	r.part, r.file = i, f
+	return nil
+}
+
+func (r *objectRange) Close() {
+	if r.file != nil {
+		r.file.Close()
+		r.file = nil
+	}
+}
+
+// sendTo writes the range to client, checking each block against its checksum before any of it goes.
+func (r *objectRange) sendTo(client *net.TCPConn) (int64, error) {
+	bufp := blockBuffers.Get().(*[]byte)
+	defer blockBuffers.Put(bufp)
+	buf := *bufp
 	h, _ := highwayhash.New(bitrotKey)
-	var sent, partStart int64
-	pos := offset
-	for _, p := range o.parts {
-		for pos < offset+length && pos < partStart+p.size {
-			block := (pos - partStart) / o.shard
-			blockLen := min(o.shard, p.size-block*o.shard)
-			chunk := buf[:bitrotSize+blockLen]
-			if _, err := p.file.ReadAt(chunk, block*(o.shard+bitrotSize)); err != nil {
+	var sent int64
+	partStart := int64(0)
+	for i := range r.part {
+		partStart += r.v.partSizes[i]
+	}
+	for pos, end := r.offset, r.offset+r.length; pos < end; {
+		size := r.v.partSizes[r.part]
+		if pos == partStart+size {
+			partStart += size
+			if err := r.open(r.part + 1); err != nil {
 				return sent, err
 			}
-			h.Reset()
-			h.Write(chunk[bitrotSize:])
-			if !bytes.Equal(h.Sum(nil), chunk[:bitrotSize]) {
-				return sent, fmt.Errorf("block %d of a part does not match its bitrot checksum", block)
-			}
-			from := pos - partStart - block*o.shard
-			to := min(blockLen, offset+length-partStart-block*o.shard)
-			client.SetWriteDeadline(time.Now().Add(readerPause))
-			w, err := client.Write(chunk[bitrotSize+from : bitrotSize+to])
-			sent += int64(w)
-			pos += int64(w)
-			if err != nil {
-				return sent, err
-			}
+			continue
 		}
-		partStart += p.size
+		block := (pos - partStart) / minioBlock
+		blockLen := min(minioBlock, size-block*minioBlock)
+		chunk := buf[:bitrotSize+blockLen]
+		if _, err := r.file.ReadAt(chunk, block*(minioBlock+bitrotSize)); err != nil {
+			return sent, err
+		}
+		h.Reset()
+		h.Write(chunk[bitrotSize:])
+		if !bytes.Equal(h.Sum(nil), chunk[:bitrotSize]) {
+			return sent, fmt.Errorf("block %d of part %d does not match its bitrot checksum", block, r.v.partNums[r.part])
+		}
+		from := pos - partStart - block*minioBlock
+		to := min(blockLen, end-partStart-block*minioBlock)
+		client.SetWriteDeadline(time.Now().Add(readerPause))
+		w, err := client.Write(chunk[bitrotSize+from : bitrotSize+to])
+		sent += int64(w)
+		pos += int64(w)
+		if err != nil {
+			return sent, err
+		}
 	}
 	return sent, nil
 }
 
-// xlVersion is what sendObject needs of an object's only version.
+// xlVersion is what a read needs of an object's only version.
 type xlVersion struct {
 	dataDir   [16]byte
-	blockSize int64
 	partNums  []int
 	partSizes []int64
 	size      int64
 }
 
-// parseXLMeta reads MinIO's xl.meta (v1.3 and later: "XL2 ", version, a msgpack bin of headers and
-// versions, its xxhash CRC, then inline data) and returns its version if it has the single-drive layout.
+// parseXLMeta reads MinIO's xl.meta (v1.3: "XL2 ", version, a msgpack bin of headers and versions, its
+// xxhash CRC, then inline data) and returns its version if it has the single-drive layout. Only the format
+// versions and fields the MinIO Tack builds writes are accepted: a MinIO that writes anything new is asked.
 func parseXLMeta(b []byte) (*xlVersion, error) {
-	if len(b) < 8 || string(b[:4]) != "XL2 " || b[4] != 1 || b[5] != 0 || b[6] < 3 || b[7] != 0 {
+	if len(b) < 8 || string(b[:4]) != "XL2 " || b[4] != 1 || b[5] != 0 || b[6] != 3 || b[7] != 0 {
 		return nil, fmt.Errorf("xl.meta: %w", errLayout)
 	}
 	meta, rest, err := msgp.ReadBytesZC(b[8:])
@@ -191,8 +231,9 @@ func parseXLMeta(b []byte) (*xlVersion, error) {
 	if err != nil || headerVersion < 1 || headerVersion > 3 {
 		return nil, fmt.Errorf("header version %d: %w", headerVersion, errLayout)
 	}
-	if _, meta, err = msgp.ReadUint8Bytes(meta); err != nil {
-		return nil, err
+	metaVersion, meta, err := msgp.ReadUint8Bytes(meta)
+	if err != nil || metaVersion < 1 || metaVersion > 3 {
+		return nil, fmt.Errorf("meta version %d: %w", metaVersion, errLayout)
 	}
 	versions, meta, err := msgp.ReadIntBytes(meta)
 	if err != nil || versions != 1 {
@@ -218,8 +259,10 @@ func parseVersion(b []byte) (*xlVersion, error) {
 			objectType, b, err = msgp.ReadInt64Bytes(b)
 		case "V2Obj":
 			v, b, err = parseObject(b)
-		default:
+		case "v": // the MinIO release that wrote it
 			b, err = msgp.Skip(b)
+		default: // V1Obj, DelObj, or a field this code does not know
+			err = fmt.Errorf("version field %q: %w", key, errLayout)
 		}
 		return b, err
 	})
@@ -235,9 +278,10 @@ func parseVersion(b []byte) (*xlVersion, error) {
 // parseObject reads an xlMetaV2Object and checks it against the single-drive layout.
 func parseObject(b []byte) (*xlVersion, []byte, error) {
 	v := &xlVersion{}
-	want := map[string]int64{"EcAlgo": 1, "EcM": 1, "EcN": 0, "EcIndex": 1, "CSumAlgo": 1}
+	want := map[string]int64{"EcAlgo": 1, "EcM": 1, "EcN": 0, "EcBSize": minioBlock, "EcIndex": 1, "CSumAlgo": 1}
 	seen := map[string]bool{}
 	actualSize := ""
+	var actualSizes []int64
 	rest, err := eachFieldRest(b, func(key string, b []byte) ([]byte, error) {
 		var err error
 		var n int64
@@ -249,12 +293,10 @@ func parseObject(b []byte) (*xlVersion, []byte, error) {
 				err = fmt.Errorf("DDir of %d bytes: %w", len(dir), errLayout)
 			}
 			copy(v.dataDir[:], dir)
-		case "EcAlgo", "EcM", "EcN", "EcIndex", "CSumAlgo":
+		case "EcAlgo", "EcM", "EcN", "EcBSize", "EcIndex", "CSumAlgo":
 			if n, b, err = msgp.ReadInt64Bytes(b); err == nil && n != want[key] {
 				err = fmt.Errorf("%s %d: %w", key, n, errLayout)
 			}
-		case "EcBSize":
-			v.blockSize, b, err = msgp.ReadInt64Bytes(b)
 		case "EcDist":
 			var dist []int64
 			if b, err = readInts(b, func(n int64) { dist = append(dist, n) }); err == nil && (len(dist) != 1 || dist[0] != 1) {
@@ -264,6 +306,12 @@ func parseObject(b []byte) (*xlVersion, []byte, error) {
 			b, err = readInts(b, func(n int64) { v.partNums = append(v.partNums, int(n)) })
 		case "PartSizes":
 			b, err = readInts(b, func(n int64) { v.partSizes = append(v.partSizes, n) })
+		case "PartASizes": // sizes before compression: nil, or the same as PartSizes
+			if msgp.IsNil(b) {
+				b, err = msgp.ReadNilBytes(b)
+			} else {
+				b, err = readInts(b, func(n int64) { actualSizes = append(actualSizes, n) })
+			}
 		case "Size":
 			v.size, b, err = msgp.ReadInt64Bytes(b)
 		case "MetaSys":
@@ -281,8 +329,10 @@ func parseObject(b []byte) (*xlVersion, []byte, error) {
 				return b, fmt.Errorf("%s: %w", key, errLayout)
 			}
 			b, err = msgp.ReadNilBytes(b)
-		default:
+		case "ID", "PartETags", "MTime", "MetaUsr":
 			b, err = msgp.Skip(b)
+		default:
+			err = fmt.Errorf("object field %q: %w", key, errLayout)
 		}
 		return b, err
 	})
@@ -294,13 +344,13 @@ func parseObject(b []byte) (*xlVersion, []byte, error) {
 			return nil, rest, fmt.Errorf("no %s: %w", key, errLayout)
 		}
 	}
-	if v.blockSize <= 0 || v.blockSize > 64<<20 || len(v.partNums) == 0 || len(v.partNums) != len(v.partSizes) {
-		return nil, rest, errLayout
+	if len(v.partNums) == 0 || len(v.partNums) != len(v.partSizes) || (actualSizes != nil && !slices.Equal(actualSizes, v.partSizes)) {
+		return nil, rest, fmt.Errorf("part lists that differ: %w", errLayout)
 	}
 	var total int64
 	for i, s := range v.partSizes {
-		if s <= 0 || v.partNums[i] < 1 {
-			return nil, rest, errLayout
+		if s <= 0 || v.partNums[i] < 1 || (i > 0 && v.partNums[i] <= v.partNums[i-1]) {
+			return nil, rest, fmt.Errorf("part %d of %d bytes: %w", v.partNums[i], s, errLayout)
 		}
 		total += s
 	}

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -17,8 +19,8 @@ import (
 	"github.com/tinylib/msgp/msgp"
 )
 
-// The layout MinIO writes for one object on one drive (checked against real files in
-// tests/gateway-store-files.test.ts); fields may be changed or dropped to make other layouts.
+// The layout MinIO writes for one object on one drive, as seen in its files (tests/gateway-relay.test.ts
+// reads real ones); fields may be changed or dropped to make other layouts.
 type field struct {
 	key   string
 	value func([]byte) []byte
@@ -36,7 +38,7 @@ func ints(xs ...int64) func([]byte) []byte {
 
 func num(x int64) func([]byte) []byte { return func(b []byte) []byte { return msgp.AppendInt64(b, x) } }
 
-func objectFields(dataDir uuid.UUID, shard int64, parts []int64) []field {
+func objectFields(dataDir uuid.UUID, parts []int64) []field {
 	nums := make([]int64, len(parts))
 	var size int64
 	for i, p := range parts {
@@ -46,7 +48,7 @@ func objectFields(dataDir uuid.UUID, shard int64, parts []int64) []field {
 	return []field{
 		{"ID", func(b []byte) []byte { return msgp.AppendBytes(b, make([]byte, 16)) }},
 		{"DDir", func(b []byte) []byte { return msgp.AppendBytes(b, dataDir[:]) }},
-		{"EcAlgo", num(1)}, {"EcM", num(1)}, {"EcN", num(0)}, {"EcBSize", num(shard)}, {"EcIndex", num(1)},
+		{"EcAlgo", num(1)}, {"EcM", num(1)}, {"EcN", num(0)}, {"EcBSize", num(minioBlock)}, {"EcIndex", num(1)},
 		{"EcDist", ints(1)}, {"CSumAlgo", num(1)}, {"PartNums", ints(nums...)},
 		{"PartETags", func(b []byte) []byte { return msgp.AppendNil(b) }},
 		{"PartSizes", ints(parts...)}, {"PartASizes", ints(parts...)}, {"Size", num(size)}, {"MTime", num(1)},
@@ -88,7 +90,7 @@ func xlMeta(obj []field, typ int64, versions int, inline []byte) []byte {
 }
 
 // writeObject writes data as MinIO does, in parts, each a file of [checksum][block]...; returns the dir.
-func writeObject(t *testing.T, data []byte, shard int64, parts []int64, meta func([]field) []byte) string {
+func writeObject(t *testing.T, data []byte, parts []int64, meta func([]field) []byte) string {
 	dir := t.TempDir()
 	dataDir := uuid.New()
 	if err := os.MkdirAll(filepath.Join(dir, dataDir.String()), 0o700); err != nil {
@@ -100,8 +102,8 @@ func writeObject(t *testing.T, data []byte, shard int64, parts []int64, meta fun
 		var file []byte
 		part := rest[:size]
 		rest = rest[size:]
-		for off := int64(0); off < size; off += shard {
-			block := part[off:min(off+shard, size)]
+		for off := int64(0); off < size; off += minioBlock {
+			block := part[off:min(off+minioBlock, size)]
 			h.Reset()
 			h.Write(block)
 			file = append(append(file, h.Sum(nil)...), block...)
@@ -111,7 +113,7 @@ func writeObject(t *testing.T, data []byte, shard int64, parts []int64, meta fun
 			t.Fatal(err)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "xl.meta"), meta(objectFields(dataDir, shard, parts)), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "xl.meta"), meta(objectFields(dataDir, parts)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -119,13 +121,14 @@ func writeObject(t *testing.T, data []byte, shard int64, parts []int64, meta fun
 
 func plain(obj []field) []byte { return xlMeta(obj, 1, 1, nil) }
 
-// readVia sends [offset, offset+length) of the object in dir over a loopback connection; returns what arrived.
-func readVia(t *testing.T, dir string, offset, length int64) ([]byte, error) {
-	o, err := openObject(dir)
+// readVia sends [offset, offset+length) of the object in dir (of size bytes) over a loopback connection;
+// returns what arrived.
+func readVia(t *testing.T, dir string, size, offset, length int64) ([]byte, error) {
+	r, err := openObjectRange(objectRef{Dir: dir, Offset: offset, Size: size}, length)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer o.Close()
+	defer r.Close()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -145,57 +148,77 @@ func readVia(t *testing.T, dir string, offset, length int64) ([]byte, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, sendErr := sendObject(c.(*net.TCPConn), o, offset, length)
+	_, sendErr := r.sendTo(c.(*net.TCPConn))
 	c.Close()
 	return <-got, sendErr
 }
 
-func TestObjectFilesSendsEveryRangeAcrossBlocksAndParts(t *testing.T) {
-	const shard = 1000
-	parts := []int64{2500, 3000, 7}
-	data := make([]byte, 5507)
+const mib = minioBlock
+
+func TestObjectFilesSendEveryRangeAcrossBlocksAndParts(t *testing.T) {
+	parts := []int64{2*mib + 500, 3 * mib, 7} // a short last block in the first and the last part
+	size := parts[0] + parts[1] + parts[2]
+	data := make([]byte, size)
 	rand.Read(data)
-	dir := writeObject(t, data, shard, parts, plain)
-	for _, r := range [][2]int64{{0, 5507}, {0, 1}, {999, 2}, {2499, 2}, {2500, 3000}, {1234, 4000}, {5506, 1}, {5507, 0}} {
-		got, err := readVia(t, dir, r[0], r[1])
+	dir := writeObject(t, data, parts, plain)
+	p1 := parts[0]
+	for _, r := range [][2]int64{
+		{0, size}, {0, 1}, {mib - 1, 2}, {2 * mib, 501}, {p1 - 1, 2}, {p1, parts[1]}, {1234, 4 * mib}, {size - 1, 1}, {size, 0},
+	} {
+		got, err := readVia(t, dir, size, r[0], r[1])
 		if err != nil || !bytes.Equal(got, data[r[0]:r[0]+r[1]]) {
 			t.Errorf("range %v: %d bytes, err %v", r, len(got), err)
 		}
 	}
-	o, _ := openObject(dir)
-	defer o.Close()
-	if o.covers(5000, 508) || o.covers(-1, 2) || !o.covers(5000, 507) {
-		t.Error("covers is wrong at the object's end")
+	for _, r := range []objectRef{{Dir: dir, Offset: size - 5, Size: size}, {Dir: dir, Offset: -1, Size: size}, {Dir: dir, Size: size + 1}} {
+		if _, err := openObjectRange(r, 6); err == nil {
+			t.Errorf("%+v: opened a range the object does not have, or of another size than recorded", r)
+		}
 	}
 }
 
 func TestObjectFilesTakeAMultipartUploadsActualSize(t *testing.T) {
-	data := make([]byte, 2500)
+	data := make([]byte, 2*mib+9)
 	rand.Read(data)
-	dir := writeObject(t, data, 1000, []int64{1200, 1300}, func(obj []field) []byte {
+	size := int64(len(data))
+	dir := writeObject(t, data, []int64{mib + 4, mib + 5}, func(obj []field) []byte {
 		for i := range obj {
 			if obj[i].key == "MetaSys" {
-				obj[i].value = metaSys("X-Minio-Internal-actual-size", "2500")
+				obj[i].value = metaSys("X-Minio-Internal-actual-size", strconv.FormatInt(size, 10))
 			}
 		}
 		return plain(append(obj, field{"PartIdx", func(b []byte) []byte { return msgp.AppendNil(b) }}))
 	})
-	if got, err := readVia(t, dir, 0, 2500); err != nil || !bytes.Equal(got, data) {
+	if got, err := readVia(t, dir, size, 0, size); err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("%d bytes, err %v", len(got), err)
 	}
 }
 
 func TestObjectFilesStopAtABlockThatDoesNotMatchItsChecksum(t *testing.T) {
-	data := make([]byte, 3000)
+	data := make([]byte, 3*mib)
 	rand.Read(data)
-	dir := writeObject(t, data, 1000, []int64{3000}, plain)
+	dir := writeObject(t, data, []int64{3 * mib}, plain)
 	matches, _ := filepath.Glob(filepath.Join(dir, "*", "part.1"))
 	file, _ := os.ReadFile(matches[0])
-	file[bitrotSize+1000+bitrotSize+5] ^= 1 // a byte of the second block
+	file[bitrotSize+mib+bitrotSize+5] ^= 1 // a byte of the second block
 	os.WriteFile(matches[0], file, 0o600)
-	got, err := readVia(t, dir, 0, 3000)
-	if err == nil || !strings.Contains(err.Error(), "bitrot") || !bytes.Equal(got, data[:1000]) {
+	got, err := readVia(t, dir, 3*mib, 0, 3*mib)
+	if err == nil || !strings.Contains(err.Error(), "bitrot") || !bytes.Equal(got, data[:mib]) {
 		t.Fatalf("sent %d bytes, err %v; want the first block only and a bitrot error", len(got), err)
+	}
+}
+
+func TestObjectFilesOpenOnlyThePartsARangeReaches(t *testing.T) {
+	data := make([]byte, 3*mib)
+	rand.Read(data)
+	dir := writeObject(t, data, []int64{mib, mib, mib}, plain)
+	matches, _ := filepath.Glob(filepath.Join(dir, "*", "part.3"))
+	os.Remove(matches[0])
+	if got, err := readVia(t, dir, 3*mib, 10, mib); err != nil || !bytes.Equal(got, data[10:mib+10]) {
+		t.Fatalf("a range in parts 1 and 2: %d bytes, err %v", len(got), err)
+	}
+	if _, err := openObjectRange(objectRef{Dir: dir, Offset: 2 * mib, Size: 3 * mib}, 10); err == nil {
+		t.Fatal("a range in the missing part 3 opened")
 	}
 }
 
@@ -232,8 +255,12 @@ func TestObjectFilesRefuseEveryOtherLayout(t *testing.T) {
 		"compressed": set("MetaSys", func(b []byte) []byte {
 			return msgp.AppendBytes(msgp.AppendString(msgp.AppendMapHeader(b, 1), "X-Minio-Internal-compression"), []byte("s2"))
 		}),
-		"sizes that differ":   set("Size", num(4000)),
+		"sizes that differ":   set("Size", num(3*mib+1)),
 		"another actual size": set("MetaSys", metaSys("X-Minio-Internal-actual-size", "2999")),
+		"another block size":  set("EcBSize", num(mib/2)),
+		"compressed sizes":    set("PartASizes", ints(4*mib)),
+		"an unknown field":    func(obj []field) []byte { return plain(append(obj, field{"Future", num(1)})) },
+		"a newer format":      func(obj []field) []byte { b := plain(obj); b[6] = 4; return b },
 		"compression indexes": func(obj []field) []byte {
 			return plain(append(obj, field{"PartIdx", func(b []byte) []byte { return msgp.AppendBytes(msgp.AppendArrayHeader(b, 1), []byte{1}) }}))
 		},
@@ -244,17 +271,24 @@ func TestObjectFilesRefuseEveryOtherLayout(t *testing.T) {
 		"an older format":     func(obj []field) []byte { b := plain(obj); b[6] = 2; return b },
 		"a part file missing": func(obj []field) []byte { return set("PartNums", ints(2))(obj) },
 	}
-	data := make([]byte, 3000)
+	data := make([]byte, 3*mib)
+	open := func(dir string) error {
+		_, err := openObjectRange(objectRef{Dir: dir, Size: 3 * mib}, 3*mib)
+		return err
+	}
+	if err := open(writeObject(t, data, []int64{3 * mib}, plain)); err != nil {
+		t.Fatalf("the single-drive layout: %v", err)
+	}
 	for name, meta := range cases {
-		if _, err := openObject(writeObject(t, data, 1000, []int64{3000}, meta)); err == nil {
+		if err := open(writeObject(t, data, []int64{3 * mib}, meta)); err == nil {
 			t.Errorf("%s: opened", name)
 		}
 	}
 	// And a part file of another size than the layout gives.
-	dir := writeObject(t, data, 1000, []int64{3000}, plain)
+	dir := writeObject(t, data, []int64{3 * mib}, plain)
 	matches, _ := filepath.Glob(filepath.Join(dir, "*", "part.1"))
-	os.Truncate(matches[0], 3000+3*bitrotSize-1)
-	if _, err := openObject(dir); err == nil {
+	os.Truncate(matches[0], 3*mib+3*bitrotSize-1)
+	if err := open(dir); err == nil {
 		t.Error("a short part file: opened")
 	}
 }

@@ -272,16 +272,16 @@ func clientConn(fd int) (*net.TCPConn, error) {
 // relay answers client with job; returns the body bytes sent. The caller closes client.
 func relay(client *net.TCPConn, job relayJob) (int64, error) {
 	if job.Object != nil && job.Status/100 == 2 {
-		if o, err := openObject(job.Object.Dir); err == nil {
-			defer o.Close()
-			if o.covers(job.Object.Offset, job.Length) {
-				client.SetWriteDeadline(time.Now().Add(stallTimeout))
-				if _, err := client.Write([]byte(job.Head)); err != nil {
-					return 0, err
-				}
-				return sendObject(client, o, job.Object.Offset, job.Length)
+		r, err := openObjectRange(*job.Object, job.Length)
+		if err == nil {
+			defer r.Close()
+			client.SetWriteDeadline(time.Now().Add(stallTimeout))
+			if _, err := client.Write([]byte(job.Head)); err != nil {
+				return 0, err
 			}
+			return r.sendTo(client)
 		}
+		noteRefusedLayout(err)
 	}
 	up, body, err := open(job)
 	if err != nil {

@@ -240,9 +240,9 @@ function gatedStore(store: ObjectStore, ready: () => Promise<void>): ObjectStore
       await ready()
       return store.read(key, range)
     },
-    rawRead: async (key, range) => {
+    rawRead: async (key, size, range) => {
       await ready()
-      return store.rawRead(key, range)
+      return store.rawRead(key, size, range)
     },
     rawCapable: () => store.rawCapable(),
     rawWrite: async (key, size) => {

@@ -39,7 +39,7 @@ export interface RawWrite extends UploadTarget {
 
 /** A raw read, and where the bundled MinIO keeps the object's files (tools/launcher/objectfile.go). */
 export interface RawRead extends RawRequest {
-  object?: { dir: string; offset: number }
+  object?: { dir: string; offset: number; size: number }
 }
 
 export interface ObjectWriter {
@@ -60,9 +60,10 @@ export interface ObjectStore {
   /**
    * The same read as a raw HTTP/1.1 request (a presigned GET, valid for a minute) that another process can
    * make (gateway/relay.ts); undefined unless the store is plain HTTP on loopback (the bundled MinIO). With
-   * `objectDir`, it also names the object's directory there, which the relay reads itself when it can.
+   * `objectDir`, it also names the object's directory there, which the relay reads itself when it can and
+   * the object has exactly `size` bytes (the size Tack recorded).
    */
-  rawRead(key: string, range?: { start: number; end: number }): Promise<RawRead | undefined>
+  rawRead(key: string, size: number, range?: { start: number; end: number }): Promise<RawRead | undefined>
   /** Whether rawRead and rawWrite give requests now (the store is plain HTTP on loopback and started). */
   rawCapable(): boolean
   /**
@@ -123,13 +124,13 @@ export function createObjectStore(init: ObjectStoreInit): ObjectStore {
         return false // not started yet
       }
     },
-    async rawRead(key, range) {
+    async rawRead(key, size, range) {
       const client = init.client()
       if (!plainLoopback(client)) return undefined
       const url = await client.presignedGetObject(bucket, key, 60).catch(wrap('read'))
       const raw: RawRead = rawRequest('GET', new URL(url), range ? [`Range: bytes=${range.start}-${range.end}`] : [])
       const dir = init.objectDir && objectPath(init.objectDir, bucket, key)
-      return dir ? { ...raw, object: { dir, offset: range?.start ?? 0 } } : raw
+      return dir ? { ...raw, object: { dir, offset: range?.start ?? 0, size } } : raw
     },
     async rawWrite(key, size) {
       const client = init.client()
@@ -183,7 +184,6 @@ function plainLoopback(client: Client): boolean {
   return protocol === 'http:' && LOOPBACK.has(host)
 }
 
-/** The client, switched to UNSIGNED-PAYLOAD where that is allowed (see ObjectStoreInit). */
 /** `<root>/<bucket>/<key>`, or undefined should the key step outside the bucket's directory (Tack's keys never do). */
 function objectPath(root: string, bucket: string, key: string): string | undefined {
   const base = resolve(root, bucket)
@@ -191,6 +191,7 @@ function objectPath(root: string, bucket: string, key: string): string | undefin
   return key.split('/').every((s) => s && s !== '.' && s !== '..') && dir.startsWith(base + sep) ? dir : undefined
 }
 
+/** The client, switched to UNSIGNED-PAYLOAD where that is allowed (see ObjectStoreInit). */
 function unsigned(client: Client, wanted: boolean | undefined): Client {
   if (wanted ?? plainLoopback(client)) client.enableSHA256 = false
   return client

@@ -34,7 +34,7 @@ export interface Upstream extends RawRequest {
   status: number
   length: number
   /** Reads from the bundled MinIO: the object's directory, which the relay reads itself when it can. */
-  object?: { dir: string; offset: number }
+  object?: { dir: string; offset: number; size: number }
 }
 
 export interface RelayOutcome {

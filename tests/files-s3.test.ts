@@ -45,3 +45,19 @@ it('stores uploads in the external bucket and runs no MinIO of its own', async (
   const status = (await (await tack.api('/api/status')).json()) as { components: Record<string, { health: string }> }
   expect(status.components.minio?.health).toBe('ok')
 })
+
+it('reads a large upload over HTTP, never from files: Tack does not know where an external store keeps them', async () => {
+  const bytes = Buffer.alloc(3 * 1024 * 1024 + 11, 7)
+  const res = await tack.api('/api/files?name=big.bin', { method: 'PUT', body: bytes })
+  expect(res.status).toBe(201)
+  const file = (await res.json()) as { gatewayUrl: string }
+  const store = tack.core.minio.store
+  const keys: string[] = []
+  for await (const key of store.list('uploads/')) keys.push(key)
+  for (const key of keys) {
+    const raw = await store.rawRead(key, bytes.length)
+    expect(raw?.addr).toMatch(/^127\.0\.0\.1:\d+$/) // the relay may still make the request
+    expect(raw?.object).toBeUndefined()
+  }
+  expect(Buffer.from(await (await fetch(file.gatewayUrl)).arrayBuffer()).equals(bytes)).toBe(true)
+})

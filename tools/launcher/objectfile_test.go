@@ -292,3 +292,65 @@ func TestObjectFilesRefuseEveryOtherLayout(t *testing.T) {
 		t.Error("a short part file: opened")
 	}
 }
+
+// relayObject runs relay() for a read of the whole object in dir (size bytes), with upstream as the HTTP
+// source it may fall back to; returns what the client received.
+func relayObject(t *testing.T, dir string, size int64, upstreamAddr string) string {
+	server, client := tcpPair(t)
+	job := relayJob{
+		Head:    "HTTP/1.1 200 OK\r\nContent-Length: " + strconv.FormatInt(size, 10) + "\r\n\r\n",
+		Fail:    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n",
+		Addr:    upstreamAddr,
+		Request: "GET /tack/o HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+		Status:  200,
+		Length:  size,
+		Object:  &objectRef{Dir: dir, Size: size},
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := relay(server, job)
+		server.Close()
+		done <- err
+	}()
+	got := readAll(t, client)
+	if err := <-done; err != nil {
+		t.Fatalf("relay: %v", err)
+	}
+	return got
+}
+
+func TestARefusedLayoutIsReadOverHTTPAndSaidOnceOnStderr(t *testing.T) {
+	data := make([]byte, 2*mib)
+	rand.Read(data)
+	fromHTTP := strings.Repeat("h", len(data)) // other bytes than the files', to see where they came from
+	addr := upstream(t, fromHTTP)
+	parity := func(obj []field) []byte {
+		for i := range obj {
+			if obj[i].key == "EcN" {
+				obj[i].value = num(1)
+			}
+		}
+		return plain(obj)
+	}
+	stderr := os.Stderr
+	r, w, _ := os.Pipe()
+	os.Stderr = w
+	refusedLayouts.Range(func(k, _ any) bool { refusedLayouts.Delete(k); return true })
+	refusedCount.Store(0)
+	head := "HTTP/1.1 200 OK\r\nContent-Length: " + strconv.Itoa(len(data)) + "\r\n\r\n"
+	for range 2 {
+		if got := relayObject(t, writeObject(t, data, []int64{2 * mib}, parity), 2*mib, addr); got != head+fromHTTP {
+			t.Errorf("a refused layout: %d bytes, not the head and the upstream's body", len(got))
+		}
+	}
+	// The layout it knows comes from the files, not from the upstream.
+	if got := relayObject(t, writeObject(t, data, []int64{2 * mib}, plain), 2*mib, addr); got != head+string(data) {
+		t.Errorf("the single-drive layout: %d bytes, not the head and the files' bytes", len(got))
+	}
+	os.Stderr = stderr
+	w.Close()
+	logged, _ := io.ReadAll(r)
+	if lines := strings.Split(strings.TrimSpace(string(logged)), "\n"); len(lines) != 1 || !strings.Contains(lines[0], "EcN 1") {
+		t.Errorf("want one line naming the reason, got %q", logged)
+	}
+}

@@ -4,10 +4,13 @@
 // keeps the private file private. Tampered and truncated archives are refused and change nothing; --merge
 // into a data dir that has it all already duplicates nothing.
 import { execFile } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { createHash, randomBytes } from 'node:crypto'
+import { createReadStream, createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
+import Database from 'better-sqlite3'
+import tar from 'tar-stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { kuboBinary } from './fixtures/binaries.js'
 import { startTack, type TestTack } from './fixtures/core.js'
@@ -143,6 +146,45 @@ describe('export and import', () => {
       db.prepare('DELETE FROM api_keys').run()
     } finally {
       await probe.stop()
+    }
+  })
+
+  it('an archive whose database names an object outside objects/ is refused before it is read', async () => {
+    // A consistent archive (every entry matches the manifest) whose blob rows point out of objects/.
+    const unpacked = tempDir()
+    try {
+      const names: string[] = []
+      await pipeline(
+        createReadStream(archive),
+        tar.extract().on('entry', (header, stream, next) => {
+          names.push(header.name)
+          const file = join(unpacked.path, header.name)
+          mkdirSync(dirname(file), { recursive: true })
+          stream.pipe(createWriteStream(file)).on('finish', next)
+        }),
+      )
+      const db = new Database(join(unpacked.path, 'tack.db'))
+      db.prepare("UPDATE blobs SET object_key = '../tack.db' WHERE cid = (SELECT cid FROM blobs LIMIT 1)").run()
+      db.close()
+      const manifest = JSON.parse(readFileSync(join(unpacked.path, 'manifest.json'), 'utf8')) as {
+        entries: Array<{ path: string; size: number; sha256: string }>
+      }
+      const db2 = readFileSync(join(unpacked.path, 'tack.db'))
+      for (const e of manifest.entries)
+        if (e.path === 'tack.db')
+          Object.assign(e, { size: db2.length, sha256: createHash('sha256').update(db2).digest('hex') })
+      writeFileSync(join(unpacked.path, 'manifest.json'), JSON.stringify(manifest))
+      const pack = tar.pack()
+      const out = join(scratch.path, 'outside.tar')
+      const written = pipeline(pack, createWriteStream(out))
+      for (const name of names) pack.entry({ name }, readFileSync(join(unpacked.path, name)))
+      pack.finalize()
+      await written
+      const result = await cli(target.path, 'import', out)
+      expect(result.code, result.stderr).toBe(1)
+      expect(result.stderr).toMatch(/refused: the object of \S+ is not in it/)
+    } finally {
+      unpacked.remove()
     }
   })
 

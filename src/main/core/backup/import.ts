@@ -61,6 +61,11 @@ export async function importArchive(
         format: string
       }>
       const cars = manifest.entries.filter((e) => e.path.startsWith(CARS_DIR)).map((e) => e.path)
+      // Each blob's bytes must be an entry of the archive: a key the database names is never a path of its own
+      // (`../tack.db`, or one out of the temp dir, would otherwise be read and stored under that key).
+      const entries = new Set(manifest.entries.map((e) => e.path))
+      for (const blob of blobs)
+        if (!entries.has(OBJECTS_DIR + blob.object_key)) throw bad(`the object of ${blob.cid} is not in it`)
       const total = cars.length + blobs.length
       let done = 0
       const step = (phase: string) => progress?.({ phase, done: ++done, total, bytes: 0 })

@@ -102,7 +102,9 @@ export function createForwarder(init: ForwarderInit) {
       lastErrors.set(remote.id, message)
       const failures = (down.get(remote.id)?.failures ?? 0) + 1
       down.set(remote.id, { failures, retryAt: now + Math.min(init.pollMs * 2 ** Math.min(failures, 10), MAX_TARGET_BACKOFF_MS) })
-      const details = `${remote.name} unreachable: ${message}; retrying`
+      // The network's reason names the target's address: it stays in the admin's status (lastError), not in
+      // what every forwarded account's pin says.
+      const details = `${remote.name} unreachable; retrying`
       if (store.markUnreachable(remote.id, details) > 0) init.onChange?.({ ...row, details })
       if (failures === 1) log.warn('target unreachable', { target: remote.name, error: message })
       return false

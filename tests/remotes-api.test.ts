@@ -187,6 +187,38 @@ describe('/api/remotes', () => {
     expect(Object.keys(seen.info ?? {}).filter((k) => k.startsWith('remote.'))).toEqual([])
     expect(Object.keys((await json(await tack.api(`/api/pinning/pins/${requestid}`))).info)).toContain('remote.hosted')
   })
+
+  it("a target's refusal shows as its HTTP status and Failure reason, never its own words", async () => {
+    // A PSA endpoint that refuses every pin, naming a host in its details (as a proxy's error page might).
+    const picky: Server = createServer((req, res) => {
+      req.resume()
+      res.writeHead(400, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ error: { reason: 'BAD_REQUEST', details: 'upstream 10.9.8.7:4001 said no' } }))
+    })
+    await new Promise<void>((resolve) => picky.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(picky.address() as { port: number }).port}/secret-path/api`
+      const ruth = tack.keyFor('ruth', ['pins:read', 'pins:write'])
+      expect((await post({ name: 'picky', kind: 'psa', url, accounts: ['ruth'] })).status).toBe(201)
+      const res = await tack.api('/api/pinning/pins', {
+        method: 'POST',
+        key: ruth,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ cid: 'bafkqaaa', name: 'refused-there' }),
+      })
+      const { requestid } = await json(res)
+      const pin = await waitFor(async () => {
+        const p = await json(await tack.api(`/api/pinning/pins/${requestid}`, { key: ruth }))
+        return p.info?.['remote.picky'] === 'failed' ? p : undefined
+      }, 'the refusal in the pin')
+      expect(pin.status).toBe('pinned') // the local pin is not held up
+      expect(pin.info['remote.picky.details']).toBe('picky refused (HTTP 400: BAD_REQUEST)')
+      expect(JSON.stringify(pin)).not.toMatch(/10\.9\.8\.7|secret-path/)
+    } finally {
+      expect((await tack.api('/api/remotes/picky', { method: 'DELETE' })).status).toBe(204)
+      await new Promise((resolve) => picky.close(resolve))
+    }
+  })
 })
 
 describe('tack remote', () => {

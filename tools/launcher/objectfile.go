@@ -8,11 +8,12 @@
 // did not close it). Read here, the bytes cross loopback once, as MinIO's own GET does.
 //
 // What is read: the object's xl.meta and its part files, in the format of the MinIO version Tack builds
-// (scripts/build-binaries.sh). Only the one layout MinIO gives a single drive is accepted: one version, an
-// object (not a delete marker), Reed-Solomon with one data and no parity block, streaming HighwayHash bitrot
-// checksums, no inline data, nothing in the system metadata (compression, encryption, ... would put keys
-// there), and part files of exactly the size that layout gives. Anything else is refused before a byte is
-// sent, and the relay asks MinIO over HTTP as before. Every block is checked against its bitrot checksum
+// (scripts/build-binaries.sh). Only the one layout MinIO gives a single drive is accepted: xl.meta v1.3 with
+// only the fields this version writes, one version, an object (not a delete marker), Reed-Solomon with one
+// data and no parity block, 1 MiB blocks, streaming HighwayHash bitrot checksums, no inline data, nothing in
+// the system metadata but a multipart upload's actual size (compression, encryption, ... would put keys
+// there), the size Tack recorded, and part files of exactly the size that layout gives. Anything else is
+// refused before a byte is sent, and the relay asks MinIO over HTTP as before. Every block is checked against its bitrot checksum
 // before it is sent, as MinIO's GET does; a block that does not match ends the response early (so the
 // client sees a short body, as it would from MinIO).
 package main
@@ -63,7 +64,7 @@ type objectRange struct {
 	dir            string
 	v              *xlVersion
 	offset, length int64
-	part           int // index in v.parts of the open file
+	part           int // index in v.partNums of the open file (-1: none yet)
 	file           *os.File
 }
 

@@ -94,7 +94,11 @@ export function createForwarder(init: ForwarderInit) {
         // The target answered but refused this pin (a CID it rejects, say): retry this one slowly.
         const attempts = row.attempts + 1
         const backoff = Math.min(init.pollMs * 2 ** Math.min(attempts, 10), MAX_BACKOFF_MS)
-        const next = { ...row, attempts, status: 'failed' as const, details: `${remote.name} refused: ${message}`, nextAttempt: now + backoff }
+        // Every forwarded account reads the details: the status and the Failure's reason only. The target's
+        // own words (its URL path, its body) go to the log, for the admin.
+        const details = `${remote.name} refused (HTTP ${err.status}${err.reason ? `: ${err.reason}` : ''})`
+        const next = { ...row, attempts, status: 'failed' as const, details, nextAttempt: now + backoff }
+        if (attempts === 1) log.warn('target refused a pin', { target: remote.name, cid: row.cid, error: message })
         store.update(next)
         init.onChange?.(next)
         return true

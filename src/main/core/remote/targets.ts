@@ -37,6 +37,8 @@ export class RemoteHttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The Failure's `reason` when the target answered a PSA Failure body (an upper-case token), else undefined. */
+    readonly reason?: string,
   ) {
     super(message)
   }
@@ -51,11 +53,24 @@ function headers(auth: RemoteAuth | undefined, json = false): Record<string, str
   return h
 }
 
+function failureReason(text: string): string | undefined {
+  try {
+    const reason = (JSON.parse(text) as { error?: { reason?: unknown } }).error?.reason
+    return typeof reason === 'string' && /^[A-Z][A-Z_]{0,63}$/.test(reason) ? reason : undefined
+  } catch {
+    return undefined
+  }
+}
+
 async function request(url: string, init: SendInit, sender?: Sender): Promise<Response> {
   const res = await (sender ? sender.send(url, init) : fetch(url, init))
   if (!res.ok) {
     const text = (await res.text()).slice(0, 500)
-    throw new RemoteHttpError(res.status, `${init.method ?? 'GET'} ${new URL(url).pathname}: ${res.status} ${text}`)
+    throw new RemoteHttpError(
+      res.status,
+      `${init.method ?? 'GET'} ${new URL(url).pathname}: ${res.status} ${text}`,
+      failureReason(text),
+    )
   }
   return res
 }

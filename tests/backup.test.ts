@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import tar from 'tar-stream'
+import { cidOf } from '../src/main/core/files/cid.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { kuboBinary } from './fixtures/binaries.js'
 import { startTack, type TestTack } from './fixtures/core.js'
@@ -149,8 +150,11 @@ describe('export and import', () => {
     }
   })
 
-  it('an archive whose database names an object outside objects/ is refused before it is read', async () => {
-    // A consistent archive (every entry matches the manifest) whose blob rows point out of objects/.
+  /**
+   * The export, changed by `change` (which gets the unpacked dir) and packed again with its manifest made to
+   * match: an archive that passes every checksum, for what import must check beyond them.
+   */
+  async function crafted(name: string, change: (dir: string, db: Database.Database) => Promise<void>): Promise<string> {
     const unpacked = tempDir()
     try {
       const names: string[] = []
@@ -164,27 +168,72 @@ describe('export and import', () => {
         }),
       )
       const db = new Database(join(unpacked.path, 'tack.db'))
-      db.prepare("UPDATE blobs SET object_key = '../tack.db' WHERE cid = (SELECT cid FROM blobs LIMIT 1)").run()
+      await change(unpacked.path, db)
       db.close()
       const manifest = JSON.parse(readFileSync(join(unpacked.path, 'manifest.json'), 'utf8')) as {
         entries: Array<{ path: string; size: number; sha256: string }>
       }
-      const db2 = readFileSync(join(unpacked.path, 'tack.db'))
-      for (const e of manifest.entries)
-        if (e.path === 'tack.db')
-          Object.assign(e, { size: db2.length, sha256: createHash('sha256').update(db2).digest('hex') })
+      for (const e of manifest.entries) {
+        const bytes = readFileSync(join(unpacked.path, e.path))
+        Object.assign(e, { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') })
+      }
       writeFileSync(join(unpacked.path, 'manifest.json'), JSON.stringify(manifest))
       const pack = tar.pack()
-      const out = join(scratch.path, 'outside.tar')
+      const out = join(scratch.path, name)
       const written = pipeline(pack, createWriteStream(out))
-      for (const name of names) pack.entry({ name }, readFileSync(join(unpacked.path, name)))
+      for (const entry of names) pack.entry({ name: entry }, readFileSync(join(unpacked.path, entry)))
       pack.finalize()
       await written
-      const result = await cli(target.path, 'import', out)
+      return out
+    } finally {
+      unpacked.remove()
+    }
+  }
+
+  it('an archive whose database names an object outside objects/ is refused before it is read', async () => {
+    const out = await crafted('outside.tar', async (_, db) => {
+      db.prepare("UPDATE blobs SET object_key = '../tack.db' WHERE cid = (SELECT cid FROM blobs LIMIT 1)").run()
+    })
+    const fresh = tempDir()
+    try {
+      const result = await cli(fresh.path, 'import', out)
       expect(result.code, result.stderr).toBe(1)
       expect(result.stderr).toMatch(/refused: the object of \S+ is not in it/)
     } finally {
-      unpacked.remove()
+      fresh.remove()
+    }
+  })
+
+  it('a merge never writes new content over an object this data dir already holds under the same key', async () => {
+    const here = tempDir()
+    try {
+      expect((await cli(here.path, 'import', archive)).code).toBe(0)
+      // The public upload's key now carries other bytes, under their own (correct) CID.
+      const other = randomBytes(publicBytes.length)
+      const out = await crafted('same-key.tar', async (dir, db) => {
+        const { object_key: key } = db.prepare('SELECT object_key FROM blobs WHERE cid = ?').get(publicCid) as {
+          object_key: string
+        }
+        writeFileSync(join(dir, 'objects', key), other)
+        const cid = await cidOf(
+          (async function* () {
+            yield other
+          })(),
+        )
+        db.prepare('UPDATE blobs SET cid = ? WHERE cid = ?').run(cid, publicCid)
+      })
+      const result = await cli(here.path, 'import', out, '--merge')
+      expect(result.code, result.stderr).toBe(1)
+      expect(result.stderr).toMatch(/refused: the object of \S+ has a key \(\S+\) this data dir already uses/)
+      const probe = await startTack({ dataDir: here.path })
+      try {
+        const res = await fetch(`${probe.url}/api/gateway/${publicCid}`)
+        expect(Buffer.from(await res.arrayBuffer()).equals(publicBytes)).toBe(true)
+      } finally {
+        await probe.stop()
+      }
+    } finally {
+      here.remove()
     }
   })
 

@@ -64,8 +64,16 @@ export async function importArchive(
       // Each blob's bytes must be an entry of the archive: a key the database names is never a path of its own
       // (`../tack.db`, or one out of the temp dir, would otherwise be read and stored under that key).
       const entries = new Set(manifest.entries.map((e) => e.path))
-      for (const blob of blobs)
+      // A merge must never write over an object of this data dir: new content under a key already in use here
+      // (by other content, or an upload in progress) would replace that content's bytes.
+      const keyInUse = deps.db.prepare(
+        'SELECT 1 FROM blobs WHERE object_key = ? AND cid != ? UNION ALL SELECT 1 FROM pending_uploads WHERE object_key = ?',
+      )
+      for (const blob of blobs) {
         if (!entries.has(OBJECTS_DIR + blob.object_key)) throw bad(`the object of ${blob.cid} is not in it`)
+        if (keyInUse.get(blob.object_key, blob.cid, blob.object_key))
+          throw bad(`the object of ${blob.cid} has a key (${blob.object_key}) this data dir already uses`)
+      }
       const total = cars.length + blobs.length
       let done = 0
       const step = (phase: string) => progress?.({ phase, done: ++done, total, bytes: 0 })

@@ -54,6 +54,7 @@ it('reads a large upload over HTTP, never from files: Tack does not know where a
   const store = tack.core.minio.store
   const keys: string[] = []
   for await (const key of store.list('uploads/')) keys.push(key)
+  expect(keys.length).toBeGreaterThan(0)
   for (const key of keys) {
     const raw = await store.rawRead(key, bytes.length)
     expect(raw?.addr).toMatch(/^127\.0\.0\.1:\d+$/) // the relay may still make the request

@@ -335,6 +335,7 @@ func TestARefusedLayoutIsReadOverHTTPAndSaidOnceOnStderr(t *testing.T) {
 	stderr := os.Stderr
 	r, w, _ := os.Pipe()
 	os.Stderr = w
+	t.Cleanup(func() { os.Stderr = stderr })
 	refusedLayouts.Range(func(k, _ any) bool { refusedLayouts.Delete(k); return true })
 	refusedCount.Store(0)
 	head := "HTTP/1.1 200 OK\r\nContent-Length: " + strconv.Itoa(len(data)) + "\r\n\r\n"

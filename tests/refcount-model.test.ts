@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { multihashOf } from '../src/main/core/pins/cid.js'
 import { parsePinBody } from '../src/main/core/pins/index.js'
 import { startTack, type TestTack } from './fixtures/core.js'
+import { holdsFor } from './fixtures/poll.js'
 import { waitFor } from './fixtures/processes.js'
 import { unfindableCid } from './fixtures/cids.js'
 
@@ -158,9 +159,11 @@ describe('reference counting against a model', () => {
     // Two replacements by content nobody has: both stay fetching; the first content must stay held.
     const second = pins.replace(alice, first.requestid, parsePinBody({ cid: await unfindableCid() }))
     const third = pins.replace(alice, second.requestid, parsePinBody({ cid: await unfindableCid() }))
-    await new Promise((r) => setTimeout(r, 1000))
-    expect(pins.get(alice, third.requestid).status).not.toBe('pinned')
-    expect((await kuboHeld()).has(contentMh[0]!)).toBe(true)
+    await holdsFor(
+      async () => pins.get(alice, third.requestid).status !== 'pinned' && (await kuboHeld()).has(contentMh[0]!),
+      'the unfindable replacement unsettled and the first content held',
+      1000,
+    )
     // The newest replacement settles (content Kubo has): now the first content goes.
     const last = pins.replace(alice, third.requestid, parsePinBody({ cid: contents[1] }))
     await waitFor(() => pins.get(alice, last.requestid).status === 'pinned', 'the last replacement')

@@ -8,6 +8,7 @@ import { paths } from '../src/main/core/state.js'
 import { isPortFree } from '../src/main/core/kubo/ports.js'
 import { kuboBinary } from './fixtures/binaries.js'
 import { json } from './fixtures/http.js'
+import { holdsFor } from './fixtures/poll.js'
 import { startKuboNode } from './fixtures/kubo-node.js'
 import { kuboPidsFor, waitFor } from './fixtures/processes.js'
 import { spawnServe } from './fixtures/serve.js'
@@ -63,8 +64,7 @@ describe('tack serve', () => {
           expect(out).toMatch(/the npm script that started Tack exited: stopping/)
           expect(out).toMatch(/stopped/)
         } else {
-          await new Promise((r) => setTimeout(r, 2000))
-          expect(alive()).toBe(true)
+          await holdsFor(alive, 'Tack running after its plain shell got SIGTERM', 2000)
         }
       } finally {
         if (alive()) process.kill(tack, 'SIGTERM')

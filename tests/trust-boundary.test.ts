@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { json } from './fixtures/http.js'
+import { holdsFor } from './fixtures/poll.js'
 import { isPsaFailure, rawRequest } from './fixtures/raw-http.js'
 
 const SAMPLE_PARAMS: Record<string, string> = { cid: 'bafkqaaa', requestid: 'x', id: '1', name: 'x' }
@@ -227,12 +228,23 @@ describe('local mode stays on loopback, and the data dir is private', () => {
       (p): p is number => typeof p === 'number',
     )
     expect(pids).toHaveLength(3)
-    // Give Kubo time to open what it opens after start (NAT port mapping, discovery run in the background).
-    await new Promise((r) => setTimeout(r, 3000))
-    const sockets = socketsOf(pids)
-    expect(sockets.some((s) => s.line.includes(`pid=${tack.core.kubo.supervisor.pid},`))).toBe(true)
-    const offLoopback = sockets.filter((s) => !/^(127\.0\.0\.1|\[::1\]|\[::ffff:127\.0\.0\.1\]):\d+$/.test(s.local))
-    expect(offLoopback.map((s) => s.line)).toEqual([])
+    expect(socketsOf(pids).some((s) => s.line.includes(`pid=${tack.core.kubo.supervisor.pid},`))).toBe(true)
+    // Kubo opens some sockets after start (NAT port mapping, discovery run in the background): sample the
+    // whole window rather than look once at its end.
+    let offLoopback: string[] = []
+    await holdsFor(
+      () => {
+        offLoopback = socketsOf(pids)
+          .filter((s) => !/^(127\.0\.0\.1|\[::1\]|\[::ffff:127\.0\.0\.1\]):\d+$/.test(s.local))
+          .map((s) => s.line)
+        return offLoopback.length === 0
+      },
+      'no socket off loopback',
+      3000,
+      200,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}: ${offLoopback.join('\n')}`)
+    })
   })
 
   it('every file and folder in the data dir is private to this user', async () => {

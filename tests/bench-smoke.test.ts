@@ -13,8 +13,8 @@ const ROOT = join(import.meta.dirname, '..')
 const out = tempDir('tack-bench-out-')
 afterAll(() => out.remove())
 
-/** Row ids (bench/metadata.ts) and row-name beginnings (bench/upload.ts, whose names carry sizes). */
-const EXPECTED = ['list-1m', 'post-20', 'remote-add', 'serve-ready', 'key-list', 'upload', 'gateway first read', 'gateway pinned', 'gateway TTFB']
+/** Row ids (bench/metadata.ts) and row-name beginnings (bench/upload.ts and bench/flood.ts, whose names carry sizes). */
+const EXPECTED = ['list-1m', 'post-20', 'remote-add', 'serve-ready', 'key-list', 'upload', 'gateway first read', 'gateway pinned', 'gateway TTFB', 'admin /api/status p99 under a']
 
 it('npm run bench -- --smoke writes a table with every row', { timeout: 900_000 }, async () => {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke'], {

@@ -5,10 +5,9 @@
 // spliced, 0.2; it copies now, see relay()), so large reads leave Node: once Tack has checked
 // a request and written the response head, it passes the client's socket here over Node's IPC channel
 // (child_process.send with a handle: JSON lines, the descriptor in SCM_RIGHTS) with the upstream request to
-// make. The relay sends the head, then the upstream body, and closes the connection. A read from the bundled
-// MinIO names the object's directory too, and the relay reads the object's files itself when their layout
-// is the one it knows (objectfile.go), so those bytes cross loopback once. Large uploads come the same way
-// the other direction (upload.go).
+// make. The relay sends the head, then the upstream body, and closes the connection. Upstreams are reached
+// only through their documented HTTP interfaces (MinIO's S3 API, Kubo's gateway), never their files. Large
+// uploads come the same way the other direction (upload.go).
 //
 // Node's side of the channel (lib/internal/child_process.js) expects NODE_HANDLE_ACK after each handle (Node
 // sends the next one only then); Tack also waits for our {type: "taken"} before it sends another socket, so
@@ -55,9 +54,6 @@ type relayJob struct {
 	// shorter); Addr and Request are the first one's, and the relay asks Tack for each next one (parts.go).
 	Parts    int   `json:"parts"`
 	PartSize int64 `json:"partSize"`
-	// Object (reads from the bundled MinIO): the object's directory in MinIO's data dir and where the body
-	// starts in it; the relay reads the object's files itself when it can (objectfile.go), else asks Addr.
-	Object *objectRef `json:"object"`
 }
 
 type channelMessage struct {
@@ -271,18 +267,6 @@ func clientConn(fd int) (*net.TCPConn, error) {
 
 // relay answers client with job; returns the body bytes sent. The caller closes client.
 func relay(client *net.TCPConn, job relayJob) (int64, error) {
-	if job.Object != nil && job.Status/100 == 2 {
-		r, err := openObjectRange(*job.Object, job.Length)
-		if err == nil {
-			defer r.Close()
-			client.SetWriteDeadline(time.Now().Add(stallTimeout))
-			if _, err := client.Write([]byte(job.Head)); err != nil {
-				return 0, err
-			}
-			return r.sendTo(client)
-		}
-		noteRefusedLayout(err)
-	}
 	up, body, err := open(job)
 	if err != nil {
 		client.SetWriteDeadline(time.Now().Add(stallTimeout))

@@ -178,7 +178,7 @@ export function createGateway(init: GatewayInit): Gateway {
       return { status, headers, body: range ? bytes.subarray(range.start, range.end + 1) : bytes }
     }
     const length = range ? range.end - range.start + 1 : t.size
-    const raw = length >= RELAY_FROM ? await init.store.rawRead(t.objectKey, t.size, range).catch(() => undefined) : undefined
+    const raw = length >= RELAY_FROM ? await init.store.rawRead(t.objectKey, range).catch(() => undefined) : undefined
     if (!raw) return { status, headers, body: await open(t, range) }
     return {
       status,

@@ -56,7 +56,6 @@ export function createMinio(init: MinioInit): MinioNode {
         return client
       },
       bucket: init.config.s3Bucket,
-      objectDir: external ? undefined : init.dataDir,
     }),
     () => ready.promise,
   )
@@ -240,9 +239,9 @@ function gatedStore(store: ObjectStore, ready: () => Promise<void>): ObjectStore
       await ready()
       return store.read(key, range)
     },
-    rawRead: async (key, size, range) => {
+    rawRead: async (key, range) => {
       await ready()
-      return store.rawRead(key, size, range)
+      return store.rawRead(key, range)
     },
     rawCapable: () => store.rawCapable(),
     rawWrite: async (key, size) => {

@@ -11,7 +11,6 @@
 // takes one stream at least as fast as parallel parts. Uploads of over 128 MiB through the byte relay (rawWrite)
 // go in parts sent one after another, the next while MinIO still syncs the last (tools/launcher/parts.go).
 import { once } from 'node:events'
-import { resolve, sep } from 'node:path'
 import type { IncomingMessage } from 'node:http'
 import { PassThrough, type Readable } from 'node:stream'
 import type { Client } from 'minio'
@@ -37,11 +36,6 @@ export interface RawWrite extends UploadTarget {
   complete(etags: string[]): Promise<void>
 }
 
-/** A raw read, and where the bundled MinIO keeps the object's files (tools/launcher/objectfile.go). */
-export interface RawRead extends RawRequest {
-  object?: { dir: string; offset: number; size: number }
-}
-
 export interface ObjectWriter {
   /** Resolves when the chunk is buffered; waits while a full part is still being sent (backpressure). */
   write(chunk: Uint8Array): Promise<void>
@@ -59,11 +53,9 @@ export interface ObjectStore {
   read(key: string, range?: { start: number; end: number }): Promise<Readable>
   /**
    * The same read as a raw HTTP/1.1 request (a presigned GET, valid for a minute) that another process can
-   * make (gateway/relay.ts); undefined unless the store is plain HTTP on loopback (the bundled MinIO). With
-   * `objectDir`, it also names the object's directory there, which the relay reads itself when it can and
-   * the object has exactly `size` bytes (the size Tack recorded).
+   * make (the relay); undefined unless the store is plain HTTP on loopback (the bundled MinIO).
    */
-  rawRead(key: string, size: number, range?: { start: number; end: number }): Promise<RawRead | undefined>
+  rawRead(key: string, range?: { start: number; end: number }): Promise<RawRequest | undefined>
   /** Whether rawRead and rawWrite give requests now (the store is plain HTTP on loopback and started). */
   rawCapable(): boolean
   /**
@@ -84,11 +76,6 @@ export interface ObjectStoreInit {
    * MinIO); an external endpoint over HTTPS gets it from the client anyway, one over plain HTTP keeps its hash.
    */
   unsignedPayload?: boolean
-  /**
-   * The data directory of the MinIO Tack runs (not an external one): raw reads then name an object's own
-   * directory in it, `<objectDir>/<bucket>/<key>`.
-   */
-  objectDir?: string
 }
 
 export function createObjectStore(init: ObjectStoreInit): ObjectStore {
@@ -124,13 +111,11 @@ export function createObjectStore(init: ObjectStoreInit): ObjectStore {
         return false // not started yet
       }
     },
-    async rawRead(key, size, range) {
+    async rawRead(key, range) {
       const client = init.client()
       if (!plainLoopback(client)) return undefined
       const url = await client.presignedGetObject(bucket, key, 60).catch(wrap('read'))
-      const raw: RawRead = rawRequest('GET', new URL(url), range ? [`Range: bytes=${range.start}-${range.end}`] : [])
-      const dir = init.objectDir && objectPath(init.objectDir, bucket, key)
-      return dir ? { ...raw, object: { dir, offset: range?.start ?? 0, size } } : raw
+      return rawRequest('GET', new URL(url), range ? [`Range: bytes=${range.start}-${range.end}`] : [])
     },
     async rawWrite(key, size) {
       const client = init.client()
@@ -182,13 +167,6 @@ function plainLoopback(client: Client): boolean {
   const host = (client as unknown as { host?: string }).host ?? ''
   const protocol = (client as unknown as { protocol?: string }).protocol
   return protocol === 'http:' && LOOPBACK.has(host)
-}
-
-/** `<root>/<bucket>/<key>`, or undefined should the key step outside the bucket's directory (Tack's keys never do). */
-function objectPath(root: string, bucket: string, key: string): string | undefined {
-  const base = resolve(root, bucket)
-  const dir = resolve(base, key)
-  return key.split('/').every((s) => s && s !== '.' && s !== '..') && dir.startsWith(base + sep) ? dir : undefined
 }
 
 /** The client, switched to UNSIGNED-PAYLOAD where that is allowed (see ObjectStoreInit). */

@@ -3,9 +3,9 @@
 // while Kubo's gateway served 742–749; with this relay (tack-launcher relay, tools/launcher/relay.go), which
 // then spliced, Tack's process spent under 0.02 CPU-s, the relay 0.15, and the read reached 990–1004 MiB/s
 // beside Kubo's 1048–1060 (it now copies through a buffer, which a reading client finds cheaper: relay.go).
-// Reads from the bundled MinIO no longer cross loopback twice: the relay reads the object's own files in
-// MinIO's data dir, checking MinIO's bitrot checksums, when their layout is the one it knows, and asks MinIO
-// otherwise (tools/launcher/objectfile.go).
+// The relay reaches MinIO only through its S3 API (a presigned GET) and Kubo through its gateway: never
+// another program's files (an earlier reader of MinIO's xl.meta layout was faster, and tied every MinIO
+// upgrade to Tack's code; it went).
 // Uploads (http/relay-upload.ts): the relay reads the body, computes the CID and streams it
 // to the store, and Tack's process no longer touches the bytes (1.25–1.6 CPU-s per 512 MiB before, the relay
 // 0.62–0.76 now).
@@ -33,8 +33,6 @@ export interface Upstream extends RawRequest {
   /** What the upstream must answer (status, Content-Length) for the head Tack wrote to be true. */
   status: number
   length: number
-  /** Reads from the bundled MinIO: the object's directory, which the relay reads itself when it can. */
-  object?: { dir: string; offset: number; size: number }
 }
 
 export interface RelayOutcome {

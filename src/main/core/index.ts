@@ -20,6 +20,7 @@ import { fileRoutes } from './http/routes/files.js'
 import { linkRoutes, signedLinkRoutes } from './http/routes/links.js'
 import { createCarImporter, createCarUploads, isCarBlob } from './car/index.js'
 import { createLinks } from './links/index.js'
+import { createAddDefault } from './files/add-default.js'
 import { gatewayRoutes } from './http/routes/gateway.js'
 import { settingsRoutes } from './http/routes/settings.js'
 import { keyRoutes } from './http/routes/keys.js'
@@ -207,6 +208,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     log: log.child('core:car'),
   })
   const links = createLinks({ db: state.db, repo: files.repo })
+  const addDefault = createAddDefault(state.db)
   // The gateway counts a view through repo.touch; an open Files page hears of it (throttled, gateway/view-events.ts).
   const views = createViewEvents({ rowsOf: (cid) => files.repo.rowsByCid(cid), publish: (e) => events.publish(e) })
   const gateway = createGateway({
@@ -461,7 +463,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
             linkRoutes({ db: state.db, files, links, urls: fileUrls }),
             signedLinkRoutes({ links, gateway, relay }),
             gatewayRoutes(gateway, relay),
-            settingsRoutes({ lanEnabled: lan.enabled, lanUrls: lan.urls, setLan: lan.set }),
+            settingsRoutes({ lanEnabled: lan.enabled, lanUrls: lan.urls, setLan: lan.set, ...addDefault }),
             // Last: the UI answers the paths no API route claims.
             uiRoutes(),
           ],

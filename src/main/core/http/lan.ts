@@ -3,6 +3,7 @@
 // /api/settings, which is remembered in the settings table). A setting is applied before it is saved: LAN
 // sharing is stored as on only once its listener runs. At start, a port that another program holds is
 // logged and Tack starts without LAN sharing rather than not at all.
+import { readSetting, writeSetting } from '../db/settings.js'
 import { hostname, networkInterfaces } from 'node:os'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { Authenticator } from '../auth.js'
@@ -80,13 +81,8 @@ function lanHostNames(): string[] {
 export function createLanSharing(init: LanInit): LanSharing {
   let app: FastifyInstance | undefined
   let port = 0
-  const remembered = () =>
-    (init.db.prepare('SELECT value FROM settings WHERE key = ?').get(SETTING) as { value: string } | undefined)
-      ?.value === 'true'
-  const remember = (on: boolean) =>
-    init.db
-      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-      .run(SETTING, String(on))
+  const remembered = () => readSetting(init.db, SETTING) === 'true'
+  const remember = (on: boolean) => writeSetting(init.db, SETTING, String(on))
 
   async function open() {
     if (app) return

@@ -6,6 +6,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { CoreError } from '../../errors.js'
 import { FILE_STATES, type FileRow, type Files, type UploadPart } from '../../files/index.js'
+import { whereOf } from '../../files/where.js'
 import { GATEWAY_PATH } from '../../gateway/index.js'
 import type { Relay } from '../../relay/index.js'
 import type { Logger } from '../../log.js'
@@ -56,6 +57,7 @@ export function serializeFile(row: FileRow, urls: FileUrls) {
     size: row.size,
     mime: row.mime,
     state: row.state,
+    where: whereOf(row),
     views: row.views,
     lastAccessed: row.last_accessed_at === null ? null : new Date(row.last_accessed_at).toISOString(),
     created: new Date(row.created_at).toISOString(),

@@ -1,11 +1,11 @@
 // Kubo's RPC answers Tack alone: without the secret from the data dir (0600) a caller gets 403 from Kubo,
 // with it 200; Kubo's own CLI needs `--api-auth`; Tack keeps working (a PSA pin reaches `pinned`), and the
 // secret survives a restart.
-import { execFile } from 'node:child_process'
-import { readFileSync, statSync } from 'node:fs'
+import { execFile, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { request } from 'node:http'
 import { connect } from 'node:net'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { kuboEnv, readConfig } from '../src/main/core/kubo/repo.js'
@@ -79,7 +79,7 @@ describe("Kubo's RPC is locked to Tack", () => {
     expect(readConfig(p.kuboRepo).Addresses?.API).toBe(`/unix${socket}`)
     expect(readFileSync(join(p.kuboRepo, 'api'), 'utf8').trim()).toBe(`/unix${socket}`)
     // Through the socket, this user reaches Kubo's unlocked handlers; over TCP nobody does: the port kept
-    // for a TCP RPC (Windows, a path too long) has no listener.
+    // for a TCP RPC (Windows only) has no listener.
     expect(await getThroughSocket('/debug/vars')).toBe(200)
     const reached = await new Promise<boolean>((resolve) => {
       const s = connect(tack.core.kubo.ports().api, '127.0.0.1')
@@ -127,5 +127,86 @@ describe("Kubo's RPC is locked to Tack", () => {
     expect([401, 403]).toContain((await rpc('id')).status)
     expect((await rpc('id', tack.core.kubo.apiAuthorization())).status).toBe(200)
     expect((await tack.api('/api/status')).status).toBe(200)
+  })
+})
+
+/** The loopback TCP ports a process listens on, as `ss` lists them. */
+function tcpPortsOf(pid: number): number[] {
+  const out = spawnSync('ss', ['-H', '-tlnp'], { encoding: 'utf8' })
+  expect(out.status).toBe(0)
+  return out.stdout
+    .split('\n')
+    .filter((line) => line.includes(`pid=${pid},`))
+    .map((line) => Number(line.trim().split(/\s+/)[3]!.split(':').pop()))
+}
+
+/** A GET on a loopback port without any secret, as any local user or a rebound web page could send it. */
+const getOverTcp = (port: number, path: string) =>
+  new Promise<number>((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host: `127.0.0.1:${port}` } }, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    req.on('error', () => resolve(0)).end()
+  })
+
+describe.skipIf(process.platform !== 'linux')('a data dir whose path is too long for a Unix socket', () => {
+  // Over 104 bytes with the socket's name: the RPC used to fall back to a loopback port, where Kubo's
+  // /debug/pprof and /debug/vars answer without the secret and to any Host.
+  const root = tempDir()
+  const long = join(root.path, 'a-data-dir-with-a-long-name-'.repeat(4))
+  let deep: TestTack
+  beforeAll(async () => {
+    mkdirSync(long, { mode: 0o700 })
+    expect(Buffer.byteLength(join(paths(long).kuboRepo, 'rpc.sock'))).toBeGreaterThan(104)
+    deep = await startTack({ dataDir: long })
+  })
+  afterAll(async () => {
+    await deep?.stop()
+    root.remove()
+  })
+
+  it('leaves no Kubo port answering /debug/pprof or /debug/vars without the secret: the RPC is on a private socket', async () => {
+    const kuboPorts = tcpPortsOf(deep.core.kubo.supervisor.pid!)
+    expect(kuboPorts).toContain(deep.core.kubo.ports().gateway) // the listing sees Kubo's ports
+    for (const port of kuboPorts)
+      for (const path of ['/debug/vars', '/debug/pprof/', '/debug/pprof/goroutine?debug=1', '/api/v0/id'])
+        expect(await getOverTcp(port, path), `${port}${path}`).not.toBe(200)
+
+    const socket = deep.core.kubo.rpcSocket()!
+    expect(socket).toBeDefined()
+    expect(Buffer.byteLength(socket)).toBeLessThanOrEqual(104)
+    expect(statSync(socket).isSocket()).toBe(true)
+    // Its own directory, this user's alone: nobody else can connect to the socket.
+    const dir = dirname(socket)
+    expect(dir.startsWith(long)).toBe(false)
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    expect(statSync(dir).uid).toBe(process.getuid!())
+    expect(readConfig(paths(long).kuboRepo).Addresses?.API).toBe(`/unix${socket}`)
+
+    // Tack still works through it: its secret opens the RPC, and a PSA pin reaches pinned.
+    expect((await deep.core.kubo.client.id()).ID).toBe(deep.core.kubo.identity()!.ID)
+    const form = new FormData()
+    form.append('file', new Blob([`long data dir ${Date.now()}`]))
+    const added = await deep.core.kubo.client.call(
+      'add',
+      { 'cid-version': '1', pin: 'false', quiet: 'true' },
+      { body: form },
+    )
+    const { Hash } = (await added.json()) as { Hash: string }
+    const psa = psaClient(deep, deep.adminKey)
+    const pin = await psa.add({ cid: Hash })
+    expect((await psa.waitFor(pin.requestid, 'pinned')).status).toBe('pinned')
+  })
+
+  it('removes that directory when Tack stops, and makes a new one at the next start', async () => {
+    const before = dirname(deep.core.kubo.rpcSocket()!)
+    await deep.stop()
+    expect(existsSync(before)).toBe(false)
+    deep = await startTack({ dataDir: long })
+    const after = dirname(deep.core.kubo.rpcSocket()!)
+    expect(after).not.toBe(before)
+    expect(statSync(after).mode & 0o777).toBe(0o700)
+    expect((await deep.api('/api/status')).status).toBe(200)
   })
 })

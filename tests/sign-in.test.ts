@@ -1,6 +1,8 @@
 // One-time sign-in against a real core (Kubo, MinIO, SQLite in a temp dir): a login token is exchanged once
-// for a session cookie (or, for the desktop window's origin, a secret in the body), sessions end on sign-out
-// and after idle time, and `tack login` mints a fresh link for a running `tack serve` process.
+// for a session cookie and a page token that only work together (or, for the desktop window's origin, a
+// secret in the body), the cookie replayed alone (as any other server on 127.0.0.1 receives it) opens no
+// route, sessions end on sign-out and after idle time, and `tack login` mints a fresh link for a running
+// `tack serve` process.
 import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -11,6 +13,7 @@ import { createSessions } from '../src/main/core/sessions/index.js'
 import { paths } from '../src/main/core/state.js'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { json } from './fixtures/http.js'
+import { isPsaFailure, rawRequest } from './fixtures/raw-http.js'
 import { spawnServe } from './fixtures/serve.js'
 import { tempDir } from './fixtures/tmp.js'
 
@@ -37,6 +40,15 @@ const redeem = (token: unknown, headers: Record<string, string> = {}, base = tac
   })
 /** The `name=value` part of the Set-Cookie header, as a browser would send it back. */
 const cookieOf = (res: Response) => res.headers.get('set-cookie')!.split(';')[0]!
+/** What a signed-in page sends: the cookie (by itself) and its page token (from the sign-in answer). */
+const browserOf = async (res: Response) => ({
+  cookie: cookieOf(res),
+  'x-tack-session': ((await json(res)) as { pageToken: string }).pageToken,
+})
+const SAMPLE_PARAMS: Record<string, string> = { cid: 'bafkqaaa', requestid: 'x', id: '1', name: 'x' }
+/** A concrete path for a route pattern (`/api/pinning/pins/:requestid` → `/api/pinning/pins/x`). */
+const concrete = (url: string) =>
+  url.replace(/:(\w+)/g, (_, name: string) => SAMPLE_PARAMS[name] ?? 'x').replace(/\*$/, 'x')
 const me = (headers: Record<string, string>) => fetch(`${tack.url}/api/accounts/me`, { headers })
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -51,7 +63,7 @@ async function expectLinkRefused(res: Response) {
 }
 
 describe('one-time sign-in', () => {
-  it('redeems a login token once for an HttpOnly, SameSite=Strict session cookie', async () => {
+  it('redeems a login token once for an HttpOnly, SameSite=Strict session cookie and a page token', async () => {
     const token = tokenOf(tack.core.loginUrl())
     const res = await redeem(token)
     expect(res.status).toBe(201)
@@ -63,12 +75,13 @@ describe('one-time sign-in', () => {
     expect(attributes).toContain('path=/')
     expect(attributes).not.toContain('secure')
     expect(res.headers.get('cache-control')).toBe('no-store')
-    const body = await json(res)
+    const body = await json(res.clone())
     expect(body.secret).toBeUndefined() // a browser never sees the secret
+    expect(body.pageToken).toMatch(/^tsp_[\w-]{43}$/)
     expect(body.account.name).toBe(tack.core.state.accounts.ensureOwner().name)
     expect(body.idleTimeoutSeconds).toBe(IDLE_MS / 1000)
 
-    const who = await me({ cookie: cookieOf(res) })
+    const who = await me(await browserOf(res))
     expect(who.status).toBe(200)
     expect((await json(who)).scopes).toContain('admin')
 
@@ -111,12 +124,12 @@ describe('one-time sign-in', () => {
   })
 
   it('signs out with DELETE /api/session: the cookie is cleared and no longer works', async () => {
-    const cookie = cookieOf(await redeem(tack.core.loginToken()))
-    expect((await me({ cookie })).status).toBe(200)
-    const out = await fetch(`${tack.url}/api/session`, { method: 'DELETE', headers: { cookie } })
+    const browser = await browserOf(await redeem(tack.core.loginToken()))
+    expect((await me(browser)).status).toBe(200)
+    const out = await fetch(`${tack.url}/api/session`, { method: 'DELETE', headers: browser })
     expect(out.status).toBe(204)
     expect(out.headers.get('set-cookie')).toMatch(/^tack_session=; .*Max-Age=0/)
-    const after = await me({ cookie })
+    const after = await me(browser)
     expect(after.status).toBe(401)
     expect((await json(after)).error.reason).toBe('UNAUTHORIZED')
     // Signing out needs a credential; an API key may call it and ends nothing.
@@ -126,18 +139,57 @@ describe('one-time sign-in', () => {
   })
 
   it('ends a session left idle past its expiry, while use keeps it alive', async () => {
-    const cookie = cookieOf(await redeem(tack.core.loginToken()))
+    const browser = await browserOf(await redeem(tack.core.loginToken()))
     const started = Date.now()
     await sleep(IDLE_MS * 0.6)
-    expect((await me({ cookie })).status).toBe(200)
+    expect((await me(browser)).status).toBe(200)
     await sleep(IDLE_MS * 0.6)
     // Past the first expiry: the use above moved it on.
     expect(Date.now() - started).toBeGreaterThan(IDLE_MS)
-    expect((await me({ cookie })).status).toBe(200)
+    expect((await me(browser)).status).toBe(200)
     await sleep(IDLE_MS + 500)
-    const idle = await me({ cookie })
+    const idle = await me(browser)
     expect(idle.status).toBe(401)
     expect((await json(idle)).error.details).toMatch(/expired|signed out/)
+  })
+})
+
+describe('the browser session cookie replayed alone', () => {
+  // Cookies are not separated by port: every server on 127.0.0.1 the owner's browser visits receives
+  // tack_session. What it receives must open nothing.
+  it('gets 401 on every authenticated route, export and events included; with the page token it works', async () => {
+    const browser = await browserOf(await redeem(tack.core.loginToken()))
+    const replayed = { cookie: browser.cookie }
+    const protectedRoutes = tack.core.routes().filter((r) => r.policy !== 'public')
+    expect(protectedRoutes.map((r) => r.url)).toEqual(expect.arrayContaining(['/api/export', '/api/events']))
+    for (const route of protectedRoutes) {
+      const body = ['POST', 'PUT', 'PATCH'].includes(route.method) ? '{"name":"mallory","quota":null}' : undefined
+      const headers = body ? { ...replayed, 'content-type': 'application/json' } : replayed
+      const res = await rawRequest(tack.url, concrete(route.url), { method: route.method, headers, body })
+      const what = `${route.method} ${route.url}`
+      expect(res.status, what).toBe(401)
+      if (route.method !== 'HEAD') {
+        expect(isPsaFailure(res.body), what).toBe(true)
+        expect(JSON.parse(res.body).error.details, what).toMatch(/cookie alone is not accepted/)
+      }
+    }
+    // Nor does the secret it carries work as a Bearer token, or the page token without the cookie, or the
+    // cookie with a page token of another session.
+    const secret = browser.cookie.split('=')[1]!
+    expect((await me({ authorization: `Bearer ${secret}` })).status).toBe(401)
+    expect((await me({ 'x-tack-session': browser['x-tack-session'] })).status).toBe(401)
+    expect((await me({ authorization: `Bearer ${browser['x-tack-session']}` })).status).toBe(401)
+    const other = await browserOf(await redeem(tack.core.loginToken()))
+    expect((await me({ cookie: browser.cookie, 'x-tack-session': other['x-tack-session'] })).status).toBe(401)
+
+    // The page, sending both, gets everything: the admin export and the event stream too.
+    expect((await me(browser)).status).toBe(200)
+    const exported = await fetch(`${tack.url}/api/export`, { headers: browser })
+    expect(exported.status).toBe(200)
+    expect((await exported.arrayBuffer()).byteLength).toBeGreaterThan(0)
+    const events = await rawRequest(tack.url, '/api/events', { headers: browser })
+    expect(events.status).toBe(200)
+    expect(events.headers['content-type']).toMatch(/^text\/event-stream/)
   })
 })
 
@@ -173,7 +225,7 @@ describe('tack login', () => {
       const token = tokenOf(fresh.stdout.trim())
       const res = await redeem(token, {}, serve.url)
       expect(res.status).toBe(201)
-      const who = await fetch(`${serve.url}/api/accounts/me`, { headers: { cookie: cookieOf(res) } })
+      const who = await fetch(`${serve.url}/api/accounts/me`, { headers: await browserOf(res) })
       expect(who.status).toBe(200)
       await expectLinkRefused(await redeem(token, {}, serve.url))
       expect((await login()).stdout).not.toBe(fresh.stdout)

@@ -7,12 +7,15 @@
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../src/main/core/binaries.js'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { json } from './fixtures/http.js'
+import { rawRequest } from './fixtures/raw-http.js'
 import { startKuboNode, type KuboTestNode } from './fixtures/kubo-node.js'
 import { tempDir } from './fixtures/tmp.js'
 
@@ -35,7 +38,7 @@ interface Win {
   document: { body: { dispatchEvent(event: unknown): boolean } }
   DataTransfer: new () => { items: { add(file: File): unknown } }
   DragEvent: new (type: string, init: { bubbles: boolean; cancelable: boolean; dataTransfer: unknown }) => unknown
-  sessionStorage: { length: number }
+  sessionStorage: { length: number; getItem(key: string): string | null }
   navigator: { clipboard: { readText(): Promise<string> } }
   __sameDocument?: boolean
 }
@@ -92,6 +95,9 @@ const fileRow = (name: string) =>
 
 /** The main context's cookies as a Cookie header. */
 const cookieHeader = async () => (await context.cookies(tack.url)).map((c) => `${c.name}=${c.value}`).join('; ')
+/** The main page's page token, as it keeps it in its tab's sessionStorage. */
+const pageToken = async () =>
+  (await page.evaluate(() => (globalThis as unknown as Win).sessionStorage.getItem('tack.pageToken'))) ?? ''
 
 async function go(key: '1' | '2' | '3' | '4', heading: string) {
   await page.locator('body').press(key)
@@ -156,14 +162,16 @@ describe('the renderer in a real browser', () => {
     await page.goto(loginLink)
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Files')
     expect(page.url()).not.toContain('token')
-    // The session is an HttpOnly, SameSite=Strict cookie; nothing is kept where page scripts could read it.
-    expect(await page.evaluate(() => (globalThis as unknown as Win).sessionStorage.length)).toBe(0)
+    // The session is an HttpOnly, SameSite=Strict cookie that page scripts never read, and a page token in
+    // this tab's sessionStorage (per origin, so per port); the cookie is worth nothing without it.
+    expect(await page.evaluate(() => (globalThis as unknown as Win).sessionStorage.length)).toBe(1)
+    expect(await pageToken()).toMatch(/^tsp_[\w-]{43}$/)
     const cookies = await context.cookies(tack.url)
     expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([['tack_session', true, 'Strict']])
     await expect.poll(() => page.locator('.empty h3').textContent()).toBe('No files yet')
     await expect.poll(() => page.locator('.live.on').count(), { timeout: 10_000 }).toBe(1)
     await shot('files-empty')
-    // A reload keeps the session (the cookie), without the token in the URL.
+    // A reload keeps the session (the cookie and this tab's page token), without the token in the URL.
     await page.reload()
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Files')
     await expect.poll(() => page.locator('.live.on').count(), { timeout: 10_000 }).toBe(1)
@@ -195,7 +203,37 @@ describe('the renderer in a real browser', () => {
       await other.close()
     }
     // Signing out there ended that session only: this tab's goes on.
-    expect((await fetch(`${tack.url}/api/accounts/me`, { headers: { cookie: await cookieHeader() } })).status).toBe(200)
+    const headers = { cookie: await cookieHeader(), 'x-tack-session': await pageToken() }
+    expect((await fetch(`${tack.url}/api/accounts/me`, { headers })).status).toBe(200)
+  })
+
+  it('gives another local server the owner follows a link to nothing it can use: the cookie alone opens no route', async () => {
+    // Another local user's web server on another loopback port: the browser sends it Tack's cookie, because
+    // cookies are not separated by port. It records what it gets.
+    const received: string[] = []
+    const other = createServer((req, res) => {
+      received.push(req.headers.cookie ?? '')
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>elsewhere</h1>')
+    })
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
+    const port = (other.address() as AddressInfo).port
+    const tab = await context.newPage()
+    try {
+      await tab.goto(`http://127.0.0.1:${port}/`)
+      const replayed = received.find((c) => c.includes('tack_session=')) ?? ''
+      expect(replayed).toContain('tack_session=tss_') // the browser did hand it over
+      for (const path of ['/api/accounts/me', '/api/export', '/api/events', '/api/keys?all=true']) {
+        const res = await rawRequest(tack.url, path, { headers: { cookie: replayed } })
+        expect(res.status, path).toBe(401)
+      }
+      // What that server's own page can read of the session: nothing (sessionStorage is per port).
+      expect(await tab.evaluate(() => (globalThis as unknown as Win).sessionStorage.length)).toBe(0)
+    } finally {
+      await tab.close()
+      await new Promise((resolve) => other.close(resolve))
+    }
+    // The owner's own page is still signed in and live.
+    await expect.poll(() => page.locator('.live.on').count(), { timeout: 10_000 }).toBe(1)
   })
 
   it('uploads a dropped file with progress, speed and time left, and gets the CID Kubo computes', async () => {

@@ -289,10 +289,15 @@ describe('the Pins page, live truth and keys in a real browser', () => {
   })
 
   it('signs out cleanly when the API stops accepting the session, and signs in again with a fresh link', async () => {
-    // The session ends behind the page's back (the cookie is HttpOnly: only a request from the page carries it).
-    expect(await page.evaluate(async () => (await fetch('/api/session', { method: 'DELETE' })).status)).toBeLessThan(
-      300,
-    )
+    // The session ends behind the page's back (the cookie is HttpOnly: only a request from the page carries it,
+    // with the page token from this tab's sessionStorage).
+    const ended = await page.evaluate(async () => {
+      const storage = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } })
+        .sessionStorage
+      const token = storage.getItem('tack.pageToken') ?? ''
+      return (await fetch('/api/session', { method: 'DELETE', headers: { 'x-tack-session': token } })).status
+    })
+    expect(ended).toBeLessThan(300)
     await expect.poll(() => page.getByTestId('signed-out').count(), { timeout: 15_000 }).toBe(1)
     expect(await page.locator('h1').first().textContent()).toBe('Sign in to Tack')
     await page.goto(tack.core.loginUrl())

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify'
 import type { Authenticator, Principal } from '../auth.js'
-import { requireScope } from '../auth.js'
+import { PAGE_TOKEN_HEADER, requireScope } from '../auth.js'
 import { CoreError } from '../errors.js'
 import type { Scope } from '../keys/index.js'
 import type { Logger } from '../log.js'
@@ -127,7 +127,12 @@ export async function createHttpApp(init: HttpInit): Promise<HttpApp> {
     if (policy === 'public') return
     // Nothing behind a key may be cached by a browser or proxy.
     reply.header('cache-control', 'no-store')
-    request.principal = init.auth.authenticate(request.headers.authorization, request.headers.cookie)
+    const pageToken = request.headers[PAGE_TOKEN_HEADER]
+    request.principal = init.auth.authenticate(
+      request.headers.authorization,
+      request.headers.cookie,
+      typeof pageToken === 'string' ? pageToken : undefined,
+    )
     if (policy !== 'any') requireScope(request.principal, policy)
   })
   for (const plugin of init.routes) await app.register(plugin)

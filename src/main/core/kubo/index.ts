@@ -1,17 +1,18 @@
 // The bundled Kubo node: its repo and ports inside Tack's data dir, supervised like every child process,
 // with an RPC client that always points at the current API port (which may change after a restart).
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { Logger } from '../log.js'
 import { createSupervisor, type Supervisor } from '../process/supervisor.js'
 import { createKuboClient, type KuboClient, type KuboId } from './client.js'
 import {
   applyConfig,
   choosePorts,
+  chooseRpcSocket,
   initRepo,
   kuboEnv,
+  privateSocketDir,
   readConfig,
-  rpcSocketPath,
   type IpfsNetwork,
   type KuboPorts,
 } from './repo.js'
@@ -57,7 +58,9 @@ export function createKubo(init: KuboInit): KuboNode {
   let identity: KuboId | undefined
   let version: string | undefined
   let secret: string | undefined
-  const socketPath = rpcSocketPath(init.repoPath)
+  // Chosen at the first start (it may make a private directory: repo.ts) and kept while that still exists.
+  let socketPath: string | undefined
+  let socketChosen = false
   const apiUrl = () => {
     if (!ports) throw new Error('kubo has not started')
     return socketPath ? 'http://localhost' : `http://127.0.0.1:${ports.api}`
@@ -77,8 +80,12 @@ export function createKubo(init: KuboInit): KuboNode {
       await initRepo(init.binary, init.repoPath)
       secret = ensureApiSecret(init.apiSecretFile)
       const config = readConfig(init.repoPath)
+      if (!socketChosen || (socketPath && !existsSync(dirname(socketPath)))) {
+        socketPath = chooseRpcSocket(init.repoPath)
+        socketChosen = true
+      }
       ports = await choosePorts(config, `kubo:${init.repoPath}`, socketPath !== undefined)
-      applyConfig(init.repoPath, config, ports, init.network, secret)
+      applyConfig(init.repoPath, config, ports, init.network, secret, socketPath)
       // A socket file left by a Kubo that was killed would stop the new one from listening; no Kubo runs on
       // this repo now (evictLeftover ended any, and Kubo's repo lock is free).
       if (socketPath) rmSync(socketPath, { force: true })
@@ -120,7 +127,14 @@ export function createKubo(init: KuboInit): KuboNode {
       await supervisor.start()
       init.log.info('ready', { peerId: identity?.ID, api: socketPath ?? apiUrl(), version })
     },
-    stop: () => supervisor.stop(),
+    async stop() {
+      await supervisor.stop()
+      const dir = privateSocketDir(init.repoPath, socketPath)
+      if (dir) {
+        rmSync(dir, { recursive: true, force: true })
+        socketChosen = false
+      }
+    },
   }
 }
 

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freePort, takePort } from './ports.js'
-import { applyConfig, choosePorts, rpcSocketPath } from './repo.js'
+import { applyConfig, choosePorts, chooseRpcSocket, privateSocketDir } from './repo.js'
 
 const servers: Server[] = []
 const occupy = (port: number) =>
@@ -60,7 +60,8 @@ describe('kubo config', () => {
     const repo = mkdtempSync(join(tmpdir(), 'tack-repo-'))
     try {
       writeFileSync(join(repo, 'api'), '/ip4/127.0.0.1/tcp/1') // left behind by a kill -9
-      applyConfig(repo, { Bootstrap: ['auto'] }, { api: 1111, gateway: 2222, swarm: 3333 }, 'local', 's3cret')
+      const socket = join(repo, 'rpc.sock')
+      applyConfig(repo, { Bootstrap: ['auto'] }, { api: 1111, gateway: 2222, swarm: 3333 }, 'local', 's3cret', socket)
       const written = JSON.parse(readFileSync(join(repo, 'config'), 'utf8'))
       expect(written.Addresses).toEqual({
         API: `/unix${join(repo, 'rpc.sock')}`,
@@ -77,14 +78,13 @@ describe('kubo config', () => {
 
       // Someone else's entry is dropped: only Tack's secret opens the RPC.
       written.API.Authorizations.other = { AuthSecret: 'bearer:x', AllowedPaths: ['/api/v0'] }
-      applyConfig(repo, written, { api: 1111, gateway: 2222, swarm: 3333 }, 'public', 'n3w')
+      applyConfig(repo, written, { api: 1111, gateway: 2222, swarm: 3333 }, 'public', 'n3w', socket)
       const pub = JSON.parse(readFileSync(join(repo, 'config'), 'utf8'))
       expect(pub.Addresses.API).toBe(`/unix${join(repo, 'rpc.sock')}`)
-      // Where no socket can be (a path too long for one), the RPC takes its port on loopback.
+      // Where no socket can be (Windows), the RPC takes its port on loopback.
       const deep = join(repo, 'x'.repeat(100))
       mkdirSync(deep)
-      applyConfig(deep, {}, { api: 1111, gateway: 2222, swarm: 3333 }, 'local', 's3cret')
-      expect(rpcSocketPath(deep)).toBeUndefined()
+      applyConfig(deep, {}, { api: 1111, gateway: 2222, swarm: 3333 }, 'local', 's3cret', undefined)
       expect(JSON.parse(readFileSync(join(deep, 'config'), 'utf8')).Addresses.API).toBe('/ip4/127.0.0.1/tcp/1111')
       expect(pub.Addresses.Swarm).toContain('/ip4/0.0.0.0/tcp/3333')
       expect(pub.Routing.Type).toBe('auto')
@@ -92,6 +92,36 @@ describe('kubo config', () => {
       expect(pub.API.Authorizations.tack.AuthSecret).toBe('bearer:n3w')
     } finally {
       rmSync(repo, { recursive: true, force: true })
+    }
+  })
+})
+
+describe.skipIf(process.platform === 'win32')("the RPC's socket", () => {
+  it('is in the repo when its path fits, else in a fresh 0700 directory of its own under the temp dir', () => {
+    const root = mkdtempSync(join(tmpdir(), 'tack-sock-'))
+    try {
+      expect(chooseRpcSocket(join(root, 'repo'))).toBe(join(root, 'repo', 'rpc.sock'))
+      expect(privateSocketDir(join(root, 'repo'), join(root, 'repo', 'rpc.sock'))).toBeUndefined()
+
+      // A data dir path longer than a socket address takes (about 104 bytes): never a TCP port.
+      const deep = join(root, 'x'.repeat(120), 'kubo')
+      const socket = chooseRpcSocket(deep, root)!
+      expect(socket).toBeDefined()
+      expect(Buffer.byteLength(socket)).toBeLessThanOrEqual(100)
+      const dir = privateSocketDir(deep, socket)!
+      expect(dir.startsWith(join(root, 'tack-kubo-'))).toBe(true)
+      expect(statSync(dir).mode & 0o777).toBe(0o700)
+      // Each choice is a new directory nobody could have made first.
+      const again = chooseRpcSocket(deep, root)!
+      expect(privateSocketDir(deep, again)).not.toBe(dir)
+
+      // A temp dir too long for a socket too: no socket (a port), and no directory left behind.
+      const longTemp = join(root, 'y'.repeat(100))
+      mkdirSync(longTemp)
+      expect(chooseRpcSocket(deep, longTemp)).toBeUndefined()
+      expect(readdirSync(longTemp)).toEqual([])
+    } finally {
+      rmSync(root, { recursive: true, force: true })
     }
   })
 })

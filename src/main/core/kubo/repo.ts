@@ -2,8 +2,9 @@
 // every start. The ports live in Kubo's own config file, which is the one place they are persisted; a port
 // that another program took since the last run is replaced by a free one.
 import { execFile } from 'node:child_process'
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { CoreError } from '../errors.js'
 import { freePort, STANDARD_KUBO_PORTS, takePort } from './ports.js'
@@ -15,19 +16,35 @@ const run = promisify(execFile)
 const MAX_SOCKET_PATH = 100
 
 /**
- * Where Kubo's RPC listens: a Unix socket in its repo (inside Tack's 0700 data dir, so only this user can
- * connect), or undefined where that cannot be (Windows; a path too long for a socket), and the RPC then
- * listens on a loopback port. Not a port, because Kubo locks only `/api/v0` with its secret: its `/debug/*`,
- * `/logs` and `/webui` handlers answer any caller that reaches the listener (Kubo 0.43, cmd/ipfs/kubo/daemon.go),
- * and a loopback port is reachable by every local user and, through DNS rebinding, by web pages.
+ * Where Kubo's RPC listens: a Unix socket only this user can connect to, never a port, because Kubo locks
+ * only `/api/v0` with its secret: its `/debug/pprof`, `/debug/vars`, `/logs` and `/webui` handlers answer
+ * any caller that reaches the listener (Kubo 0.43, cmd/ipfs/kubo/daemon.go), and a loopback port is reachable
+ * by every local user and, through DNS rebinding, by web pages. The socket is in the repo (inside Tack's 0700
+ * data dir) when that path fits a socket address; a data dir whose path is too long gets a private directory
+ * of its own under the OS temp dir instead (mkdtemp: a fresh random name, made 0700, never one another user
+ * could have made first), which stop() removes. Only on Windows, where Node cannot connect to a Unix socket,
+ * is the RPC on a loopback port (undefined here).
  */
-export function rpcSocketPath(repoPath: string): string | undefined {
-  const path = join(repoPath, 'rpc.sock')
-  return process.platform === 'win32' || Buffer.byteLength(path) > MAX_SOCKET_PATH ? undefined : path
+export function chooseRpcSocket(repoPath: string, tempRoot = tmpdir()): string | undefined {
+  if (process.platform === 'win32') return undefined
+  const inRepo = join(repoPath, RPC_SOCKET)
+  if (Buffer.byteLength(inRepo) <= MAX_SOCKET_PATH) return inRepo
+  const dir = mkdtempSync(join(tempRoot, 'tack-kubo-'))
+  const short = join(dir, RPC_SOCKET)
+  if (Buffer.byteLength(short) <= MAX_SOCKET_PATH) return short
+  rmSync(dir, { recursive: true, force: true })
+  return undefined
 }
 
+/** The private directory chooseRpcSocket made for a socket outside the repo, if it did (what stop() removes). */
+export function privateSocketDir(repoPath: string, socket: string | undefined): string | undefined {
+  return socket && dirname(socket) !== repoPath ? dirname(socket) : undefined
+}
+
+const RPC_SOCKET = 'rpc.sock'
+
 export interface KuboPorts {
-  /** 0 when the RPC listens on a Unix socket (rpcSocketPath). */
+  /** 0 when the RPC listens on a Unix socket (chooseRpcSocket). */
   api: number
   gateway: number
   swarm: number
@@ -80,8 +97,9 @@ export function readConfig(repoPath: string): KuboConfig {
 }
 
 /**
- * Writes what Tack needs into Kubo's config: loopback RPC and gateway, our ports, the network mode, and the
- * RPC locked to Tack's secret (any other entry in `API.Authorizations` is dropped: only Tack gets in).
+ * Writes what Tack needs into Kubo's config: the RPC on rpcSocket (or, without one, a loopback port), the
+ * gateway on loopback, our ports, the network mode, and the RPC locked to Tack's secret (any other entry in
+ * `API.Authorizations` is dropped: only Tack gets in).
  */
 export function applyConfig(
   repoPath: string,
@@ -89,6 +107,7 @@ export function applyConfig(
   ports: KuboPorts,
   network: IpfsNetwork,
   apiSecret: string,
+  rpcSocket: string | undefined,
 ) {
   // Kubo's config is a large JSON document of its own; we set a few paths and keep the rest as it is.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -96,7 +115,7 @@ export function applyConfig(
   const swarmHost = network === 'local' ? ['127.0.0.1'] : ['0.0.0.0']
   c.Addresses = {
     ...c.Addresses,
-    API: rpcSocketPath(repoPath) ? `/unix${rpcSocketPath(repoPath)}` : `/ip4/127.0.0.1/tcp/${ports.api}`,
+    API: rpcSocket ? `/unix${rpcSocket}` : `/ip4/127.0.0.1/tcp/${ports.api}`,
     Gateway: `/ip4/127.0.0.1/tcp/${ports.gateway}`,
     Swarm:
       network === 'local'

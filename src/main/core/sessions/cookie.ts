@@ -1,7 +1,7 @@
-// The browser session's cookie. HttpOnly (page scripts never see it), SameSite=Strict (never sent on a
-// request another site starts), Path=/ (the UI and the API). No Secure: Tack speaks plain http on loopback,
-// where a Secure cookie would not be stored. No Max-Age: the browser drops it when it closes, and the
-// server ends an idle session anyway.
+// The browser session's cookie: one half of its credential, the page token being the other (index.ts).
+// HttpOnly (page scripts never see it), SameSite=Strict (never sent on a request another site starts), Path=/
+// (the UI and the API). No Secure: Tack speaks plain http on loopback, where a Secure cookie would not be
+// stored. No Max-Age: the browser drops it when it closes, and the server ends an idle session anyway.
 export const SESSION_COOKIE = 'tack_session'
 
 const ATTRIBUTES = 'HttpOnly; SameSite=Strict; Path=/'

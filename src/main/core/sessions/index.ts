@@ -2,6 +2,10 @@
 // browser sessions they are exchanged for. Both live in SQLite, hashed, so `tack login` (another process)
 // can mint a token that the running server redeems, and sessions survive a restart. A token is redeemed by
 // deleting its row: of two concurrent redeems only one gets the row.
+// A browser's session is two secrets that only work together: the HttpOnly cookie, and a page token that
+// the page keeps in sessionStorage and sends as X-Tack-Session. Cookies are not separated by port, so every
+// other server on 127.0.0.1 receives the cookie; sessionStorage is per origin (per port), so none of them
+// gets the page token. The stored hash is of the pair (see pairOf), so the cookie alone matches no row.
 import { randomBytes } from 'node:crypto'
 import type { Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
@@ -16,6 +20,8 @@ const TOUCH_EVERY_MS = 60 * 1000
 
 const LOGIN_PREFIX = 'tkl_'
 const SESSION_PREFIX = 'tss_'
+const PAGE_PREFIX = 'tsp_'
+const PAGE_TOKEN = /^tsp_[\w-]{43}$/
 
 export const LINK_USED =
   'this sign-in link was already used or has expired; run `tack login` for a new one (or open Tack from its tray icon)'
@@ -36,6 +42,8 @@ export interface NewSession {
   session: Session
   /** Goes to the client once (cookie or body); only its hash is stored. */
   secret: string
+  /** A browser session's page token (sent as X-Tack-Session beside the cookie); absent for a Bearer one. */
+  pageToken?: string
   /** Idle time after which the session ends, in ms. */
   idleMs: number
 }
@@ -43,13 +51,27 @@ export interface NewSession {
 export interface Sessions {
   /** A one-time login token that signs in as this account. */
   mintLoginToken(accountId: number): string
-  /** Redeems a login token once; a used, expired or unknown one throws UNAUTHORIZED. */
-  redeem(token: string): NewSession
-  /** The live session a secret belongs to (its last use recorded), or undefined. */
-  authenticate(secret: string): Session | undefined
+  /**
+   * Redeems a login token once; a used, expired or unknown one throws UNAUTHORIZED. 'browser' makes a session
+   * that needs both its secret (the cookie) and its page token; 'bearer' one whose secret works alone.
+   */
+  redeem(token: string, kind?: SessionKind): NewSession
+  /**
+   * The live session a secret belongs to (its last use recorded), or undefined. A browser session's secret
+   * matches only with its page token, and a page token never matches without its secret.
+   */
+  authenticate(secret: string, pageToken?: string): Session | undefined
   /** Signs a session out. */
   end(id: number): void
 }
+
+export type SessionKind = 'bearer' | 'browser'
+
+/**
+ * What is hashed for a browser session: both halves, joined by a space, which no Bearer value can hold
+ * (the auth header's token is one run of non-space characters), so no single credential ever matches it.
+ */
+const pairOf = (secret: string, pageToken: string) => `${secret} ${pageToken}`
 
 interface SessionRow {
   id: number
@@ -82,14 +104,17 @@ export function createSessions(db: Db, init: SessionsInit = {}): Sessions {
     db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now)
   }
 
-  const redeem = db.transaction((token: string): NewSession => {
+  const redeem = db.transaction((token: string, kind: SessionKind): NewSession => {
     const now = Date.now()
     const row = token.startsWith(LOGIN_PREFIX) ? takeToken.get(hashSecret(token)) : undefined
     if (!row || row.expires_at <= now) throw new CoreError('UNAUTHORIZED', LINK_USED)
     const secret = SESSION_PREFIX + randomBytes(32).toString('base64url')
-    const { lastInsertRowid } = insertSession.run(hashSecret(secret), row.account_id, now, now, now + idleMs)
+    const pageToken = kind === 'browser' ? PAGE_PREFIX + randomBytes(32).toString('base64url') : undefined
+    const stored = hashSecret(pageToken ? pairOf(secret, pageToken) : secret)
+    const { lastInsertRowid } = insertSession.run(stored, row.account_id, now, now, now + idleMs)
     prune(now)
-    return { session: { id: Number(lastInsertRowid), accountId: row.account_id }, secret, idleMs }
+    const session = { id: Number(lastInsertRowid), accountId: row.account_id }
+    return { session, secret, idleMs, ...(pageToken ? { pageToken } : {}) }
   })
 
   return {
@@ -99,10 +124,11 @@ export function createSessions(db: Db, init: SessionsInit = {}): Sessions {
       insertToken.run(hashSecret(token), accountId, now, now + loginTtlMs)
       return token
     },
-    redeem: (token) => redeem.immediate(token),
-    authenticate(secret) {
+    redeem: (token, kind = 'bearer') => redeem.immediate(token, kind),
+    authenticate(secret, pageToken) {
       if (!secret.startsWith(SESSION_PREFIX)) return undefined
-      const row = bySecret.get(hashSecret(secret))
+      if (pageToken !== undefined && !PAGE_TOKEN.test(pageToken)) return undefined
+      const row = bySecret.get(hashSecret(pageToken === undefined ? secret : pairOf(secret, pageToken)))
       if (!row) return undefined
       const now = Date.now()
       if (row.expires_at <= now) {

@@ -1,6 +1,6 @@
-// The typed client: one fetch wrapper (`request`) that adds the session secret (desktop; a browser's cookie
-// goes by itself) and turns every Failure body into an ApiError, and one method per endpoint the renderer uses.
-import type { ApiConnection } from './connection'
+// The typed client: one fetch wrapper (`request`) that adds the session's credential (the desktop's secret,
+// or a browser's page token beside its cookie; see connection.ts) and turns every Failure body into an ApiError, and one method per endpoint the renderer uses.
+import { authHeaders, type ApiConnection } from './connection'
 import type { Pin, PinResults, PinStatus, Status, TextMatchingStrategy } from '../../../shared/psa'
 import { failureFrom, toApiError } from './errors'
 import type {
@@ -41,9 +41,10 @@ export type Api = ReturnType<typeof createApi>
 
 export function createApi(connection: ApiConnection) {
   const base = connection.apiUrl.replace(/\/$/, '')
+  const credentials = authHeaders(connection)
   const headers = (extra?: HeadersInit) => {
     const h = new Headers(extra)
-    if (connection.secret) h.set('authorization', `Bearer ${connection.secret}`)
+    for (const [name, value] of Object.entries(credentials)) h.set(name, value)
     return h
   }
 
@@ -73,8 +74,8 @@ export function createApi(connection: ApiConnection) {
 
   return {
     base,
-    /** The Bearer token for requests made elsewhere (uploads, events); undefined in a browser. */
-    token: connection.secret,
+    /** The credential headers for requests made elsewhere (uploads, events, the backup download). */
+    authHeaders: credentials,
     /** An absolute URL for a link the server gave (gateway links may be relative). */
     absolute: (url: string) => new URL(url, base + '/').toString(),
     request,

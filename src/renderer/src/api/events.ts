@@ -1,12 +1,11 @@
-// Live updates from `GET /api/events` (server-sent events), read with fetch streaming so the desktop's token
-// goes in the Authorization header like everywhere else (EventSource cannot send headers); a browser's
-// session cookie goes by itself. Reconnects with backoff.
+// Live updates from `GET /api/events` (server-sent events), read with fetch streaming so the session's
+// credential headers go like everywhere else (EventSource cannot send headers). Reconnects with backoff.
 import type { LiveEvent } from './types'
 
 export interface EventStreamInit {
   base: string
-  /** Bearer token (desktop); undefined in a browser, which sends its session cookie. */
-  token?: string
+  /** The session's credential headers (api.authHeaders). */
+  headers: Record<string, string>
   onEvent(event: LiveEvent): void
   /** connected: true once the stream is open, false when it drops (the UI then shows it is not live). */
   onState?(connected: boolean, error?: string): void
@@ -19,10 +18,7 @@ export function openEventStream(init: EventStreamInit): () => void {
     while (!controller.signal.aborted) {
       try {
         const res = await fetch(`${init.base}/api/events`, {
-          headers: {
-            accept: 'text/event-stream',
-            ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-          },
+          headers: { accept: 'text/event-stream', ...init.headers },
           signal: controller.signal,
         })
         if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`)

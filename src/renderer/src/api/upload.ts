@@ -15,8 +15,8 @@ export interface UploadHandle<T> {
 
 export interface UploadTarget {
   base: string
-  /** Bearer token (desktop); a browser sends its session cookie instead. */
-  token?: string
+  /** The session's credential headers (api.authHeaders). */
+  authHeaders: Record<string, string>
 }
 
 export function putFile(
@@ -57,7 +57,7 @@ function send<T>(
   const xhr = new XMLHttpRequest()
   const done = new Promise<T>((resolve, reject) => {
     xhr.open(method, url)
-    if (target.token) xhr.setRequestHeader('authorization', `Bearer ${target.token}`)
+    for (const [name, value] of Object.entries(target.authHeaders)) xhr.setRequestHeader(name, value)
     if (contentType) xhr.setRequestHeader('content-type', contentType)
     xhr.upload.onprogress = (e) => onProgress({ loaded: e.loaded, total: e.lengthComputable ? e.total : 0 })
     xhr.onload = () => {

@@ -1,5 +1,6 @@
 // "Back up": downloads GET /api/export (admin), the archive `tack import` restores. Fetched with the
-// session's credentials (a Bearer token in the desktop window, the cookie in a browser) and saved as a file.
+// session's credentials (a Bearer token in the desktop window, the cookie and page token in a browser) and
+// saved as a file.
 import { useState } from 'react'
 import { api } from '../store/session'
 import { useToasts } from '../store/toasts'
@@ -11,7 +12,7 @@ export function BackupButton() {
     try {
       const a = api()
       const res = await fetch(`${a.base}/api/export`, {
-        headers: a.token ? { authorization: `Bearer ${a.token}` } : {},
+        headers: a.authHeaders,
         credentials: 'same-origin',
       })
       if (!res.ok) throw new Error(`${res.status} ${(await res.text()).slice(0, 200)}`)

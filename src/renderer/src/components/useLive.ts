@@ -33,7 +33,7 @@ export function useLive(): void {
     const timer = setInterval(() => void check(), HEALTH_MS)
     const close = openEventStream({
       base: api.base,
-      token: api.token,
+      headers: api.authHeaders,
       onEvent(e) {
         if (e.type === 'pin') usePins.getState().applyEvent(e)
         else if (e.type === 'file') useFiles.getState().applyEvent(e)

@@ -3,7 +3,14 @@
 // address bar (App listens to hashchange) or when the desktop's core restarts.
 import { create } from 'zustand'
 import { createApi, type Api } from '../api/client'
-import { desktopHandOff, redeemLoginToken, takeLoginToken, type ApiConnection } from '../api/connection'
+import {
+  desktopHandOff,
+  redeemLoginToken,
+  storedPageToken,
+  storePageToken,
+  takeLoginToken,
+  type ApiConnection,
+} from '../api/connection'
 import { ApiError, toApiError } from '../api/errors'
 import type { Me } from '../api/types'
 
@@ -46,8 +53,14 @@ async function signIn(): Promise<ApiConnection | undefined> {
   }
   const apiUrl = window.location.origin
   const token = takeLoginToken()
-  if (token) return redeemLoginToken(apiUrl, token)
-  return { apiUrl }
+  if (token) {
+    const connection = await redeemLoginToken(apiUrl, token)
+    storePageToken(connection.pageToken)
+    return connection
+  }
+  // A reload of a signed-in tab: its page token is still in this tab's sessionStorage.
+  const pageToken = storedPageToken()
+  return pageToken ? { apiUrl, pageToken } : undefined
 }
 
 async function works(connection: ApiConnection): Promise<boolean> {
@@ -87,6 +100,7 @@ export const useSession = create<SessionState>((set, get) => {
         .api?.signOut()
         .catch(() => {})
       desktopSecret = undefined
+      if (!window.tack) storePageToken(undefined)
       set({ phase: 'signed-out', api: undefined, me: undefined, error: undefined, live: false, apiUp: undefined })
     },
     setLive: (live, streamError) => set({ live, streamError: live ? undefined : streamError }),

@@ -263,7 +263,20 @@ describe('the renderer in a real browser', () => {
     await expect
       .poll(() => fileRow('hello.txt').getAttribute('data-cid'), { timeout: 30_000 })
       .toBe('bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e')
+    // Added with "Put on IPFS at once" on (the default): on IPFS with no gateway read, and the row says so.
+    const hello = fileRow('hello.txt')
+    await expect.poll(() => hello.locator('.badge').getAttribute('data-state'), { timeout: 30_000 }).toBe('pinned')
+    expect(await hello.locator('.badge').textContent()).toBe('on IPFS')
+    expect(await tack.core.kubo.client.isPinned('bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e')).toBe(
+      true,
+    )
 
+    // With the switch off (the owner's setting), a folder stays on this computer until it is pinned.
+    const addToIpfs = page.getByRole('checkbox', { name: 'Put on IPFS at once' })
+    await addToIpfs.uncheck()
+    await expect
+      .poll(async () => ((await (await tack.api('/api/settings')).json()) as { addToIpfs: boolean }).addToIpfs)
+      .toBe(false)
     const dir = tempDir('tack-ui-folder-')
     const site = join(dir.path, 'site')
     mkdirSync(join(site, 'css'), { recursive: true })
@@ -280,6 +293,7 @@ describe('the renderer in a real browser', () => {
       await expect.poll(() => fileRow('site').getAttribute('data-cid'), { timeout: 10_000 }).toBe(expected)
       expect(await fileRow('site').getAttribute('data-type')).toBe('directory')
       expect(await page.locator('.file-name', { hasText: 'site/css/style.css' }).count()).toBe(0)
+      expect(await fileRow('site').locator('.badge').textContent()).toBe('on this computer only')
     } finally {
       dir.remove()
     }

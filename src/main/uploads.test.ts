@@ -28,6 +28,7 @@ describe('uploads from main', () => {
   it('streams each file to the core with the token and reports every state', async () => {
     const received: Array<{ url: string; auth: string; body: string }> = []
     const fetch = vi.fn(async (url: string, init: RequestInit) => {
+      if (url.endsWith('/api/settings')) return Response.json({ lan: false, addToIpfs: false })
       const body = await new Response(init.body).text()
       received.push({ url, auth: (init.headers as Record<string, string>).authorization!, body })
       if (url.includes('b.txt'))
@@ -55,6 +56,25 @@ describe('uploads from main', () => {
       { name: 'photos/b.txt', status: 'failed', error: 'quota exceeded' },
     ])
     expect(events.filter((e) => e.status === 'uploading')).toHaveLength(3)
+  })
+
+  it('puts the files on IPFS at once (pin=true) while the add-to-IPFS setting is on, and when it cannot be read', async () => {
+    for (const settings of [{ addToIpfs: true }, undefined]) {
+      const urls: string[] = []
+      const fetch = vi.fn(async (url: string) => {
+        urls.push(url)
+        if (url.endsWith('/api/settings'))
+          return settings ? Response.json(settings) : Response.json({ error: { reason: 'FORBIDDEN' } }, { status: 403 })
+        return Response.json({ cid: 'x' })
+      })
+      const upload = createUploader({
+        fetch: fetch as unknown as typeof globalThis.fetch,
+        connection: () => ({ apiUrl: 'http://127.0.0.1:9', token: 'tok' }),
+        emit: () => {},
+      })
+      await upload([join(dir, 'hello.txt')])
+      expect(urls).toEqual(['http://127.0.0.1:9/api/settings', 'http://127.0.0.1:9/api/files?name=hello.txt&pin=true'])
+    }
   })
 
   it('fails cleanly while the core is not running', async () => {

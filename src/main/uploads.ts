@@ -2,6 +2,8 @@
 // or the tray icon) are done here in main: it already has the paths, so it streams each file from disk to
 // the core (`PUT /api/files?name=`, raw body) without passing file contents through IPC or the renderer.
 // A folder becomes its files, each named by its path relative to the folder's parent ("photos/2024/a.jpg").
+// They go on IPFS at once (`pin=true`) while the owner's add-to-IPFS setting is on (the default), as the
+// window's own adds do.
 // Files go one at a time: the machine and Kubo are shared with everything else the user is doing.
 import { createReadStream } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
@@ -67,13 +69,24 @@ export type Uploader = (paths: string[]) => Promise<UploadEvent[]>
 
 export function createUploader(init: UploaderInit): Uploader {
   const open = init.open ?? ((file: string) => createReadStream(file))
-  const one = async (entry: UploadEntry): Promise<UploadEvent> => {
+  /** The owner's add-to-IPFS setting, asked once per batch; on when it cannot be read. */
+  const addToIpfs = async (): Promise<boolean> => {
+    const conn = init.connection()
+    if (!conn) return true
+    const res = await init
+      .fetch(`${conn.apiUrl}/api/settings`, { headers: { authorization: `Bearer ${conn.token}` } })
+      .catch(() => undefined)
+    const body = (await res?.json().catch(() => undefined)) as { addToIpfs?: unknown } | undefined
+    return body?.addToIpfs !== false
+  }
+  const one = async (entry: UploadEntry, pin: boolean): Promise<UploadEvent> => {
     const conn = init.connection()
     if (!conn) return { name: entry.name, status: 'failed', error: 'Tack is not running' }
     init.emit({ name: entry.name, status: 'uploading' })
     try {
       const size = (await stat(entry.file).catch(() => undefined))?.size
-      const res = await init.fetch(`${conn.apiUrl}/api/files?name=${encodeURIComponent(entry.name)}`, {
+      const query = `name=${encodeURIComponent(entry.name)}${pin ? '&pin=true' : ''}`
+      const res = await init.fetch(`${conn.apiUrl}/api/files?${query}`, {
         method: 'PUT',
         headers: {
           authorization: `Bearer ${conn.token}`,
@@ -96,8 +109,9 @@ export function createUploader(init: UploaderInit): Uploader {
   }
   return async (paths) => {
     const results: UploadEvent[] = []
+    const pin = await addToIpfs()
     for (const entry of await expandPaths(paths)) {
-      const result = await one(entry)
+      const result = await one(entry, pin)
       init.emit(result)
       results.push(result)
     }

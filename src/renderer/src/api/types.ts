@@ -11,6 +11,8 @@ export interface FileRecord {
   size: number
   mime: string
   state: FileState
+  /** Where it is, in words: "on IPFS", "going on IPFS", "on this computer only", "private". */
+  where?: string
   views: number
   lastAccessed: string | null
   created: string
@@ -114,6 +116,8 @@ export interface NewRemote {
 
 export interface Settings {
   lan: boolean
+  /** Files added from the UI go on IPFS at once (pinned and announced), unless private. */
+  addToIpfs?: boolean
   /** Where the gateway answers on the LAN while sharing is on. */
   lanUrls?: string[]
 }

@@ -26,8 +26,10 @@ export function putFile(
   onProgress: (p: UploadProgress) => void,
   isPrivate = false,
   asCar = false,
+  pin = false,
 ): UploadHandle<FileRecord> {
-  const url = `${target.base}/api/files?name=${encodeURIComponent(name)}${isPrivate ? '&private=true' : ''}`
+  const flags = `${isPrivate ? '&private=true' : ''}${pin && !isPrivate ? '&pin=true' : ''}`
+  const url = `${target.base}/api/files?name=${encodeURIComponent(name)}${flags}`
   // A CAR is imported as the DAG it holds (its root becomes the entry), not stored as a file.
   const type = asCar ? 'application/vnd.ipld.car' : file.type || 'application/octet-stream'
   return send<FileRecord>(target, 'PUT', url, file, onProgress, type)
@@ -38,12 +40,14 @@ export function postFolder(
   files: Array<{ file: File; path: string }>,
   onProgress: (p: UploadProgress) => void,
   isPrivate = false,
+  pin = false,
 ): UploadHandle<FolderUpload> {
   const form = new FormData()
   if (isPrivate) form.append('private', 'true')
   // The multipart filename carries the relative path (`photos/2024/a.jpg`); the server keeps it.
   for (const { file, path } of files) form.append('file', file, path)
-  return send<FolderUpload>(target, 'POST', `${target.base}/api/files`, form, onProgress)
+  const url = `${target.base}/api/files${pin && !isPrivate ? '?pin=true' : ''}`
+  return send<FolderUpload>(target, 'POST', url, form, onProgress)
 }
 
 function send<T>(

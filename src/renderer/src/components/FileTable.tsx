@@ -124,7 +124,7 @@ function EntryDetail({ entry: d }: { entry: FileDetail }) {
     <div className="entry-detail">
       <p className="muted">
         {d.type === 'directory' ? `Folder · ${d.entries?.length ?? 0} files · ` : `${d.mime} · `}
-        {formatBytes(d.size)} · <Badge state={d.state} />
+        {formatBytes(d.size)} · <Badge state={d.state} label={d.where} />
       </p>
       <p className="cid">
         <code className="break">{d.cid}</code>
@@ -206,7 +206,11 @@ function FileRow({
       </td>
       <td className="num col-size">{formatBytes(f.size)}</td>
       <td className="col-state">
-        <Badge state={f.state} />
+        {f.private ? (
+          <span className="muted small">{f.where ?? 'private'}</span>
+        ) : (
+          <Badge state={f.state} label={f.where} />
+        )}
       </td>
       <td className="num col-views">{f.views}</td>
       <td className="muted col-access" title={f.lastAccessed ?? undefined}>

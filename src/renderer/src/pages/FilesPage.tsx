@@ -23,6 +23,9 @@ export function FilesPage() {
   const add = useUploads((s) => s.add)
   const uploadPrivate = useUploads((s) => s.private)
   const setUploadPrivate = useUploads((s) => s.setPrivate)
+  const addToIpfs = useUploads((s) => s.addToIpfs)
+  const setAddToIpfs = useUploads((s) => s.setAddToIpfs)
+  const loadAddToIpfs = useUploads((s) => s.loadAddToIpfs)
   const importCar = useUploads((s) => s.importCar)
   const setImportCar = useUploads((s) => s.setImportCar)
   const fileInput = useRef<HTMLInputElement>(null)
@@ -32,6 +35,9 @@ export function FilesPage() {
   useEffect(() => {
     void load()
   }, [load])
+  useEffect(() => {
+    void loadAddToIpfs()
+  }, [loadAddToIpfs])
   useEffect(() => {
     if (search === query.q) return
     const t = setTimeout(() => setQuery({ q: search }), 250)
@@ -57,9 +63,28 @@ export function FilesPage() {
       <header className="page-head">
         <div>
           <h1>Files</h1>
-          <p className="muted">Drop files or folders anywhere on this window to add them to IPFS.</p>
+          <p className="muted">
+            Drop files or folders anywhere on this window.{' '}
+            {uploadPrivate
+              ? 'Private files stay on this computer.'
+              : addToIpfs
+                ? 'They go on IPFS as soon as they are stored.'
+                : 'They stay on this computer until someone opens them through the gateway, or you pin them.'}
+          </p>
         </div>
         <div className="page-actions">
+          <label
+            className="inline"
+            title="Pinned in this computer's IPFS node and announced, so other IPFS nodes can fetch them"
+          >
+            <input
+              type="checkbox"
+              checked={addToIpfs && !uploadPrivate}
+              disabled={uploadPrivate}
+              onChange={(e) => void setAddToIpfs(e.currentTarget.checked)}
+            />{' '}
+            Put on IPFS at once
+          </label>
           <label className="inline" title="Private uploads stay in Tack, off IPFS; share them with signed links">
             <input
               type="checkbox"

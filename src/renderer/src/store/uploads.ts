@@ -32,6 +32,8 @@ export interface Upload {
   private?: boolean
   /** A .car file sent to be imported as the DAG it holds. */
   car?: boolean
+  /** Put on IPFS (pinned and announced) as soon as it is stored. */
+  pin?: boolean
   cid?: string
   /** What to send; dropped once sent. */
   files?: PickedFile[]
@@ -42,6 +44,10 @@ interface UploadsState {
   /** The switch before a drop: uploads added while it is on are private. */
   private: boolean
   setPrivate(on: boolean): void
+  /** "Put on IPFS at once": the owner's setting (addToIpfs), which this switch changes. */
+  addToIpfs: boolean
+  loadAddToIpfs(): Promise<void>
+  setAddToIpfs(on: boolean): Promise<void>
   /** The "Import .car as CAR" switch. */
   importCar: boolean
   setImportCar(on: boolean): void
@@ -104,11 +110,11 @@ export const useUploads = create<UploadsState>((set, get) => {
     patch(item.id, { state: 'uploading', files: undefined })
     let done: Promise<{ cid?: string; records: FileRecord[]; folder?: boolean }>
     if (files.length === 1 && !files[0]!.path.includes('/')) {
-      const h = putFile(target, files[0]!.file, files[0]!.path, progress(item.id), item.private, item.car)
+      const h = putFile(target, files[0]!.file, files[0]!.path, progress(item.id), item.private, item.car, item.pin)
       handles.set(item.id, h)
       done = h.done.then((r) => ({ cid: r.cid, records: [r] }))
     } else {
-      const h = postFolder(target, files, progress(item.id), item.private)
+      const h = postFolder(target, files, progress(item.id), item.private, item.pin)
       handles.set(item.id, h)
       done = h.done.then((r) => ({
         cid: r.directory?.cid ?? r.files[0]?.cid,
@@ -139,6 +145,20 @@ export const useUploads = create<UploadsState>((set, get) => {
     items: [],
     private: false,
     setPrivate: (on) => set({ private: on }),
+    addToIpfs: true,
+    async loadAddToIpfs() {
+      // Only the owner (admin) reads settings; anyone else keeps the default.
+      const settings = await api()
+        .settings()
+        .catch(() => undefined)
+      if (settings?.addToIpfs !== undefined) set({ addToIpfs: settings.addToIpfs })
+    },
+    async setAddToIpfs(on) {
+      set({ addToIpfs: on })
+      await api()
+        .saveSettings({ addToIpfs: on })
+        .catch(() => {})
+    },
     importCar: false,
     setImportCar: (on) => set({ importCar: on }),
     add(files) {
@@ -147,6 +167,7 @@ export const useUploads = create<UploadsState>((set, get) => {
         label: g.label,
         fileCount: g.files.length,
         private: get().private,
+        pin: get().addToIpfs && !get().private,
         car: get().importCar && g.files.length === 1 && /^[^/]+\.car$/i.test(g.files[0]!.path),
         size: g.files.reduce((n, f) => n + f.file.size, 0),
         total: g.files.reduce((n, f) => n + f.file.size, 0),

@@ -32,6 +32,7 @@ import {
   type Progress,
 } from './archive.js'
 import { mergeRows, type MergeResult } from './merge.js'
+import { IMPORT_SPOOL_PREFIX } from './spool.js'
 
 export interface ImportDeps {
   db: Db
@@ -48,7 +49,7 @@ export async function importArchive(
   options: { merge: boolean },
   progress?: Progress,
 ): Promise<MergeResult> {
-  const dir = mkdtempSync(join(deps.tempDir ?? tmpdir(), 'tack-import-'))
+  const dir = mkdtempSync(join(deps.tempDir ?? tmpdir(), IMPORT_SPOOL_PREFIX))
   const written: string[] = []
   const pinned: string[] = []
   try {

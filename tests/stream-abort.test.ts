@@ -3,18 +3,21 @@
 // first bytes. Serve must stay up and keep answering, the same reads must work again in full, and no spool of
 // the export (a copy of tack.db with key hashes) may stay in the data dir. A spool a crash left behind is
 // removed at the next start.
+import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { paths } from '../src/main/core/state.js'
+import { kuboBinary } from './fixtures/binaries.js'
 import { json } from './fixtures/http.js'
 import { holdsFor, KUBO_POLL } from './fixtures/poll.js'
 import { spawnServe, type ServeProcess } from './fixtures/serve.js'
 import { tempDir } from './fixtures/tmp.js'
 
 const SPOOL = /^tack-(export|import)-/
+const ROOT = join(import.meta.dirname, '..')
 
 describe('a reader that goes away mid-body', () => {
   const dir = tempDir()
@@ -126,6 +129,36 @@ describe('a reader that goes away mid-body', () => {
     await got
     controller.abort()
     await staysUp()
+  })
+
+  it('Ctrl-C on `tack export` while serve runs: the CLI leaves no .partial, serve stays up, no spool', async () => {
+    const scratch = tempDir()
+    try {
+      const out = join(scratch.path, 'backup.tar')
+      // The CLI writes into a pipe this test reads as it likes: the export is held mid-way, as on a slow disk.
+      execFileSync('mkfifo', [`${out}.partial`])
+      const reader = createReadStream(`${out}.partial`)
+      const cli = spawn(process.execPath, ['bin/tack.js', 'export', '--out', out], {
+        cwd: ROOT,
+        env: { ...process.env, TACK_DATA_DIR: dir.path, TACK_KUBO_BINARY: kuboBinary() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stderr = ''
+      cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      const exited = new Promise((resolve) => cli.once('exit', (code, signal) => resolve(code ?? signal)))
+      await new Promise((resolve) => reader.once('data', resolve))
+      reader.pause()
+      cli.kill('SIGINT')
+      reader.resume() // lets a write already under way finish, so the CLI can close the file
+      expect(await exited, stderr).toBe(130)
+      expect(stderr).toContain('export interrupted')
+      expect(existsSync(`${out}.partial`)).toBe(false)
+      expect(existsSync(out)).toBe(false)
+      await expect.poll(spools, KUBO_POLL).toEqual([])
+      await staysUp()
+    } finally {
+      scratch.remove()
+    }
   })
 
   it('a spool left by a crash is removed at the next start', async () => {

@@ -18,12 +18,16 @@ import { tempDir } from './fixtures/tmp.js'
 
 const SPOOL = /^tack-(export|import)-/
 const ROOT = join(import.meta.dirname, '..')
+/** Reads cut one after another where what each holds is counted. */
+const CUTS = 12
 
 describe('a reader that goes away mid-body', () => {
   const dir = tempDir()
   let serve: ServeProcess
   let auth: Record<string, string>
   const spools = () => readdirSync(dir.path).filter((n) => SPOOL.test(n))
+  /** Descriptors serve holds open (Linux). */
+  const openFiles = () => readdirSync(`/proc/${serve.child.pid}/fd`).length
 
   const upload = async (query: string, bytes: Buffer): Promise<string> => {
     const res = await fetch(`${serve.url}/api/files?${query}`, { method: 'PUT', headers: auth, body: bytes })
@@ -91,6 +95,10 @@ describe('a reader that goes away mid-body', () => {
       const bytes = randomBytes(8 << 20)
       const cid = await upload(query, bytes)
       expect(await cutAfterFirstBytes(`/api/gateway/${cid}`)).toBe(200)
+      // Every cut read lets go of what it held (its socket, its upstream read): open files come back down.
+      const before = openFiles()
+      for (let i = 0; i < CUTS; i++) expect(await cutAfterFirstBytes(`/api/gateway/${cid}`)).toBe(200)
+      await expect.poll(openFiles, KUBO_POLL).toBeLessThan(before + CUTS / 2)
       await staysUp()
       const again = await fetch(`${serve.url}/api/gateway/${cid}`)
       expect(Buffer.from(await again.arrayBuffer()).equals(bytes)).toBe(true)

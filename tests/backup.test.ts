@@ -2,15 +2,26 @@
 // account and keys is exported through GET /api/export; `tack import` restores it into a fresh data dir, and
 // a core there (other ports) answers the old keys, keeps the pins' requestids, serves identical bytes and
 // keeps the private file private. Tampered and truncated archives are refused and change nothing; --merge
-// into a data dir that has it all already duplicates nothing.
+// into a data dir that has it all already duplicates nothing. A forged archive (checksums made to match)
+// merged in adds keys only as --keys says, and cannot make content that is private here public.
 import { execFile } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream, createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { dirname, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import tar from 'tar-stream'
+import { CID } from 'multiformats/cid'
+import { create as createDigest } from 'multiformats/hashes/digest'
 import { cidOf } from '../src/main/core/files/cid.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { kuboBinary } from './fixtures/binaries.js'
@@ -20,6 +31,8 @@ import { tempDir } from './fixtures/tmp.js'
 
 const run = promisify(execFile)
 const ROOT = join(import.meta.dirname, '..')
+/** A sha2-256 multihash of bytes (synchronous: a made-up CID needs no real content). */
+const sha256Digest = (bytes: Uint8Array) => createDigest(0x12, createHash('sha256').update(bytes).digest())
 
 interface FileJson {
   cid: string
@@ -173,6 +186,8 @@ describe('export and import', () => {
       const manifest = JSON.parse(readFileSync(join(unpacked.path, 'manifest.json'), 'utf8')) as {
         entries: Array<{ path: string; size: number; sha256: string }>
       }
+      // An entry `change` removed leaves the archive and its manifest.
+      manifest.entries = manifest.entries.filter((e) => existsSync(join(unpacked.path, e.path)))
       for (const e of manifest.entries) {
         const bytes = readFileSync(join(unpacked.path, e.path))
         Object.assign(e, { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') })
@@ -181,7 +196,8 @@ describe('export and import', () => {
       const pack = tar.pack()
       const out = join(scratch.path, name)
       const written = pipeline(pack, createWriteStream(out))
-      for (const entry of names) pack.entry({ name: entry }, readFileSync(join(unpacked.path, entry)))
+      for (const entry of names.filter((n) => existsSync(join(unpacked.path, n))))
+        pack.entry({ name: entry }, readFileSync(join(unpacked.path, entry)))
       pack.finalize()
       await written
       return out
@@ -235,6 +251,154 @@ describe('export and import', () => {
     } finally {
       here.remove()
     }
+  })
+
+  it('an object whose bytes do not hash to its CID is refused, merge or not', async () => {
+    const out = await crafted('wrong-bytes.tar', async (dir, db) => {
+      const { object_key: key } = db.prepare('SELECT object_key FROM blobs WHERE cid = ?').get(publicCid) as {
+        object_key: string
+      }
+      writeFileSync(join(dir, 'objects', key), randomBytes(publicBytes.length))
+    })
+    const fresh = tempDir()
+    try {
+      const result = await cli(fresh.path, 'import', out, '--merge')
+      expect(result.code, result.stderr).toBe(1)
+      expect(result.stderr).toContain(`refused: the object of ${publicCid} hashes to`)
+    } finally {
+      fresh.remove()
+    }
+  })
+
+  describe('a merge treats the archive as untrusted', () => {
+    // Secrets whoever forged the archive knows: an owner admin key, an ordinary key and one with admin among
+    // its scopes, both in an account the archive brings ("mallory", bob renamed).
+    const secrets = { admin: `tack_${randomBytes(32).toString('base64url')}`, user: '', mixed: '' }
+    secrets.user = `tack_${randomBytes(32).toString('base64url')}`
+    secrets.mixed = `tack_${randomBytes(32).toString('base64url')}`
+    const linkSecret = randomBytes(32)
+    const fakeDir = CID.createV1(0x70, sha256Digest(randomBytes(32))).toString()
+    let forged = ''
+    const dirs: Array<{ remove(): void }> = []
+    afterAll(() => dirs.forEach((d) => d.remove()))
+    /** A data dir restored from the real export: bob's private file is private here. */
+    const restoredHere = async () => {
+      const here = tempDir()
+      dirs.push(here)
+      const restore = await cli(here.path, 'import', archive)
+      expect(restore.code, restore.stderr).toBe(0)
+      return here.path
+    }
+    const status = async (url: string, path: string, key: string) =>
+      (await fetch(url + path, { headers: { authorization: `Bearer ${key}` } })).status
+
+    beforeAll(async () => {
+      forged = await crafted('forged.tar', async (dir, db) => {
+        const hash = (secret: string) => createHash('sha256').update(secret).digest('hex')
+        const owner = (db.prepare('SELECT id FROM accounts WHERE is_owner = 1').get() as { id: number }).id
+        db.prepare("UPDATE accounts SET name = 'mallory' WHERE name = 'bob'").run()
+        const mallory = (db.prepare("SELECT id FROM accounts WHERE name = 'mallory'").get() as { id: number }).id
+        const key = db.prepare(
+          'INSERT INTO api_keys (id, account_id, name, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        key.run('key_forged_admin', owner, 'forged-admin', hash(secrets.admin), 'admin pins:read files:read', 1)
+        key.run('key_forged_user', mallory, 'forged-user', hash(secrets.user), 'pins:read files:read', 1)
+        key.run('key_forged_mixed', mallory, 'forged-mixed', hash(secrets.mixed), 'files:read admin', 1)
+        // The private file listed as public, with a link secret the forger knows, without its bytes (the
+        // forger does not have them); and a made-up public folder with that file inside.
+        const { object_key: objectKey } = db.prepare('SELECT object_key FROM blobs WHERE cid = ?').get(privateCid) as {
+          object_key: string
+        }
+        rmSync(join(dir, 'objects', objectKey))
+        db.prepare('DELETE FROM blobs WHERE cid = ?').run(privateCid)
+        db.prepare('UPDATE files SET private = 0, link_secret = ? WHERE cid = ?').run(linkSecret, privateCid)
+        const dir_ = CID.parse(fakeDir)
+        db.prepare(
+          `INSERT INTO files (account_id, cid, multihash, kind, name, size, mime, state, created_at, private)
+           VALUES (?, ?, ?, 'dir', 'leak', ?, 'inode/directory', 'stored', 1, 0)`,
+        ).run(mallory, fakeDir, Buffer.from(dir_.multihash.bytes).toString('hex'), privateBytes.length)
+        db.prepare('INSERT INTO dir_entries (dir_cid, path, cid, size) VALUES (?, ?, ?, ?)').run(
+          fakeDir,
+          'leak.bin',
+          privateCid,
+          privateBytes.length,
+        )
+        // And LAN sharing turned on.
+        db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('lan', 'true')").run()
+      })
+    })
+
+    it('by default it adds no key, and what is private here stays private', async () => {
+      const here = await restoredHere()
+      const merged = await cli(here, 'import', forged, '--merge')
+      expect(merged.code, merged.stderr).toBe(0)
+      const probe = await startTack({ dataDir: here })
+      try {
+        for (const secret of Object.values(secrets)) expect(await status(probe.url, '/api/files', secret)).toBe(401)
+        expect((await fetch(`${probe.url}/api/gateway/${privateCid}`)).status).toBe(404)
+        expect((await fetch(`${probe.url}/api/gateway/${fakeDir}/leak.bin`)).status).toBe(404)
+        // A link signed with the archive's link secret, for the record the merge made (its id is guessable).
+        const db = probe.core.state.db
+        const record = db
+          .prepare(
+            "SELECT id FROM files WHERE cid = ? AND account_id = (SELECT id FROM accounts WHERE name = 'mallory')",
+          )
+          .get(privateCid) as { id: number }
+        const e = Math.floor(Date.now() / 1000) + 3600
+        const s = createHmac('sha256', linkSecret)
+          .update(`tack-link\n${record.id}\n${privateCid}\n${e}`)
+          .digest('base64url')
+        expect((await fetch(`${probe.url}/api/links/${privateCid}?f=${record.id}&e=${e}&s=${s}`)).status).toBe(403)
+        const lan = db.prepare("SELECT value FROM settings WHERE key = 'lan'").get() as { value: string } | undefined
+        expect(lan?.value).not.toBe('true')
+      } finally {
+        await probe.stop()
+      }
+      // And the importer is told what was held back.
+      expect(merged.stdout).not.toMatch(/added key/)
+      expect(merged.stdout).toMatch(/left out \d+ key\(s\) of the archive \(--keys none/)
+      expect(merged.stdout).toContain(`kept ${privateCid} private`)
+      expect(merged.stdout).toContain(`kept ${fakeDir} private`)
+    })
+
+    it('--keys same-scopes adds ordinary keys of accounts it brings, never an admin one', async () => {
+      const here = await restoredHere()
+      const merged = await cli(here, 'import', forged, '--merge', '--keys', 'same-scopes')
+      expect(merged.code, merged.stderr).toBe(0)
+      expect(merged.stdout).toContain('added key key_forged_user "forged-user" to account "mallory"')
+      expect(merged.stdout).not.toMatch(/added key key_forged_(admin|mixed)/)
+      const probe = await startTack({ dataDir: here })
+      try {
+        expect(await status(probe.url, '/api/files', secrets.user)).toBe(200)
+        expect(await status(probe.url, '/api/files', secrets.mixed)).toBe(401)
+        expect(await status(probe.url, '/api/accounts', secrets.admin)).toBe(401)
+        expect((await fetch(`${probe.url}/api/gateway/${privateCid}`)).status).toBe(404)
+      } finally {
+        await probe.stop()
+      }
+    })
+
+    it('--keys all adds every key as it is and says so; privacy here still holds', async () => {
+      const here = await restoredHere()
+      const merged = await cli(here, 'import', forged, '--merge', '--keys', 'all')
+      expect(merged.code, merged.stderr).toBe(0)
+      expect(merged.stdout).toMatch(/added key key_forged_admin "forged-admin" to account "\S+" with scopes: admin/)
+      const probe = await startTack({ dataDir: here })
+      try {
+        expect(await status(probe.url, '/api/accounts', secrets.admin)).toBe(200)
+        expect((await fetch(`${probe.url}/api/gateway/${privateCid}`)).status).toBe(404)
+      } finally {
+        await probe.stop()
+      }
+    })
+
+    it('an unknown --keys is a usage error', async () => {
+      const here = tempDir()
+      dirs.push(here)
+      const result = await cli(here.path, 'import', forged, '--merge', '--keys', 'some')
+      expect(result.code).toBe(2)
+      expect(result.stderr).toMatch(/--keys none\|same-scopes\|all/)
+    })
   })
 
   it('tack import restores it into a fresh data dir; a core there has it all', async () => {

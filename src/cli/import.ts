@@ -1,8 +1,12 @@
-// `tack import PATH [--merge]`: restores a backup archive into this data dir, which serve must not be using.
-// Without --merge the data dir must be empty; with it, what is there stays and nothing is duplicated.
-// A refused archive changes nothing (src/main/core/backup/import.ts).
+// `tack import PATH [--merge] [--keys none|same-scopes|all]`: restores a backup archive into this data dir,
+// which serve must not be using. Without --merge the data dir must be empty; with it, what is there stays and
+// nothing is duplicated, and the archive is not trusted with credentials: its keys are added only as --keys
+// says (none by default), and each one added is printed. A refused archive changes nothing
+// (src/main/core/backup/import.ts, merge.ts, trust.ts).
 import { createReadStream } from 'node:fs'
 import { importArchive } from '../main/core/backup/import.js'
+import type { MergeResult } from '../main/core/backup/merge.js'
+import { defaultKeyPolicy, isKeyPolicy, KEY_POLICIES } from '../main/core/backup/trust.js'
 import { createCore } from '../main/core/index.js'
 import { runningPid } from '../main/core/lock.js'
 import { silentLogger } from '../main/core/log.js'
@@ -12,8 +16,10 @@ import { stepMeter } from './progress.js'
 
 export async function importCommand(ctx: CliContext): Promise<number> {
   const file = ctx.args[0]
-  if (!file) {
-    process.stderr.write('usage: tack import PATH [--merge]\n')
+  const merge = ctx.values.merge === true
+  const keys = ctx.values.keys ?? defaultKeyPolicy(merge)
+  if (!file || typeof keys !== 'string' || !isKeyPolicy(keys)) {
+    process.stderr.write(`usage: tack import PATH [--merge] [--keys ${KEY_POLICIES.join('|')}]\n`)
     return 2
   }
   if (runningPid(paths(ctx.config.dataDir).pidFile)) {
@@ -27,7 +33,7 @@ export async function importCommand(ctx: CliContext): Promise<number> {
     const result = await importArchive(
       { db: core.state.db, store: core.minio.store, kubo: core.kubo.client, tempDir: ctx.config.dataDir },
       createReadStream(file),
-      { merge: ctx.values.merge === true },
+      { merge, keys },
       stepMeter('import'),
     )
     process.stderr.write(process.stderr.isTTY ? '\r\x1b[K' : '')
@@ -35,8 +41,19 @@ export async function importCommand(ctx: CliContext): Promise<number> {
       `imported ${result.accounts} account(s), ${result.keys} key(s), ${result.pins} pin(s), ${result.files} file record(s)` +
         (result.skipped ? `; ${result.skipped} already here` : ''),
     )
+    report(ctx, result, keys)
     return 0
   } finally {
     await core.stop()
   }
+}
+
+/** What the archive brought that a person should know of: every key added, and what was held back. */
+function report(ctx: CliContext, result: MergeResult, keys: string): void {
+  for (const k of result.addedKeys)
+    ctx.out(`added key ${k.id} "${k.name}" to account "${k.account}" with scopes: ${k.scopes}`)
+  if (result.keysLeftOut)
+    ctx.out(`left out ${result.keysLeftOut} key(s) of the archive (--keys ${keys}; --keys all adds them as they are)`)
+  for (const cid of result.keptPrivate)
+    ctx.out(`kept ${cid} private: it is private here, the archive listed it as public`)
 }

@@ -19,7 +19,9 @@ const USAGE = `usage: tack <command> [options]
              [--replication-min N] [--replication-max N] [--policy accounts|meta] [--account A]...
   remote list | remote rm NAME
   export --out PATH         write a backup archive (works while serve runs, or not)
-  import PATH [--merge]     restore a backup into this data dir (serve must not be running)
+  import PATH [--merge] [--keys none|same-scopes|all]
+                            restore a backup into this data dir (serve must not be running);
+                            --merge adds no key of the archive unless --keys says so
 
 common options: --data-dir DIR, --port N, --host H, --lan
 `
@@ -54,6 +56,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       quota: { type: 'string' },
       out: { type: 'string' },
       merge: { type: 'boolean' },
+      keys: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

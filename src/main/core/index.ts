@@ -27,6 +27,7 @@ import { keyRoutes } from './http/routes/keys.js'
 import { pinRoutes } from './http/routes/pins.js'
 import { statusRoutes } from './http/routes/status.js'
 import { exportRoutes } from './http/routes/export.js'
+import { removeStaleSpools } from './backup/spool.js'
 import { uiRoutes } from './http/routes/ui.js'
 import { createKubo, type KuboNode } from './kubo/index.js'
 import { collectingAfterUnpin, createGc, createGcGate } from './kubo/gc.js'
@@ -314,6 +315,9 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     },
     async start() {
       lock = lockDataDir(p.pidFile)
+      // Holding the lock, no export or import runs on this data dir: a spool left now was left by a crash.
+      const stale = removeStaleSpools(config.dataDir)
+      if (stale.length) log.info(`removed what an interrupted export or import left: ${stale.join(', ')}`)
       const started: Component[] = []
       try {
         // Kubo and MinIO start side by side (each takes a good part of a second); everything else in order.

@@ -25,6 +25,7 @@ import {
   type ManifestEntry,
   type Progress,
 } from './archive.js'
+import { EXPORT_SPOOL_PREFIX } from './spool.js'
 
 export interface ExportDeps {
   db: Db
@@ -35,20 +36,31 @@ export interface ExportDeps {
   tempDir?: string
 }
 
-/** The archive as a stream; it fails (destroyed with the error) when any part cannot be read. */
+/**
+ * The archive as a stream; it fails (destroyed with the error) when any part cannot be read. A reader that
+ * goes away (a client that hangs up) ends the writing: every read in flight is cut, the spool removed.
+ */
 export function exportArchive(deps: ExportDeps, progress?: Progress): Readable {
   const pack = tar.pack()
   const out = new PassThrough()
+  const gone = new AbortController()
+  // A destroyed reader makes pack's pipe fail (premature close): with no listener that error would end the
+  // process. It is not the archive's error but the reader's leaving, which the abort below answers.
+  pack.on('error', () => gone.abort())
+  out.on('close', () => {
+    gone.abort()
+    pack.destroy()
+  })
   pack.pipe(out)
-  write(deps, pack, progress).catch((err: unknown) => {
+  write(deps, pack, gone.signal, progress).catch((err: unknown) => {
     out.destroy(err instanceof Error ? err : new Error(String(err)))
     pack.destroy()
   })
   return out
 }
 
-async function write(deps: ExportDeps, pack: tar.Pack, progress?: Progress): Promise<void> {
-  const spool = mkdtempSync(join(deps.tempDir ?? tmpdir(), 'tack-export-'))
+async function write(deps: ExportDeps, pack: tar.Pack, signal: AbortSignal, progress?: Progress): Promise<void> {
+  const spool = mkdtempSync(join(deps.tempDir ?? tmpdir(), EXPORT_SPOOL_PREFIX))
   const entries: ManifestEntry[] = []
   let bytes = 0
   const addEntry = async (path: string, size: number, source: AsyncIterable<Uint8Array>) => {
@@ -64,6 +76,7 @@ async function write(deps: ExportDeps, pack: tar.Pack, progress?: Progress): Pro
         }
       },
       entry,
+      { signal },
     )
     if (sum.size !== size) throw new CoreError('CONFLICT', `${path} changed while it was exported`)
     entries.push({ path, size, sha256: sum.hex() })
@@ -71,6 +84,7 @@ async function write(deps: ExportDeps, pack: tar.Pack, progress?: Progress): Pro
   try {
     const snapshot = join(spool, DB_ENTRY)
     await deps.db.backup(snapshot)
+    signal.throwIfAborted()
     const snap = new Database(snapshot, { readonly: true })
     let blobs: Array<{ cid: string; object_key: string; size: number }>
     let roots: string[]
@@ -113,8 +127,8 @@ async function write(deps: ExportDeps, pack: tar.Pack, progress?: Progress): Pro
     for (const cid of roots) {
       const file = join(spool, 'dag.car')
       // Offline: a block Kubo lost fails the export instead of waiting on the network.
-      const res = await deps.kubo.call('dag/export', { arg: cid, progress: 'false', offline: 'true' })
-      await pipeline(Readable.fromWeb(res.body as never), createWriteStream(file))
+      const res = await deps.kubo.call('dag/export', { arg: cid, progress: 'false', offline: 'true' }, { signal })
+      await pipeline(Readable.fromWeb(res.body as never), createWriteStream(file), { signal })
       await addEntry(`${CARS_DIR}${cid}.car`, statSync(file).size, createReadStream(file))
       rmSync(file, { force: true })
       step('content')

@@ -31,7 +31,8 @@ import {
   type Manifest,
   type Progress,
 } from './archive.js'
-import { mergeRows, type MergeResult } from './merge.js'
+import { mergeRows, type MergeOptions, type MergeResult } from './merge.js'
+import { IMPORT_SPOOL_PREFIX } from './spool.js'
 
 export interface ImportDeps {
   db: Db
@@ -45,10 +46,10 @@ const bad = (details: string) => new CoreError('BAD_REQUEST', `the archive is re
 export async function importArchive(
   deps: ImportDeps,
   source: Readable,
-  options: { merge: boolean },
+  options: MergeOptions,
   progress?: Progress,
 ): Promise<MergeResult> {
-  const dir = mkdtempSync(join(deps.tempDir ?? tmpdir(), 'tack-import-'))
+  const dir = mkdtempSync(join(deps.tempDir ?? tmpdir(), IMPORT_SPOOL_PREFIX))
   const written: string[] = []
   const pinned: string[] = []
   try {

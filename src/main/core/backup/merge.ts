@@ -2,9 +2,24 @@
 // Columns are copied by name (both sides are migrated to the same schema first); ids that point at other
 // rows are mapped. Into an empty data dir every row keeps its id (signed links name a file record's id);
 // with merge, accounts match by name, pins by requestid, keys by id, file records by (account, CID), blobs by
-// CID, forwarding targets by name, settings by key, and rows that are there already are left as they are.
+// CID, forwarding targets by name, and rows that are there already are left as they are. A merge trusts the
+// archive only so far (trust.ts): keys by the policy asked for, privacy never lowered, settings not taken.
 import type { Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
+import { defaultKeyPolicy, keyAllowed, touchesPrivate, type KeyPolicy } from './trust.js'
+
+export interface MergeOptions {
+  merge: boolean
+  /** Which of the archive's keys to add; by default all into an empty data dir, none with merge. */
+  keys?: KeyPolicy
+}
+
+export interface AddedKey {
+  id: string
+  name: string
+  account: string
+  scopes: string
+}
 
 export interface MergeResult {
   accounts: number
@@ -12,12 +27,28 @@ export interface MergeResult {
   pins: number
   files: number
   skipped: number
+  /** The keys added, for the importer to see (never their hashes). */
+  addedKeys: AddedKey[]
+  /** Keys of the archive the key policy left out. */
+  keysLeftOut: number
+  /** CIDs the archive lists as public that are private here: their merged records were made private. */
+  keptPrivate: string[]
 }
 
 type Row = Record<string, unknown>
 
-export function mergeRows(target: Db, source: Db, options: { merge: boolean }): MergeResult {
-  const result: MergeResult = { accounts: 0, keys: 0, pins: 0, files: 0, skipped: 0 }
+export function mergeRows(target: Db, source: Db, options: MergeOptions): MergeResult {
+  const result: MergeResult = {
+    accounts: 0,
+    keys: 0,
+    pins: 0,
+    files: 0,
+    skipped: 0,
+    addedKeys: [],
+    keysLeftOut: 0,
+    keptPrivate: [],
+  }
+  const keyPolicy = options.keys ?? defaultKeyPolicy(options.merge)
   const columns = (table: string) =>
     (target.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name)
   const all = (table: string) => source.prepare(`SELECT * FROM ${table}`).all() as Row[]
@@ -49,6 +80,7 @@ export function mergeRows(target: Db, source: Db, options: { merge: boolean }): 
     }
     // Accounts: the owner is the owner; the others by name.
     const accountIds = new Map<number, number>()
+    const newAccounts = new Map<number, string>()
     const owner = target.prepare('SELECT id FROM accounts WHERE is_owner = 1').get() as { id: number }
     for (const a of all('accounts')) {
       const id = a.id as number
@@ -59,14 +91,34 @@ export function mergeRows(target: Db, source: Db, options: { merge: boolean }): 
       const there = target.prepare('SELECT id FROM accounts WHERE name = ?').get(a.name) as { id: number } | undefined
       if (there) accountIds.set(id, there.id)
       else {
-        accountIds.set(id, insert('accounts', a, ids('accounts', a))!)
+        const created = insert('accounts', { ...a, is_owner: 0 }, ids('accounts', a))!
+        accountIds.set(id, created)
+        newAccounts.set(created, String(a.name))
         result.accounts++
       }
     }
     const account = (row: Row): Row => ({ ...row, account_id: accountIds.get(row.account_id as number) })
+    const accountName = (id: number) =>
+      (target.prepare('SELECT name FROM accounts WHERE id = ?').get(id) as { name: string }).name
 
-    for (const k of all('api_keys')) if (insert('api_keys', account(k)) !== undefined) result.keys++
-    for (const s of all('settings')) insert('settings', s)
+    for (const k of all('api_keys')) {
+      const row = account(k)
+      if (!keyAllowed(keyPolicy, row.scopes, newAccounts.has(row.account_id as number))) {
+        result.keysLeftOut++
+        continue
+      }
+      if (insert('api_keys', row) === undefined) continue
+      result.keys++
+      const accountId = row.account_id as number
+      result.addedKeys.push({
+        id: String(k.id),
+        name: String(k.name),
+        account: accountName(accountId),
+        scopes: String(k.scopes),
+      })
+    }
+    // This data dir's settings are its own (LAN sharing among them): a merge leaves them as they are.
+    if (!options.merge) for (const s of all('settings')) insert('settings', s)
 
     for (const p of all('pins')) {
       if (exists('SELECT 1 FROM pins WHERE requestid = ?', p.requestid)) {
@@ -81,29 +133,55 @@ export function mergeRows(target: Db, source: Db, options: { merge: boolean }): 
     }
     for (const k of all('kubo_pins')) insert('kubo_pins', k)
     for (const b of all('blobs')) insert('blobs', b)
-    for (const f of all('files')) {
-      const row = account(f)
-      if (exists('SELECT 1 FROM files WHERE account_id = ? AND cid = ?', row.account_id, row.cid)) {
-        result.skipped++
-        continue
-      }
-      // An id taken here (merge) means a new one: that record's old signed links stop working.
-      insert('files', row, exists('SELECT 1 FROM files WHERE id = ?', f.id) ? ['id'] : [])
-      result.files++
-    }
-    for (const e of all('dir_entries')) insert('dir_entries', e)
+    mergeFiles()
+    mergeRemotes()
 
-    const remoteIds = new Map<number, number>()
-    for (const r of all('remotes')) {
-      const there = target.prepare('SELECT id FROM remotes WHERE name = ?').get(r.name) as { id: number } | undefined
-      const mapped = (JSON.parse(String(r.account_ids ?? '[]')) as number[]).map((id) => accountIds.get(id) ?? id)
-      remoteIds.set(
-        r.id as number,
-        there?.id ?? insert('remotes', { ...r, account_ids: JSON.stringify(mapped) }, ids('remotes', r))!,
+    function mergeFiles() {
+      // Taken before any record goes in: what is private here is decided by this data dir alone.
+      const privateHere = new Set(
+        (
+          target.prepare('SELECT cid FROM files GROUP BY cid HAVING MAX(private = 0) = 0').all() as Array<{
+            cid: string
+          }>
+        ).map((r) => r.cid),
       )
+      const entries = new Map<string, Row[]>()
+      for (const e of all('dir_entries')) entries.set(String(e.dir_cid), [...(entries.get(String(e.dir_cid)) ?? []), e])
+      for (const f of all('files')) {
+        const row = account(f)
+        if (exists('SELECT 1 FROM files WHERE account_id = ? AND cid = ?', row.account_id, row.cid)) {
+          result.skipped++
+          continue
+        }
+        const inside = row.kind === 'dir' ? (entries.get(String(row.cid)) ?? []).map((e) => String(e.cid)) : []
+        if (touchesPrivate(privateHere, String(row.cid), inside)) {
+          if (!row.private) result.keptPrivate.push(String(row.cid))
+          Object.assign(row, { private: 1, state: 'stored', link_secret: null })
+        }
+        // An id taken here (merge) means a new one: that record's old signed links stop working.
+        insert('files', row, exists('SELECT 1 FROM files WHERE id = ?', f.id) ? ['id'] : [])
+        result.files++
+      }
+      // A folder here has its entries already (a folder's CID fixes them): none are added to it.
+      for (const [dir, rows] of entries) {
+        if (options.merge && exists('SELECT 1 FROM dir_entries WHERE dir_cid = ?', dir)) continue
+        for (const e of rows) insert('dir_entries', e)
+      }
     }
-    for (const rp of all('remote_pins'))
-      insert('remote_pins', { ...rp, remote_id: remoteIds.get(rp.remote_id as number) })
+
+    function mergeRemotes() {
+      const remoteIds = new Map<number, number>()
+      for (const r of all('remotes')) {
+        const there = target.prepare('SELECT id FROM remotes WHERE name = ?').get(r.name) as { id: number } | undefined
+        const mapped = (JSON.parse(String(r.account_ids ?? '[]')) as number[]).map((id) => accountIds.get(id) ?? id)
+        remoteIds.set(
+          r.id as number,
+          there?.id ?? insert('remotes', { ...r, account_ids: JSON.stringify(mapped) }, ids('remotes', r))!,
+        )
+      }
+      for (const rp of all('remote_pins'))
+        insert('remote_pins', { ...rp, remote_id: remoteIds.get(rp.remote_id as number) })
+    }
   })()
   return result
 }

@@ -323,8 +323,12 @@ describe('export and import', () => {
           privateCid,
           privateBytes.length,
         )
-        // And LAN sharing turned on.
+        // And LAN sharing turned on, and the owner's pins forwarded to the forger's cluster.
         db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('lan', 'true')").run()
+        db.prepare(
+          `INSERT INTO remotes (name, kind, url, policy, account_ids, created_at)
+           VALUES ('forger', 'cluster', 'http://127.0.0.1:9/', 'accounts', ?, 1)`,
+        ).run(JSON.stringify([owner]))
       })
     })
 
@@ -351,6 +355,7 @@ describe('export and import', () => {
         expect((await fetch(`${probe.url}/api/links/${privateCid}?f=${record.id}&e=${e}&s=${s}`)).status).toBe(403)
         const lan = db.prepare("SELECT value FROM settings WHERE key = 'lan'").get() as { value: string } | undefined
         expect(lan?.value).not.toBe('true')
+        expect(db.prepare("SELECT 1 FROM remotes WHERE name = 'forger'").get()).toBeUndefined()
       } finally {
         await probe.stop()
       }
@@ -359,6 +364,7 @@ describe('export and import', () => {
       expect(merged.stdout).toMatch(/left out \d+ key\(s\) of the archive \(--keys none/)
       expect(merged.stdout).toContain(`kept ${privateCid} private`)
       expect(merged.stdout).toContain(`kept ${fakeDir} private`)
+      expect(merged.stdout).toContain('left out forwarding target(s) forger')
     })
 
     it('--keys same-scopes adds ordinary keys of accounts it brings, never an admin one', async () => {

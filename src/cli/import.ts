@@ -54,6 +54,8 @@ function report(ctx: CliContext, result: MergeResult, keys: string): void {
     ctx.out(`added key ${k.id} "${k.name}" to account "${k.account}" with scopes: ${k.scopes}`)
   if (result.keysLeftOut)
     ctx.out(`left out ${result.keysLeftOut} key(s) of the archive (--keys ${keys}; --keys all adds them as they are)`)
+  if (result.targetsLeftOut.length)
+    ctx.out(`left out forwarding target(s) ${result.targetsLeftOut.join(', ')} of the archive (--keys all adds them)`)
   for (const cid of result.keptPrivate)
     ctx.out(`kept ${cid} private: it is private here, the archive listed it as public`)
 }

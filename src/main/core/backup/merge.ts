@@ -33,6 +33,8 @@ export interface MergeResult {
   keysLeftOut: number
   /** CIDs the archive lists as public that are private here: their merged records were made private. */
   keptPrivate: string[]
+  /** Forwarding targets of the archive not added (a merge takes them only with `--keys all`). */
+  targetsLeftOut: string[]
 }
 
 type Row = Record<string, unknown>
@@ -47,6 +49,7 @@ export function mergeRows(target: Db, source: Db, options: MergeOptions): MergeR
     addedKeys: [],
     keysLeftOut: 0,
     keptPrivate: [],
+    targetsLeftOut: [],
   }
   const keyPolicy = options.keys ?? defaultKeyPolicy(options.merge)
   const columns = (table: string) =>
@@ -171,16 +174,25 @@ export function mergeRows(target: Db, source: Db, options: MergeOptions): MergeR
 
     function mergeRemotes() {
       const remoteIds = new Map<number, number>()
+      // A target says where pins go (with credentials its author chose): a merge takes new ones only from an
+      // archive it trusts with keys too (trust.ts).
+      const takeNew = !options.merge || (options.keys ?? defaultKeyPolicy(options.merge)) === 'all'
       for (const r of all('remotes')) {
         const there = target.prepare('SELECT id FROM remotes WHERE name = ?').get(r.name) as { id: number } | undefined
+        if (!there && !takeNew) {
+          result.targetsLeftOut.push(String(r.name))
+          continue
+        }
         const mapped = (JSON.parse(String(r.account_ids ?? '[]')) as number[]).map((id) => accountIds.get(id) ?? id)
         remoteIds.set(
           r.id as number,
           there?.id ?? insert('remotes', { ...r, account_ids: JSON.stringify(mapped) }, ids('remotes', r))!,
         )
       }
-      for (const rp of all('remote_pins'))
-        insert('remote_pins', { ...rp, remote_id: remoteIds.get(rp.remote_id as number) })
+      for (const rp of all('remote_pins')) {
+        const remoteId = remoteIds.get(rp.remote_id as number)
+        if (remoteId !== undefined) insert('remote_pins', { ...rp, remote_id: remoteId })
+      }
     }
   })()
   return result

@@ -2,6 +2,8 @@
 // write an archive that passes them, so a merge into a data dir that is in use treats its rows as claims.
 // Content is checked by its bytes (import.ts); credentials and privacy are not taken on the archive's word:
 //  - keys are credentials someone else holds the secrets of: a merge adds none unless asked (`--keys`);
+//  - forwarding targets send this install's pins where the archive's author chose: a merge adds new ones only
+//    with `--keys all` (an archive trusted that far);
 //  - content private here stays private: a record the archive brings for it (or a folder of the archive with
 //    it inside) is made private, without the archive's link secret (whoever wrote it would know that secret).
 import { isScope } from '../keys/index.js'

@@ -3,13 +3,13 @@
 // with exactly as many stored as fit (3 of 5 here), the others refused with INSUFFICIENT_FUNDS and leaving
 // nothing behind. Raw PUT (through the byte relay), multipart POST and CAR PUT each.
 import { randomBytes } from 'node:crypto'
-import { request } from 'node:http'
 import { CarWriter } from '@ipld/car'
 import { importer } from 'ipfs-unixfs-importer'
-import type { CID } from 'multiformats/cid'
+import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KUBO_V1_OPTIONS } from '../src/main/core/files/cid.js'
 import { startTack, type TestTack } from './fixtures/core.js'
+import { heldRequest as held, type HeldRequest } from './fixtures/held-request.js'
 
 const MiB = 1024 * 1024
 const QUOTA = 10 * MiB
@@ -17,39 +17,17 @@ const EACH = 3 * MiB
 const UPLOADS = 5
 const FIT = Math.floor(QUOTA / (EACH + 4096)) // 3: a CAR's root node adds a few hundred bytes
 
-interface Answer {
-  status: number
-  body: { error?: { reason: string } }
-}
-
-/** A request whose first bytes go at once and whose rest waits for `release()`. */
-function held(url: string, path: string, method: string, headers: Record<string, string>, body: Buffer) {
-  const split = 64 * 1024
-  let release!: () => void
-  const answer = new Promise<Answer>((resolve, reject) => {
-    const req = request(url + path, { method, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') }))
-    })
-    // A refused upload may close the connection before its body is sent: the answer has come by then.
-    req.on('error', reject)
-    req.write(body.subarray(0, split))
-    release = () => req.end(body.subarray(split))
-  })
-  return { answer, release: () => release() }
-}
-
 async function carOf(bytes: Uint8Array): Promise<Buffer> {
   const blocks: Array<{ cid: CID; bytes: Uint8Array }> = []
   const store = {
-    put: async (cid: CID, b: Uint8Array) => {
-      blocks.push({ cid, bytes: b })
+    // The importer's multiformats is its own copy: CIDs cross over as strings.
+    put: async <C extends { toString(): string }>(cid: C, b: Uint8Array) => {
+      blocks.push({ cid: CID.parse(cid.toString()), bytes: b })
       return cid
     },
   }
   let root: CID | undefined
-  for await (const entry of importer([{ content: bytes }], store, KUBO_V1_OPTIONS)) root = entry.cid
+  for await (const entry of importer([{ content: bytes }], store, KUBO_V1_OPTIONS)) root = CID.parse(entry.cid.toString())
   const { writer, out } = CarWriter.create([root!])
   const chunks: Uint8Array[] = []
   const reading = (async () => {
@@ -82,7 +60,7 @@ describe('concurrent uploads spend the quota once', () => {
   const pending = () => (tack.core.state.db.prepare('SELECT COUNT(*) AS n FROM pending_uploads').get() as { n: number }).n
   const usage = (accountId: number) => tack.core.pins.usageOf(accountId) + tack.core.files.usageOf(accountId)
 
-  async function race(requests: (key: string) => Array<ReturnType<typeof held>>) {
+  async function race(requests: (key: string) => HeldRequest[]) {
     const name = `quota-${++n}`
     const account = tack.core.state.accounts.create(name, QUOTA)
     const key = tack.keyFor(name, ['files:read', 'files:write'])

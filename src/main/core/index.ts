@@ -9,6 +9,7 @@ import { kuboPackageBinary, projectRoot, resolveBinary } from './binaries.js'
 import type { Config } from './config.js'
 import { createEventBus, type EventBus } from './events.js'
 import { createFiles, type Files } from './files/index.js'
+import { createUploadSlots } from './files/upload-slots.js'
 import { createGateway } from './gateway/index.js'
 import { createRelay } from './relay/index.js'
 import { createViewEvents } from './gateway/view-events.js'
@@ -165,6 +166,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       accountUsage: usageOf,
       heldElsewhere: (multihash) => files.repo.holdsInKubo(multihash),
       extraInfo: (pin) => remotes.infoFor(pin),
+      maxPending: config.maxPendingPins,
     },
   )
   const remotes = createRemotes({
@@ -195,6 +197,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     removePin: (accountId, requestid) => pins.remove(accountId, requestid),
     car: createCarImporter({ db: state.db, store: minio.store, kubo: kubo.client }),
     publish: (event) => events.publish({ ...event }),
+    maxPathDepth: config.maxPathDepth,
     log: log.child('core:files'),
   })
   const cars = createCarUploads({
@@ -206,6 +209,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     usageOf,
     log: log.child('core:car'),
   })
+  const uploadSlots = createUploadSlots(config.maxUploadsPerKey)
   const links = createLinks({ db: state.db, repo: files.repo })
   // The gateway counts a view through repo.touch; an open Files page hears of it (throttled, gateway/view-events.ts).
   const views = createViewEvents({ rowsOf: (cid) => files.repo.rowsByCid(cid), publish: (e) => events.publish(e) })
@@ -454,10 +458,10 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
             sessionRoutes({ sessions, accounts: state.accounts }),
             keyRoutes(state),
             accountRoutes({ accounts: state.accounts, usageOf }),
-            pinRoutes(pins),
+            pinRoutes(pins, { metaBytes: config.pinMetaBytes }),
             remoteRoutes({ remotes, accounts: state.accounts }),
             eventRoutes(events),
-            fileRoutes({ files, urls: fileUrls, cars, relay, log: log.child('core:files') }),
+            fileRoutes({ files, urls: fileUrls, cars, relay, slots: uploadSlots, log: log.child('core:files') }),
             linkRoutes({ db: state.db, files, links, urls: fileUrls }),
             signedLinkRoutes({ links, gateway, relay }),
             gatewayRoutes(gateway, relay),

@@ -237,12 +237,14 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   let routeTable: readonly RouteInfo[] = []
   let url = ''
   let lock: DataDirLock | undefined
+  const timeouts = { headersTimeoutMs: config.headersTimeoutMs, idleSocketMs: config.idleSocketMs }
   const lan = createLanSharing({
     port: config.lanPort,
     forceOn: config.lan,
     db: state.db,
     auth,
     routes: [gatewayRoutes(gateway, relay), signedLinkRoutes({ links, gateway, relay }), lanRootRoute()],
+    connections: { ...timeouts, maxConnections: config.lanMaxConnections },
     log: log.child('core:lan'),
   })
   // Tack's own listeners as they are now; a forwarding target on this machine at one of them is refused.
@@ -446,6 +448,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
           auth,
           // Listening on every interface (TACK_HOST=0.0.0.0) makes this machine's addresses its names too.
           hostNames: () => (UNSPECIFIED.has(config.host) ? lanAddresses() : [config.host]),
+          connections: { ...timeouts, maxConnections: config.maxConnections },
           routes: [
             statusRoutes(core),
             exportRoutes({

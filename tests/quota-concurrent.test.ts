@@ -1,7 +1,7 @@
 // The quota is spent at the commit, not at the start of an upload: five uploads that each fit the account's
 // room alone, sent side by side so that all five are admitted and streaming before any commits, must end
 // with exactly as many stored as fit (3 of 5 here), the others refused with INSUFFICIENT_FUNDS and leaving
-// nothing behind. Raw PUT (through the byte relay), multipart POST and CAR PUT each.
+// nothing behind. Raw PUT (through the byte relay), multipart POST and CAR PUT (of a file, of a folder) each.
 import { randomBytes } from 'node:crypto'
 import { CarWriter } from '@ipld/car'
 import { importer } from 'ipfs-unixfs-importer'
@@ -17,7 +17,8 @@ const EACH = 3 * MiB
 const UPLOADS = 5
 const FIT = Math.floor(QUOTA / (EACH + 4096)) // 3: a CAR's root node adds a few hundred bytes
 
-async function carOf(bytes: Uint8Array): Promise<Buffer> {
+/** A CAR of one file, or with `folder`, of a folder holding it (its root is the folder). */
+async function carOf(bytes: Uint8Array, folder = false): Promise<Buffer> {
   const blocks: Array<{ cid: CID; bytes: Uint8Array }> = []
   const store = {
     // The importer's multiformats is its own copy: CIDs cross over as strings.
@@ -27,7 +28,8 @@ async function carOf(bytes: Uint8Array): Promise<Buffer> {
     },
   }
   let root: CID | undefined
-  for await (const entry of importer([{ content: bytes }], store, KUBO_V1_OPTIONS)) root = CID.parse(entry.cid.toString())
+  const source = folder ? [{ path: 'folder/file.bin', content: bytes }] : [{ content: bytes }]
+  for await (const entry of importer(source, store, KUBO_V1_OPTIONS)) root = CID.parse(entry.cid.toString())
   const { writer, out } = CarWriter.create([root!])
   const chunks: Uint8Array[] = []
   const reading = (async () => {
@@ -100,6 +102,16 @@ describe('concurrent uploads spend the quota once', () => {
     await race((key) =>
       cars.map((car, i) =>
         held(tack.url, `/api/files?name=car-${i}&format=car`, 'PUT', { authorization: `Bearer ${key}` }, car),
+      ),
+    )
+  })
+
+  it('CAR PUTs of folders', async () => {
+    // A folder's record is not a file: its CAR must count all the same, before and after Kubo pins it.
+    const cars = await Promise.all(Array.from({ length: UPLOADS }, () => carOf(randomBytes(EACH), true)))
+    await race((key) =>
+      cars.map((car, i) =>
+        held(tack.url, `/api/files?name=site-${i}&format=car`, 'PUT', { authorization: `Bearer ${key}` }, car),
       ),
     )
   })

@@ -60,6 +60,28 @@ export const ConfigSchema = z.object({
   gcDelayMs: z.coerce.number().int().min(0).default(2 * 60 * 1000),
   /** TACK_LOG_LEVEL: debug | info | warn | error. */
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+
+  // Limits on what one key, account or peer may make Tack hold (issue 25). Each refusal is a PSA Failure whose
+  // details name the variable that sets the limit.
+  /** TACK_MAX_PENDING_PINS: pin objects one account may have queued or pinning at once, default 1000. */
+  maxPendingPins: z.coerce.number().int().min(1).default(1000),
+  /** TACK_PIN_META_BYTES: a pin's `meta` as JSON, at most this many bytes, default 4 KiB (the PSA spec leaves
+   *  it open; a pin's name is the spec's 255 characters). */
+  pinMetaBytes: z.coerce.number().int().min(2).max(64 * 1024).default(4096),
+  /** TACK_MAX_UPLOADS_PER_KEY: uploads one key (or browser session) may have in flight at once, default 8. */
+  maxUploadsPerKey: z.coerce.number().int().min(1).default(8),
+  /** TACK_MAX_PATH_DEPTH: folders nested in a folder upload's paths, at most, default 100. */
+  maxPathDepth: z.coerce.number().int().min(1).max(1000).default(100),
+  /** TACK_HEADERS_TIMEOUT_MS: a request's headers must arrive within this, default 10 s (both listeners). */
+  headersTimeoutMs: z.coerce.number().int().min(100).default(10_000),
+  /** TACK_IDLE_SOCKET_MS: a connection with no request in flight that sends nothing for this long is closed,
+   *  default 30 s (both listeners; an upload or a stream in progress is not idle). */
+  idleSocketMs: z.coerce.number().int().min(100).default(30_000),
+  /** TACK_MAX_CONNECTIONS: open connections the API listener accepts, default 2000. */
+  maxConnections: z.coerce.number().int().min(1).default(2000),
+  /** TACK_LAN_MAX_CONNECTIONS: open connections the LAN listener accepts, default 256; its own cap, so LAN
+   *  peers can never use up what the loopback API needs. */
+  lanMaxConnections: z.coerce.number().int().min(1).default(256),
 })
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>
@@ -98,6 +120,14 @@ export function configFromEnv(
     remotePollMs: env.TACK_REMOTE_POLL_MS,
     gcDelayMs: env.TACK_GC_DELAY_MS,
     logLevel: env.TACK_LOG_LEVEL as ConfigInput['logLevel'],
+    maxPendingPins: env.TACK_MAX_PENDING_PINS,
+    pinMetaBytes: env.TACK_PIN_META_BYTES,
+    maxUploadsPerKey: env.TACK_MAX_UPLOADS_PER_KEY,
+    maxPathDepth: env.TACK_MAX_PATH_DEPTH,
+    headersTimeoutMs: env.TACK_HEADERS_TIMEOUT_MS,
+    idleSocketMs: env.TACK_IDLE_SOCKET_MS,
+    maxConnections: env.TACK_MAX_CONNECTIONS,
+    lanMaxConnections: env.TACK_LAN_MAX_CONNECTIONS,
   }
   const merged: Record<string, unknown> = {}
   for (const source of [fromEnv, flags]) {

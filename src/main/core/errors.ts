@@ -16,6 +16,12 @@ export const ERROR_CODES = {
   RANGE_NOT_SATISFIABLE: 416,
   INTERNAL_SERVER_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
+
+  // Limits (config.ts): the reason names the limit, the details the variable that sets it.
+  /** An account has TACK_MAX_PENDING_PINS pin objects queued or pinning already. */
+  PIN_QUEUE_FULL: 429,
+  /** A key has TACK_MAX_UPLOADS_PER_KEY uploads in flight already. */
+  TOO_MANY_UPLOADS: 429,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -9,6 +9,7 @@ import { kuboPackageBinary, projectRoot, resolveBinary } from './binaries.js'
 import type { Config } from './config.js'
 import { createEventBus, type EventBus } from './events.js'
 import { createFiles, type Files } from './files/index.js'
+import { createUploadSlots } from './files/upload-slots.js'
 import { createGateway } from './gateway/index.js'
 import { createRelay } from './relay/index.js'
 import { createViewEvents } from './gateway/view-events.js'
@@ -167,6 +168,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       accountUsage: usageOf,
       heldElsewhere: (multihash) => files.repo.holdsInKubo(multihash),
       extraInfo: (pin) => remotes.infoFor(pin),
+      maxPending: config.maxPendingPins,
     },
   )
   const remotes = createRemotes({
@@ -197,6 +199,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     removePin: (accountId, requestid) => pins.remove(accountId, requestid),
     car: createCarImporter({ db: state.db, store: minio.store, kubo: kubo.client }),
     publish: (event) => events.publish({ ...event }),
+    maxPathDepth: config.maxPathDepth,
     log: log.child('core:files'),
   })
   const cars = createCarUploads({
@@ -208,6 +211,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     usageOf,
     log: log.child('core:car'),
   })
+  const uploadSlots = createUploadSlots(config.maxUploadsPerKey)
   const links = createLinks({ db: state.db, repo: files.repo })
   const addDefault = createAddDefault(state.db)
   // The gateway counts a view through repo.touch; an open Files page hears of it (throttled, gateway/view-events.ts).
@@ -236,12 +240,14 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   let routeTable: readonly RouteInfo[] = []
   let url = ''
   let lock: DataDirLock | undefined
+  const timeouts = { headersTimeoutMs: config.headersTimeoutMs, idleSocketMs: config.idleSocketMs }
   const lan = createLanSharing({
     port: config.lanPort,
     forceOn: config.lan,
     db: state.db,
     auth,
     routes: [gatewayRoutes(gateway, relay), signedLinkRoutes({ links, gateway, relay }), lanRootRoute()],
+    connections: { ...timeouts, maxConnections: config.lanMaxConnections },
     log: log.child('core:lan'),
   })
   // Tack's own listeners as they are now; a forwarding target on this machine at one of them is refused.
@@ -448,6 +454,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
           auth,
           // Listening on every interface (TACK_HOST=0.0.0.0) makes this machine's addresses its names too.
           hostNames: () => (UNSPECIFIED.has(config.host) ? lanAddresses() : [config.host]),
+          connections: { ...timeouts, maxConnections: config.maxConnections },
           routes: [
             statusRoutes(core),
             exportRoutes({
@@ -460,10 +467,10 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
             sessionRoutes({ sessions, accounts: state.accounts }),
             keyRoutes(state),
             accountRoutes({ accounts: state.accounts, usageOf }),
-            pinRoutes(pins),
+            pinRoutes(pins, { metaBytes: config.pinMetaBytes }),
             remoteRoutes({ remotes, accounts: state.accounts }),
             eventRoutes(events),
-            fileRoutes({ files, urls: fileUrls, cars, relay, log: log.child('core:files') }),
+            fileRoutes({ files, urls: fileUrls, cars, relay, slots: uploadSlots, log: log.child('core:files') }),
             linkRoutes({ db: state.db, files, links, urls: fileUrls }),
             signedLinkRoutes({ links, gateway, relay }),
             gatewayRoutes(gateway, relay),

@@ -129,6 +129,10 @@ export function createCarUploads(init: CarUploadsInit): CarUploads {
       let row: FileRow
       try {
         row = repo.transaction(() => {
+          // Again at the commit, in its transaction: uploads that streamed side by side all saw the same room.
+          const adding = repo.file(accountId, cid) ? 0 : verified.dagBytes
+          const room = allowance(accountId)
+          if (adding > room) throw overQuota(room)
           if (repo.blob(cid)) garbage = true
           else {
             repo.insertBlob({ cid, object_key: key, size: total })

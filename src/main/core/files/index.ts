@@ -37,6 +37,8 @@ export interface FilesInit {
   /** CAR uploads: how the pinner gets a CAR's DAG into Kubo (car/index.ts). */
   car?: CarImporter
   publish(event: FileStateEvent): void
+  /** Folders nested in an upload's paths, at most (config.maxPathDepth; default upload.ts's). */
+  maxPathDepth?: number
   log: Logger
 }
 
@@ -248,7 +250,7 @@ export function createFiles(init: FilesInit): Files {
       const left = allowance(accountId)
       let staged: StagedUpload
       try {
-        staged = await stage({ repo, store }, parts, left)
+        staged = await stage({ repo, store }, parts, left, init.maxPathDepth)
       } catch (err) {
         // The stream stopped at the quota: how much more was coming is unknown, so "more than" what was left.
         if (err instanceof CoreError && err.code === 'INSUFFICIENT_FUNDS')

@@ -10,11 +10,25 @@ import type { FileRow, FilesRepo } from './repo.js'
 /** Marks an upload's records private, inside the upload's commit. Content this account already made
  *  public and pinned cannot become private by uploading it again: it may be on the network already. */
 export function markPrivate(db: Db, repo: FilesRepo, accountId: number, rows: FileRow[]): void {
+  // The folder this upload brings is being made private with its files: it does not count as public.
+  const uploading = new Set(rows.map((r) => r.cid))
   for (const row of rows) {
     if (repo.pinsOf(accountId, row.multihash).length > 0)
       throw new CoreError(
         'CONFLICT',
         `${row.cid} is already public and pinned in this account; delete it before uploading it privately`,
+      )
+    // The account has one record per CID: a file of a public folder marked private would still be served
+    // by that folder, so the record would say private while the gateway serves it to anyone.
+    const folder = repo
+      .foldersWith(accountId, row.cid)
+      .map((cid) => repo.file(accountId, cid))
+      .find((f) => f && !f.private && !uploading.has(f.cid))
+    if (folder)
+      throw new CoreError(
+        'CONFLICT',
+        `${row.cid} is a file of the public folder "${folder.name}" (${folder.cid}) in this account, which serves it ` +
+          'to anyone; delete that folder before uploading it privately',
       )
     db.prepare("UPDATE files SET private = 1, state = 'stored' WHERE id = ?").run(row.id)
     // The caller goes on with these rows (events, pin records): they must say what the table says.

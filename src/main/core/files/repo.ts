@@ -73,6 +73,14 @@ export function createFilesRepo(db: Db) {
   const all = <T>(sql: string, ...args: unknown[]) => prepare(sql).all(...args) as T[]
   // A quota check (every POST of an account with a quota) reads it.
   const usage = cached<[number], { bytes: number }>(db, 'SELECT bytes FROM file_usage WHERE account_id = ?')
+  // A CAR whose root is a folder has one record of kind 'dir' (no file records), which file_usage leaves out:
+  // it counts here until a pinned object of the account counts it. The account's folders only (an index).
+  const carFolders = cached<[number], { bytes: number }>(
+    db,
+    `SELECT COALESCE(SUM(f.size), 0) AS bytes FROM files f JOIN blobs b ON b.cid = f.cid AND b.format = 'car'
+     WHERE f.account_id = ? AND f.kind = 'dir' AND NOT EXISTS
+       (SELECT 1 FROM pins p WHERE p.account_id = f.account_id AND p.multihash = f.multihash AND p.status = 'pinned')`,
+  )
   return {
     addPending: (key: string) =>
       prepare('INSERT INTO pending_uploads (object_key, started_at) VALUES (?, ?)').run(key, Date.now()),
@@ -131,7 +139,7 @@ export function createFilesRepo(db: Db) {
      *  also a pin object with the same size: pins.usageOf counts it, so it is left out here). */
     usageOf: (accountId: number) =>
       // A lookup: triggers keep the sum (migration 9), which a quota check (every POST) once computed here.
-      usage.get(accountId)?.bytes ?? 0,
+      (usage.get(accountId)?.bytes ?? 0) + (carFolders.get(accountId)?.bytes ?? 0),
     /** Whether an upload keeps this content pinned in Kubo (the pins domain must not unpin it then). */
     holdsInKubo: (multihash: string) =>
       Boolean(one("SELECT 1 FROM files WHERE multihash = ? AND state IN ('pinning', 'pinned') LIMIT 1", multihash)),

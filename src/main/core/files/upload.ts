@@ -56,14 +56,37 @@ export interface UploadDeps {
 const HEAD_BYTES = 512
 const WRAPPED_FOLDER_NAME = 'folder'
 
-/** A path a folder upload may carry: relative, no empty, '.' or '..' segments. */
-export function cleanPath(raw: string): string {
+/** Folders nested in a path, at most, unless the caller says otherwise (config.maxPathDepth). */
+export const DEFAULT_MAX_PATH_DEPTH = 100
+/** C0 controls (NUL included) and DEL: no file system name needs them, and they mislead whoever reads a path. */
+// eslint-disable-next-line no-control-regex -- control characters are what this keeps out
+const CONTROL = /[\u0000-\u001f\u007f]/
+export const hasControlCharacters = (s: string) => CONTROL.test(s)
+
+/** A name or path as it may be shown in an error: bounded, control characters escaped. */
+const shown = (raw: string) => JSON.stringify(raw.length > 120 ? `${raw.slice(0, 120)}…` : raw)
+
+/** Refuses a file name or path holding control characters. */
+export function checkName(raw: string, what = 'file name or path'): void {
+  if (CONTROL.test(raw))
+    throw new CoreError('BAD_REQUEST', `invalid ${what} ${shown(raw)}: control characters (NUL included) are not allowed`)
+}
+
+/** A path a folder upload may carry: relative, no empty, '.' or '..' segments, no control characters, at
+ *  most `maxDepth` folders deep (the importer builds the tree recursively: 3,000 levels overflowed its stack). */
+export function cleanPath(raw: string, maxDepth = DEFAULT_MAX_PATH_DEPTH): string {
+  checkName(raw)
   const parts = raw
     .replaceAll('\\', '/')
     .replace(/^\.?\/+/, '')
     .split('/')
   if (!raw || parts.some((p) => p === '' || p === '.' || p === '..' || p.length > 255))
-    throw new CoreError('BAD_REQUEST', `invalid file name or path: "${raw}"`)
+    throw new CoreError('BAD_REQUEST', `invalid file name or path: ${shown(raw)}`)
+  if (parts.length - 1 > maxDepth)
+    throw new CoreError(
+      'BAD_REQUEST',
+      `the path ${shown(raw)} is ${parts.length - 1} folders deep; at most ${maxDepth} are allowed (TACK_MAX_PATH_DEPTH)`,
+    )
   return parts.join('/')
 }
 
@@ -72,6 +95,7 @@ export async function stage(
   deps: UploadDeps,
   parts: AsyncIterable<UploadPart>,
   allowance: number,
+  maxDepth = DEFAULT_MAX_PATH_DEPTH,
 ): Promise<StagedUpload> {
   const { repo, store } = deps
   const staging: Array<{
@@ -104,7 +128,8 @@ export async function stage(
     const seen = new Set<string>()
     for await (const part of parts) {
       raw = part.path === ''
-      const path = raw ? '' : cleanPath(part.path)
+      const path = raw ? '' : cleanPath(part.path, maxDepth)
+      if (part.name) checkName(part.name, 'file name')
       if (seen.has(path)) throw new CoreError('BAD_REQUEST', `the path "${path}" appears twice in this upload`)
       seen.add(path)
       folder ||= path.includes('/')

@@ -10,6 +10,7 @@ import type { Authenticator } from '../auth.js'
 import type { Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
 import type { Logger } from '../log.js'
+import type { ConnectionLimits } from './connections.js'
 import { createHttpApp } from './server.js'
 
 export interface LanSharing {
@@ -28,6 +29,8 @@ export interface LanInit {
   db: Db
   auth: Authenticator
   routes: FastifyPluginAsync[]
+  /** Its own cap and timeouts: however many peers connect, the loopback API keeps what it needs. */
+  connections?: ConnectionLimits
   log: Logger
 }
 
@@ -91,6 +94,7 @@ export function createLanSharing(init: LanInit): LanSharing {
       auth: init.auth,
       routes: init.routes,
       hostNames: lanHostNames,
+      connections: init.connections,
     })
     try {
       await server.listen({ host: '0.0.0.0', port: init.port })

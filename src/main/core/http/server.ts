@@ -12,6 +12,7 @@ import { CoreError } from '../errors.js'
 import type { Scope } from '../keys/index.js'
 import type { Logger } from '../log.js'
 import { APP_ORIGIN } from '../../../shared/app-origin.js'
+import { fastifyTimeouts, guardConnections, type ConnectionLimits } from './connections.js'
 import { errorHandler, sendFailure } from './errors.js'
 import { createHostPolicy } from './hosts.js'
 
@@ -41,6 +42,8 @@ export interface HttpInit {
   bodyLimit?: number
   /** Host names this listener answers to besides the loopback ones (the configured host, LAN addresses). */
   hostNames?: () => readonly string[]
+  /** Timeouts and the connection cap of this listener (http/connections.ts); none: Node's defaults. */
+  connections?: ConnectionLimits
 }
 
 export interface HttpApp {
@@ -78,7 +81,9 @@ export async function createHttpApp(init: HttpInit): Promise<HttpApp> {
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: MAX_PARAM_LENGTH },
     // Malformed URLs and over-long parameters are answered before any route: as PSA Failures, not Fastify's.
     frameworkErrors: (err, _request, reply) => sendFailure(reply, new CoreError('BAD_REQUEST', err.message)),
+    ...(init.connections ? fastifyTimeouts(init.connections) : {}),
   })
+  const guard = init.connections && guardConnections(app.server, init.connections)
   const routes: RouteInfo[] = []
   app.addHook('onRoute', (route) => {
     const policy = route.config?.scope
@@ -103,6 +108,7 @@ export async function createHttpApp(init: HttpInit): Promise<HttpApp> {
     ),
   )
   app.addHook('onRequest', async (request, reply) => {
+    guard?.track(request.raw, reply.raw)
     reply.header('x-request-id', request.id)
     const port = listeningPort()
     if (!hosts.hostAllowed(request.headers.host, port))

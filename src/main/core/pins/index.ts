@@ -18,7 +18,7 @@ import { createPinStore, type PinRecord } from './store.js'
 import { createScheduler, type Scheduler } from './scheduler.js'
 
 export type { PinRecord } from './store.js'
-export { parseListQuery, parsePinBody } from './query.js'
+export { parseListQuery, parsePinBody, type PinBodyLimits } from './query.js'
 
 export interface PinsComponents {
   db: Db
@@ -43,6 +43,8 @@ export interface PinsInit {
   accountUsage?: (accountId: number) => number
   /** Whether another domain holds this content in Kubo too (then releasing it never unpins). */
   heldElsewhere?: (multihash: string) => boolean
+  /** Pin objects one account may have queued or pinning at once (config.maxPendingPins); default unlimited. */
+  maxPending?: number
   /** More `info` for a pin object from other domains (e.g. `remote.<target>` from forwarding). */
   extraInfo?: (pin: Pick<PinRecord, 'multihash' | 'accountId' | 'meta'>) => Record<string, string>
 }
@@ -146,6 +148,15 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
       }
       return store.insert({ ...base, status: 'pinned', dagSize: held, info: { dag_size: String(held) } })
     }
+    // Checked here, in the transaction that inserts: POSTs arriving together all count.
+    const max = init.maxPending ?? Infinity
+    const replacing = replaces && (replaces.status === 'queued' || replaces.status === 'pinning') ? 1 : 0
+    if (store.pendingCount(accountId) - replacing >= max)
+      throw new CoreError(
+        'PIN_QUEUE_FULL',
+        `this account has ${max} pins queued or pinning, the most it may have at once (TACK_MAX_PENDING_PINS); ` +
+          'add more once some have finished',
+      )
     return store.insert({ ...base, status: 'queued', info: { status_details: 'queued' } })
   }
 

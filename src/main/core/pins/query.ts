@@ -45,18 +45,25 @@ const bad = (details: string) => new CoreError('BAD_REQUEST', details)
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const length = (s: string) => [...s].length
 
-export function parsePinBody(body: unknown): PinInput {
+/** What a deployment may set (config.ts); the rest of LIMITS is fixed. */
+export interface PinBodyLimits {
+  /** config.pinMetaBytes: the whole meta object as JSON. */
+  metaBytes: number
+}
+
+export function parsePinBody(body: unknown, limits: PinBodyLimits = { metaBytes: LIMITS.metaBytes }): PinInput {
   if (!isObject(body)) throw bad('body must be a JSON object (a Pin)')
   const { cid, name, origins, meta } = body
   if (typeof cid !== 'string' || !cid) throw bad('pin.cid is required and must be a string')
   if (cid.length > LIMITS.cid) throw bad(`pin.cid is longer than ${LIMITS.cid} characters`)
   if (name !== undefined && name !== null && typeof name !== 'string') throw bad('pin.name must be a string')
-  if (typeof name === 'string' && length(name) > LIMITS.name) throw bad(`pin.name is longer than ${LIMITS.name} characters`)
+  if (typeof name === 'string' && length(name) > LIMITS.name)
+    throw bad(`pin.name is longer than ${LIMITS.name} characters (the Pinning Service API's limit)`)
   return {
     cid: parseCid(cid),
     name: typeof name === 'string' && name !== '' ? name : undefined,
     origins: parseOrigins(origins),
-    meta: meta === undefined || meta === null ? undefined : parseMeta(meta, 'pin.meta'),
+    meta: meta === undefined || meta === null ? undefined : parseMeta(meta, 'pin.meta', limits.metaBytes),
   }
 }
 
@@ -74,7 +81,7 @@ function parseOrigins(origins: unknown): string[] {
   return [...new Set(origins as string[])].slice(0, LIMITS.origins)
 }
 
-export function parseMeta(meta: unknown, where: string): Record<string, string> {
+export function parseMeta(meta: unknown, where: string, maxBytes: number = LIMITS.metaBytes): Record<string, string> {
   if (!isObject(meta)) throw bad(`${where} must be a JSON object of strings`)
   const entries = Object.entries(meta)
   if (entries.length > LIMITS.metaKeys) throw bad(`${where} has more than ${LIMITS.metaKeys} keys`)
@@ -83,7 +90,9 @@ export function parseMeta(meta: unknown, where: string): Record<string, string> 
     if (length(k) > LIMITS.metaKey) throw bad(`${where} has a key longer than ${LIMITS.metaKey} characters`)
     if (length(v) > LIMITS.metaValue) throw bad(`${where}.${k.slice(0, 50)} is longer than ${LIMITS.metaValue} characters`)
   }
-  if (Buffer.byteLength(JSON.stringify(meta)) > LIMITS.metaBytes) throw bad(`${where} is larger than ${LIMITS.metaBytes} bytes`)
+  // Named with the variable that sets it: a pin's meta is stored with every object, so it is kept small.
+  if (Buffer.byteLength(JSON.stringify(meta)) > maxBytes)
+    throw bad(`${where} is larger than ${maxBytes} bytes as JSON (the limit TACK_PIN_META_BYTES sets)`)
   return meta as Record<string, string>
 }
 

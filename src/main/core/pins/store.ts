@@ -135,6 +135,9 @@ export function createPinStore(db: Db) {
   const usage = db.prepare<[number], { n: number | null }>(
     "SELECT bytes AS n FROM pin_counts WHERE account_id = ? AND status = 'pinned'",
   )
+  const pendingCount = db.prepare<[number], { n: number }>(
+    "SELECT COALESCE(SUM(n), 0) AS n FROM pin_counts WHERE account_id = ? AND status IN ('queued', 'pinning')",
+  )
   const heldSize = db.prepare<[string], { dag_size: number | null }>(
     // Sized rows only: an object of an account without a quota reads pinned a moment before its size is
     // written (fetch-job.ts).
@@ -246,6 +249,8 @@ export function createPinStore(db: Db) {
     },
     /** Pin objects that still need this content in Kubo (failed ones do not). */
     references: (multihash: string): number => refs.get(multihash, multihash)?.n ?? 0,
+    /** The account's objects queued or pinning (a lookup in pin_counts). */
+    pendingCount: (accountId: number): number => pendingCount.get(accountId)?.n ?? 0,
     /** Bytes of the account's pinned DAGs (a lookup: pin_counts keeps the sum). */
     usage: (accountId: number): number => usage.get(accountId)?.n ?? 0,
     /** The DAG size of content some object has pinned already, if any: Tack holds it. */

@@ -6,6 +6,7 @@
 import type { Logger } from '../log.js'
 import type { Remote, RemotePin, RemoteStore } from './store.js'
 import { RemoteHttpError, type RemoteTarget } from './targets.js'
+import { ownState } from './words.js'
 
 /** 4xx answers are about the pin itself, except those that say the target is unwilling to talk at all. */
 const isRowError = (status: number) => status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status)
@@ -81,7 +82,8 @@ export function createForwarder(init: ForwarderInit) {
         return true
       }
       const ref = row.ref ?? (await target.add({ cid: row.cid, name: row.name, origins: init.origins() }, signal))
-      const state = await target.state(ref, signal)
+      // Whatever kind of target: a checked status and bounded details (words.ts), before it is stored.
+      const state = ownState(await target.state(ref, signal))
       // Settled pins are still checked now and then, so a peer that lost data or came back shows up.
       const settled = state.status === 'pinned' || state.status === 'failed'
       const next = { ...row, ref, ...state, attempts: 0, nextAttempt: now + (settled ? init.pollMs * 5 : init.pollMs) }

@@ -4,6 +4,7 @@
 import { CoreError } from '../errors.js'
 import type { Db } from '../db/index.js'
 import type { Logger } from '../log.js'
+import { ownState } from './words.js'
 import { createForwarder, selects, type LocalPin } from './forwarder.js'
 import { createRemoteStore, type Remote, type RemoteKind } from './store.js'
 import { clusterTarget, psaTarget } from './targets.js'
@@ -174,9 +175,11 @@ export function createRemotes(init: RemotesInit): Remotes {
       const forwarding = new Set(store.list().flatMap((r) => (selects(r, pin) ? [r.name] : [])))
       for (const s of store.statesFor(pin.multihash)) {
         if (!forwarding.has(s.remoteName)) continue
-        info[`remote.${s.remoteName}`] = s.status
-        if (s.peers) info[`remote.${s.remoteName}.peers`] = s.peers
-        if (s.details) info[`remote.${s.remoteName}.details`] = s.details
+        // Checked again as read: rows stored before words.ts kept a target's own words.
+        const own = ownState(s)
+        info[`remote.${s.remoteName}`] = own.status
+        if (own.peers) info[`remote.${s.remoteName}.peers`] = own.peers
+        if (own.details) info[`remote.${s.remoteName}.details`] = own.details
       }
       return info
     },

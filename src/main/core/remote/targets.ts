@@ -4,6 +4,7 @@
 import type { Status } from '../../../shared/psa.js'
 import { canonicalCid } from '../pins/cid.js'
 import type { SendInit, Sender } from './send.js'
+import { ownState } from './words.js'
 
 export interface RemoteAuth {
   basic?: { user: string; password: string }
@@ -140,7 +141,8 @@ export function summarizeCluster(peerMap: ClusterPeerInfo[]): RemoteState {
   const total = allocated.length
   const parts = [`${pinned}/${total} peers pinned`]
   if (unreachable) parts.push(`${unreachable} unreachable`)
-  if (failed) parts.push(`${failed} failed: ${allocated.find((p) => p.error)?.error ?? 'pin error'}`)
+  // How many, never the peer's own error text: every forwarded account reads this (remote/words.ts).
+  if (failed) parts.push(`${failed} failed`)
   const peers = `${pinned}/${total}`
   const details = parts.join(', ')
   if (total > 0 && pinned === total) return { status: 'pinned', details, peers }
@@ -161,7 +163,11 @@ export function psaTarget(init: { url: string; auth?: RemoteAuth; sender?: Sende
         { method: 'POST', headers: headers(init.auth, true), body, signal },
         init.sender,
       )
-      return ((await res.json()) as { requestid: string }).requestid
+      const { requestid } = (await res.json()) as { requestid?: unknown }
+      // Kept per pin and sent back in URLs: a requestid is an id, not a document.
+      if (typeof requestid !== 'string' || !/^[\w.:-]{1,128}$/.test(requestid))
+        throw new Error('the target answered without a usable requestid')
+      return requestid
     },
     async state(requestid, signal) {
       const res = await request(
@@ -169,8 +175,9 @@ export function psaTarget(init: { url: string; auth?: RemoteAuth; sender?: Sende
         { headers: headers(init.auth), signal },
         init.sender,
       )
-      const body = (await res.json()) as { status: Status; info?: Record<string, string> }
-      return { status: body.status, details: body.info?.status_details }
+      // Only the status, checked: the endpoint's status_details are its own words (remote/words.ts).
+      const body = (await res.json()) as { status?: unknown }
+      return ownState({ status: body.status })
     },
     async remove(requestid, signal) {
       try {

@@ -15,6 +15,9 @@ import { relayUpload } from '../relay-upload.js'
 import { carUpload, isCarUpload, isTrue } from './car-upload.js'
 import type { CarUploads } from '../../car/index.js'
 import { principalOf } from '../server.js'
+import type { Principal } from '../../auth.js'
+import type { UploadSlots } from '../../files/upload-slots.js'
+import { hasControlCharacters } from '../../files/upload.js'
 
 export interface FileUrls {
   /** The API's base URL (`http://127.0.0.1:7575`). */
@@ -28,7 +31,12 @@ const flag = z
   .optional()
   .transform((v) => v === 'true' || v === '1')
 const UploadQuery = z.object({
-  name: z.string().min(1).max(255).optional(),
+  name: z
+    .string()
+    .min(1)
+    .max(255)
+    .refine((v) => !hasControlCharacters(v), 'control characters (NUL included) are not allowed in a file name')
+    .optional(),
   pin: flag,
   private: flag,
   format: z.enum(['car']).optional(),
@@ -72,6 +80,8 @@ export function fileRoutes(deps: {
   cars?: CarUploads
   /** Large raw PUTs go through it (http/relay-upload.ts). */
   relay?: Relay
+  /** Uploads in flight per key (config.maxUploadsPerKey); none: no cap. */
+  slots?: UploadSlots
   log: Logger
 }): FastifyPluginAsync {
   const { files, urls } = deps
@@ -96,7 +106,17 @@ export function fileRoutes(deps: {
       limits: { fileSize: Infinity, files: 100_000, parts: 100_000, fields: 100 },
     })
 
-    app.put('/api/files', { config: { scope: 'files:write' } }, async (request, reply) => {
+    /** Runs one upload holding a slot of its credential; the slot is given back when the upload ends. */
+    const slotted = async <T>(request: FastifyRequest, run: () => Promise<T>): Promise<T> => {
+      const release = deps.slots?.take(holderOf(principalOf(request)))
+      try {
+        return await run()
+      } finally {
+        release?.()
+      }
+    }
+
+    app.put('/api/files', { config: { scope: 'files:write' } }, (request, reply) => slotted(request, async () => {
       const query = parse(UploadQuery, request.query, 'query')
       if (!query.name)
         throw new CoreError('BAD_REQUEST', 'query.name: the file name is required (PUT /api/files?name=N)')
@@ -117,9 +137,9 @@ export function fileRoutes(deps: {
       })()
       const result = await upload(request, reply, () => files.upload(accountId, parts, options))
       return reply.code(201).send(serializeFile(result.files[0]!, urls))
-    })
+    }))
 
-    app.post('/api/files', { config: { scope: 'files:write' } }, async (request, reply) => {
+    app.post('/api/files', { config: { scope: 'files:write' } }, (request, reply) => slotted(request, async () => {
       if (!request.isMultipart())
         throw new CoreError(
           'UNSUPPORTED_MEDIA_TYPE',
@@ -160,7 +180,7 @@ export function fileRoutes(deps: {
         files: result.files.map((f) => serializeFile(f, urls)),
         ...(result.directory ? { directory: { cid: result.directory.cid, name: result.directory.name } } : {}),
       })
-    })
+    }))
 
     app.get('/api/files', { config: { scope: 'files:read' } }, (request) => {
       const q = parse(ListQuery, request.query, 'query')
@@ -204,6 +224,13 @@ export function fileRoutes(deps: {
       return serializeFile(files.unpin(principalOf(request).accountId, cid), urls)
     })
   }
+}
+
+/** Whose upload slots a request uses: its key's, else its browser session's, else its account's. */
+function holderOf(principal: Principal): string {
+  if (principal.keyId) return `key:${principal.keyId}`
+  if (principal.sessionId !== undefined) return `session:${principal.sessionId}`
+  return `account:${principal.accountId}`
 }
 
 /** Runs an upload; when it fails before the body was read to the end, the connection closes after the error

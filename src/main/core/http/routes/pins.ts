@@ -3,12 +3,12 @@
 // handler as PSA Failure bodies.
 import type { FastifyPluginAsync } from 'fastify'
 import type { PinResults } from '../../../../shared/psa.js'
-import { parseListQuery, parsePinBody, type Pins } from '../../pins/index.js'
+import { parseListQuery, parsePinBody, type PinBodyLimits, type Pins } from '../../pins/index.js'
 import { principalOf } from '../server.js'
 
 const BASE = '/api/pinning/pins'
 
-export function pinRoutes(pins: Pins): FastifyPluginAsync {
+export function pinRoutes(pins: Pins, limits?: PinBodyLimits): FastifyPluginAsync {
   return async (app) => {
     const read = { config: { scope: 'pins:read' as const } }
     const write = { config: { scope: 'pins:write' as const } }
@@ -20,7 +20,7 @@ export function pinRoutes(pins: Pins): FastifyPluginAsync {
       return { count, results: results.map((r) => pins.toStatus(r)) }
     })
     app.post(BASE, write, async (request, reply) => {
-      const record = await pins.add(principalOf(request).accountId, parsePinBody(request.body))
+      const record = await pins.add(principalOf(request).accountId, parsePinBody(request.body, limits))
       return reply.code(202).send(pins.toStatus(record, { queuePosition: true }))
     })
     app.get(`${BASE}/:requestid`, read, async (request) => {
@@ -29,7 +29,7 @@ export function pinRoutes(pins: Pins): FastifyPluginAsync {
       return pins.toStatus(await pins.settled(record), { queuePosition: true })
     })
     app.post(`${BASE}/:requestid`, write, async (request, reply) => {
-      const input = parsePinBody(request.body)
+      const input = parsePinBody(request.body, limits)
       const record = pins.replace(principalOf(request).accountId, requestidOf(request.params), input)
       return reply.code(202).send(pins.toStatus(record, { queuePosition: true }))
     })

@@ -19,6 +19,7 @@ import { eventRoutes } from './http/routes/events.js'
 import { fileRoutes } from './http/routes/files.js'
 import { linkRoutes, signedLinkRoutes } from './http/routes/links.js'
 import { createCarImporter, createCarUploads, isCarBlob } from './car/index.js'
+import { carLimits } from './car/verify.js'
 import { createLinks } from './links/index.js'
 import { gatewayRoutes } from './http/routes/gateway.js'
 import { settingsRoutes } from './http/routes/settings.js'
@@ -204,6 +205,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     store: minio.store,
     accounts: state.accounts,
     usageOf,
+    limits: carLimits(config),
     log: log.child('core:car'),
   })
   const links = createLinks({ db: state.db, repo: files.repo })

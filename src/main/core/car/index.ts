@@ -15,7 +15,7 @@ import type { ObjectStore } from '../minio/store.js'
 import type { Pinner } from '../files/pinner.js'
 import type { FileRow, FilesRepo } from '../files/repo.js'
 import { discard } from '../files/upload.js'
-import { verifyCar } from './verify.js'
+import { verifyCar, type VerifyLimits } from './verify.js'
 
 export const CAR_CONTENT_TYPE = 'application/vnd.ipld.car'
 
@@ -84,6 +84,8 @@ export interface CarUploadsInit {
   pinner: Pick<Pinner, 'ensurePinned' | 'recordPin'>
   accounts: Pick<Accounts, 'get'>
   usageOf(accountId: number): number
+  /** Bounds of the DAG check (config: carMaxBlocks, carMaxLinks, carMaxDepth). */
+  limits: VerifyLimits
   log: Logger
 }
 
@@ -115,7 +117,7 @@ export function createCarUploads(init: CarUploadsInit): CarUploads {
       let verified: Awaited<ReturnType<typeof verifyCar>>
       try {
         const source = tee()
-        verified = await verifyCar(source)
+        verified = await verifyCar(source, init.limits)
         // Whatever follows the last block (nothing, in a well-formed CAR) is still part of the object.
         for await (const _ of source) void _
         await writer.finish()

@@ -20,6 +20,7 @@ import { fileRoutes } from './http/routes/files.js'
 import { linkRoutes, signedLinkRoutes } from './http/routes/links.js'
 import { createCarImporter, createCarUploads, isCarBlob } from './car/index.js'
 import { carLimits } from './car/verify.js'
+import { jobsStatus, type JobsStatus } from './jobs-status.js'
 import { createLinks } from './links/index.js'
 import { gatewayRoutes } from './http/routes/gateway.js'
 import { settingsRoutes } from './http/routes/settings.js'
@@ -29,7 +30,7 @@ import { statusRoutes } from './http/routes/status.js'
 import { exportRoutes } from './http/routes/export.js'
 import { uiRoutes } from './http/routes/ui.js'
 import { createKubo, type KuboNode } from './kubo/index.js'
-import { collectingAfterUnpin, createGc, createGcGate } from './kubo/gc.js'
+import { collectingAfterUnpin, createGc, createGcGate, type Gc } from './kubo/gc.js'
 import { lockDataDir, type DataDirLock } from './lock.js'
 import type { Logger } from './log.js'
 import { createMinio, type MinioNode } from './minio/index.js'
@@ -53,6 +54,8 @@ export interface Core {
   readonly minio: MinioNode
   readonly files: Files
   readonly remotes: Remotes
+  /** Kubo's garbage collection as Tack runs it (kubo/gc.ts): runNow() waits for the jobs holding the gate. */
+  readonly gc: Pick<Gc, 'runNow'>
   /** Live events for the UI (`GET /api/events`). */
   readonly events: EventBus
   /** The API's route table with each route's access policy (empty until started). */
@@ -82,6 +85,8 @@ export interface CoreStatus {
   lan: { enabled: boolean; urls: string[] }
   /** Forwarding targets with how many pins stand in each state there: for an admin caller only. */
   remotes?: ReturnType<Remotes['list']>
+  /** Upload pin jobs and the GC, with those stalled (jobs-status.ts); CIDs for an admin caller only. */
+  jobs: JobsStatus
 }
 
 interface Component {
@@ -140,6 +145,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   const gc = createGc({
     kubo: kubo.client,
     delayMs: config.gcDelayMs,
+    timeoutMs: config.gcGateTimeoutMs,
     gate: gcGate,
     db: state.db,
     log: log.child('core:gc'),
@@ -195,6 +201,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     pinnedElsewhere: (multihash) => pins.holds(multihash),
     removePin: (accountId, requestid) => pins.remove(accountId, requestid),
     car: createCarImporter({ db: state.db, store: minio.store, kubo: kubo.client }),
+    gateTimeoutMs: config.gcGateTimeoutMs,
     publish: (event) => events.publish({ ...event }),
     log: log.child('core:files'),
   })
@@ -280,6 +287,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     minio,
     files,
     remotes,
+    gc,
     events,
     localToken,
     loginToken: () => sessions.mintLoginToken(state.accounts.ensureOwner().id),
@@ -309,6 +317,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         },
         url,
         lan: { enabled: lan.enabled(), urls: lan.urls() },
+        // The caller who may see the targets (an admin) may see which CIDs the jobs are about too.
+        jobs: jobsStatus(files.pinner, gcGate, { cids: options.remotes !== false }),
         ...(options.remotes === false ? {} : { remotes: remotes.list() }),
       }
     },

@@ -72,8 +72,30 @@ export function createCarImporter(deps: {
         { body, headers: { 'content-type': contentType }, signal },
       )
       await res.text()
-      await deps.kubo.pinAdd(cid, undefined, signal)
+      // Kubo's `pin add` fetches what is missing even when asked to stay offline (its pinner walks the DAG
+      // online), and this runs inside the GC gate: the whole DAG must be here before the pin starts. A CAR
+      // checked by verify.ts always is; one an older Tack let in (an identity root linking elsewhere) is not.
+      await assertWholeDagLocal(deps.kubo, cid, signal)
+      await deps.kubo.pinAdd(cid, undefined, signal, { offline: true })
     },
+  }
+}
+
+/** Walks the DAG in Kubo without fetching (`refs -r --offline`); a block not held locally fails at once. */
+async function assertWholeDagLocal(kubo: Pick<KuboClient, 'call'>, cid: string, signal?: AbortSignal) {
+  const res = await kubo.call('refs', { arg: cid, recursive: 'true', unique: 'true', offline: 'true' }, { signal })
+  let rest = ''
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    const lines = (rest + Buffer.from(chunk).toString('utf8')).split('\n')
+    rest = lines.pop()!
+    for (const line of lines) {
+      const err = line.trim() && (JSON.parse(line) as { Err?: string }).Err
+      if (err)
+        throw new CoreError(
+          'BAD_REQUEST',
+          `the CAR of ${cid} does not hold its whole DAG (Kubo, offline: ${err}); it is not pinned`,
+        )
+    }
   }
 }
 

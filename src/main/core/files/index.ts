@@ -36,6 +36,8 @@ export interface FilesInit {
   removePin?(accountId: number, requestid: string): void
   /** CAR uploads: how the pinner gets a CAR's DAG into Kubo (car/index.ts). */
   car?: CarImporter
+  /** config.gcGateTimeoutMs: the deadline of a pin job's Kubo calls inside the GC gate. */
+  gateTimeoutMs?: number
   publish(event: FileStateEvent): void
   log: Logger
 }
@@ -100,6 +102,7 @@ export function createFiles(init: FilesInit): Files {
     gcGate: init.gcGate,
     pinnedElsewhere: init.pinnedElsewhere,
     car: init.car,
+    gateTimeoutMs: init.gateTimeoutMs,
     publish: init.publish,
     log,
   })

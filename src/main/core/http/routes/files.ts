@@ -45,7 +45,8 @@ const ListQuery = z.object({
     .transform((v) => (v === undefined ? undefined : v === 'true')),
 })
 
-export function serializeFile(row: FileRow, urls: FileUrls) {
+/** `details` says what a pin job of the file does now, or why the last one failed (files/pinner.ts). */
+export function serializeFile(row: FileRow, urls: FileUrls, details?: string) {
   const lan = urls.lan()
   return {
     cid: row.cid,
@@ -56,6 +57,7 @@ export function serializeFile(row: FileRow, urls: FileUrls) {
     size: row.size,
     mime: row.mime,
     state: row.state,
+    ...(details ? { details } : {}),
     views: row.views,
     lastAccessed: row.last_accessed_at === null ? null : new Date(row.last_accessed_at).toISOString(),
     created: new Date(row.created_at).toISOString(),
@@ -73,6 +75,7 @@ export function fileRoutes(deps: {
   log: Logger
 }): FastifyPluginAsync {
   const { files, urls } = deps
+  const toEntry = (row: FileRow) => serializeFile(row, urls, files.pinner.details(row.cid))
   return async (app) => {
     // Every body stays a stream: no JSON or text parser may buffer an upload (this plugin's scope only).
     app.removeAllContentTypeParsers()
@@ -103,18 +106,18 @@ export function fileRoutes(deps: {
         const row = await upload(request, reply, () =>
           carUpload(deps.cars!, principalOf(request).accountId, request.raw, { ...query, name: query.name!, declared }),
         )
-        return reply.code(201).send(serializeFile(row, urls))
+        return reply.code(201).send(toEntry(row))
       }
       const accountId = principalOf(request).accountId
       const options = { declaredBytes: declared, pin: query.pin, private: query.private }
       const raw = { accountId, name: query.name, size: declared, pin: query.pin, private: query.private }
-      const relayed = relayUpload(deps, request, reply, raw, (result) => serializeFile(result.files[0]!, urls))
+      const relayed = relayUpload(deps, request, reply, raw, (result) => toEntry(result.files[0]!))
       if (relayed) return relayed
       const parts = (async function* (): AsyncGenerator<UploadPart> {
         yield { path: '', name: query.name, content: request.raw, size: declared }
       })()
       const result = await upload(request, reply, () => files.upload(accountId, parts, options))
-      return reply.code(201).send(serializeFile(result.files[0]!, urls))
+      return reply.code(201).send(toEntry(result.files[0]!))
     })
 
     app.post('/api/files', { config: { scope: 'files:write' } }, async (request, reply) => {
@@ -155,7 +158,7 @@ export function fileRoutes(deps: {
         }),
       )
       return reply.code(201).send({
-        files: result.files.map((f) => serializeFile(f, urls)),
+        files: result.files.map((f) => toEntry(f)),
         ...(result.directory ? { directory: { cid: result.directory.cid, name: result.directory.name } } : {}),
       })
     })
@@ -163,7 +166,7 @@ export function fileRoutes(deps: {
     app.get('/api/files', { config: { scope: 'files:read' } }, (request) => {
       const q = parse(ListQuery, request.query, 'query')
       const { count, rows } = files.list({ accountId: principalOf(request).accountId, ...q })
-      return { count, results: rows.map((r) => serializeFile(r, urls)) }
+      return { count, results: rows.map((r) => toEntry(r)) }
     })
 
     // One entry in full: a folder's files (to open it), and what deleting it would take along.
@@ -171,7 +174,7 @@ export function fileRoutes(deps: {
       const { cid } = request.params as { cid: string }
       const accountId = principalOf(request).accountId
       const row = files.get(accountId, cid)
-      const entry = serializeFile(row, urls)
+      const entry = toEntry(row)
       const removal = files.removal(accountId, cid)
       if (row.kind !== 'dir') return { ...entry, removal }
       const base = entry.gatewayUrl
@@ -192,14 +195,14 @@ export function fileRoutes(deps: {
 
     app.post('/api/files/:cid/pin', { config: { scope: 'files:write' } }, async (request, reply) => {
       const { cid } = request.params as { cid: string }
-      return reply.code(202).send(serializeFile(files.pin(principalOf(request).accountId, cid), urls))
+      return reply.code(202).send(toEntry(files.pin(principalOf(request).accountId, cid)))
     })
 
     // Unpin from Files: the account's pin objects of this content go (as in Pins, hence pins:write); the upload
     // itself stays, stored.
     app.delete('/api/files/:cid/pin', { config: { scope: 'pins:write' } }, (request) => {
       const { cid } = request.params as { cid: string }
-      return serializeFile(files.unpin(principalOf(request).accountId, cid), urls)
+      return toEntry(files.unpin(principalOf(request).accountId, cid))
     })
   }
 }

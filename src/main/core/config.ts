@@ -32,7 +32,11 @@ export const ConfigSchema = z.object({
   /** TACK_PIN_CONCURRENCY: pins fetched at once, default 4. */
   pinConcurrency: z.coerce.number().int().min(1).max(64).default(4),
   /** TACK_PIN_TIMEOUT_MS: how long content that cannot be found is retried before the pin fails, default 24 h. */
-  pinTimeoutMs: z.coerce.number().int().min(1000).default(24 * 60 * 60 * 1000),
+  pinTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(24 * 60 * 60 * 1000),
   /**
    * TACK_PIN_SEARCH_MS: a fetch that receives nothing for this long parks its content (no slot held) with a
    * growing back-off (30 s doubling to 30 min; a new origin, a replace or a peer connecting ends it early).
@@ -53,11 +57,38 @@ export const ConfigSchema = z.object({
   /** TACK_GATEWAY_REDIRECT: a public gateway base URL; the gateway redirects there instead of serving. */
   gatewayRedirect: z.url().optional(),
   /** TACK_DEFAULT_QUOTA: bytes for new accounts, default 1 GiB (the free tier). */
-  defaultQuotaBytes: z.coerce.number().int().min(0).default(1024 ** 3),
+  defaultQuotaBytes: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1024 ** 3),
   /** TACK_REMOTE_POLL_MS: how often forwarded pins' state at remote targets is checked, default 5 s. */
   remotePollMs: z.coerce.number().int().min(50).default(5000),
   /** TACK_GC_DELAY_MS: how long after the last delete Kubo's blockstore is garbage-collected (debounced), default 2 min. */
-  gcDelayMs: z.coerce.number().int().min(0).default(2 * 60 * 1000),
+  gcDelayMs: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(2 * 60 * 1000),
+  /**
+   * TACK_CAR_MAX_BLOCKS: most distinct blocks one CAR upload's DAG may have (inlined identity blocks count),
+   * default 200,000 (about 21 MB of index while it is checked; a 1 GiB file in 256 KiB chunks is ~4,100).
+   */
+  carMaxBlocks: z.coerce.number().int().min(1).default(200_000),
+  /** TACK_CAR_MAX_LINKS: most links in one CAR upload's DAG, default 1,000,000 (4 bytes each while checked). */
+  carMaxLinks: z.coerce.number().int().min(1).default(1_000_000),
+  /** TACK_CAR_MAX_DEPTH: most levels below a CAR upload's root, default 1024. */
+  carMaxDepth: z.coerce.number().int().min(1).default(1024),
+  /**
+   * TACK_GC_GATE_TIMEOUT_MS: the deadline of every Kubo call made while holding the GC gate (an upload's
+   * add+pin or a CAR's import+pin, and the GC run itself), default 5 min. A job past it fails (and is retried
+   * on the next access), so nothing can hold back the GC and the jobs queued behind it for longer.
+   */
+  gcGateTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(5 * 60 * 1000),
   /** TACK_LOG_LEVEL: debug | info | warn | error. */
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
@@ -95,10 +126,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
 }
 
 /** Flags win over variables, variables over defaults. */
-export function configFromEnv(
-  env: NodeJS.ProcessEnv,
-  flags: Partial<ConfigInput> = {},
-): ConfigInput {
+export function configFromEnv(env: NodeJS.ProcessEnv, flags: Partial<ConfigInput> = {}): ConfigInput {
   const fromEnv: Partial<ConfigInput> = {
     dataDir: env.TACK_DATA_DIR,
     host: env.TACK_HOST,
@@ -119,6 +147,10 @@ export function configFromEnv(
     defaultQuotaBytes: env.TACK_DEFAULT_QUOTA,
     remotePollMs: env.TACK_REMOTE_POLL_MS,
     gcDelayMs: env.TACK_GC_DELAY_MS,
+    carMaxBlocks: env.TACK_CAR_MAX_BLOCKS,
+    carMaxLinks: env.TACK_CAR_MAX_LINKS,
+    carMaxDepth: env.TACK_CAR_MAX_DEPTH,
+    gcGateTimeoutMs: env.TACK_GC_GATE_TIMEOUT_MS,
     logLevel: env.TACK_LOG_LEVEL as ConfigInput['logLevel'],
     maxPendingPins: env.TACK_MAX_PENDING_PINS,
     pinMetaBytes: env.TACK_PIN_META_BYTES,

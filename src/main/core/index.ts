@@ -20,6 +20,8 @@ import { eventRoutes } from './http/routes/events.js'
 import { fileRoutes } from './http/routes/files.js'
 import { linkRoutes, signedLinkRoutes } from './http/routes/links.js'
 import { createCarImporter, createCarUploads, isCarBlob } from './car/index.js'
+import { carLimits } from './car/verify.js'
+import { jobsStatus, type JobsStatus } from './jobs-status.js'
 import { createLinks } from './links/index.js'
 import { createAddDefault } from './files/add-default.js'
 import { gatewayRoutes } from './http/routes/gateway.js'
@@ -31,7 +33,7 @@ import { exportRoutes } from './http/routes/export.js'
 import { removeStaleSpools } from './backup/spool.js'
 import { uiRoutes } from './http/routes/ui.js'
 import { createKubo, type KuboNode } from './kubo/index.js'
-import { collectingAfterUnpin, createGc, createGcGate } from './kubo/gc.js'
+import { collectingAfterUnpin, createGc, createGcGate, type Gc } from './kubo/gc.js'
 import { lockDataDir, type DataDirLock } from './lock.js'
 import type { Logger } from './log.js'
 import { createMinio, type MinioNode } from './minio/index.js'
@@ -55,6 +57,8 @@ export interface Core {
   readonly minio: MinioNode
   readonly files: Files
   readonly remotes: Remotes
+  /** Kubo's garbage collection as Tack runs it (kubo/gc.ts): runNow() waits for the jobs holding the gate. */
+  readonly gc: Pick<Gc, 'runNow'>
   /** Live events for the UI (`GET /api/events`). */
   readonly events: EventBus
   /** The API's route table with each route's access policy (empty until started). */
@@ -84,6 +88,8 @@ export interface CoreStatus {
   lan: { enabled: boolean; urls: string[] }
   /** Forwarding targets with how many pins stand in each state there: for an admin caller only. */
   remotes?: ReturnType<Remotes['list']>
+  /** Upload pin jobs and the GC, with those stalled (jobs-status.ts); CIDs for an admin caller only. */
+  jobs: JobsStatus
 }
 
 interface Component {
@@ -142,6 +148,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   const gc = createGc({
     kubo: kubo.client,
     delayMs: config.gcDelayMs,
+    timeoutMs: config.gcGateTimeoutMs,
     gate: gcGate,
     db: state.db,
     log: log.child('core:gc'),
@@ -198,6 +205,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     pinnedElsewhere: (multihash) => pins.holds(multihash),
     removePin: (accountId, requestid) => pins.remove(accountId, requestid),
     car: createCarImporter({ db: state.db, store: minio.store, kubo: kubo.client }),
+    gateTimeoutMs: config.gcGateTimeoutMs,
     publish: (event) => events.publish({ ...event }),
     maxPathDepth: config.maxPathDepth,
     log: log.child('core:files'),
@@ -209,6 +217,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     store: minio.store,
     accounts: state.accounts,
     usageOf,
+    limits: carLimits(config),
     log: log.child('core:car'),
   })
   const uploadSlots = createUploadSlots(config.maxUploadsPerKey)
@@ -287,6 +296,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     minio,
     files,
     remotes,
+    gc,
     events,
     localToken,
     loginToken: () => sessions.mintLoginToken(state.accounts.ensureOwner().id),
@@ -316,6 +326,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         },
         url,
         lan: { enabled: lan.enabled(), urls: lan.urls() },
+        // The caller who may see the targets (an admin) may see which CIDs the jobs are about too.
+        jobs: jobsStatus(files.pinner, gcGate, { cids: options.remotes !== false }),
         ...(options.remotes === false ? {} : { remotes: remotes.list() }),
       }
     },

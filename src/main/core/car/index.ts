@@ -15,7 +15,7 @@ import type { ObjectStore } from '../minio/store.js'
 import type { Pinner } from '../files/pinner.js'
 import type { FileRow, FilesRepo } from '../files/repo.js'
 import { discard } from '../files/upload.js'
-import { verifyCar } from './verify.js'
+import { verifyCar, type VerifyLimits } from './verify.js'
 
 export const CAR_CONTENT_TYPE = 'application/vnd.ipld.car'
 
@@ -72,8 +72,30 @@ export function createCarImporter(deps: {
         { body, headers: { 'content-type': contentType }, signal },
       )
       await res.text()
-      await deps.kubo.pinAdd(cid, undefined, signal)
+      // Kubo's `pin add` fetches what is missing even when asked to stay offline (its pinner walks the DAG
+      // online), and this runs inside the GC gate: the whole DAG must be here before the pin starts. A CAR
+      // checked by verify.ts always is; one an older Tack let in (an identity root linking elsewhere) is not.
+      await assertWholeDagLocal(deps.kubo, cid, signal)
+      await deps.kubo.pinAdd(cid, undefined, signal, { offline: true })
     },
+  }
+}
+
+/** Walks the DAG in Kubo without fetching (`refs -r --offline`); a block not held locally fails at once. */
+async function assertWholeDagLocal(kubo: Pick<KuboClient, 'call'>, cid: string, signal?: AbortSignal) {
+  const res = await kubo.call('refs', { arg: cid, recursive: 'true', unique: 'true', offline: 'true' }, { signal })
+  let rest = ''
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    const lines = (rest + Buffer.from(chunk).toString('utf8')).split('\n')
+    rest = lines.pop()!
+    for (const line of lines) {
+      const err = line.trim() && (JSON.parse(line) as { Err?: string }).Err
+      if (err)
+        throw new CoreError(
+          'BAD_REQUEST',
+          `the CAR of ${cid} does not hold its whole DAG (Kubo, offline: ${err}); it is not pinned`,
+        )
+    }
   }
 }
 
@@ -84,6 +106,8 @@ export interface CarUploadsInit {
   pinner: Pick<Pinner, 'ensurePinned' | 'recordPin'>
   accounts: Pick<Accounts, 'get'>
   usageOf(accountId: number): number
+  /** Bounds of the DAG check (config: carMaxBlocks, carMaxLinks, carMaxDepth). */
+  limits: VerifyLimits
   log: Logger
 }
 
@@ -115,7 +139,7 @@ export function createCarUploads(init: CarUploadsInit): CarUploads {
       let verified: Awaited<ReturnType<typeof verifyCar>>
       try {
         const source = tee()
-        verified = await verifyCar(source)
+        verified = await verifyCar(source, init.limits)
         // Whatever follows the last block (nothing, in a well-formed CAR) is still part of the object.
         for await (const _ of source) void _
         await writer.finish()

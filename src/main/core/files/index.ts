@@ -36,6 +36,8 @@ export interface FilesInit {
   removePin?(accountId: number, requestid: string): void
   /** CAR uploads: how the pinner gets a CAR's DAG into Kubo (car/index.ts). */
   car?: CarImporter
+  /** config.gcGateTimeoutMs: the deadline of a pin job's Kubo calls inside the GC gate. */
+  gateTimeoutMs?: number
   publish(event: FileStateEvent): void
   /** Folders nested in an upload's paths, at most (config.maxPathDepth; default upload.ts's). */
   maxPathDepth?: number
@@ -102,6 +104,7 @@ export function createFiles(init: FilesInit): Files {
     gcGate: init.gcGate,
     pinnedElsewhere: init.pinnedElsewhere,
     car: init.car,
+    gateTimeoutMs: init.gateTimeoutMs,
     publish: init.publish,
     log,
   })

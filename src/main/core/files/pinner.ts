@@ -6,6 +6,11 @@
 // Kubo's `add` here does not pin (see ADD_ARGS), so the blocks are unpinned until `pin add` has run: each
 // add+pin runs inside the GC gate (kubo/gc.ts), and Tack's GC never runs while one is in flight. An upload
 // deleted while its job ran is unpinned again once the job ends, so its blocks are not held forever.
+//
+// Nothing inside the gate may wait on the network: the pin is made offline (every block was just added or
+// imported; one that is not there fails the job at once instead of being searched for), and every call in the
+// gate has a deadline (gateTimeoutMs). A job that fails is tried again on the next access; jobs() and
+// details() say what each job is doing or why it failed, for /api/status and the file's entry.
 import type { CarImporter } from '../car/index.js'
 import { CoreError } from '../errors.js'
 import type { AddEntry } from '../kubo/add.js'
@@ -40,6 +45,8 @@ export interface PinnerDeps {
   pinnedElsewhere?(multihash: string): boolean
   /** CAR uploads get into Kubo by dag/import (car/index.ts), not by add. */
   car?: CarImporter
+  /** config.gcGateTimeoutMs: the deadline of the Kubo calls a job makes inside the gate. */
+  gateTimeoutMs?: number
   publish(event: FileStateEvent): void
   log: Logger
 }
@@ -53,12 +60,35 @@ export interface Pinner {
   resume(): void
   /** Cuts running jobs short and waits for them; their CIDs stay `pinning` and resume at the next start. */
   stop(): Promise<void>
+  /** The jobs running now: since when, and whether they wait for a GC to end or work in Kubo. */
+  jobs(): PinJob[]
+  /** Why this CID's last job failed, or what its running job does; undefined when there is nothing to say. */
+  details(cid: string): string | undefined
 }
+
+export interface PinJob {
+  cid: string
+  stage: 'waiting for a garbage collection to end' | 'adding to Kubo'
+  /** When the job entered this stage (ms since the epoch). */
+  since: number
+}
+
+const DEFAULT_GATE_TIMEOUT_MS = 5 * 60 * 1000
+/** Failure reasons kept for details(); the oldest go first (a retry or a delete also clears one). */
+const MAX_REASONS = 1000
 
 export function createPinner(deps: PinnerDeps): Pinner {
   const { repo, log } = deps
   const jobs = new Map<string, Promise<void>>()
+  const stages = new Map<string, PinJob>()
+  const reasons = new Map<string, string>()
+  const gateTimeoutMs = deps.gateTimeoutMs ?? DEFAULT_GATE_TIMEOUT_MS
   let stopping = new AbortController()
+  const remember = (cid: string, reason: string) => {
+    reasons.delete(cid)
+    reasons.set(cid, reason)
+    if (reasons.size > MAX_REASONS) reasons.delete(reasons.keys().next().value!)
+  }
 
   const setState = (cid: string, state: FileState) => {
     repo.setState(cid, state)
@@ -98,18 +128,21 @@ export function createPinner(deps: PinnerDeps): Pinner {
     const row = repo.rowsByCid(cid).find((r) => !r.private)
     if (!row) return
     setState(cid, 'pinning')
+    reasons.delete(cid)
+    stages.set(cid, { cid, stage: 'waiting for a garbage collection to end', since: Date.now() })
     const hold = deps.gcGate?.hold ?? ((fn: () => Promise<void>) => fn())
+    let deadline: AbortSignal | undefined
     try {
       await hold(async () => {
+        stages.set(cid, { cid, stage: 'adding to Kubo', since: Date.now() })
+        deadline = AbortSignal.timeout(gateTimeoutMs)
+        const signal = AbortSignal.any([stopping.signal, deadline])
         // A folder is sent as its entries, wrapped: the wrapper is the folder. Kubo reports the root last.
-        if (deps.car?.isCar(cid)) return await deps.car.importCar(cid, stopping.signal)
-        const added = await deps.kubo.add(entriesOf(row), {
-          wrapWithDirectory: row.kind === 'dir',
-          signal: stopping.signal,
-        })
+        if (deps.car?.isCar(cid)) return await deps.car.importCar(cid, signal)
+        const added = await deps.kubo.add(entriesOf(row), { wrapWithDirectory: row.kind === 'dir', signal })
         const root = added.at(-1)
         if (root?.Hash !== cid) throw new CoreError('CONFLICT', `Kubo computed ${root?.Hash} for the bytes of ${cid}`)
-        await deps.kubo.pinAdd(cid)
+        await deps.kubo.pinAdd(cid, undefined, signal, { offline: true })
       })
       if (!repo.stateOf(cid)) {
         // Every upload of it was deleted while the job ran (their delete found nothing pinned yet).
@@ -122,12 +155,23 @@ export function createPinner(deps: PinnerDeps): Pinner {
       log.info('pinned an upload', { cid })
     } catch (err) {
       if (stopping.signal.aborted) throw new CoreError('SERVICE_UNAVAILABLE', 'Tack is stopping')
+      const failure = deadline?.aborted
+        ? new CoreError(
+            'SERVICE_UNAVAILABLE',
+            `pinning ${cid} failed: Kubo did not finish within ${gateTimeoutMs} ms (TACK_GC_GATE_TIMEOUT_MS); it is tried again on the next access`,
+          )
+        : err instanceof CoreError
+          ? err
+          : new CoreError('SERVICE_UNAVAILABLE', `pinning ${cid} failed: ${(err as Error).message}`)
       // Deleted while pinning: nothing left to mark.
-      if (repo.stateOf(cid)) setState(cid, 'failed')
+      if (repo.stateOf(cid)) {
+        remember(cid, failure.details)
+        setState(cid, 'failed')
+      }
       log.warn('pinning an upload failed', { cid, error: String(err) })
-      throw err instanceof CoreError
-        ? err
-        : new CoreError('SERVICE_UNAVAILABLE', `pinning ${cid} failed: ${(err as Error).message}`)
+      throw failure
+    } finally {
+      stages.delete(cid)
     }
   }
 
@@ -150,6 +194,12 @@ export function createPinner(deps: PinnerDeps): Pinner {
       stopping.abort()
       await Promise.allSettled([...jobs.values()])
       stopping = new AbortController()
+    },
+    jobs: () => [...stages.values()].map((job) => ({ ...job })),
+    details(cid) {
+      const job = stages.get(cid)
+      if (job) return `${job.stage} for ${Math.round((Date.now() - job.since) / 1000)} s`
+      return repo.stateOf(cid) === 'failed' ? reasons.get(cid) : undefined
     },
   }
   return pinner

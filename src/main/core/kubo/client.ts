@@ -26,8 +26,16 @@ export interface PinProgress {
 export interface KuboClient {
   id(signal?: AbortSignal): Promise<KuboId>
   version(): Promise<string>
-  /** Pins recursively, reporting progress; resolves when the whole DAG is pinned. */
-  pinAdd(cid: string, onProgress?: (blocks: number) => void, signal?: AbortSignal): Promise<void>
+  /**
+   * Pins recursively, reporting progress; resolves when the whole DAG is pinned. `offline` never fetches:
+   * a block missing locally fails the call at once (what a pin made under the GC gate needs).
+   */
+  pinAdd(
+    cid: string,
+    onProgress?: (blocks: number) => void,
+    signal?: AbortSignal,
+    options?: { offline?: boolean },
+  ): Promise<void>
   pinRm(cid: string): Promise<void>
   /** The recursive pins Kubo holds, as CIDv1 base32 strings' multihash keys are compared by the caller. */
   pinLsRecursive(): Promise<string[]>
@@ -120,12 +128,13 @@ export function createKuboClient(
     call,
     id: (signal) => json<KuboId>('id', {}, { signal }),
     version: async () => (await json<{ Version: string }>('version')).Version,
-    async pinAdd(cid, onProgress, signal) {
+    async pinAdd(cid, onProgress, signal, options = {}) {
       // Kubo 0.43 (boxo's doPinRecursive) answers `pin add` of content it already pins by removing that pin,
       // walking the DAG unlocked, and pinning again: meanwhile the content is unpinned, and a call cut short
       // leaves it so for good. A recursive pin exists only for a complete DAG, so there is nothing to add.
       if (await client.isPinned(cid).catch(() => false)) return
-      const res = await call('pin/add', { arg: cid, recursive: 'true', progress: 'true' }, { signal })
+      const args = { arg: cid, recursive: 'true', progress: 'true', ...(options.offline ? { offline: 'true' } : {}) }
+      const res = await call('pin/add', args, { signal })
       for await (const msg of ndjson<{ Progress?: number; Pins?: string[] }>(res)) {
         if (msg.Progress !== undefined) onProgress?.(msg.Progress)
       }

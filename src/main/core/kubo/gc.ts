@@ -24,6 +24,8 @@ export interface GcGate {
    * neither a GC nor the upload pins queued behind it can wait on a stuck fetch.
    */
   beforeExclusive(pause: () => Promise<() => void>): void
+  /** For /api/status: jobs holding the gate now, and since when a GC has waited for them (or has run). */
+  state(): { holders: number; gc?: { stage: 'waiting for jobs' | 'collecting'; since: number } }
 }
 
 export function createGcGate(): GcGate {
@@ -31,12 +33,14 @@ export function createGcGate(): GcGate {
   let exclusive: Promise<unknown> | undefined
   let drained: (() => void) | undefined
   const pausers: Array<() => Promise<() => void>> = []
+  let gc: ReturnType<GcGate['state']>['gc']
   const release = () => {
     holders--
     if (holders === 0) drained?.()
   }
   return {
     beforeExclusive: (pause) => void pausers.push(pause),
+    state: () => ({ holders, ...(gc ? { gc: { ...gc } } : {}) }),
     async hold(fn) {
       while (exclusive) await exclusive.catch(() => {})
       holders++
@@ -51,10 +55,13 @@ export function createGcGate(): GcGate {
       const run = (async () => {
         const resumes = await Promise.all(pausers.map((pause) => pause().catch(() => () => {})))
         try {
+          gc = { stage: 'waiting for jobs', since: Date.now() }
           if (holders > 0) await new Promise<void>((resolve) => (drained = resolve))
           drained = undefined
+          gc = { stage: 'collecting', since: Date.now() }
           return await fn()
         } finally {
+          gc = undefined
           for (const resume of resumes) resume()
         }
       })()
@@ -72,6 +79,8 @@ export interface GcInit {
   kubo: Pick<KuboClient, 'repoGc'>
   /** config.gcDelayMs: how long after the last unpin the collection runs. */
   delayMs: number
+  /** config.gcGateTimeoutMs: the deadline of a run once it holds the gate (a run cut short is retried). */
+  timeoutMs?: number
   gate: GcGate
   /** Where the due time of a pending run is remembered (the settings table). */
   db: Pick<Db, 'prepare'>
@@ -124,7 +133,9 @@ export function createGc(init: GcInit): Gc {
     abort = new AbortController()
     try {
       const started = Date.now()
-      const removed = await init.gate.exclusive(() => init.kubo.repoGc(abort!.signal))
+      const removed = await init.gate.exclusive(() =>
+        init.kubo.repoGc(AbortSignal.any([abort!.signal, AbortSignal.timeout(init.timeoutMs ?? 5 * 60 * 1000)])),
+      )
       if (asked !== undefined) forget(asked)
       log.info('garbage collected', { removed, ms: Date.now() - started })
       return removed

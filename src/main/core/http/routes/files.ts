@@ -54,7 +54,8 @@ const ListQuery = z.object({
     .transform((v) => (v === undefined ? undefined : v === 'true')),
 })
 
-export function serializeFile(row: FileRow, urls: FileUrls) {
+/** `details` says what a pin job of the file does now, or why the last one failed (files/pinner.ts). */
+export function serializeFile(row: FileRow, urls: FileUrls, details?: string) {
   const lan = urls.lan()
   return {
     cid: row.cid,
@@ -66,6 +67,7 @@ export function serializeFile(row: FileRow, urls: FileUrls) {
     mime: row.mime,
     state: row.state,
     where: whereOf(row),
+    ...(details ? { details } : {}),
     views: row.views,
     lastAccessed: row.last_accessed_at === null ? null : new Date(row.last_accessed_at).toISOString(),
     created: new Date(row.created_at).toISOString(),
@@ -85,6 +87,7 @@ export function fileRoutes(deps: {
   log: Logger
 }): FastifyPluginAsync {
   const { files, urls } = deps
+  const toEntry = (row: FileRow) => serializeFile(row, urls, files.pinner.details(row.cid))
   return async (app) => {
     // Every body stays a stream: no JSON or text parser may buffer an upload (this plugin's scope only).
     app.removeAllContentTypeParsers()
@@ -116,76 +119,84 @@ export function fileRoutes(deps: {
       }
     }
 
-    app.put('/api/files', { config: { scope: 'files:write' } }, (request, reply) => slotted(request, async () => {
-      const query = parse(UploadQuery, request.query, 'query')
-      if (!query.name)
-        throw new CoreError('BAD_REQUEST', 'query.name: the file name is required (PUT /api/files?name=N)')
-      const declared = request.headers['content-length'] ? Number(request.headers['content-length']) : undefined
-      if (deps.cars && isCarUpload(query.format, request.headers['content-type'])) {
-        const row = await upload(request, reply, () =>
-          carUpload(deps.cars!, principalOf(request).accountId, request.raw, { ...query, name: query.name!, declared }),
-        )
-        return reply.code(201).send(serializeFile(row, urls))
-      }
-      const accountId = principalOf(request).accountId
-      const options = { declaredBytes: declared, pin: query.pin, private: query.private }
-      const raw = { accountId, name: query.name, size: declared, pin: query.pin, private: query.private }
-      const relayed = relayUpload(deps, request, reply, raw, (result) => serializeFile(result.files[0]!, urls))
-      if (relayed) return relayed
-      const parts = (async function* (): AsyncGenerator<UploadPart> {
-        yield { path: '', name: query.name, content: request.raw, size: declared }
-      })()
-      const result = await upload(request, reply, () => files.upload(accountId, parts, options))
-      return reply.code(201).send(serializeFile(result.files[0]!, urls))
-    }))
-
-    app.post('/api/files', { config: { scope: 'files:write' } }, (request, reply) => slotted(request, async () => {
-      if (!request.isMultipart())
-        throw new CoreError(
-          'UNSUPPORTED_MEDIA_TYPE',
-          'POST /api/files takes multipart/form-data; use PUT for a raw body',
-        )
-      if (!/;\s*boundary=/i.test(request.headers['content-type'] ?? ''))
-        throw new CoreError('BAD_REQUEST', 'multipart/form-data needs a boundary parameter in its Content-Type')
-      const query = parse(UploadQuery.pick({ pin: true, private: true }), request.query, 'query')
-      let privateField = false
-      const parts = (async function* (): AsyncGenerator<UploadPart> {
-        try {
-          for await (const part of request.parts()) {
-            if (part.type === 'field' && part.fieldname === 'private') privateField = isTrue(part.value)
-            if (part.type !== 'file') continue
-            // The file stream fails only when the body breaks the multipart format (or the client left):
-            // the client's fault, so a 400. Marked before the domain's own listener sees the error.
-            part.file.once('error', (err: Error & { statusCode?: number }) => void (err.statusCode ??= 400))
-            yield { path: part.filename || part.fieldname, content: part.file }
-          }
-        } catch (err) {
-          // busboy's parse errors carry no status; a body that breaks the multipart format is the client's.
-          if (err instanceof CoreError || (err as { statusCode?: number }).statusCode) throw err
-          throw new CoreError('BAD_REQUEST', `the multipart body is malformed: ${(err as Error).message}`, {
-            cause: err,
-          })
+    app.put('/api/files', { config: { scope: 'files:write' } }, (request, reply) =>
+      slotted(request, async () => {
+        const query = parse(UploadQuery, request.query, 'query')
+        if (!query.name)
+          throw new CoreError('BAD_REQUEST', 'query.name: the file name is required (PUT /api/files?name=N)')
+        const declared = request.headers['content-length'] ? Number(request.headers['content-length']) : undefined
+        if (deps.cars && isCarUpload(query.format, request.headers['content-type'])) {
+          const row = await upload(request, reply, () =>
+            carUpload(deps.cars!, principalOf(request).accountId, request.raw, {
+              ...query,
+              name: query.name!,
+              declared,
+            }),
+          )
+          return reply.code(201).send(toEntry(row))
         }
-      })()
-      const result = await upload(request, reply, () =>
-        // A getter: the \`private\` field may come anywhere in the form, and is read when the upload commits.
-        files.upload(principalOf(request).accountId, parts, {
-          pin: query.pin,
-          get private() {
-            return privateField || query.private
-          },
-        }),
-      )
-      return reply.code(201).send({
-        files: result.files.map((f) => serializeFile(f, urls)),
-        ...(result.directory ? { directory: { cid: result.directory.cid, name: result.directory.name } } : {}),
-      })
-    }))
+        const accountId = principalOf(request).accountId
+        const options = { declaredBytes: declared, pin: query.pin, private: query.private }
+        const raw = { accountId, name: query.name, size: declared, pin: query.pin, private: query.private }
+        const relayed = relayUpload(deps, request, reply, raw, (result) => toEntry(result.files[0]!))
+        if (relayed) return relayed
+        const parts = (async function* (): AsyncGenerator<UploadPart> {
+          yield { path: '', name: query.name, content: request.raw, size: declared }
+        })()
+        const result = await upload(request, reply, () => files.upload(accountId, parts, options))
+        return reply.code(201).send(toEntry(result.files[0]!))
+      }),
+    )
+
+    app.post('/api/files', { config: { scope: 'files:write' } }, (request, reply) =>
+      slotted(request, async () => {
+        if (!request.isMultipart())
+          throw new CoreError(
+            'UNSUPPORTED_MEDIA_TYPE',
+            'POST /api/files takes multipart/form-data; use PUT for a raw body',
+          )
+        if (!/;\s*boundary=/i.test(request.headers['content-type'] ?? ''))
+          throw new CoreError('BAD_REQUEST', 'multipart/form-data needs a boundary parameter in its Content-Type')
+        const query = parse(UploadQuery.pick({ pin: true, private: true }), request.query, 'query')
+        let privateField = false
+        const parts = (async function* (): AsyncGenerator<UploadPart> {
+          try {
+            for await (const part of request.parts()) {
+              if (part.type === 'field' && part.fieldname === 'private') privateField = isTrue(part.value)
+              if (part.type !== 'file') continue
+              // The file stream fails only when the body breaks the multipart format (or the client left):
+              // the client's fault, so a 400. Marked before the domain's own listener sees the error.
+              part.file.once('error', (err: Error & { statusCode?: number }) => void (err.statusCode ??= 400))
+              yield { path: part.filename || part.fieldname, content: part.file }
+            }
+          } catch (err) {
+            // busboy's parse errors carry no status; a body that breaks the multipart format is the client's.
+            if (err instanceof CoreError || (err as { statusCode?: number }).statusCode) throw err
+            throw new CoreError('BAD_REQUEST', `the multipart body is malformed: ${(err as Error).message}`, {
+              cause: err,
+            })
+          }
+        })()
+        const result = await upload(request, reply, () =>
+          // A getter: the \`private\` field may come anywhere in the form, and is read when the upload commits.
+          files.upload(principalOf(request).accountId, parts, {
+            pin: query.pin,
+            get private() {
+              return privateField || query.private
+            },
+          }),
+        )
+        return reply.code(201).send({
+          files: result.files.map((f) => toEntry(f)),
+          ...(result.directory ? { directory: { cid: result.directory.cid, name: result.directory.name } } : {}),
+        })
+      }),
+    )
 
     app.get('/api/files', { config: { scope: 'files:read' } }, (request) => {
       const q = parse(ListQuery, request.query, 'query')
       const { count, rows } = files.list({ accountId: principalOf(request).accountId, ...q })
-      return { count, results: rows.map((r) => serializeFile(r, urls)) }
+      return { count, results: rows.map((r) => toEntry(r)) }
     })
 
     // One entry in full: a folder's files (to open it), and what deleting it would take along.
@@ -193,7 +204,7 @@ export function fileRoutes(deps: {
       const { cid } = request.params as { cid: string }
       const accountId = principalOf(request).accountId
       const row = files.get(accountId, cid)
-      const entry = serializeFile(row, urls)
+      const entry = toEntry(row)
       const removal = files.removal(accountId, cid)
       if (row.kind !== 'dir') return { ...entry, removal }
       const base = entry.gatewayUrl
@@ -214,14 +225,14 @@ export function fileRoutes(deps: {
 
     app.post('/api/files/:cid/pin', { config: { scope: 'files:write' } }, async (request, reply) => {
       const { cid } = request.params as { cid: string }
-      return reply.code(202).send(serializeFile(files.pin(principalOf(request).accountId, cid), urls))
+      return reply.code(202).send(toEntry(files.pin(principalOf(request).accountId, cid)))
     })
 
     // Unpin from Files: the account's pin objects of this content go (as in Pins, hence pins:write); the upload
     // itself stays, stored.
     app.delete('/api/files/:cid/pin', { config: { scope: 'pins:write' } }, (request) => {
       const { cid } = request.params as { cid: string }
-      return serializeFile(files.unpin(principalOf(request).accountId, cid), urls)
+      return toEntry(files.unpin(principalOf(request).accountId, cid))
     })
   }
 }

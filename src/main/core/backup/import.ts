@@ -128,8 +128,14 @@ export async function importArchive(
         }
         step('objects')
       }
-      // 4. Every row at once.
-      return mergeRows(deps.db, snapshot, options)
+      // 4. Every row at once. The snapshot is the archive's claim too: a database that is not one Tack
+      // wrote (a table dropped, a constraint broken) is refused, not a crash.
+      try {
+        return mergeRows(deps.db, snapshot, options)
+      } catch (err) {
+        if (err instanceof CoreError || (err as Error).name !== 'SqliteError') throw err
+        throw bad(`its database is not one Tack wrote: ${(err as Error).message}`)
+      }
     } finally {
       snapshot.close()
     }

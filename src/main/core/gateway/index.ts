@@ -1,6 +1,6 @@
 // The gateway: `/api/gateway/{cid}[/path]` with no key. Uploads are served from the object store (pinned
 // or not; the first access is the pin request, run by a background job); folders
-// get a listing page or their index.html; content another account pinned comes from Kubo's loopback
+// get a listing page or their index.html; content another account pinned comes from Kubo's own
 // gateway (which has NoFetch: it never fetches from the network). Every access counts in views.
 // The request's `{cid}/{path}` is parsed once (path.ts); everything below works on those clean parts, and
 // the only thing of Kubo's ever asked for is `/ipfs/<that cid>/...` on its gateway.

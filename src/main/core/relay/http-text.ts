@@ -1,11 +1,12 @@
 // HTTP/1.1 as text, for what the byte relay sends or asks on Tack's behalf: response heads and Failure
-// responses Tack composes, and the raw requests the relay makes to a loopback upstream (MinIO, Kubo's gateway).
+// responses Tack composes, and the raw requests the relay makes to a local upstream (MinIO on loopback, Kubo's
+// gateway on its Unix socket).
 import { STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http'
 import { CoreError } from '../errors.js'
 
 type Headers = Record<string, string | number | string[] | undefined>
 
-/** An HTTP/1.1 request the relay makes (to a loopback upstream). */
+/** An HTTP/1.1 request the relay makes (to a local upstream). */
 export interface RawRequest {
   /** host:port, or `unix:<path>` for a Unix socket (Kubo's gateway: kubo/repo.ts). */
   addr: string

@@ -18,6 +18,7 @@ import { promisify } from 'node:util'
 import { Client } from 'minio'
 import { spawnServe } from '../tests/fixtures/serve.js'
 import { tempDir } from '../tests/fixtures/tmp.js'
+import { kuboGatewayOf } from './kubo-gateway.js'
 
 const MiB = 1024 * 1024
 const mb = Number(process.env.MB ?? 512)
@@ -46,9 +47,11 @@ function busy(): number {
   return (ticks.reduce((a, b) => a + b, 0) - ticks[3]! - ticks[4]!) / 100
 }
 
-function drain(url: string): Promise<void> {
+function drain(url: string, socketPath?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    request(url, { agent }, (res) => res.resume().on('end', resolve).on('error', reject)).on('error', reject).end()
+    request(url, { agent, socketPath }, (res) => res.resume().on('end', resolve).on('error', reject))
+      .on('error', reject)
+      .end()
   })
 }
 
@@ -62,7 +65,7 @@ const serve = await spawnServe(dir.path, {}, [...nodeArgs, 'bin/tack.js', 'serve
 const relaySource = `
   const { createServer, request, Agent } = require('node:http')
   const agent = new Agent({ keepAlive: true })
-  const server = createServer((req, res) => request(process.argv[1], { agent }, (up) => {
+  const server = createServer((req, res) => request(process.argv[1], { agent, socketPath: process.argv[2] || undefined }, (up) => {
     res.writeHead(up.statusCode, { 'content-length': up.headers['content-length'] })
     up.pipe(res)
   }).end())
@@ -84,9 +87,11 @@ try {
     if (state === 'pinned') break
     await new Promise((r) => setTimeout(r, 200))
   }
-  const config = JSON.parse(readFileSync(join(dir.path, 'kubo', 'config'), 'utf8')) as { Addresses: { Gateway: string } }
-  const kubo = `http://127.0.0.1:${config.Addresses.Gateway.match(/tcp\/(\d+)/)![1]}/ipfs/${cid}`
-  const relay = spawn(process.execPath, ['-e', relaySource, kubo], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const gateway = kuboGatewayOf(dir.path)
+  const kubo = `${gateway.url}/ipfs/${cid}`
+  const relay = spawn(process.execPath, ['-e', relaySource, kubo, gateway.socketPath ?? ''], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   try {
     const port = await new Promise<string>((resolve) => relay.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())))
     const who = (k: string) => {
@@ -103,17 +108,17 @@ try {
     let objectKey = ''
     for await (const o of s3.listObjectsV2('tack', 'uploads/', true) as AsyncIterable<{ name: string; size: number }>)
       if (o.size === mb * MiB) objectKey = o.name
-    const reads: Array<[string, string]> = [
+    const reads: Array<[string, string, string?]> = [
       ['Tack gateway', `${serve.url}/api/gateway/${cid}`],
       ["MinIO's own GET", await s3.presignedGetObject('tack', objectKey, 3600)],
-      ["Kubo's gateway", kubo],
+      ["Kubo's gateway", kubo, gateway.socketPath],
       ['bare node:http relay', `http://127.0.0.1:${port}/`],
     ]
-    for (const [name, url] of [...reads, ...reads]) {
+    for (const [name, url, socketPath] of [...reads, ...reads]) {
       const before = cpuTimes()
       const busyBefore = busy()
       const start = performance.now()
-      await drain(url)
+      await drain(url, socketPath)
       const seconds = (performance.now() - start) / 1000
       const machine = busy() - busyBefore
       const spent = [...cpuTimes()]

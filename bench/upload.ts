@@ -18,6 +18,7 @@ import { promisify } from 'node:util'
 import { Client } from 'minio'
 import { kuboBinary } from '../tests/fixtures/binaries.js'
 import { startKuboNode } from '../tests/fixtures/kubo-node.js'
+import { kuboGatewayOf } from './kubo-gateway.js'
 import { relayPid } from '../tests/fixtures/processes.js'
 import { spawnServe } from '../tests/fixtures/serve.js'
 import { tempDir } from '../tests/fixtures/tmp.js'
@@ -92,9 +93,9 @@ async function measure<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T
   }
 }
 
-function get(url: string): Promise<IncomingMessage> {
+function get(url: string, socketPath?: string): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    request(url, { agent }, resolve).on('error', reject).end()
+    request(url, { agent, socketPath }, resolve).on('error', reject).end()
   })
 }
 
@@ -104,16 +105,17 @@ function get(url: string): Promise<IncomingMessage> {
  * that its 64 KiB chunk buffers set off (about 23 per 512 MiB, `--trace-gc`), and how often they came varied
  * about threefold from run to run (system-wide `perf`), so the client, not the servers, set the pace and the noise.
  */
-async function drain(url: string, bytes: number): Promise<void> {
-  const { stdout } = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{size_download}', url])
+async function drain(url: string, bytes: number, socketPath?: string): Promise<void> {
+  const through = socketPath ? ['--unix-socket', socketPath] : []
+  const { stdout } = await run('curl', ['-sS', ...through, '-o', '/dev/null', '-w', '%{http_code} %{size_download}', url])
   const [status, size] = stdout.trim().split(' ').map(Number)
   if (status !== 200 || size !== bytes) throw new Error(`GET ${url}: ${status}, ${size} of ${bytes} bytes`)
 }
 
 /** Milliseconds from sending the request to the first body byte (the body is then read to the end). */
-async function ttfb(url: string): Promise<number> {
+async function ttfb(url: string, socketPath?: string): Promise<number> {
   const start = process.hrtime.bigint()
-  const res = await get(url)
+  const res = await get(url, socketPath)
   let first = 0
   for await (const _ of res) first ||= Number(process.hrtime.bigint() - start) / 1e6
   if (res.statusCode !== 200) throw new Error(`GET ${url}: ${res.statusCode}`)
@@ -193,10 +195,7 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
       pathStyle: true,
       region: 'us-east-1',
     })
-    const kuboConfig = JSON.parse(readFileSync(join(dataDir, 'kubo', 'config'), 'utf8')) as {
-      Addresses: { Gateway: string }
-    }
-    const kuboGateway = `http://127.0.0.1:${kuboConfig.Addresses.Gateway.match(/tcp\/(\d+)/)![1]}`
+    const kuboGateway = kuboGatewayOf(dataDir)
     const auth = { authorization: `Bearer ${key}` }
     const waitPinned = async (cid: string) => {
       for (const deadline = Date.now() + 600_000; Date.now() < deadline;) {
@@ -307,7 +306,7 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
       // and single pairs of it moved between 0.78× and 1.13× within one run.
       for (let pair = 0; pair < PINNED_PAIRS; pair++) {
         const tackRead = () => measure(pid, () => drain(gw, bytes))
-        const kuboRead = () => measure(pid, () => drain(`${kuboGateway}/ipfs/${up.value}`, bytes))
+        const kuboRead = () => measure(pid, () => drain(`${kuboGateway.url}/ipfs/${up.value}`, bytes, kuboGateway.socketPath))
         const [pinned, plain] = await both(tackRead, kuboRead, pair % 2 === 1)
         s.pinned.push([mb / pinned.seconds, mb / plain.seconds, pinned.growth])
       }
@@ -321,7 +320,7 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
         },
         async () => {
           const xs: number[] = []
-          for (const cid of small) xs.push(await ttfb(`${kuboGateway}/ipfs/${cid}`))
+          for (const cid of small) xs.push(await ttfb(`${kuboGateway.url}/ipfs/${cid}`, kuboGateway.socketPath))
           return median(xs)
         },
       )

@@ -168,7 +168,7 @@ describe.skipIf(process.platform !== 'linux')('a data dir whose path is too long
 
   it('leaves no Kubo port answering /debug/pprof or /debug/vars without the secret: the RPC is on a private socket', async () => {
     const kuboPorts = tcpPortsOf(deep.core.kubo.supervisor.pid!)
-    expect(kuboPorts).toContain(deep.core.kubo.ports().gateway) // the listing sees Kubo's ports
+    expect(kuboPorts).toContain(deep.core.kubo.ports().swarm) // the listing sees Kubo's ports
     for (const port of kuboPorts)
       for (const path of ['/debug/vars', '/debug/pprof/', '/debug/pprof/goroutine?debug=1', '/api/v0/id'])
         expect(await getOverTcp(port, path), `${port}${path}`).not.toBe(200)
@@ -183,6 +183,11 @@ describe.skipIf(process.platform !== 'linux')('a data dir whose path is too long
     expect(statSync(dir).mode & 0o777).toBe(0o700)
     expect(statSync(dir).uid).toBe(process.getuid!())
     expect(readConfig(paths(long).kuboRepo).Addresses?.API).toBe(`/unix${socket}`)
+    // Kubo's gateway is in the same directory (tests/kubo-gateway-lock.test.ts), on no port.
+    const gatewaySocket = deep.core.kubo.gatewaySocket()!
+    expect(gatewaySocket).toBe(join(dir, 'gateway.sock'))
+    expect(statSync(gatewaySocket).isSocket()).toBe(true)
+    expect(readConfig(paths(long).kuboRepo).Addresses?.Gateway).toBe(`/unix${gatewaySocket}`)
 
     // Tack still works through it: its secret opens the RPC, and a PSA pin reaches pinned.
     expect((await deep.core.kubo.client.id()).ID).toBe(deep.core.kubo.identity()!.ID)
@@ -197,6 +202,10 @@ describe.skipIf(process.platform !== 'linux')('a data dir whose path is too long
     const psa = psaClient(deep, deep.adminKey)
     const pin = await psa.add({ cid: Hash })
     expect((await psa.waitFor(pin.requestid, 'pinned')).status).toBe('pinned')
+    // Tack's gateway reads it from Kubo's gateway through that socket; no Kubo port serves it.
+    const served = await fetch(`${deep.url}/api/gateway/${Hash}`)
+    expect(await served.text()).toMatch(/^long data dir \d+$/)
+    for (const port of kuboPorts) expect(await getOverTcp(port, `/ipfs/${Hash}`), `${port}`).not.toBe(200)
   })
 
   it('removes that directory when Tack stops, and makes a new one at the next start', async () => {

@@ -46,12 +46,11 @@ describe('/api/remotes', () => {
     expect((await post({ name: 'x', kind: 'psa', url: 'http://127.0.0.1:1', accounts: ['nobody'] })).status).toBe(404)
   })
 
-  /** Every port Tack itself listens on: its API, Kubo's gateway and swarm, MinIO's S3 API (Kubo's RPC is on a socket). */
+  /** Every port Tack itself listens on: its API, Kubo's swarm, MinIO's S3 API (Kubo's RPC and gateway are on sockets). */
   const ownPorts = () => {
     const kubo = tack.core.kubo.ports()
     return {
       api: Number(new URL(tack.url).port),
-      'kubo gateway': kubo.gateway,
       'kubo swarm': kubo.swarm,
       minio: Number(new URL(tack.core.minio.endpoint()).port),
     }
@@ -71,8 +70,8 @@ describe('/api/remotes', () => {
         expect(body.error.details, url).toContain("Tack's own")
       }
     }
-    // The attack from the issue, aimed at Kubo's one TCP listener Tack owns (its RPC is on a socket now).
-    const shutdown = await post({ name: 'self', kind: 'psa', url: `http://127.0.0.1:${ports['kubo gateway']}/api/v0/shutdown#` })
+    // The attack from the issue, aimed at Kubo's one TCP listener Tack owns (its RPC and gateway are on sockets now).
+    const shutdown = await post({ name: 'self', kind: 'psa', url: `http://127.0.0.1:${ports['kubo swarm']}/api/v0/shutdown#` })
     expect(shutdown.status).toBe(400)
     expect((await json(await tack.api('/api/remotes'))).results.map((r: { name: string }) => r.name)).not.toContain('self')
   })
@@ -112,7 +111,7 @@ describe('/api/remotes', () => {
   it('checks again before forwarding: a stored target aimed at Kubo is never sent to and shows a lastError', async () => {
     // As if stored before its port became Kubo's: straight into the table, past the check at add.
     const owner = tack.core.state.accounts.ensureOwner()
-    const url = `http://127.0.0.1:${tack.core.kubo.ports().gateway}/api/v0/shutdown`
+    const url = `http://127.0.0.1:${tack.core.kubo.ports().swarm}/api/v0/shutdown`
     tack.core.state.db
       .prepare("INSERT INTO remotes (name, kind, url, policy, account_ids, created_at) VALUES ('sneaky', 'psa', ?, 'accounts', ?, ?)")
       .run(url, JSON.stringify([owner.id]), Date.now())
@@ -237,9 +236,9 @@ describe('tack remote', () => {
       expect(listed).toMatch(/^lab\tcluster\thttp:\/\/127\.0\.0\.1:9094\tpolicy accounts\tauth basic/)
       expect(listed).not.toContain('pw-secret')
       await expect(cli('add', 'bad', '--kind', 'cluster', '--url', 'nope')).rejects.toMatchObject({ stderr: expect.stringContaining('not a URL') })
-      // The same domain check as the API: Kubo's gateway port (from the repo in the data dir) is refused.
-      const kuboGateway = `http://127.0.0.1:${tack.core.kubo.ports().gateway}/ipfs/x`
-      await expect(cli('add', 'self', '--kind', 'psa', '--url', kuboGateway)).rejects.toMatchObject({ stderr: expect.stringContaining("Tack's own") })
+      // The same domain check as the API: Kubo's swarm port (from the repo in the data dir) is refused.
+      const kuboSwarm = `http://127.0.0.1:${tack.core.kubo.ports().swarm}/ipfs/x`
+      await expect(cli('add', 'self', '--kind', 'psa', '--url', kuboSwarm)).rejects.toMatchObject({ stderr: expect.stringContaining("Tack's own") })
       await expect(cli('add', 'frag', '--kind', 'psa', '--url', 'http://127.0.0.1:9094/#')).rejects.toMatchObject({ stderr: expect.stringContaining('fragment') })
       expect((await cli('rm', 'lab')).stdout).toContain('removed remote lab')
       expect((await cli('list')).stdout).toBe('')

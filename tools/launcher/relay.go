@@ -27,6 +27,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -42,7 +43,8 @@ type relayJob struct {
 	Body string `json:"body"`
 	// Head is the response's status line and headers, ending with the blank line.
 	Head string `json:"head"`
-	// Addr is the upstream's host:port (loopback) and Request the HTTP/1.1 request to send it.
+	// Addr is the upstream's host:port (loopback), or unix:<path> for a Unix socket (Kubo's gateway listens on
+	// one: Tack's kubo/repo.ts), and Request the HTTP/1.1 request to send it.
 	Addr    string `json:"addr"`
 	Request string `json:"request"`
 	// Status and Length are what the upstream must answer for Head to be true.
@@ -320,12 +322,11 @@ var copyBuffers = sync.Pool{New: func() any { b := make([]byte, chunk); return &
 
 // open sends job's request upstream and reads the response head; the body is then read from the returned
 // connection, after what the reader already buffered.
-func open(job relayJob) (*net.TCPConn, *bufio.Reader, error) {
-	c, err := net.DialTimeout("tcp", job.Addr, 5*time.Second)
+func open(job relayJob) (net.Conn, *bufio.Reader, error) {
+	up, err := dialUpstream(job.Addr)
 	if err != nil {
 		return nil, nil, err
 	}
-	up := c.(*net.TCPConn)
 	up.SetDeadline(time.Now().Add(stallTimeout))
 	if _, err := up.Write([]byte(job.Request)); err != nil {
 		up.Close()
@@ -343,6 +344,14 @@ func open(job relayJob) (*net.TCPConn, *bufio.Reader, error) {
 			res.StatusCode, res.ContentLength, job.Status, job.Length)
 	}
 	return up, br, nil
+}
+
+// dialUpstream connects to addr: host:port over TCP, or unix:<path> to that Unix socket.
+func dialUpstream(addr string) (net.Conn, error) {
+	if path, ok := strings.CutPrefix(addr, "unix:"); ok {
+		return net.DialTimeout("unix", path, 5*time.Second)
+	}
+	return net.DialTimeout("tcp", addr, 5*time.Second)
 }
 
 // closeGently ends the response with a FIN and reads what the client may still send before closing, so

@@ -225,3 +225,48 @@ func TestAReadWhoseUpstreamEndsEarlySaysHowFarItGot(t *testing.T) {
 		t.Fatalf("relay-done: %v", done)
 	}
 }
+
+func TestAReadFromAUnixSocketUpstreamDialsThatSocket(t *testing.T) {
+	// Kubo's gateway listens on a Unix socket in a private directory (Tack's kubo/repo.ts): Addr unix:<path>.
+	// Not t.TempDir(): its path, named after the test, can pass what a socket address takes (104 bytes on macOS).
+	dir, err := os.MkdirTemp("", "relay-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	path := dir + "/gateway.sock"
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	asked := make(chan string, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		line, _ := bufio.NewReader(c).ReadString('\n')
+		asked <- line
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nfrom socket")
+	}()
+	tack := startChannel(t)
+	server, client := tcpPair(t)
+	head := "HTTP/1.1 200 OK\r\ncontent-length: 11\r\nconnection: close\r\n\r\n"
+	job, _ := json.Marshal(map[string]any{
+		"id": 5, "kind": "read", "head": head, "fail": "HTTP/1.1 503 Service Unavailable\r\n\r\n",
+		"addr": "unix:" + path, "request": "GET /ipfs/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "status": 200, "length": 11,
+	})
+	tack.send(t, `{"cmd":"NODE_HANDLE","type":"net.Socket","msg":`+string(job)+`}`, server)
+	server.Close()
+	if got := readAll(t, client); got != head+"from socket" {
+		t.Fatalf("the client got %q", got)
+	}
+	if line := <-asked; line != "GET /ipfs/x HTTP/1.1\r\n" {
+		t.Fatalf("the socket was asked %q", line)
+	}
+	if done := tack.next(t, "relay-done"); done["id"] != float64(5) || done["sent"] != float64(11) || done["error"] != nil {
+		t.Fatalf("relay-done: %v", done)
+	}
+}

@@ -237,6 +237,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     pinner: files.pinner,
     store: minio.store,
     kuboGatewayUrl: () => kubo.gatewayUrl(),
+    kuboGatewaySocket: () => kubo.gatewaySocket(),
     pinnedByAccount: (multihash) => pins.holds(multihash),
     isCar: (cid) => isCarBlob(state.db, cid),
     redirect: config.gatewayRedirect,

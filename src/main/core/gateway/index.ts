@@ -1,10 +1,11 @@
 // The gateway: `/api/gateway/{cid}[/path]` with no key. Uploads are served from the object store (pinned
 // or not; the first access is the pin request, run by a background job); folders
-// get a listing page or their index.html; content another account pinned comes from Kubo's loopback
+// get a listing page or their index.html; content another account pinned comes from Kubo's own
 // gateway (which has NoFetch: it never fetches from the network). Every access counts in views.
 // The request's `{cid}/{path}` is parsed once (path.ts); everything below works on those clean parts, and
 // the only thing of Kubo's ever asked for is `/ipfs/<that cid>/...` on its gateway.
-// Kubo's gateway is read with node:http over a keep-alive agent and its body handed to Fastify as it is.
+// Kubo's gateway is read with node:http over a keep-alive agent and its body handed to Fastify as it is,
+// through the Unix socket it listens on (kubo/repo.ts: only Tack can reach it there), a port only on Windows.
 // Measured (bench/upload.ts, 1 GiB pinned and 4 KiB files): fetch + Readable.fromWeb cost more CPU per GiB
 // than Kubo spent serving it (0.5× Kubo's gateway) and ~1.5 ms per small file; a plain IncomingMessage
 // piped to the client does neither.
@@ -59,6 +60,8 @@ export interface GatewayInit {
   pinner: Pick<Pinner, 'ensurePinned'>
   store: ObjectStore
   kuboGatewayUrl(): string
+  /** The Unix socket Kubo's gateway listens on; undefined where it is on the port in kuboGatewayUrl (Windows). */
+  kuboGatewaySocket(): string | undefined
   pinnedByAccount(multihash: string): boolean
   /** CAR uploads: served from Kubo once imported (car/index.ts). */
   isCar?(cid: string): boolean
@@ -94,7 +97,7 @@ const PIN_AFTER_MS = 10_000
 export function createGateway(init: GatewayInit): Gateway {
   const { repo, log } = init
   const pinLater = (cid: string) => void init.pinner.ensurePinned(cid).catch(() => {})
-  // Kubo's gateway is on loopback; sockets kept open between requests save a connect per file.
+  // Kubo's gateway is on this machine; connections kept open between requests save a connect per file.
   const agent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 })
   // Small files by CID (content-addressed, so never stale); Map order is recency (see readSmall).
   const small = new Map<string, Buffer>()
@@ -281,7 +284,9 @@ export function createGateway(init: GatewayInit): Gateway {
       // time: those stay in Node.
       const oneRange = !req.range?.includes(',')
       // A Range the raw request cannot carry as it is (a tab, which Kubo reads past) stays in Node.
-      const raw = relayable(() => rawRequest('GET', url, req.range ? [`Range: ${req.range}`] : []))
+      const raw = relayable(() =>
+        rawRequest('GET', url, req.range ? [`Range: ${req.range}`] : [], init.kuboGatewaySocket()),
+      )
       if (raw && status !== 416 && oneRange && Number.isSafeInteger(length) && length >= RELAY_FROM) {
         const body = res
         return {
@@ -306,7 +311,8 @@ export function createGateway(init: GatewayInit): Gateway {
   /** One request to Kubo's gateway; resolves with its answer once the headers are in (redirects not followed). */
   function kuboGet(url: URL, range?: string, method = 'GET'): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const req = request(url, { method, agent, headers: range ? { range } : {} }, (res) => {
+      const socketPath = init.kuboGatewaySocket()
+      const req = request(url, { method, agent, socketPath, headers: range ? { range } : {} }, (res) => {
         clearTimeout(timer)
         resolve(res)
       })

@@ -9,6 +9,7 @@ import {
   applyConfig,
   choosePorts,
   chooseRpcSocket,
+  gatewaySocketBeside,
   initRepo,
   kuboEnv,
   privateSocketDir,
@@ -42,7 +43,13 @@ export interface KuboNode {
   rpcSocket(): string | undefined
   /** The `Authorization` header every RPC call needs (Kubo answers 403 without it). */
   apiAuthorization(): string
+  /**
+   * The gateway's base URL; with gatewaySocket() set, it only names the Host Tack sends (an IP address, which
+   * Kubo's gateway never takes for a subdomain or DNSLink name) and the socket carries the requests.
+   */
   gatewayUrl(): string
+  /** The Unix socket Kubo's gateway listens on (beside the RPC's), or undefined on a loopback port (Windows). */
+  gatewaySocket(): string | undefined
   /** Cached `id` from the last start. */
   identity(): KuboId | undefined
   version(): string | undefined
@@ -86,9 +93,12 @@ export function createKubo(init: KuboInit): KuboNode {
       }
       ports = await choosePorts(config, `kubo:${init.repoPath}`, socketPath !== undefined)
       applyConfig(init.repoPath, config, ports, init.network, secret, socketPath)
-      // A socket file left by a Kubo that was killed would stop the new one from listening; no Kubo runs on
+      // Socket files left by a Kubo that was killed would stop the new one from listening; no Kubo runs on
       // this repo now (evictLeftover ended any, and Kubo's repo lock is free).
-      if (socketPath) rmSync(socketPath, { force: true })
+      if (socketPath) {
+        rmSync(socketPath, { force: true })
+        rmSync(gatewaySocketBeside(socketPath), { force: true })
+      }
       return {
         command: init.binary,
         args: ['daemon', '--migrate=false', '--enable-gc=false'],
@@ -120,7 +130,8 @@ export function createKubo(init: KuboInit): KuboNode {
     apiUrl,
     rpcSocket: () => socketPath,
     apiAuthorization: authorization,
-    gatewayUrl: () => `http://127.0.0.1:${ports?.gateway}`,
+    gatewayUrl: () => (socketPath ? 'http://127.0.0.1' : `http://127.0.0.1:${ports?.gateway}`),
+    gatewaySocket: () => socketPath && gatewaySocketBeside(socketPath),
     identity: () => identity,
     version: () => version,
     async start() {

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freePort, takePort } from './ports.js'
-import { applyConfig, choosePorts, chooseRpcSocket, privateSocketDir } from './repo.js'
+import { applyConfig, choosePorts, chooseRpcSocket, gatewaySocketBeside, privateSocketDir } from './repo.js'
 
 const servers: Server[] = []
 const occupy = (port: number) =>
@@ -26,6 +26,11 @@ describe('kubo ports', () => {
   it('keeps ports that are still free', async () => {
     const [a, b, c] = [await freePort(), await freePort(), await freePort()]
     expect(await choosePorts(config(a, b, c), 'kubo:test')).toEqual({ api: a, gateway: b, swarm: c })
+  })
+
+  it('gives the RPC and the gateway no port when they listen on sockets', async () => {
+    const [a, b, c] = [await freePort(), await freePort(), await freePort()]
+    expect(await choosePorts(config(a, b, c), 'kubo:test', true)).toEqual({ api: 0, gateway: 0, swarm: c })
   })
 
   it('replaces a port another program took, and never uses the standard ones', async () => {
@@ -65,7 +70,7 @@ describe('kubo config', () => {
       const written = JSON.parse(readFileSync(join(repo, 'config'), 'utf8'))
       expect(written.Addresses).toEqual({
         API: `/unix${join(repo, 'rpc.sock')}`,
-        Gateway: '/ip4/127.0.0.1/tcp/2222',
+        Gateway: `/unix${join(repo, 'gateway.sock')}`,
         Swarm: ['/ip4/127.0.0.1/tcp/3333'],
       })
       expect(written.Bootstrap).toEqual([])
@@ -85,7 +90,9 @@ describe('kubo config', () => {
       const deep = join(repo, 'x'.repeat(100))
       mkdirSync(deep)
       applyConfig(deep, {}, { api: 1111, gateway: 2222, swarm: 3333 }, 'local', 's3cret', undefined)
-      expect(JSON.parse(readFileSync(join(deep, 'config'), 'utf8')).Addresses.API).toBe('/ip4/127.0.0.1/tcp/1111')
+      const onPorts = JSON.parse(readFileSync(join(deep, 'config'), 'utf8')).Addresses
+      expect(onPorts.API).toBe('/ip4/127.0.0.1/tcp/1111')
+      expect(onPorts.Gateway).toBe('/ip4/127.0.0.1/tcp/2222')
       expect(pub.Addresses.Swarm).toContain('/ip4/0.0.0.0/tcp/3333')
       expect(pub.Routing.Type).toBe('auto')
       expect(Object.keys(pub.API.Authorizations)).toEqual(['tack'])
@@ -96,24 +103,30 @@ describe('kubo config', () => {
   })
 })
 
-describe.skipIf(process.platform === 'win32')("the RPC's socket", () => {
-  it('is in the repo when its path fits, else in a fresh 0700 directory of its own under the temp dir', () => {
+describe.skipIf(process.platform === 'win32')("the RPC's and the gateway's sockets", () => {
+  it('are in the repo when their paths fit, else in a fresh 0700 directory of their own under the temp dir', () => {
     const root = mkdtempSync(join(tmpdir(), 'tack-sock-'))
     try {
       expect(chooseRpcSocket(join(root, 'repo'))).toBe(join(root, 'repo', 'rpc.sock'))
+      expect(gatewaySocketBeside(join(root, 'repo', 'rpc.sock'))).toBe(join(root, 'repo', 'gateway.sock'))
       expect(privateSocketDir(join(root, 'repo'), join(root, 'repo', 'rpc.sock'))).toBeUndefined()
 
       // A data dir path longer than a socket address takes (about 104 bytes): never a TCP port.
       const deep = join(root, 'x'.repeat(120), 'kubo')
       const socket = chooseRpcSocket(deep, root)!
       expect(socket).toBeDefined()
-      expect(Buffer.byteLength(socket)).toBeLessThanOrEqual(100)
+      expect(Buffer.byteLength(gatewaySocketBeside(socket))).toBeLessThanOrEqual(100)
       const dir = privateSocketDir(deep, socket)!
       expect(dir.startsWith(join(root, 'tack-kubo-'))).toBe(true)
       expect(statSync(dir).mode & 0o777).toBe(0o700)
       // Each choice is a new directory nobody could have made first.
       const again = chooseRpcSocket(deep, root)!
       expect(privateSocketDir(deep, again)).not.toBe(dir)
+
+      // A repo whose RPC socket would fit but whose gateway socket would not: both go to the private dir.
+      const edge = join(root, 'e'.repeat(100 - Buffer.byteLength(join(root, 'rpc.sock')) - 1))
+      expect(Buffer.byteLength(join(edge, 'rpc.sock'))).toBe(100)
+      expect(dirname(chooseRpcSocket(edge, root)!)).not.toBe(edge)
 
       // A temp dir too long for a socket too: no socket (a port), and no directory left behind.
       const longTemp = join(root, 'y'.repeat(100))

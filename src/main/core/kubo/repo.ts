@@ -19,21 +19,30 @@ const MAX_SOCKET_PATH = 100
  * Where Kubo's RPC listens: a Unix socket only this user can connect to, never a port, because Kubo locks
  * only `/api/v0` with its secret: its `/debug/pprof`, `/debug/vars`, `/logs` and `/webui` handlers answer
  * any caller that reaches the listener (Kubo 0.43, cmd/ipfs/kubo/daemon.go), and a loopback port is reachable
- * by every local user and, through DNS rebinding, by web pages. The socket is in the repo (inside Tack's 0700
- * data dir) when that path fits a socket address; a data dir whose path is too long gets a private directory
- * of its own under the OS temp dir instead (mkdtemp: a fresh random name, made 0700, never one another user
- * could have made first), which stop() removes. Only on Windows, where Node cannot connect to a Unix socket,
- * is the RPC on a loopback port (undefined here).
+ * by every local user and, through DNS rebinding, by web pages. Kubo's gateway listens on a socket beside it
+ * (gatewaySocketBeside) for the same reason: no gateway setting of Kubo's refuses a foreign Host (a
+ * PublicGateways entry still falls back to a path gateway for any other Host, and DeserializedResponses=false
+ * still serves blocks and CARs), and on a port it would serve anyone on the machine what this node holds,
+ * blocks of deleted content included until GC; on a socket in a private directory only Tack reaches it.
+ * The sockets are in the repo (inside Tack's 0700 data dir) when their paths fit a socket address; a data dir
+ * whose path is too long gets a private directory of its own under the OS temp dir instead (mkdtemp: a fresh
+ * random name, made 0700, never one another user could have made first), which stop() removes. Only on
+ * Windows, where Kubo serves no Unix socket and Node cannot connect to one, are the RPC and the gateway on
+ * loopback ports (undefined here); that path is not tested here.
  */
 export function chooseRpcSocket(repoPath: string, tempRoot = tmpdir()): string | undefined {
   if (process.platform === 'win32') return undefined
-  const inRepo = join(repoPath, RPC_SOCKET)
-  if (Buffer.byteLength(inRepo) <= MAX_SOCKET_PATH) return inRepo
+  const fits = (dir: string) => Buffer.byteLength(join(dir, LONGEST_SOCKET)) <= MAX_SOCKET_PATH
+  if (fits(repoPath)) return join(repoPath, RPC_SOCKET)
   const dir = mkdtempSync(join(tempRoot, 'tack-kubo-'))
-  const short = join(dir, RPC_SOCKET)
-  if (Buffer.byteLength(short) <= MAX_SOCKET_PATH) return short
+  if (fits(dir)) return join(dir, RPC_SOCKET)
   rmSync(dir, { recursive: true, force: true })
   return undefined
+}
+
+/** Kubo's gateway socket: in the same private directory as the RPC's (chooseRpcSocket). */
+export function gatewaySocketBeside(rpcSocket: string): string {
+  return join(dirname(rpcSocket), GATEWAY_SOCKET)
 }
 
 /** The private directory chooseRpcSocket made for a socket outside the repo, if it did (what stop() removes). */
@@ -42,10 +51,13 @@ export function privateSocketDir(repoPath: string, socket: string | undefined): 
 }
 
 const RPC_SOCKET = 'rpc.sock'
+const GATEWAY_SOCKET = 'gateway.sock'
+const LONGEST_SOCKET = GATEWAY_SOCKET
 
 export interface KuboPorts {
   /** 0 when the RPC listens on a Unix socket (chooseRpcSocket). */
   api: number
+  /** 0 when the gateway listens on a Unix socket (everywhere the RPC does). */
   gateway: number
   swarm: number
 }
@@ -67,10 +79,10 @@ export async function initRepo(binary: string, repoPath: string): Promise<void> 
 
 /**
  * Reads the ports from the config, replacing any that is missing, standard or taken now; each is claimed for
- * owner (ports.ts), so that a MinIO starting beside this Kubo is never given one of them. With `rpcOnSocket`
- * the RPC takes no port (`api` is 0).
+ * owner (ports.ts), so that a MinIO starting beside this Kubo is never given one of them. With `onSockets`
+ * the RPC and the gateway take no port (`api` and `gateway` are 0).
  */
-export async function choosePorts(config: KuboConfig, owner: string, rpcOnSocket = false): Promise<KuboPorts> {
+export async function choosePorts(config: KuboConfig, owner: string, onSockets = false): Promise<KuboPorts> {
   const current = {
     api: portOf(config.Addresses?.API),
     gateway: portOf(config.Addresses?.Gateway),
@@ -83,8 +95,9 @@ export async function choosePorts(config: KuboConfig, owner: string, rpcOnSocket
     chosen.add(result)
     return result
   }
-  const api = rpcOnSocket ? 0 : await pick(current.api)
-  return { api, gateway: await pick(current.gateway), swarm: await pick(current.swarm) }
+  const api = onSockets ? 0 : await pick(current.api)
+  const gateway = onSockets ? 0 : await pick(current.gateway)
+  return { api, gateway, swarm: await pick(current.swarm) }
 }
 
 export interface KuboConfig {
@@ -97,8 +110,8 @@ export function readConfig(repoPath: string): KuboConfig {
 }
 
 /**
- * Writes what Tack needs into Kubo's config: the RPC on rpcSocket (or, without one, a loopback port), the
- * gateway on loopback, our ports, the network mode, and the RPC locked to Tack's secret (any other entry in
+ * Writes what Tack needs into Kubo's config: the RPC on rpcSocket and the gateway on the socket beside it
+ * (or, without one, each on a loopback port), our ports, the network mode, and the RPC locked to Tack's secret (any other entry in
  * `API.Authorizations` is dropped: only Tack gets in).
  */
 export function applyConfig(
@@ -116,7 +129,7 @@ export function applyConfig(
   c.Addresses = {
     ...c.Addresses,
     API: rpcSocket ? `/unix${rpcSocket}` : `/ip4/127.0.0.1/tcp/${ports.api}`,
-    Gateway: `/ip4/127.0.0.1/tcp/${ports.gateway}`,
+    Gateway: rpcSocket ? `/unix${gatewaySocketBeside(rpcSocket)}` : `/ip4/127.0.0.1/tcp/${ports.gateway}`,
     Swarm:
       network === 'local'
         ? swarmHost.map((h) => `/ip4/${h}/tcp/${ports.swarm}`)

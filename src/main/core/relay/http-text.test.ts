@@ -43,4 +43,12 @@ describe('rawRequest', () => {
     })
     expect(() => rawRequest('GET', new URL('http://127.0.0.1:9/'), ['Range: 0\r\nX-Evil: 1'])).toThrow()
   })
+
+  it('names a Unix socket as unix:<path>, the URL giving only the path and Host (Kubo\'s gateway)', () => {
+    const req = rawRequest('GET', new URL('http://127.0.0.1/ipfs/x'), [], '/tmp/d/gateway.sock')
+    expect(req).toEqual({
+      addr: 'unix:/tmp/d/gateway.sock',
+      request: 'GET /ipfs/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+    })
+  })
 })

@@ -1,24 +1,29 @@
 // HTTP/1.1 as text, for what the byte relay sends or asks on Tack's behalf: response heads and Failure
-// responses Tack composes, and the raw requests the relay makes to a loopback upstream (MinIO, Kubo's gateway).
+// responses Tack composes, and the raw requests the relay makes to a local upstream (MinIO on loopback, Kubo's
+// gateway on its Unix socket).
 import { STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http'
 import { CoreError } from '../errors.js'
 
 type Headers = Record<string, string | number | string[] | undefined>
 
-/** An HTTP/1.1 request the relay makes (to a loopback upstream). */
+/** An HTTP/1.1 request the relay makes (to a local upstream). */
 export interface RawRequest {
-  /** host:port */
+  /** host:port, or `unix:<path>` for a Unix socket (Kubo's gateway: kubo/repo.ts). */
   addr: string
   /** The request line and headers, ending with the blank line. */
   request: string
 }
 
-/** The request line and headers of `method url`, closing the connection after; headers are 'Name: value'. */
-export function rawRequest(method: string, url: URL, headers: string[]): RawRequest {
+/**
+ * The request line and headers of `method url`, closing the connection after; headers are 'Name: value'.
+ * With socketPath the request goes to that Unix socket, and url only gives its path and Host.
+ */
+export function rawRequest(method: string, url: URL, headers: string[], socketPath?: string): RawRequest {
   for (const h of headers)
     if (!/^[\x21-\x7e][\x20-\x7e]*$/.test(h)) throw new CoreError('BAD_REQUEST', 'invalid header')
   const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, 'Connection: close', ...headers]
-  return { addr: `${url.hostname}:${url.port || '80'}`, request: lines.join('\r\n') + '\r\n\r\n' }
+  const addr = socketPath ? `unix:${socketPath}` : `${url.hostname}:${url.port || '80'}`
+  return { addr, request: lines.join('\r\n') + '\r\n\r\n' }
 }
 
 /** The status line and headers of a response, as HTTP/1.1 writes them (names and values checked as Node does). */

@@ -1,6 +1,6 @@
 // The flood row of issue 25: for 60 s one ordinary account's key (files:write and pins:write, no admin)
 // and one LAN peer do what an attacker with them would, all at once:
-//   - small raw uploads from 32 connections, and pins of content nobody has with 4 KiB of meta each
+//   - small raw uploads from 32 connections, and pins of content nobody has with 3 KiB of meta each (under the meta limit)
 //     from 16 (the queue a pin limit must cap);
 //   - 100 uploads that send their headers and a few bytes, then stall (what the upload limits must bound);
 //   - the LAN peer: thousands of idle sockets (what the LAN connection cap must bound) and gateway reads
@@ -131,7 +131,7 @@ export async function floodRows(options: MetadataRowsOptions = {}): Promise<Meta
       const pinBody = async () =>
         JSON.stringify({
           cid: CID.createV1(0x55, await sha256.digest(randomBytes(32))).toString(),
-          meta: { blob: 'm'.repeat(4096) },
+          meta: { blob: 'm'.repeat(3 * 1024) },
         })
       const bodies = await Promise.all(Array.from({ length: 256 }, pinBody))
       const cannon = (opts: autocannon.Options) =>

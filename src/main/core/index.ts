@@ -24,6 +24,7 @@ import { carLimits } from './car/verify.js'
 import { jobsStatus, type JobsStatus } from './jobs-status.js'
 import { createLinks } from './links/index.js'
 import { createAddDefault } from './files/add-default.js'
+import { createPeerCount } from './kubo/peers.js'
 import { gatewayRoutes } from './http/routes/gateway.js'
 import { settingsRoutes } from './http/routes/settings.js'
 import { keyRoutes } from './http/routes/keys.js'
@@ -223,6 +224,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   const uploadSlots = createUploadSlots(config.maxUploadsPerKey)
   const links = createLinks({ db: state.db, repo: files.repo })
   const addDefault = createAddDefault(state.db)
+  const peerCount = createPeerCount(kubo.client)
   // The gateway counts a view through repo.touch; an open Files page hears of it (throttled, gateway/view-events.ts).
   const views = createViewEvents({ rowsOf: (cid) => files.repo.rowsByCid(cid), publish: (e) => events.publish(e) })
   const gateway = createGateway({
@@ -312,8 +314,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         http: { health: (app ? 'ok' : 'down') as ComponentHealth },
       }
       const id = kubo.identity()
-      let peers: number | undefined
-      if (components.kubo.health === 'ok') peers = await kubo.client.peerCount().catch(() => undefined)
+      const peers = components.kubo.health === 'ok' ? peerCount.latest() : undefined
       return {
         version: VERSION,
         healthy: Object.values(components).every((c) => c.health === 'ok'),

@@ -208,7 +208,7 @@ describe('fuzzing backup archives', () => {
           target.remove()
         }
       }),
-      { numRuns: 120, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: false },
+      { numRuns: 400, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: false },
     )
     expect(runs).toBeGreaterThan(20)
     expect(refused).toBeGreaterThan(0)

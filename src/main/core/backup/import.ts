@@ -54,7 +54,7 @@ export async function importArchive(
   const pinned: string[] = []
   try {
     const manifest = await unpack(source, dir)
-    const snapshot = openDb(join(dir, DB_ENTRY))
+    const snapshot = openSnapshot(join(dir, DB_ENTRY))
     try {
       const blobs = snapshot.prepare('SELECT cid, object_key, format FROM blobs').all() as Array<{
         cid: string
@@ -145,6 +145,16 @@ export async function importArchive(
     throw err
   } finally {
     rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** The archive's database, migrated to this version's schema; a file that is not one is the archive's fault. */
+function openSnapshot(file: string): Db {
+  try {
+    return openDb(file)
+  } catch (err) {
+    if ((err as Error).name !== 'SqliteError') throw err
+    throw bad(`its database cannot be opened: ${(err as Error).message}`)
   }
 }
 

@@ -37,11 +37,15 @@ export interface CarUploads {
  *  file's bytes serve everything a CAR of one file does, and folders read their entries' bytes from blobs);
  *  returns the CAR's object key, now garbage. Runs inside the upload's commit. */
 export function replaceCarBlob(db: Db, cid: string, objectKey: string, size: number): string | undefined {
-  // A CAR whose DAG only Kubo holds now (files/placement.ts) stays: the new object would be a second copy.
-  const car = db.prepare("SELECT object_key FROM blobs WHERE cid = ? AND format = 'car' AND location = 'store'").get(cid) as
+  const car = db.prepare("SELECT object_key FROM blobs WHERE cid = ? AND format = 'car'").get(cid) as
     { object_key: string } | undefined
   if (!car) return undefined
-  db.prepare("UPDATE blobs SET object_key = ?, size = ?, format = 'raw' WHERE cid = ?").run(objectKey, size, cid)
+  // In the store again: when Kubo holds the DAG already, the upload's commit evicts it (files/placement.ts).
+  db.prepare("UPDATE blobs SET object_key = ?, size = ?, format = 'raw', location = 'store' WHERE cid = ?").run(
+    objectKey,
+    size,
+    cid,
+  )
   return car.object_key
 }
 

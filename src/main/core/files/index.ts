@@ -226,6 +226,8 @@ export function createFiles(init: FilesInit): Files {
     // Content stored once per CID: a second copy of known bytes goes as soon as the rows point at the first.
     await discard({ repo, store }, committed.garbage)
     const { result } = committed
+    // A CAR's blob replaced by these bytes, while Kubo holds its DAG already: the new object is a second copy.
+    for (const row of result.files) if (row.state === 'pinned') await placement.evict(row.cid)
     for (const row of [...result.files, ...(result.directory ? [result.directory] : [])]) {
       init.publish({ type: 'file', accountId, cid: row.cid, name: row.name, state: row.state })
       if (row.state === 'pinned') pinner.recordPin(row)

@@ -49,7 +49,8 @@ export interface PlacementDeps {
 }
 
 export interface Placement {
-  /** A blob's bytes, from wherever they are (the inclusive range [start, end] of them). */
+  /** A blob's bytes, from wherever they are (the inclusive range [start, end] of them); from Kubo, a file's
+   *  content even when the blob was a CAR upload (its DAG is that file). */
   read(blob: BlobRow, range?: { start: number; end: number }): Promise<Readable>
   /** After `root` was pinned and verified: the objects of the blobs it covers go. */
   evict(root: string): Promise<void>
@@ -99,7 +100,7 @@ export function createPlacement(deps: PlacementDeps): Placement {
     const writer = store.writer(key)
     let size = 0
     try {
-      for await (const chunk of await fromKubo(blob)) {
+      for await (const chunk of await fromKubo(blob, undefined, blob.format === 'car')) {
         size += (chunk as Uint8Array).length
         await writer.write(chunk as Uint8Array)
       }
@@ -121,10 +122,9 @@ export function createPlacement(deps: PlacementDeps): Placement {
     else log.info('copied bytes back from Kubo before an unpin', { cid: blob.cid, bytes: size })
   }
 
-  /** A raw blob's bytes by `cat`; a CAR upload's as Kubo's CAR of the same DAG. Never fetches. */
-  async function fromKubo(blob: BlobRow, range?: { start: number; end: number }): Promise<Readable> {
-    const res =
-      blob.format === 'car'
+  /** A blob's content by `cat`, or (`car`: a CAR upload copied back) Kubo's CAR of the same DAG. Never fetches. */
+  async function fromKubo(blob: BlobRow, range?: { start: number; end: number }, car = false): Promise<Readable> {
+    const res = car
         ? await deps.kubo.call('dag/export', { arg: blob.cid, progress: 'false', offline: 'true' })
         : await deps.kubo.call('cat', {
             arg: blob.cid,

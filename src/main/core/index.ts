@@ -9,6 +9,7 @@ import { kuboPackageBinary, projectRoot, resolveBinary } from './binaries.js'
 import type { Config } from './config.js'
 import { createEventBus, type EventBus } from './events.js'
 import { createFiles, type Files } from './files/index.js'
+import { keepingBytes } from './files/placement.js'
 import { createUploadSlots } from './files/upload-slots.js'
 import { createGateway } from './gateway/index.js'
 import { createRelay } from './relay/index.js'
@@ -87,6 +88,8 @@ export interface CoreStatus {
   url: string
   /** LAN sharing of the gateway: the URLs to give to other devices while it is on. */
   lan: { enabled: boolean; urls: string[] }
+  /** The start's move of pinned uploads out of the object store (files/placement.ts): blobs done of total. */
+  migration: { done: number; total: number; running: boolean }
   /** Forwarding targets with how many pins stand in each state there: for an admin caller only. */
   remotes?: ReturnType<Remotes['list']>
   /** Upload pin jobs and the GC, with those stalled (jobs-status.ts); CIDs for an admin caller only. */
@@ -154,7 +157,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     db: state.db,
     log: log.child('core:gc'),
   })
-  const unpinning = collectingAfterUnpin(kubo.client, gc)
+  // Every unpin first copies back the bytes only Kubo held that an upload still needs (files/placement.ts).
+  const unpinning = keepingBytes(collectingAfterUnpin(kubo.client, gc), () => files.placement)
   // An account's usage is everything it stores; each storing domain adds its part here (files leaves out
   // uploads that are pin objects too, so each CID counts once).
   const usageOf = (accountId: number) => pins.usageOf(accountId) + files.usageOf(accountId)
@@ -330,6 +334,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         lan: { enabled: lan.enabled(), urls: lan.urls() },
         // The caller who may see the targets (an admin) may see which CIDs the jobs are about too.
         jobs: jobsStatus(files.pinner, gcGate, { cids: options.remotes !== false }),
+        migration: files.placement.progress(),
         ...(options.remotes === false ? {} : { remotes: remotes.list() }),
       }
     },

@@ -91,7 +91,10 @@ async function write(deps: ExportDeps, pack: tar.Pack, signal: AbortSignal, prog
     let counts: Manifest['counts']
     try {
       const n = (sql: string) => (snap.prepare(sql).get() as { n: number }).n
-      blobs = snap.prepare('SELECT cid, object_key, size FROM blobs ORDER BY cid').all() as typeof blobs
+      // A blob only Kubo holds (files/placement.ts) travels in the CAR of a pinned root below, not as an object.
+      blobs = snap
+        .prepare("SELECT cid, object_key, size FROM blobs WHERE location = 'store' ORDER BY cid")
+        .all() as typeof blobs
       roots = (
         snap
           .prepare(

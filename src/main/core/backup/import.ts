@@ -56,7 +56,9 @@ export async function importArchive(
     const manifest = await unpack(source, dir)
     const snapshot = openSnapshot(join(dir, DB_ENTRY))
     try {
-      const blobs = snapshot.prepare('SELECT cid, object_key, format FROM blobs').all() as Array<{
+      // Blobs only Kubo held (files/placement.ts) have no object: their bytes come with a root's CAR.
+      const inKubo = snapshot.prepare("SELECT cid FROM blobs WHERE location = 'kubo'").all() as Array<{ cid: string }>
+      const blobs = snapshot.prepare("SELECT cid, object_key, format FROM blobs WHERE location = 'store'").all() as Array<{
         cid: string
         object_key: string
         format: string
@@ -70,6 +72,9 @@ export async function importArchive(
       const keyInUse = deps.db.prepare(
         'SELECT 1 FROM blobs WHERE object_key = ? AND cid != ? UNION ALL SELECT 1 FROM pending_uploads WHERE object_key = ?',
       )
+      for (const { cid } of inKubo)
+        if (!coveringRoots(snapshot, cid).some((root) => entries.has(`${CARS_DIR}${root}.car`)))
+          throw bad(`the content of ${cid} is not in it`)
       for (const blob of blobs) {
         if (!entries.has(OBJECTS_DIR + blob.object_key)) throw bad(`the object of ${blob.cid} is not in it`)
         if (keyInUse.get(blob.object_key, blob.cid, blob.object_key))
@@ -229,4 +234,16 @@ function safePath(name: string): boolean {
   if (name.startsWith('/') || name.includes('\\') || name.includes('\0')) return false
   const n = normalize(name)
   return n === name && !n.split('/').includes('..')
+}
+
+/** The pinned public roots (a file of this CID, or a folder with it) whose CAR carries a Kubo-held blob. */
+function coveringRoots(db: Db, cid: string): string[] {
+  const rows = db
+    .prepare(
+      `SELECT cid FROM files WHERE cid = ? AND private = 0 AND state = 'pinned' AND path IS NULL
+       UNION SELECT d.cid FROM dir_entries e JOIN files d ON d.cid = e.dir_cid
+        WHERE e.cid = ? AND d.private = 0 AND d.state = 'pinned' AND d.path IS NULL`,
+    )
+    .all(cid, cid) as Array<{ cid: string }>
+  return rows.map((r) => r.cid)
 }

@@ -40,7 +40,12 @@ export function replaceCarBlob(db: Db, cid: string, objectKey: string, size: num
   const car = db.prepare("SELECT object_key FROM blobs WHERE cid = ? AND format = 'car'").get(cid) as
     { object_key: string } | undefined
   if (!car) return undefined
-  db.prepare("UPDATE blobs SET object_key = ?, size = ?, format = 'raw' WHERE cid = ?").run(objectKey, size, cid)
+  // In the store again: when Kubo holds the DAG already, the upload's commit evicts it (files/placement.ts).
+  db.prepare("UPDATE blobs SET object_key = ?, size = ?, format = 'raw', location = 'store' WHERE cid = ?").run(
+    objectKey,
+    size,
+    cid,
+  )
   return car.object_key
 }
 

@@ -313,4 +313,16 @@ export const MIGRATIONS: Migration[] = [
       END;
     `,
   },
+  {
+    version: 10,
+    name: 'one copy: a blob lives in the object store or, once pinned, in Kubo only',
+    sql: `
+      -- 'store': the object under object_key holds the bytes. 'kubo': a pinned upload covers the content and
+      -- Kubo's blockstore holds the only copy (object_key names an object that is gone or going).
+      -- Existing blobs start as 'store'; the start's reconciliation moves the pinned ones (files/placement.ts).
+      ALTER TABLE blobs ADD COLUMN location TEXT NOT NULL DEFAULT 'store' CHECK (location IN ('store', 'kubo'));
+      CREATE INDEX blobs_in_kubo ON blobs(cid) WHERE location = 'kubo';
+      CREATE INDEX blobs_in_store ON blobs(cid) WHERE location = 'store';
+    `,
+  },
 ]

@@ -1,5 +1,6 @@
 // Files: uploads streamed into the object store with the CID `ipfs add --cid-version=1` would give, one
-// record per account and CID, pinned in Kubo on demand. Quotas are checked while the bytes stream and
+// record per account and CID, pinned in Kubo on demand; once pinned, their bytes live in Kubo only
+// (placement.ts). Quotas are checked while the bytes stream and
 // again when the upload commits; nothing half-done is ever listed (see upload.ts and sweep()).
 import { CID } from 'multiformats/cid'
 import { quotaWords } from '../../../shared/bytes.js'
@@ -11,6 +12,7 @@ import type { GcGate } from '../kubo/gc.js'
 import type { Logger } from '../log.js'
 import type { ObjectStore } from '../minio/store.js'
 import { replaceCarBlob, type CarImporter } from '../car/index.js'
+import { createPlacement, type Placement } from './placement.js'
 import { markPrivate } from './private.js'
 import { createPinner, type FileStateEvent, type Pinner, type UploadPinsPort } from './pinner.js'
 import { createFilesRepo, type FileRow, type FilesRepo, type ListQuery } from './repo.js'
@@ -23,7 +25,8 @@ export type { RelayedPart, UploadPart } from './upload.js'
 export interface FilesInit {
   db: Db
   store: ObjectStore
-  kubo: Pick<KuboClient, 'add' | 'pinAdd' | 'pinRm'>
+  /** pinRm must be the one every domain unpins through (placement.ts: keepingBytes). */
+  kubo: Pick<KuboClient, 'add' | 'pinAdd' | 'pinRm' | 'call' | 'pinLsRecursive'>
   accounts: Pick<Accounts, 'get'>
   /** Everything the account stores (uploads and pins, each CID once), for quota checks. */
   usageOf(accountId: number): number
@@ -52,6 +55,8 @@ export interface UploadResult {
 export interface Files {
   readonly repo: FilesRepo
   readonly pinner: Pinner
+  /** Where each upload's bytes are (object store or Kubo) and how they move. */
+  readonly placement: Placement
   upload(
     accountId: number,
     parts: AsyncIterable<UploadPart>,
@@ -96,9 +101,17 @@ export const multihashOfCid = (cid: string) => Buffer.from(CID.parse(cid).multih
 export function createFiles(init: FilesInit): Files {
   const repo = createFilesRepo(init.db)
   const { store, log } = init
-  const pinner = createPinner({
+  const placement = createPlacement({
+    db: init.db,
     repo,
     store,
+    kubo: init.kubo,
+    pinnedElsewhere: init.pinnedElsewhere,
+    log,
+  })
+  const pinner = createPinner({
+    repo,
+    placement,
     kubo: init.kubo,
     uploadPins: init.uploadPins,
     gcGate: init.gcGate,
@@ -218,6 +231,8 @@ export function createFiles(init: FilesInit): Files {
     // Content stored once per CID: a second copy of known bytes goes as soon as the rows point at the first.
     await discard({ repo, store }, committed.garbage)
     const { result } = committed
+    // A CAR's blob replaced by these bytes, while Kubo holds its DAG already: the new object is a second copy.
+    for (const row of result.files) if (row.state === 'pinned') await placement.evict(row.cid)
     for (const row of [...result.files, ...(result.directory ? [result.directory] : [])]) {
       init.publish({ type: 'file', accountId, cid: row.cid, name: row.name, state: row.state })
       if (row.state === 'pinned') pinner.recordPin(row)
@@ -237,6 +252,7 @@ export function createFiles(init: FilesInit): Files {
   const files: Files = {
     repo,
     pinner,
+    placement,
     relayable: () => store.rawCapable(),
     admit(accountId, options) {
       if (options.pin && options.private)
@@ -360,9 +376,12 @@ export function createFiles(init: FilesInit): Files {
     async start() {
       await sweep(repo, store, log)
       pinner.resume()
+      // In the background: a migrated data dir may have much to move, and reads work from either place.
+      void placement.reconcile()
     },
     async stop() {
       await pinner.stop()
+      await placement.stop()
     },
   }
   return files

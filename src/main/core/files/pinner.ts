@@ -1,7 +1,7 @@
 // On-demand pinning: the first access to an upload (or ?pin=true, or POST …/pin) adds its bytes from the
 // object store to Kubo, checks that Kubo computed the same CID, and pins it. One job per CID however many
 // requests arrive at once; a failed job is tried again on the next access. Jobs cut off by a stop or a kill
-// are resumed at the next start.
+// are resumed at the next start. Once pinned, the objects the pin covers go (placement.ts: one copy).
 //
 // Kubo's `add` here does not pin (see ADD_ARGS), so the blocks are unpinned until `pin add` has run: each
 // add+pin runs inside the GC gate (kubo/gc.ts), and Tack's GC never runs while one is in flight. An upload
@@ -17,7 +17,7 @@ import type { AddEntry } from '../kubo/add.js'
 import type { KuboClient } from '../kubo/client.js'
 import type { GcGate } from '../kubo/gc.js'
 import type { Logger } from '../log.js'
-import type { ObjectStore } from '../minio/store.js'
+import type { Placement } from './placement.js'
 import type { FileRow, FilesRepo, FileState } from './repo.js'
 
 export interface FileStateEvent {
@@ -36,7 +36,7 @@ export interface UploadPinsPort {
 
 export interface PinnerDeps {
   repo: FilesRepo
-  store: ObjectStore
+  placement: Pick<Placement, 'read' | 'evict'>
   kubo: Pick<KuboClient, 'add' | 'pinAdd' | 'pinRm'>
   uploadPins?: UploadPinsPort
   /** Held across each add+pin, so a GC cannot take blocks between the two calls. */
@@ -120,7 +120,7 @@ export function createPinner(deps: PinnerDeps): Pinner {
       }
       const blob = repo.blob(entry.cid)
       if (!blob) throw new CoreError('NOT_FOUND', `the bytes of ${entry.cid} are missing from the object store`)
-      yield { path: entry.path, content: await deps.store.read(blob.object_key) }
+      yield { path: entry.path, content: await deps.placement.read(blob) }
     }
   }
 
@@ -153,6 +153,10 @@ export function createPinner(deps: PinnerDeps): Pinner {
       setState(cid, 'pinned')
       for (const r of repo.rowsByCid(cid)) recordPin(r)
       log.info('pinned an upload', { cid })
+      // Kubo computed this CID from the bytes (or verified the CAR): its copy is now the only one needed.
+      await deps.placement
+        .evict(cid)
+        .catch((err: unknown) => log.warn('could not remove objects Kubo now holds', { cid, error: String(err) }))
     } catch (err) {
       if (stopping.signal.aborted) throw new CoreError('SERVICE_UNAVAILABLE', 'Tack is stopping')
       const failure = deadline?.aborted

@@ -29,6 +29,9 @@ export interface BlobRow {
   cid: string
   object_key: string
   size: number
+  /** Where the bytes are: the object under object_key, or Kubo only (files/placement.ts). */
+  location?: 'store' | 'kubo'
+  format?: 'raw' | 'car'
 }
 
 export interface DirEntryRow {
@@ -86,7 +89,8 @@ export function createFilesRepo(db: Db) {
       prepare('INSERT INTO pending_uploads (object_key, started_at) VALUES (?, ?)').run(key, Date.now()),
     removePending: (key: string) => prepare('DELETE FROM pending_uploads WHERE object_key = ?').run(key),
     pendingKeys: () => all<{ object_key: string }>('SELECT object_key FROM pending_uploads').map((r) => r.object_key),
-    blob: (cid: string) => one<BlobRow>('SELECT cid, object_key, size FROM blobs WHERE cid = ?', cid),
+    blob: (cid: string) =>
+      one<BlobRow>('SELECT cid, object_key, size, location, format FROM blobs WHERE cid = ?', cid),
     insertBlob: (b: BlobRow) =>
       prepare('INSERT INTO blobs (cid, object_key, size, created_at) VALUES (?, ?, ?, ?)').run(
         b.cid,

@@ -1,6 +1,7 @@
-// The gateway: `/api/gateway/{cid}[/path]` with no key. Uploads are served from the object store (pinned
-// or not; the first access is the pin request, run by a background job); folders
-// get a listing page or their index.html; content another account pinned comes from Kubo's own
+// The gateway: `/api/gateway/{cid}[/path]` with no key. Uploads are served from where their bytes are
+// (files/placement.ts): the object store until pinned (the first access is the pin request, run by a
+// background job), Kubo's gateway once pinned (by the file's own CID); folders
+// get a listing page or their index.html; content another account pinned comes from Kubo's loopback
 // gateway (which has NoFetch: it never fetches from the network). Every access counts in views.
 // The request's `{cid}/{path}` is parsed once (path.ts); everything below works on those clean parts, and
 // the only thing of Kubo's ever asked for is `/ipfs/<that cid>/...` on its gateway.
@@ -181,7 +182,7 @@ export function createGateway(init: GatewayInit): Gateway {
       return { status, headers, body: range ? bytes.subarray(range.start, range.end + 1) : bytes }
     }
     const length = range ? range.end - range.start + 1 : t.size
-    const raw = length >= RELAY_FROM ? await init.store.rawRead(t.objectKey, range).catch(() => undefined) : undefined
+    const raw = length < RELAY_FROM ? undefined : await rawOf(t, range)
     if (!raw) return { status, headers, body: await open(t, range) }
     return {
       status,
@@ -197,25 +198,24 @@ export function createGateway(init: GatewayInit): Gateway {
     }
   }
 
-  /**
-   * An upload's bytes, from the object store, pinned or not; from Kubo only should the store fail. Measured
-   * (bench/upload.ts, 1 GiB, same machine and round): MinIO through Tack 368 MB/s, Kubo's own gateway
-   * 318 MB/s, Kubo through Tack 235 MB/s: the copy in the object store is the fast one, and Kubo is left
-   * free for the network.
-   */
+  /** The relay's request for these bytes: a presigned GET from the store, or Kubo's gateway by the CID. */
+  async function rawOf(t: ObjectTarget, range?: { start: number; end: number }) {
+    if (t.location === 'store') return init.store.rawRead(t.objectKey, range).catch(() => undefined)
+    const url = ipfsUrl(init.kuboGatewayUrl(), { cid: t.cid, segments: [] })
+    const header = range ? [`Range: bytes=${range.start}-${range.end}`] : []
+    return relayable(() => rawRequest('GET', url, header, init.kuboGatewaySocket()))
+  }
+
+  /** An upload's bytes from where they are: the object store, or (once pinned: one copy) Kubo's gateway. */
   async function open(t: ObjectTarget, range?: { start: number; end: number }): Promise<Readable> {
-    let body: Readable
-    try {
-      body = await init.store.read(t.objectKey, range)
-    } catch (err) {
-      if (!t.inKubo) throw err
-      log.warn('object store read failed; serving from Kubo', { cid: t.cid, error: String(err) })
+    if (t.location === 'kubo') {
       const url = ipfsUrl(init.kuboGatewayUrl(), { cid: t.cid, segments: [] })
       const res = await kuboGet(url, range ? `bytes=${range.start}-${range.end}` : undefined)
       if (res.statusCode === (range ? 206 : 200)) return res
       res.resume()
-      throw err
+      throw new CoreError('NOT_FOUND', `${t.cid} is not available on this node`)
     }
+    const body = await init.store.read(t.objectKey, range)
     if (t.inKubo) return body
     const timer = setTimeout(() => pinLater(t.root), PIN_AFTER_MS)
     timer.unref()

@@ -1,4 +1,4 @@
-// What a gateway path names: an uploaded file (bytes in the object store, maybe in Kubo too), a folder
+// What a gateway path names: an uploaded file (bytes in the object store, or in Kubo once pinned), a folder
 // listing built from the upload's entries, or content only Kubo holds (another account's PSA pin). A CID
 // nobody uploaded or pinned resolves to nothing: the gateway is never an open proxy.
 import { CoreError } from '../errors.js'
@@ -15,8 +15,10 @@ export interface ObjectTarget {
   size: number
   mime: string
   objectKey: string
-  /** Pinned in Kubo: served from Kubo's gateway. */
+  /** The root is pinned in Kubo (no pin job needed). */
   inKubo: boolean
+  /** Where the bytes are (files/placement.ts): 'kubo' is read from Kubo's gateway by the entry's own CID. */
+  location: 'store' | 'kubo'
 }
 
 export interface ListingTarget {
@@ -64,7 +66,8 @@ export function resolve(
     const blob = deps.repo.blob(entryCid)
     if (!blob) throw notFound(entryCid)
     const mime = deps.repo.rowsByCid(entryCid)[0]?.mime ?? detectMime(new Uint8Array(0), name)
-    return { kind: 'object', root: cid, cid: entryCid, name, size: blob.size, mime, objectKey: blob.object_key, inKubo }
+    const location = blob.location ?? 'store'
+    return { kind: 'object', root: cid, cid: entryCid, name, size: blob.size, mime, objectKey: blob.object_key, inKubo, location }
   }
   if (row.kind === 'file') {
     if (path) throw notFound(`${cid}/${path}`)

@@ -256,17 +256,18 @@ describe('export and import', () => {
   })
 
   it('an object whose bytes do not hash to its CID is refused, merge or not', async () => {
+    // The private upload: its bytes are in the object store (a pinned upload's are in Kubo, so in a CAR).
     const out = await crafted('wrong-bytes.tar', async (dir, db) => {
-      const { object_key: key } = db.prepare('SELECT object_key FROM blobs WHERE cid = ?').get(publicCid) as {
+      const { object_key: key } = db.prepare('SELECT object_key FROM blobs WHERE cid = ?').get(privateCid) as {
         object_key: string
       }
-      writeFileSync(join(dir, 'objects', key), randomBytes(publicBytes.length))
+      writeFileSync(join(dir, 'objects', key), randomBytes(privateBytes.length))
     })
     const fresh = tempDir()
     try {
       const result = await cli(fresh.path, 'import', out, '--merge')
       expect(result.code, result.stderr).toBe(1)
-      expect(result.stderr).toContain(`refused: the object of ${publicCid} hashes to`)
+      expect(result.stderr).toContain(`refused: the object of ${privateCid} hashes to`)
     } finally {
       fresh.remove()
     }

@@ -194,7 +194,8 @@ describe('fuzzing backup archives', () => {
             await importArchive(deps, Readable.from([archive]), { merge: false })
           } catch (err) {
             refused++
-            if (!isCoreError(err) || err.status >= 500) throw new Error(`not a 4xx refusal: ${(err as Error).stack ?? String(err)}`)
+            if (!isCoreError(err) || err.status >= 500)
+              throw new Error(`not a 4xx refusal: ${(err as Error).stack ?? String(err)}`)
             const rows = ['files', 'pins', 'api_keys', 'blobs'].map(
               (t) => (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n,
             )
@@ -208,7 +209,20 @@ describe('fuzzing backup archives', () => {
           target.remove()
         }
       }),
-      { numRuns: 400, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: false },
+      {
+        numRuns: 400,
+        interruptAfterTimeLimit: 60_000,
+        markInterruptAsFailure: false,
+        // What it found once, always tried first: a database that is not SQLite or lacks a table (raw
+        // SqliteErrors), and an entry named like a folder (an unhandled EISDIR that ended the process).
+        examples: [
+          [{ kind: 'entry', at: 0, change: 'flip', name: '../escape', resign: true }],
+          [{ kind: 'db', statements: ['DROP TABLE files'], resign: true }],
+          ...entries.map((_, at): [Mutation] => [
+            { kind: 'entry', at, change: 'rename', name: 'objects/', resign: true },
+          ]),
+        ],
+      },
     )
     expect(runs).toBeGreaterThan(20)
     expect(refused).toBeGreaterThan(0)

@@ -8,7 +8,6 @@
 // blobs by CID, forwarding targets by name; nothing already there is duplicated or overwritten.
 import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { once } from 'node:events'
 import { dirname, join, normalize } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -56,9 +55,12 @@ export async function importArchive(
     const manifest = await unpack(source, dir)
     const snapshot = openSnapshot(join(dir, DB_ENTRY))
     try {
+      checkSchema(snapshot, deps.db)
       // Blobs only Kubo held (files/placement.ts) have no object: their bytes come with a root's CAR.
       const inKubo = snapshot.prepare("SELECT cid FROM blobs WHERE location = 'kubo'").all() as Array<{ cid: string }>
-      const blobs = snapshot.prepare("SELECT cid, object_key, format FROM blobs WHERE location = 'store'").all() as Array<{
+      const blobs = snapshot
+        .prepare("SELECT cid, object_key, format FROM blobs WHERE location = 'store'")
+        .all() as Array<{
         cid: string
         object_key: string
         format: string
@@ -163,6 +165,26 @@ function openSnapshot(file: string): Db {
   }
 }
 
+/** Both databases are migrated to this version's schema: a snapshot without a table or column of it was not
+ *  written by Tack (every read of the snapshot below relies on them). */
+function checkSchema(snapshot: Db, target: Db): void {
+  const tables = (db: Db) =>
+    (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{
+        name: string
+      }>
+    ).map((t) => t.name)
+  const columns = (db: Db, table: string) =>
+    new Set((db.prepare(`PRAGMA table_info("${table}")`).all() as Array<{ name: string }>).map((c) => c.name))
+  const present = new Set(tables(snapshot))
+  for (const table of tables(target)) {
+    if (!present.has(table)) throw bad(`its database has no ${table} table`)
+    const have = columns(snapshot, table)
+    for (const column of columns(target, table))
+      if (!have.has(column)) throw bad(`its database's ${table} table has no ${column} column`)
+  }
+}
+
 const toV1 = (cid: string) => {
   try {
     return CID.parse(cid).toV1().toString()
@@ -194,12 +216,17 @@ async function unpack(source: Readable, dir: string): Promise<Manifest> {
       const target = join(dir, name)
       mkdirSync(dirname(target), { recursive: true })
       const sum = checksum()
-      const out = createWriteStream(target)
-      for await (const c of entry) {
-        sum.update(c as Buffer)
-        if (!out.write(c)) await once(out, 'drain')
-      }
-      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())))
+      // pipeline: a file that cannot be written (a name that is a folder here) fails this import, not the process.
+      await pipeline(
+        entry,
+        async function* (chunks: AsyncIterable<unknown>) {
+          for await (const c of chunks) {
+            sum.update(c as Buffer)
+            yield c
+          }
+        },
+        createWriteStream(target),
+      )
       seen.set(name, { size: sum.size, sha256: sum.hex() })
     }
   })()
@@ -231,7 +258,7 @@ async function unpack(source: Readable, dir: string): Promise<Manifest> {
 }
 
 function safePath(name: string): boolean {
-  if (name.startsWith('/') || name.includes('\\') || name.includes('\0')) return false
+  if (name.startsWith('/') || name.endsWith('/') || name.includes('\\') || name.includes('\0')) return false
   const n = normalize(name)
   return n === name && !n.split('/').includes('..')
 }

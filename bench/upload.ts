@@ -281,7 +281,11 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
         // A plain S3 GET: MinIO's own answer to a presigned URL, read by the same client as Tack's. One
         // untimed S3 read first: the first read of a new object was measured ~20 % slower than the next, and
         // whichever side went first paid for it. It is still Tack's first access: nothing of Tack's sees it.
-        const s3url = await s3.presignedGetObject('tack', await newestObject(), 3600)
+        // The anchor reads a server-side copy of the upload's object (same bytes, same MinIO): Tack pins the
+        // upload once its first read is over, and from then its bytes live in Kubo only (one copy, files/placement.ts).
+        const anchorKey = `bench/${pair}-${round}`
+        await s3.copyObject('tack', anchorKey, `/tack/${await newestObject()}`)
+        const s3url = await s3.presignedGetObject('tack', anchorKey, 3600)
         await drain(s3url, bytes)
         // Tack pins an upload once its first read is over: the pin job (MinIO read, Kubo add) then takes both
         // cores for seconds. It is awaited, untimed, so that it never lands in the S3 GET that comes next (it
@@ -296,6 +300,7 @@ export async function uploadRows(options: UploadRowsOptions = {}): Promise<Bench
           swap,
         )
         s.first.push([mb / first.seconds, mb / s3get.seconds, first.growth])
+        await s3.removeObject('tack', anchorKey)
       }
 
       log(`round ${round + 1}/${rounds}: pinned read`)

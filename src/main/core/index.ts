@@ -42,6 +42,7 @@ import { createPins, type Pins } from './pins/index.js'
 import { findLauncher } from './process/launcher.js'
 import { createSessions, type SessionsInit } from './sessions/index.js'
 import { sessionRoutes } from './http/routes/session.js'
+import { forwardingHealth } from './remote/health.js'
 import { createRemotes, type Remotes } from './remote/index.js'
 import { remoteRoutes } from './http/routes/remotes.js'
 import { createUploadPins } from './pins/uploads.js'
@@ -307,8 +308,10 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     routes: () => routeTable,
     loginUrl: () => `${url}/#token=${core.loginToken()}`,
     async status(options = {}) {
+      const targets = remotes.list()
       const components = {
         db: { health: 'ok' as ComponentHealth },
+        forwarding: forwardingHealth(targets, config.remoteFailThresholdMs, { names: options.remotes !== false }),
         kubo: { health: kuboHealth(), detail: kubo.supervisor.lastError },
         minio: { health: minioHealth(), detail: minio.supervisor?.lastError },
         http: { health: (app ? 'ok' : 'down') as ComponentHealth },
@@ -330,7 +333,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         lan: { enabled: lan.enabled(), urls: lan.urls() },
         // The caller who may see the targets (an admin) may see which CIDs the jobs are about too.
         jobs: jobsStatus(files.pinner, gcGate, { cids: options.remotes !== false }),
-        ...(options.remotes === false ? {} : { remotes: remotes.list() }),
+        ...(options.remotes === false ? {} : { remotes: targets }),
       }
     },
     async start() {

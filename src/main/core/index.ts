@@ -187,10 +187,12 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     origins: () => pins.delegates(),
     pollMs: config.remotePollMs,
     ownPorts: () => ownPorts(),
+    // The UI shows each pin's state per target: tell it, as a pin event that is not a change of the object.
+    onChange: (multihash) => pins.forwardingChanged(multihash),
   })
-  // Any change to a pin object may change what belongs at the targets.
+  // Any change to a pin object may change what belongs at the targets (a change at a target does not).
   events.subscribe(undefined, (event) => {
-    if (event.type === 'pin') remotes.wake()
+    if (event.type === 'pin' && !event.forwarding) remotes.wake()
     // A failed pin may have fetched part of its DAG: unpinned blocks that only a GC takes away.
     if (event.type === 'pin' && event.status === 'failed') gc.schedule()
     // A pin object gone: an upload nobody pins any more reads (and is) unpinned; synchronous, before the release.

@@ -73,6 +73,8 @@ export interface Pins {
   holds(multihash: string): boolean
   /** Every pinned object of every account (for forwarding to remote targets). */
   pinned(): PinRecord[]
+  /** Tells each pinned object's account that its state at a forwarding target changed (a live event). */
+  forwardingChanged(multihash: string): void
   /** What the scheduler fetches now (multihashes) and what it has parked until when. */
   scheduler(): ReturnType<Scheduler['snapshot']>
   start(): Promise<void>
@@ -271,6 +273,10 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     usageOf,
     holds: (multihash) => store.references(multihash) > 0,
     pinned: () => store.pinnedRecords(),
+    forwardingChanged(multihash) {
+      for (const r of store.pinnedOf(multihash))
+        events.publish({ type: 'pin', accountId: r.accountId, requestid: r.requestid, status: r.status, cid: r.cid, name: r.name, forwarding: true })
+    },
     scheduler: () => worker.snapshot(),
     async start() {
       // Orphans first (one query over the ledger): a content gone from SQLite must not stay pinned in Kubo.

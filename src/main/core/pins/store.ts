@@ -162,6 +162,7 @@ export function createPinStore(db: Db) {
   )
   const clearReplaces = db.prepare('UPDATE pins SET replaces = NULL WHERE requestid = ?')
   const pinnedRows = db.prepare<[], Row>("SELECT * FROM pins WHERE status = 'pinned'")
+  const pinnedOf = db.prepare<[string], Row>("SELECT * FROM pins WHERE multihash = ? AND status = 'pinned'")
   const ledgerBatch = db.prepare<[string, number], { multihash: string }>(
     'SELECT multihash FROM kubo_pins WHERE multihash > ? ORDER BY multihash LIMIT ?',
   )
@@ -309,6 +310,8 @@ export function createPinStore(db: Db) {
       return row.replaces
     },
     pinnedRecords: (): PinRecord[] => pinnedRows.all().map(toRecord),
+    /** The pinned objects of one content, of every account. */
+    pinnedOf: (multihash: string): PinRecord[] => pinnedOf.all(multihash).map(toRecord),
     /** Back to the queue, every object of this content still pinned: Kubo lacks it. Returns how many. */
     requeue: (multihash: string, deadline: number, info: Record<string, string>): number =>
       requeue.run(deadline, JSON.stringify(info), multihash).changes,

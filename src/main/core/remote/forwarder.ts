@@ -115,7 +115,8 @@ export function createForwarder(init: ForwarderInit) {
       // The network's reason names the target's address: it stays in the admin's status (lastError), not in
       // what every forwarded account's pin says.
       const details = `${remote.name} unreachable; retrying`
-      if (store.markUnreachable(remote.id, details) > 0) init.onChange?.({ ...row, details })
+      // Every row it changed, not only the one tried: a pin queued while the target was down learns it too.
+      for (const multihash of store.markUnreachable(remote.id, details)) init.onChange?.({ ...row, multihash, details })
       if (failures === 1) log.warn('target unreachable', { target: remote.name, error: message })
       return false
     }

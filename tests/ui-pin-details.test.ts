@@ -11,9 +11,13 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { AxeBuilder } from '@axe-core/playwright'
+import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { identity } from 'multiformats/hashes/identity'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PinStatus } from '../src/shared/psa.js'
+import { strangerPeerId, unfindableCid } from './fixtures/cids.js'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { waitFor } from './fixtures/processes.js'
 
@@ -49,6 +53,9 @@ async function pinVia(body: Record<string, unknown>): Promise<PinStatus> {
   return (await res.json()) as PinStatus
 }
 const pinNow = async (requestid: string) => (await (await tack.api(`/api/pinning/pins/${requestid}`)).json()) as PinStatus
+
+/** An identity CID (the bytes are the CID): pinned at once, nothing to fetch. */
+const identityText = (text: string) => CID.create(1, raw.code, identity.digest(Buffer.from(text))).toString()
 
 /** Bytes in Tack's Kubo, not pinned: a pin of their CID finds them at once. */
 async function addToKubo(bytes: Uint8Array): Promise<string> {
@@ -157,8 +164,14 @@ describe('pins: retry, details and forwarding state in a real browser', () => {
   })
 
   it('at 900 px the Pins table does not scroll sideways and every remove button is in view; axe finds nothing', async () => {
+    // The rows that pushed the table wide: a 250-character name without spaces, long meta, and a pin that waits
+    // with a long reason (an origin that cannot be dialled, a search that started at some time).
+    await pinVia({ cid: identityText('long'), name: 'n'.repeat(250), meta: { project: 'p'.repeat(120) } })
+    const origin = `/ip4/127.0.0.1/tcp/9/p2p/${strangerPeerId()}`
+    await pinVia({ cid: await unfindableCid(), name: 'waiting-for-content', origins: [origin] })
     await page.setViewportSize({ width: 900, height: 800 })
     await go('2', 'Pins')
+    await expect.poll(() => page.locator('tr[data-status="pinning"] .pin-reason').count(), { timeout: 30_000 }).toBeGreaterThan(0)
     const sizes = await page.evaluate(() => {
       const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number }; querySelector(s: string): { scrollWidth: number; clientWidth: number } | null } }).document
       const wrap = d.querySelector('.table-wrap')!
@@ -166,6 +179,9 @@ describe('pins: retry, details and forwarding state in a real browser', () => {
     })
     expect(sizes.page).toBeLessThanOrEqual(900)
     expect(sizes.wrap).toBeLessThanOrEqual(sizes.wrapClient)
+    // Every name keeps room to be read (a fixed layout can squeeze a column to nothing).
+    for (const box of await Promise.all((await page.locator('td.name-cell').all()).map((c) => c.boundingBox())))
+      expect(box!.width).toBeGreaterThanOrEqual(120)
     const removes = page.getByRole('button', { name: /^Remove pin / })
     expect(await removes.count()).toBeGreaterThanOrEqual(2)
     for (const box of await Promise.all((await removes.all()).map((b) => b.boundingBox()))) {

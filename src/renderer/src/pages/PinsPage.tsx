@@ -423,7 +423,7 @@ function PinRow({
           </p>
         ) : null}
       </td>
-      <td className="muted">
+      <td className="muted col-created">
         <Time iso={p.created} />
       </td>
       <td className="actions">

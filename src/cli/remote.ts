@@ -3,10 +3,11 @@ import { CoreError } from '../main/core/errors.js'
 import { readConfig } from '../main/core/kubo/repo.js'
 import { runningUrl } from '../main/core/lock.js'
 import { loadSettings } from '../main/core/minio/settings.js'
-import { createRemotes, type RemoteInput } from '../main/core/remote/index.js'
+import { createRemotes, type PublicRemote, type RemoteInput } from '../main/core/remote/index.js'
 import { silentLogger } from '../main/core/log.js'
 import { openState, paths } from '../main/core/state.js'
 import type { CliContext } from './index.js'
+import { getFromRunning } from './running.js'
 
 const USAGE = `usage: tack remote add NAME --kind cluster|psa --url URL [--token T | --user U --password P]
                        [--replication-min N] [--replication-max N] [--policy accounts|meta] [--account A]...
@@ -48,8 +49,13 @@ export async function remoteCommand(ctx: CliContext): Promise<number> {
       return 0
     }
     if (sub === 'list') {
-      for (const r of remotes.list())
-        ctx.out([r.name, r.kind, r.url, `policy ${r.policy}`, `auth ${r.auth}`, JSON.stringify(r.pins)].join('\t'))
+      // Reachability is what the running server saw; this process never talks to the targets.
+      const live = await getFromRunning<{ results: PublicRemote[] }>(ctx.config, '/api/remotes').catch(() => undefined)
+      for (const r of remotes.list()) {
+        const seen = live?.results?.find((l) => l.name === r.name)
+        const fields = [r.name, r.kind, r.url, `policy ${r.policy}`, `auth ${r.auth}`, JSON.stringify(r.pins)]
+        ctx.out([...fields, reachability(seen, !!live)].join('\t'))
+      }
       return 0
     }
     if (sub === 'rm' && name) {
@@ -61,6 +67,23 @@ export async function remoteCommand(ctx: CliContext): Promise<number> {
   } finally {
     state.close()
   }
+}
+
+/** "reachable", or "unreachable since <local time> (<ago>): <reason>", or why it is not known. */
+export function reachability(remote: Pick<PublicRemote, 'reachable' | 'failingSince' | 'lastError'> | undefined, running: boolean, now = Date.now()): string {
+  if (!running) return 'reachability unknown (Tack is not running)'
+  if (!remote) return 'reachability unknown (not yet seen by the running server)'
+  if (remote.reachable) return 'reachable'
+  const since = remote.failingSince ? Date.parse(remote.failingSince) : undefined
+  const when = since === undefined ? '' : ` since ${new Date(since).toLocaleString()} (${ago(now - since)})`
+  return `unreachable${when}${remote.lastError ? `: ${remote.lastError}` : ''}`
+}
+
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000))
+  if (s < 60) return `${s} s ago`
+  if (s < 3600) return `${Math.round(s / 60)} min ago`
+  return `${Math.round(s / 3600)} h ago`
 }
 
 /**

@@ -1,18 +1,21 @@
-import { readFileSync } from 'node:fs'
-import { runningUrl } from '../main/core/lock.js'
-import { paths } from '../main/core/state.js'
 import type { CliContext } from './index.js'
+import { getFromRunning } from './running.js'
 
+interface Status {
+  healthy?: boolean
+  components?: Record<string, { health: string; detail?: string }>
+}
+
+/** Prints the running server's status (JSON on stdout); exit 0 healthy, 1 degraded, 3 not running. */
 export async function statusCommand(ctx: CliContext): Promise<number> {
-  const p = paths(ctx.config.dataDir)
-  const url = runningUrl(p.pidFile)
-  if (!url) {
+  const status = await getFromRunning<Status>(ctx.config, '/api/status')
+  if (!status) {
     ctx.out(`Tack is not running on ${ctx.config.dataDir}`)
     return 3
   }
-  const token = readFileSync(p.sessionToken, 'utf8').trim()
-  const res = await fetch(`${url}/api/status`, { headers: { authorization: `Bearer ${token}` } })
-  const status = (await res.json()) as Record<string, unknown>
   ctx.out(JSON.stringify(status, null, 2))
+  // What is wrong, in a line a person reads, beside the JSON a script reads.
+  for (const [name, c] of Object.entries(status.components ?? {}))
+    if (c.health !== 'ok') process.stderr.write(`${name} ${c.health}${c.detail ? `: ${c.detail}` : ''}\n`)
   return status.healthy ? 0 : 1
 }

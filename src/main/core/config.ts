@@ -64,6 +64,9 @@ export const ConfigSchema = z.object({
     .default(1024 ** 3),
   /** TACK_REMOTE_POLL_MS: how often forwarded pins' state at remote targets is checked, default 5 s. */
   remotePollMs: z.coerce.number().int().min(50).default(5000),
+  /** TACK_REMOTE_FAIL_THRESHOLD_MS: a forwarding target unreachable for longer than this makes the status degraded
+   *  (`tack status` exits 1), default 5 min. A blip shorter than this is retried quietly. */
+  remoteFailThresholdMs: z.coerce.number().int().min(0).default(5 * 60_000),
   /** TACK_GC_DELAY_MS: how long after the last delete Kubo's blockstore is garbage-collected (debounced), default 2 min. */
   gcDelayMs: z.coerce
     .number()
@@ -146,6 +149,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, flags: Partial<ConfigInput
     gatewayRedirect: env.TACK_GATEWAY_REDIRECT,
     defaultQuotaBytes: env.TACK_DEFAULT_QUOTA,
     remotePollMs: env.TACK_REMOTE_POLL_MS,
+    remoteFailThresholdMs: env.TACK_REMOTE_FAIL_THRESHOLD_MS,
     gcDelayMs: env.TACK_GC_DELAY_MS,
     carMaxBlocks: env.TACK_CAR_MAX_BLOCKS,
     carMaxLinks: env.TACK_CAR_MAX_LINKS,

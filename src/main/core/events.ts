@@ -12,6 +12,8 @@ export interface PinEvent {
   name?: string
   /** Set when the pin object is gone (deleted or replaced). */
   deleted?: boolean
+  /** Set when only its state at a forwarding target changed (its `remote.<name>` info), not the object. */
+  forwarding?: boolean
 }
 
 /** Uploads publish these; the files domain owns the exact fields beyond the common ones. */

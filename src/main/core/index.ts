@@ -43,6 +43,7 @@ import { createPins, type Pins } from './pins/index.js'
 import { findLauncher } from './process/launcher.js'
 import { createSessions, type SessionsInit } from './sessions/index.js'
 import { sessionRoutes } from './http/routes/session.js'
+import { forwardingHealth } from './remote/health.js'
 import { createRemotes, type Remotes } from './remote/index.js'
 import { remoteRoutes } from './http/routes/remotes.js'
 import { createUploadPins } from './pins/uploads.js'
@@ -190,10 +191,12 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     origins: () => pins.delegates(),
     pollMs: config.remotePollMs,
     ownPorts: () => ownPorts(),
+    // The UI shows each pin's state per target: tell it, as a pin event that is not a change of the object.
+    onChange: (multihash) => pins.forwardingChanged(multihash),
   })
-  // Any change to a pin object may change what belongs at the targets.
+  // Any change to a pin object may change what belongs at the targets (a change at a target does not).
   events.subscribe(undefined, (event) => {
-    if (event.type === 'pin') remotes.wake()
+    if (event.type === 'pin' && !event.forwarding) remotes.wake()
     // A failed pin may have fetched part of its DAG: unpinned blocks that only a GC takes away.
     if (event.type === 'pin' && event.status === 'failed') gc.schedule()
     // A pin object gone: an upload nobody pins any more reads (and is) unpinned; synchronous, before the release.
@@ -311,8 +314,10 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     routes: () => routeTable,
     loginUrl: () => `${url}/#token=${core.loginToken()}`,
     async status(options = {}) {
+      const targets = remotes.list()
       const components = {
         db: { health: 'ok' as ComponentHealth },
+        forwarding: forwardingHealth(targets, config.remoteFailThresholdMs, { names: options.remotes !== false }),
         kubo: { health: kuboHealth(), detail: kubo.supervisor.lastError },
         minio: { health: minioHealth(), detail: minio.supervisor?.lastError },
         http: { health: (app ? 'ok' : 'down') as ComponentHealth },
@@ -335,7 +340,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         // The caller who may see the targets (an admin) may see which CIDs the jobs are about too.
         jobs: jobsStatus(files.pinner, gcGate, { cids: options.remotes !== false }),
         migration: files.placement.progress(),
-        ...(options.remotes === false ? {} : { remotes: remotes.list() }),
+        ...(options.remotes === false ? {} : { remotes: targets }),
       }
     },
     async start() {

@@ -55,6 +55,8 @@ export interface Pins {
   /** A new object for `input`; the old one is gone at once, its data kept until the new one settles. */
   replace(accountId: number, requestid: string, input: PinInput): PinRecord
   remove(accountId: number, requestid: string): void
+  /** The same failed object back in the queue (details cleared, deadline renewed); CONFLICT unless failed. */
+  retry(accountId: number, requestid: string): PinRecord
   get(accountId: number, requestid: string): PinRecord
   /** The object once it settles (pinned or failed), waiting at most `waitMs`, and only for a young one: a
    *  pin that completes quickly then reads `pinned` at a client's first check (Kubo's comes right after its
@@ -71,6 +73,8 @@ export interface Pins {
   holds(multihash: string): boolean
   /** Every pinned object of every account (for forwarding to remote targets). */
   pinned(): PinRecord[]
+  /** Tells each pinned object's account that its state at a forwarding target changed (a live event). */
+  forwardingChanged(multihash: string): void
   /** What the scheduler fetches now (multihashes) and what it has parked until when. */
   scheduler(): ReturnType<Scheduler['snapshot']>
   start(): Promise<void>
@@ -199,6 +203,26 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
       void releaser.release(record.multihash)
       if (record.replaces) void releaser.release(record.replaces)
     },
+    retry(accountId, requestid) {
+      // The same object, not a replacement: its requestid, created time, name, origins and meta stay, so a
+      // client (or the UI) that knows it keeps following it. Checked in one transaction, as create() does.
+      const record = store.transaction(() => {
+        const old = owned(accountId, requestid)
+        if (old.status !== 'failed')
+          throw new CoreError('CONFLICT', `pin ${requestid} is ${old.status}; only a failed pin can be retried`)
+        const quota = accounts.get(accountId).quotaBytes
+        if (quota !== null && accountUsage(accountId) >= quota)
+          throw new CoreError('INSUFFICIENT_FUNDS', `no room left: ${formatBytes(accountUsage(accountId))} used of ${formatBytes(quota)}`)
+        const max = init.maxPending ?? Infinity
+        if (store.pendingCount(accountId) >= max)
+          throw new CoreError('PIN_QUEUE_FULL', `this account has ${max} pins queued or pinning, the most it may have at once (TACK_MAX_PENDING_PINS)`)
+        store.update(requestid, { status: 'queued', info: { status_details: 'queued' }, deadline: Date.now() + init.timeoutMs, restart: true })
+        return store.get(requestid)!
+      })
+      publish(record)
+      worker.wake(record.multihash)
+      return record
+    },
     get: owned,
     async settled(record, waitMs = SETTLE_WAIT_MS) {
       const unsettled = record.status === 'queued' || record.status === 'pinning'
@@ -249,6 +273,10 @@ export function createPins(components: PinsComponents, init: PinsInit): Pins {
     usageOf,
     holds: (multihash) => store.references(multihash) > 0,
     pinned: () => store.pinnedRecords(),
+    forwardingChanged(multihash) {
+      for (const r of store.pinnedOf(multihash))
+        events.publish({ type: 'pin', accountId: r.accountId, requestid: r.requestid, status: r.status, cid: r.cid, name: r.name, forwarding: true })
+    },
     scheduler: () => worker.snapshot(),
     async start() {
       // Orphans first (one query over the ledger): a content gone from SQLite must not stay pinned in Kubo.

@@ -114,6 +114,13 @@ export function listWhere(
 const statusOnly = (f: Omit<ListFilter, 'limit'>) =>
   !f.multihashes?.length && f.name === undefined && !f.meta && f.before === undefined && f.after === undefined
 
+/** The info keys of an object's timeline (ISO times), kept by update(). */
+const TIMELINE = ['started_at', 'settled_at'] as const
+const pick = (info: Record<string, string>, keys: readonly string[]) =>
+  Object.fromEntries(Object.entries(info).filter(([k]) => keys.includes(k))) as Record<string, string>
+const omit = (info: Record<string, string>, keys: readonly string[]) =>
+  Object.fromEntries(Object.entries(info).filter(([k]) => !keys.includes(k)))
+
 export type PinStore = ReturnType<typeof createPinStore>
 
 export function createPinStore(db: Db) {
@@ -155,6 +162,7 @@ export function createPinStore(db: Db) {
   )
   const clearReplaces = db.prepare('UPDATE pins SET replaces = NULL WHERE requestid = ?')
   const pinnedRows = db.prepare<[], Row>("SELECT * FROM pins WHERE status = 'pinned'")
+  const pinnedOf = db.prepare<[string], Row>("SELECT * FROM pins WHERE multihash = ? AND status = 'pinned'")
   const ledgerBatch = db.prepare<[string, number], { multihash: string }>(
     'SELECT multihash FROM kubo_pins WHERE multihash > ? ORDER BY multihash LIMIT ?',
   )
@@ -262,10 +270,28 @@ export function createPinStore(db: Db) {
     },
     /** Position in the queue (1-based) of a queued object. */
     queuePosition: (created: number): number => queuePosition.get(created)?.n ?? 0,
-    update(requestid: string, change: { status?: Status; info?: Record<string, string>; dagSize?: number; deadline?: number }) {
+    /** Changes an object. Its timeline (info.started_at, info.settled_at) survives every rewrite of its info:
+     *  it starts when the object first leaves the queue and ends when it settles; `restart` (a retry) clears it. */
+    update(
+      requestid: string,
+      change: { status?: Status; info?: Record<string, string>; dagSize?: number; deadline?: number; restart?: boolean },
+    ) {
+      let info = change.info
+      if (change.status !== undefined || info !== undefined) {
+        const prior = byRequestId.get(requestid)
+        const before = prior?.info ? (JSON.parse(prior.info) as Record<string, string>) : {}
+        const timeline = change.restart ? {} : pick(before, TIMELINE)
+        const now = new Date().toISOString()
+        if (change.status === 'pinning' && !timeline.started_at) timeline.started_at = now
+        if ((change.status === 'pinned' || change.status === 'failed') && change.status !== prior?.status) {
+          timeline.started_at ??= now
+          timeline.settled_at = now
+        }
+        info = { ...omit(info ?? before, TIMELINE), ...timeline }
+      }
       const values: Record<string, unknown> = {
         status: change.status,
-        info: change.info && JSON.stringify(change.info),
+        info: info && JSON.stringify(info),
         dag_size: change.dagSize,
         deadline_at: change.deadline,
       }
@@ -284,6 +310,8 @@ export function createPinStore(db: Db) {
       return row.replaces
     },
     pinnedRecords: (): PinRecord[] => pinnedRows.all().map(toRecord),
+    /** The pinned objects of one content, of every account. */
+    pinnedOf: (multihash: string): PinRecord[] => pinnedOf.all(multihash).map(toRecord),
     /** Back to the queue, every object of this content still pinned: Kubo lacks it. Returns how many. */
     requeue: (multihash: string, deadline: number, info: Record<string, string>): number =>
       requeue.run(deadline, JSON.stringify(info), multihash).changes,

@@ -6,6 +6,7 @@
 import type { Logger } from '../log.js'
 import type { Remote, RemotePin, RemoteStore } from './store.js'
 import { RemoteHttpError, type RemoteTarget } from './targets.js'
+import { describeFailure } from './reasons.js'
 import { ownState } from './words.js'
 
 /** 4xx answers are about the pin itself, except those that say the target is unwilling to talk at all. */
@@ -63,9 +64,10 @@ export function createForwarder(init: ForwarderInit) {
     return now
   }
 
-  // Targets that could not be reached, with when to try again. A target is down or up as a whole: one
-  // probe at a time while it is down, its whole queue as soon as it answers again.
-  const down = new Map<number, { failures: number; retryAt: number }>()
+  // Targets that could not be reached, with when to try again and since when they fail (the first failure
+  // of this outage: a window or a CLI that looks later reads the same time). A target is down or up as a
+  // whole: one probe at a time while it is down, its whole queue as soon as it answers again.
+  const down = new Map<number, { failures: number; retryAt: number; since: number }>()
   // The last error talking to each target (unreachable, or refused by the URL guard), until it answers again.
   const lastErrors = new Map<number, string>()
 
@@ -105,13 +107,16 @@ export function createForwarder(init: ForwarderInit) {
         init.onChange?.(next)
         return true
       }
-      lastErrors.set(remote.id, message)
-      const failures = (down.get(remote.id)?.failures ?? 0) + 1
-      down.set(remote.id, { failures, retryAt: now + Math.min(init.pollMs * 2 ** Math.min(failures, 10), MAX_TARGET_BACKOFF_MS) })
+      lastErrors.set(remote.id, describeFailure(err))
+      const was = down.get(remote.id)
+      const failures = (was?.failures ?? 0) + 1
+      const retryAt = now + Math.min(init.pollMs * 2 ** Math.min(failures, 10), MAX_TARGET_BACKOFF_MS)
+      down.set(remote.id, { failures, retryAt, since: was?.since ?? now })
       // The network's reason names the target's address: it stays in the admin's status (lastError), not in
       // what every forwarded account's pin says.
       const details = `${remote.name} unreachable; retrying`
-      if (store.markUnreachable(remote.id, details) > 0) init.onChange?.({ ...row, details })
+      // Every row it changed, not only the one tried: a pin queued while the target was down learns it too.
+      for (const multihash of store.markUnreachable(remote.id, details)) init.onChange?.({ ...row, multihash, details })
       if (failures === 1) log.warn('target unreachable', { target: remote.name, error: message })
       return false
     }
@@ -139,8 +144,15 @@ export function createForwarder(init: ForwarderInit) {
     )
   }
 
-  /** Whether the target answered the last time it was tried, and why not when it did not. */
-  const health = (remoteId: number) => ({ reachable: !down.has(remoteId), lastError: lastErrors.get(remoteId) ?? null })
+  /** Whether the target answered the last time it was tried; when not, why (in words) and since when. */
+  const health = (remoteId: number) => {
+    const since = down.get(remoteId)?.since
+    return {
+      reachable: since === undefined,
+      lastError: lastErrors.get(remoteId) ?? null,
+      failingSince: since === undefined ? null : new Date(since).toISOString(),
+    }
+  }
 
   return { pass, plan, health }
 }

@@ -31,8 +31,10 @@ export interface PublicRemote {
   pins: Record<string, number>
   /** false while the last attempt to reach the target failed. */
   reachable: boolean
-  /** Why the last attempt failed (unreachable, or refused because the URL points at Tack itself). */
+  /** Why the last attempt failed (unreachable, or refused because the URL points at Tack itself), in words. */
   lastError: string | null
+  /** When the current outage began (ISO), as the server saw it; null while reachable. */
+  failingSince: string | null
 }
 
 export interface RemotesInit {

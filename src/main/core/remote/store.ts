@@ -150,9 +150,13 @@ export function createRemoteStore(db: Db) {
         p.remoteId, p.multihash)
     },
     /** Says on every pin wanted at a target why it is not moving; returns how many rows changed. */
-    markUnreachable: (remoteId: number, details: string): number =>
-      prepare('UPDATE remote_pins SET details = ? WHERE remote_id = ? AND want = 1 AND details IS NOT ?')
-        .run(details, remoteId, details).changes,
+    /** Notes on every wanted row of the target that it cannot be reached; returns the content of those changed. */
+    markUnreachable: (remoteId: number, details: string): string[] =>
+      prepare<[string, number, string], { multihash: string }>(
+        'UPDATE remote_pins SET details = ? WHERE remote_id = ? AND want = 1 AND details IS NOT ? RETURNING multihash',
+      )
+        .all(details, remoteId, details)
+        .map((r) => r.multihash),
     /** Remembers when each cluster peer was last seen; returns those seen within the retention window. */
     knownPeers(remoteId: number, seen: string[], now = Date.now(), retainMs = PEER_RETENTION_MS): string[] {
       const row = prepare<[number], { known_peers: string }>('SELECT known_peers FROM remotes WHERE id = ?').get(remoteId)

@@ -108,6 +108,9 @@ export function createApi(connection: ApiConnection) {
       ),
     addPin: (pin: Pin) => request<PinStatus>('POST', '/api/pinning/pins', pin),
     deletePin: (requestid: string) => request<void>('DELETE', `/api/pinning/pins/${encodeURIComponent(requestid)}`),
+    pin: (requestid: string) => request<PinStatus>('GET', `/api/pinning/pins/${encodeURIComponent(requestid)}`),
+    /** A failed pin back in the queue as itself (Tack's own route; the PSA has no retry). */
+    retryPin: (requestid: string) => request<PinStatus>('POST', `/api/pins/${encodeURIComponent(requestid)}/retry`),
 
     /** all: every account's keys (admins only; others get their own either way). */
     keys: (all = false) => request<{ results: ApiKey[] }>('GET', `/api/keys${all ? '?all=true' : ''}`),

@@ -104,6 +104,8 @@ export interface Remote {
   /** false while the last attempt to reach the target failed. */
   reachable?: boolean
   lastError?: string | null
+  /** When the current outage began, as the server saw it (ISO); null while reachable. */
+  failingSince?: string | null
 }
 
 export interface NewRemote {
@@ -130,6 +132,8 @@ export type LiveEvent =
       cid: string
       name?: string
       deleted?: boolean
+      /** Only its state at a forwarding target changed. */
+      forwarding?: boolean
     }
   /** A file's state changed, or (views set) the gateway counted views of it. */
   | { type: 'file'; cid: string; name?: string; state: FileState; views?: number }

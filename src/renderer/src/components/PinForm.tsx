@@ -1,6 +1,7 @@
 // "Pin from CID": a CID, an optional name, origins (multiaddrs that have the data) and meta (key=value).
 import { useState, type FormEvent } from 'react'
-import { toApiError, type ApiError } from '../api/errors'
+import { ApiError, toApiError } from '../api/errors'
+import { fieldWords } from '../api/pin-words'
 import { usePins } from '../store/pins'
 import { useToasts } from '../store/toasts'
 import { ErrorBox } from './States'
@@ -28,6 +29,12 @@ export function PinForm({ onDone }: { onDone: () => void }) {
   const [error, setError] = useState<ApiError>()
   const [metaError, setMetaError] = useState<string>()
 
+  // A server error is about what was sent: it goes once the user changes what they will send.
+  const edit = (setter: (v: string) => void, value: string) => {
+    setter(value)
+    setError(undefined)
+  }
+
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     const parsed = parseMeta(meta)
@@ -46,7 +53,9 @@ export function PinForm({ onDone }: { onDone: () => void }) {
       useToasts.getState().show('Pin requested: Tack is fetching the content')
       onDone()
     } catch (err) {
-      setError(toApiError(err))
+      // The server names fields by their place in the body (pin.origins[0]); the form by their labels.
+      const e = toApiError(err)
+      setError(new ApiError(e.status, e.reason, fieldWords(e.details)))
     } finally {
       setBusy(false)
     }
@@ -62,7 +71,7 @@ export function PinForm({ onDone }: { onDone: () => void }) {
           required
           autoFocus
           value={cid}
-          onChange={(e) => setCid(e.target.value)}
+          onChange={(e) => edit(setCid, e.target.value)}
           placeholder="bafy… or Qm…"
           spellCheck={false}
           name="cid"
@@ -72,7 +81,7 @@ export function PinForm({ onDone }: { onDone: () => void }) {
         Name
         <input
           value={name}
-          onChange={(e) => setName(e.target.value)}
+          onChange={(e) => edit(setName, e.target.value)}
           placeholder="What this is, to find it later"
           maxLength={255}
           name="name"
@@ -82,7 +91,7 @@ export function PinForm({ onDone }: { onDone: () => void }) {
         Origins
         <textarea
           value={origins}
-          onChange={(e) => setOrigins(e.target.value)}
+          onChange={(e) => edit(setOrigins, e.target.value)}
           rows={3}
           spellCheck={false}
           placeholder="/ip4/192.0.2.1/tcp/4001/p2p/12D3Koo… (one per line; nodes that have the data)"
@@ -93,7 +102,7 @@ export function PinForm({ onDone }: { onDone: () => void }) {
         Meta
         <textarea
           value={meta}
-          onChange={(e) => setMeta(e.target.value)}
+          onChange={(e) => edit(setMeta, e.target.value)}
           rows={2}
           spellCheck={false}
           placeholder="app=photos (one key=value per line)"

@@ -1,24 +1,13 @@
 // Admin only: the IPFS Clusters and Pinning Service API endpoints this Tack forwards pins to, with how
-// many pins stand in each state there, whether the target answers (since when it does not, and why), and a
-// confirmed removal. A target's secret is sent once and never shown again.
+// many pins stand in each state there, whether the target answers (since when it does not, as the server saw
+// it, and why), and a confirmed removal. A target's secret is sent once and never shown again.
 import { useState, type FormEvent } from 'react'
 import { toApiError, type ApiError } from '../api/errors'
-import { formatAgo } from '../api/format'
 import type { NewRemote, Remote } from '../api/types'
 import { useDashboard } from '../store/dashboard'
 import { ConfirmDialog } from './ConfirmDialog'
 import { ErrorBox, Spinner } from './States'
-
-// When this window first saw each target unreachable (the server reports the state, not its start).
-const downSince = new Map<number, string>()
-function sinceOf(r: Remote): string | undefined {
-  if (r.reachable !== false) {
-    downSince.delete(r.id)
-    return undefined
-  }
-  if (!downSince.has(r.id)) downSince.set(r.id, new Date().toISOString())
-  return downSince.get(r.id)
-}
+import { Time } from './Time'
 
 const STATES = ['queued', 'pinning', 'pinned', 'failed', 'removing'] as const
 
@@ -66,7 +55,6 @@ function RemoteRow({ remote: r }: { remote: Remote }) {
   const removeRemote = useDashboard((s) => s.removeRemote)
   const [confirming, setConfirming] = useState<Remote>()
   const counts = STATES.filter((s) => r.pins[s]).map((s) => `${r.pins[s]} ${s}`)
-  const since = sinceOf(r)
   const down = r.reachable === false
   return (
     <tr data-remote={r.name} data-reachable={String(!down)}>
@@ -80,7 +68,11 @@ function RemoteRow({ remote: r }: { remote: Remote }) {
         <span className={`badge ${down ? 'badge-failed' : 'badge-ok'}`}>{down ? 'unreachable' : 'reachable'}</span>
         {down ? (
           <span className="remote-health down">
-            since {formatAgo(since)}
+            {r.failingSince ? (
+              <>
+                {' '}since <Time iso={r.failingSince} />
+              </>
+            ) : null}
             {r.lastError ? `: ${r.lastError}` : ''}
           </span>
         ) : null}

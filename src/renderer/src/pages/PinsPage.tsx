@@ -1,17 +1,23 @@
 // Pins: the account's pin objects (Pinning Service API), filtered by status and name (the server) and by any
 // part of a CID (here: the table shows shortened CIDs), sorted by created, name or status, paged at the size
 // the user picks; rows can be selected and removed together after one confirmation that lists what goes.
-// Statuses change live as Tack fetches the content.
+// Statuses change live as Tack fetches the content. Each row opens its details (origins, forwarding per target,
+// timeline); a pinned pin opens at the gateway, a failed one is retried as itself, one or all failed at once.
 import { useEffect, useMemo, useState } from 'react'
 import type { PinStatus, Status, TextMatchingStrategy } from '../../../shared/psa'
-import { formatAgo, formatBytes, shortCid } from '../api/format'
+import { formatBytes, shortCid } from '../api/format'
+import { detailsWords, targetStates } from '../api/pin-words'
 import { Badge } from '../components/Badge'
 import { CopyButton } from '../components/CopyButton'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { Dialog } from '../components/Dialog'
 import { Icon } from '../components/Icon'
 import { SearchField } from '../components/SearchField'
+import { PinDetails } from '../components/PinDetails'
 import { PinForm } from '../components/PinForm'
+import { Time } from '../components/Time'
+import { openExternal } from '../components/links'
+import { api } from '../store/session'
 import { Empty, ErrorBox, Spinner } from '../components/States'
 import { matchCid, pageOf, sortPins, type PinSortKey } from '../store/pin-view'
 import { ALL_STATUSES, LOAD_MAX, PAGE_SIZES, usePins } from '../store/pins'
@@ -34,6 +40,9 @@ export function PinsPage() {
   const [removing, setRemoving] = useState<PinStatus>()
   const [bulk, setBulk] = useState<PinStatus[]>()
   const [name, setName] = useState(filter.name)
+  // By requestid: the dialog shows the row as it is now, live.
+  const [detailsOf, setDetailsOf] = useState<string>()
+  const details = detailsOf ? all.find((p) => p.requestid === detailsOf) : undefined
 
   useEffect(() => {
     void load()
@@ -51,6 +60,7 @@ export function PinsPage() {
   const pageAll = pageIds.length > 0 && pageIds.every((id) => selected.has(id))
   const pageSome = pageIds.some((id) => selected.has(id))
   const chosen = shown.filter((p) => selected.has(p.requestid))
+  const failed = shown.filter((p) => p.status === 'failed')
 
   // No chip pressed means every status. Pressing one narrows to it; pressing the last pressed one widens again.
   const all4 = filter.status.length === ALL_STATUSES.length
@@ -119,6 +129,11 @@ export function PinsPage() {
           />
           <span className="spacer" />
           {loading && loaded ? <span className="spinner small" aria-label="Refreshing" /> : null}
+          {failed.length ? (
+            <button type="button" className="btn" onClick={() => void s.retry(failed.map((p) => p.requestid))}>
+              <Icon name="refresh" /> Retry {failed.length === 1 ? 'the failed pin' : `all ${failed.length} failed`}
+            </button>
+          ) : null}
         </div>
 
         {selected.size > 0 ? (
@@ -187,9 +202,11 @@ export function PinsPage() {
                     />
                   </th>
                   <SortHeader label="Name" by="name" />
-                  <th scope="col">CID</th>
-                  <SortHeader label="Status" by="status" />
-                  <SortHeader label="Created" by="created" />
+                  <th scope="col" className="col-cid">
+                    CID
+                  </th>
+                  <SortHeader label="Status" by="status" className="col-status" />
+                  <SortHeader label="Created" by="created" className="col-created" />
                   <th scope="col" className="actions-col">
                     <span className="sr-only">Actions</span>
                   </th>
@@ -203,6 +220,8 @@ export function PinsPage() {
                     selected={selected.has(p.requestid)}
                     onSelect={(on) => s.select([p.requestid], on)}
                     onRemove={() => setRemoving(p)}
+                    onDetails={() => setDetailsOf(p.requestid)}
+                    onRetry={() => void s.retry([p.requestid])}
                   />
                 ))}
               </tbody>
@@ -246,6 +265,7 @@ export function PinsPage() {
         ) : null}
       </section>
 
+      <PinDetails pin={details} onClose={() => setDetailsOf(undefined)} onRetry={(p) => void s.retry([p.requestid])} />
       <Dialog open={adding} title="Pin from CID" onClose={() => setAdding(false)}>
         <PinForm onDone={() => setAdding(false)} />
       </Dialog>
@@ -269,7 +289,7 @@ export function PinsPage() {
   )
 }
 
-function SortHeader({ label, by }: { label: string; by: PinSortKey }) {
+function SortHeader({ label, by, className }: { label: string; by: PinSortKey; className?: string }) {
   const sort = usePins((st) => st.sort)
   const setSort = usePins((st) => st.setSort)
   const active = sort.key === by
@@ -277,7 +297,7 @@ function SortHeader({ label, by }: { label: string; by: PinSortKey }) {
   const first = by === 'name' ? 'asc' : by === 'status' ? 'asc' : 'desc'
   const next = active ? (sort.dir === 'asc' ? 'desc' : 'asc') : first
   return (
-    <th scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+    <th scope="col" className={className} aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
       <button type="button" className="sort-btn" onClick={() => setSort({ key: by, dir: next })}>
         {label}
         <span aria-hidden="true" className="sort-mark">
@@ -341,26 +361,30 @@ function PinRow({
   selected,
   onSelect,
   onRemove,
+  onDetails,
+  onRetry,
 }: {
   pin: PinStatus
   selected: boolean
   onSelect(on: boolean): void
-  onRemove: () => void
+  onRemove(): void
+  onDetails(): void
+  onRetry(): void
 }) {
-  const reason = p.info?.status_details
+  const reason = detailsWords(p.info?.status_details)
   const size = Number(p.info?.dag_size)
+  const targets = targetStates(p.info)
+  const label = pinLabel(p)
+  const gateway = api().absolute(`/api/gateway/${p.pin.cid}`)
   return (
     <tr data-requestid={p.requestid} data-cid={p.pin.cid} data-status={p.status} data-selected={selected || undefined}>
       <td className="col-check">
-        <input
-          type="checkbox"
-          checked={selected}
-          onChange={(e) => onSelect(e.target.checked)}
-          aria-label={`Select ${pinLabel(p)}`}
-        />
+        <input type="checkbox" checked={selected} onChange={(e) => onSelect(e.target.checked)} aria-label={`Select ${label}`} />
       </td>
       <td className="name-cell">
-        <span className="file-name">{p.pin.name || <span className="muted">unnamed</span>}</span>
+        <button type="button" className="file-name" onClick={onDetails} aria-label={`Details of ${label}`}>
+          {p.pin.name || 'unnamed'}
+        </button>
         {p.pin.meta && Object.keys(p.pin.meta).length ? (
           <span className="muted small">
             {Object.entries(p.pin.meta)
@@ -372,27 +396,55 @@ function PinRow({
       <td>
         <span className="cid">
           <code title={p.pin.cid}>{shortCid(p.pin.cid)}</code>
-          <CopyButton text={p.pin.cid} label="Copy CID" what="CID copied" iconOnly className="btn-ghost" />
+          <CopyButton text={p.pin.cid} label={`Copy the CID of ${label}`} what="CID copied" iconOnly className="btn-ghost" />
         </span>
         {Number.isFinite(size) && size > 0 ? <span className="muted small"> {formatBytes(size)}</span> : null}
       </td>
-      <td>
+      <td className="status-cell">
         <Badge state={p.status} title={reason} />
         {p.status === 'failed' && reason ? <p className="fail-reason">{reason}</p> : null}
         {p.status === 'queued' || p.status === 'pinning' ? (
           // Why it waits and how much has arrived, in the row itself. Kubo reports blocks, not a total, so the
           // bar is indeterminate (the browser animates a <progress> without a value) and the count is text.
           <div className="pin-waiting">
-            {p.status === 'pinning' ? <progress aria-label={`Fetching ${pinLabel(p)}`} /> : null}
+            {p.status === 'pinning' ? <progress aria-label={`Fetching ${label}`} /> : null}
             {p.info?.progress ? <span className="muted small"> {p.info.progress} blocks arrived</span> : null}
             {reason ? <p className="muted small pin-reason">{reason}</p> : null}
           </div>
         ) : null}
+        {targets.length ? (
+          <p className="small target-states">
+            {targets.map((t) => (
+              <span key={t.name} className="target-state" data-target={t.name} data-target-status={t.status} title={t.details}>
+                {t.name}: {t.status}
+                {t.details ? ` (${t.details})` : ''}
+              </span>
+            ))}
+          </p>
+        ) : null}
       </td>
-      <td className="muted" title={p.created}>
-        {formatAgo(p.created)}
+      <td className="muted col-created">
+        <Time iso={p.created} />
       </td>
       <td className="actions">
+        {p.status === 'pinned' ? (
+          <a
+            className="btn btn-ghost btn-icon"
+            href={gateway}
+            target="_blank"
+            rel="noreferrer"
+            onClick={(e) => openExternal(e, gateway)}
+            title="Open at the gateway"
+            aria-label={`Open ${label} at the gateway`}
+          >
+            <Icon name="open" />
+          </a>
+        ) : null}
+        {p.status === 'failed' ? (
+          <button type="button" className="btn btn-ghost btn-icon" onClick={onRetry} title="Retry" aria-label={`Retry ${label}`}>
+            <Icon name="refresh" />
+          </button>
+        ) : null}
         <button
           type="button"
           className="btn btn-ghost btn-icon danger"

@@ -49,6 +49,8 @@ interface PinsState {
   add(pin: Pin): Promise<PinStatus>
   remove(requestid: string): Promise<void>
   removeMany(requestids: string[]): Promise<void>
+  /** Failed pins back in the queue (one or many); the rows follow as they settle. */
+  retry(requestids: string[]): Promise<void>
   applyEvent(e: Extract<LiveEvent, { type: 'pin' }>): void
 }
 
@@ -173,6 +175,27 @@ export const usePins = create<PinsState>((set, get) => ({
     if (failed.length) useToasts.getState().show(`${words}; ${failed.length} could not be removed`, 'error')
     else useToasts.getState().show(words)
   },
+  async retry(requestids) {
+    const queue = [...requestids]
+    const done: PinStatus[] = []
+    const refused: string[] = []
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        try {
+          done.push(await api().retryPin(id))
+        } catch (err) {
+          const e = toApiError(err)
+          refused.push(e.details || e.summary)
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: REMOVE_CONCURRENCY }, worker))
+    const fresh = new Map(done.map((p) => [p.requestid, p]))
+    set({ all: get().all.map((p) => fresh.get(p.requestid) ?? p) })
+    const words = `${done.length} pin${done.length === 1 ? '' : 's'} queued again`
+    if (refused.length) useToasts.getState().show(`${words}; ${refused.length} refused: ${refused[0]}`, 'error')
+    else useToasts.getState().show(words)
+  },
   applyEvent(e) {
     const { all, loaded } = get()
     const known = all.find((p) => p.requestid === e.requestid)
@@ -180,7 +203,12 @@ export const usePins = create<PinsState>((set, get) => ({
       if (known) forget(set, get, [e.requestid])
       return
     }
-    if (known) set({ all: all.map((p) => (p === known ? { ...p, status: e.status } : p)) })
+    if (known) {
+      set({ all: all.map((p) => (p === known ? { ...p, status: e.status } : p)) })
+      // A settled pin's details, size and timeline changed too: read it again (a few at a time; a burst of
+      // many reads the list once instead).
+      if (e.status === 'pinned' || e.status === 'failed' || e.forwarding) refresh(set, get, e.requestid)
+    }
     // A pin made elsewhere (Kubo's CLI, another tab): read the list again, once for a burst of them.
     else if (loaded) {
       clearTimeout(reloadTimer)
@@ -188,6 +216,25 @@ export const usePins = create<PinsState>((set, get) => ({
     }
   },
 }))
+
+const stale = new Set<string>()
+let refreshTimer: ReturnType<typeof setTimeout> | undefined
+/** Beyond this many settled at once, the list is read again instead of each pin. */
+const REFRESH_MAX = 20
+
+function refresh(set: (s: Partial<PinsState>) => void, get: () => PinsState, requestid: string) {
+  stale.add(requestid)
+  clearTimeout(refreshTimer)
+  refreshTimer = setTimeout(() => {
+    const ids = [...stale]
+    stale.clear()
+    if (ids.length > REFRESH_MAX) return void get().load()
+    void Promise.all(ids.map((id) => api().pin(id).catch(() => undefined))).then((pins) => {
+      const fresh = new Map(pins.flatMap((p) => (p ? [[p.requestid, p] as const] : [])))
+      set({ all: get().all.map((p) => fresh.get(p.requestid) ?? p) })
+    })
+  }, 150)
+}
 
 function forget(set: (s: Partial<PinsState>) => void, get: () => PinsState, requestids: string[]) {
   const ids = new Set(requestids)

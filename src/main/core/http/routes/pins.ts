@@ -33,6 +33,13 @@ export function pinRoutes(pins: Pins, limits?: PinBodyLimits): FastifyPluginAsyn
       const record = pins.replace(principalOf(request).accountId, requestidOf(request.params), input)
       return reply.code(202).send(pins.toStatus(record, { queuePosition: true }))
     })
+    // Not a PSA route (the spec has no retry): a replace (POST /pins/{requestid}) would do the same work but
+    // mint a new requestid and created time, so a client following the old one loses it and the pin moves in
+    // the list. This re-queues the same object. Outside /api/pinning so PSA clients never meet it.
+    app.post('/api/pins/:requestid/retry', write, async (request, reply) => {
+      const record = pins.retry(principalOf(request).accountId, requestidOf(request.params))
+      return reply.code(202).send(pins.toStatus(record, { queuePosition: true }))
+    })
     app.delete(`${BASE}/:requestid`, write, async (request, reply) => {
       pins.remove(principalOf(request).accountId, requestidOf(request.params))
       return reply.code(202).send()

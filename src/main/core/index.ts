@@ -24,6 +24,7 @@ import { carLimits } from './car/verify.js'
 import { jobsStatus, type JobsStatus } from './jobs-status.js'
 import { createLinks } from './links/index.js'
 import { createAddDefault } from './files/add-default.js'
+import { createGatewayTemplate } from './links/gateway-template.js'
 import { createPeerCount } from './kubo/peers.js'
 import { gatewayRoutes } from './http/routes/gateway.js'
 import { settingsRoutes } from './http/routes/settings.js'
@@ -87,6 +88,8 @@ export interface CoreStatus {
   url: string
   /** LAN sharing of the gateway: the URLs to give to other devices while it is on. */
   lan: { enabled: boolean; urls: string[] }
+  /** TACK_IPFS_NETWORK: `local` means nothing here is reachable from the public IPFS network. */
+  network: 'public' | 'local'
   /** Forwarding targets with how many pins stand in each state there: for an admin caller only. */
   remotes?: ReturnType<Remotes['list']>
   /** Upload pin jobs and the GC, with those stalled (jobs-status.ts); CIDs for an admin caller only. */
@@ -224,6 +227,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   const uploadSlots = createUploadSlots(config.maxUploadsPerKey)
   const links = createLinks({ db: state.db, repo: files.repo })
   const addDefault = createAddDefault(state.db)
+  const gatewayTemplate = createGatewayTemplate(state.db)
   const peerCount = createPeerCount(kubo.client)
   // The gateway counts a view through repo.touch; an open Files page hears of it (throttled, gateway/view-events.ts).
   const views = createViewEvents({ rowsOf: (cid) => files.repo.rowsByCid(cid), publish: (e) => events.publish(e) })
@@ -328,6 +332,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         },
         url,
         lan: { enabled: lan.enabled(), urls: lan.urls() },
+        network: config.ipfsNetwork,
         // The caller who may see the targets (an admin) may see which CIDs the jobs are about too.
         jobs: jobsStatus(files.pinner, gcGate, { cids: options.remotes !== false }),
         ...(options.remotes === false ? {} : { remotes: remotes.list() }),
@@ -488,7 +493,13 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
             linkRoutes({ db: state.db, files, links, urls: fileUrls }),
             signedLinkRoutes({ links, gateway, relay }),
             gatewayRoutes(gateway, relay),
-            settingsRoutes({ lanEnabled: lan.enabled, lanUrls: lan.urls, setLan: lan.set, ...addDefault }),
+            settingsRoutes({
+              lanEnabled: lan.enabled,
+              lanUrls: lan.urls,
+              setLan: lan.set,
+              ...addDefault,
+              ...gatewayTemplate,
+            }),
             // Last: the UI answers the paths no API route claims.
             uiRoutes(),
           ],

@@ -76,7 +76,9 @@ describe('a data dir written before one copy', () => {
     const dataDir = tack.dataDir
     await tack.stop()
     const old = new Database(paths(dataDir).db)
+    // Schema 9: before one copy (migration 10) and the signed links' table (migration 11).
     old.exec('DROP INDEX blobs_in_kubo; DROP INDEX blobs_in_store; ALTER TABLE blobs DROP COLUMN location')
+    old.exec('DROP TABLE file_links')
     old.pragma('user_version = 9')
     old.close()
 

@@ -314,9 +314,11 @@ describe('the renderer in a real browser', () => {
     await tab.close()
     const res = await fetch(href!)
     expect(Buffer.from(await res.arrayBuffer()).toString()).toBe('hello world')
-    // The copy-link button copies the same link.
-    await row.getByRole('button', { name: 'Copy gateway link' }).click()
+    // The Share dialog's link for this computer is the same link, and copies it.
+    await row.getByRole('button', { name: 'Share hello.txt' }).click()
+    await page.locator('dialog[open]').getByRole('button', { name: 'Copy link for this computer' }).click()
     expect(await page.evaluate(() => (globalThis as unknown as Win).navigator.clipboard.readText())).toBe(href)
+    await page.keyboard.press('Escape')
   })
 
   it('says why the quota refused an upload, and cancels an upload in flight', async () => {
@@ -457,12 +459,13 @@ describe('the renderer in a real browser', () => {
     expect(await page.getByRole('switch', { name: 'LAN sharing' }).isChecked()).toBe(true)
     await shot('dashboard')
 
-    // Files now offer their LAN link with a QR code, and that link serves the file.
+    // Files now offer their LAN link with a QR code in the Share dialog, and that link serves the file.
     await go('1', 'Files')
-    await fileRow('hello.txt').getByRole('button', { name: 'LAN link and QR code' }).click()
-    const lanLink = await page.locator('dialog .qr figcaption').textContent()
+    await fileRow('hello.txt').getByRole('button', { name: 'Share hello.txt' }).click()
+    const lan = page.locator('dialog[open] [data-testid="share-lan"]')
+    await expect.poll(() => lan.locator('.qr img').count()).toBe(1)
+    const lanLink = await lan.locator('.qr figcaption').textContent()
     expect(lanLink).toMatch(/^http:\/\/\d+\.\d+\.\d+\.\d+:\d+\//)
-    await expect.poll(() => page.locator('dialog .qr img').count()).toBe(1)
     await shot('files-lan-qr')
     expect(await (await fetch(lanLink!)).text()).toBe('hello world')
     await page.keyboard.press('Escape')

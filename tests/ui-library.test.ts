@@ -322,7 +322,7 @@ describe('the library in a real browser', () => {
     ).toBeLessThanOrEqual(900)
     const row = page.locator('tr[data-cid]', { has: page.locator(`.file-name[title="${long}"]`) })
     const width = 900
-    for (const name of ['Copy gateway link', 'Open', 'Pin', 'Delete']) {
+    for (const name of ['Share', 'Open', 'Pin', 'Delete']) {
       const action = row.getByRole(name === 'Open' ? 'link' : 'button', { name: new RegExp(`^${name}`) })
       const box = (await action.boundingBox())!
       expect(box.x + box.width, name).toBeLessThanOrEqual(width)
@@ -371,6 +371,10 @@ describe('the library in a real browser', () => {
       await fileRow('album').getByRole('button', { name: 'Delete album' }).click()
       await expect.poll(() => page.locator('dialog[open]').textContent()).toContain('will be removed')
       found.push(...(await axe(`delete dialog (${scheme})`)))
+      await page.keyboard.press('Escape')
+      await fileRow('album').getByRole('button', { name: 'Share album' }).click()
+      await expect.poll(() => page.locator('dialog[open] [data-testid="share-public"]').count()).toBe(1)
+      found.push(...(await axe(`share dialog (${scheme})`)))
       await page.keyboard.press('Escape')
       await go('2', 'Pins')
       await page.getByRole('button', { name: 'Pin from CID' }).click()

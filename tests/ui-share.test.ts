@@ -1,7 +1,12 @@
-// The private-file and sharing UI in a real browser (Debian's Chromium through playwright-core) against a real
-// core: a private upload shows its badge, the Share link dialog makes a link (QR of the LAN URL) that serves
-// the bytes without a key, "Revoke all links" ends it, "Make public…" asks first and then the gateway serves
-// it; the Dashboard's "Back up" downloads an archive with its manifest; the Private switch makes uploads private.
+// The sharing UI in a real browser (Debian's Chromium through playwright-core) against a real core: one Share
+// action per file. A public file added in the window offers the public gateway link built from the owner's
+// template (and says it is not reachable from the network on this local-only node), a link for this computer
+// with no QR code, and, LAN sharing being off, a one-click "Turn on LAN sharing" after which its LAN link
+// opens in a second browser that has no session. A private file opens for its owner (a short-lived signed
+// link, never the gateway that 404s it); its signed LAN link opens in the second browser; "Revoke all links…"
+// says how many links stop working before it revokes, and the recipient's browser then shows the page that
+// says the link was revoked. "Make public…" asks first and then the gateway serves it; the Dashboard's
+// "Back up" downloads an archive with its manifest; the Private switch makes uploads private.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
@@ -9,18 +14,22 @@ import { join } from 'node:path'
 import { CarWriter } from '@ipld/car'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../src/main/core/binaries.js'
 import { startTack, type TestTack } from './fixtures/core.js'
 
 const ROOT = projectRoot()
 const CHROMIUM = process.env.TACK_CHROMIUM ?? '/usr/bin/chromium'
+const TEMPLATE = 'https://gw.example.test/ipfs/{cid}?via=tack'
 
 let tack: TestTack
 let browser: Browser
+let context: BrowserContext
+/** Someone the links are sent to: another browser profile, no session, no cookies. */
+let recipient: BrowserContext
 let page: Page
-const bytes = randomBytes(40_000)
+const bytes = Buffer.from(`secret notes ${randomBytes(16).toString('hex')}\n`)
 let cid = ''
 
 beforeAll(async () => {
@@ -28,11 +37,18 @@ beforeAll(async () => {
     execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 })
   if (!existsSync(CHROMIUM))
     execFileSync('bash', [join(ROOT, 'scripts', 'ensure-debian-packages.sh')], { stdio: 'inherit' })
-  tack = await startTack({ config: { lan: true, lanPort: 0 } })
-  const res = await tack.api('/api/files?name=secret-notes.bin&private=true', { method: 'PUT', body: bytes })
+  tack = await startTack({ config: { lanPort: 0 } })
+  const set = await tack.api('/api/settings', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ gatewayTemplate: TEMPLATE }),
+  })
+  expect(set.status).toBe(200)
+  const res = await tack.api('/api/files?name=secret-notes.txt&private=true', { method: 'PUT', body: bytes })
   cid = ((await res.json()) as { cid: string }).cid
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] })
-  const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, acceptDownloads: true })
+  context = await browser.newContext({ viewport: { width: 1280, height: 820 }, acceptDownloads: true })
+  recipient = await browser.newContext()
   page = await context.newPage()
   await page.goto(tack.core.loginUrl())
   await page.locator('h1', { hasText: 'Files' }).waitFor()
@@ -43,27 +59,101 @@ afterAll(async () => {
   await tack?.destroy()
 })
 
-describe('private files and sharing in the browser', () => {
-  const row = () => page.locator(`tr[data-cid="${cid}"]`)
+/** Every QR code in the open dialog encodes a link another device can open: never this computer's loopback. */
+async function qrLinks(): Promise<string[]> {
+  const texts = await page.locator('dialog[open] .qr figcaption').allTextContents()
+  for (const t of texts) expect(t).not.toMatch(/127\.0\.0\.1|localhost|\[::1\]/)
+  return texts
+}
 
-  it('shows the Private badge, and a share link (with its QR code) serves the file without a key', async () => {
+describe('sharing in the browser', () => {
+  const row = () => page.locator(`tr[data-cid="${cid}"]`)
+  const dialog = () => page.locator('dialog[open]').first()
+  const publicText = `public notes ${randomBytes(8).toString('hex')}`
+  let publicCid = ''
+
+  it('add → Share: the public gateway link is the template with the CID, said to be unreachable on a local node', async () => {
+    await page.getByTestId('file-input').setInputFiles({
+      name: 'public-notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(publicText),
+    })
+    const added = page.locator('tr[data-cid]', { has: page.locator('.file-name', { hasText: 'public-notes.txt' }) })
+    await expect.poll(() => added.count(), { timeout: 20_000 }).toBe(1)
+    publicCid = (await added.getAttribute('data-cid'))!
+    await added.getByRole('button', { name: 'Share public-notes.txt' }).click()
+    const share = dialog().locator('[data-testid="share-public"]')
+    const expected = TEMPLATE.replace('{cid}', publicCid)
+    await expect.poll(() => share.locator('code').textContent()).toBe(expected)
+    expect(await share.getByRole('link', { name: 'Open' }).getAttribute('href')).toBe(expected)
+    expect(await share.getByRole('note').textContent()).toContain('local-only')
+    // Not reachable from the network: no QR code for it; nor for the link that opens on this computer only.
+    expect(await share.locator('.qr').count()).toBe(0)
+    const local = dialog().locator('[data-testid="share-local"]')
+    expect(await local.textContent()).toContain('Opens on this computer only')
+    expect(await local.locator('.qr').count()).toBe(0)
+    expect(await qrLinks()).toEqual([])
+  })
+
+  it('LAN off: one click turns it on, and the LAN link opens in another browser', async () => {
+    expect(await dialog().textContent()).toContain('LAN sharing is off')
+    await dialog().getByRole('button', { name: 'Turn on LAN sharing' }).click()
+    const lan = dialog().locator('[data-testid="share-lan"]')
+    await expect.poll(() => lan.locator('.qr img').count(), { timeout: 20_000 }).toBe(1)
+    const [lanLink] = await qrLinks()
+    expect(lanLink).toBe(await lan.locator('.qr figcaption').textContent())
+    expect(new URL(lanLink!).pathname).toBe(`/api/gateway/${publicCid}`)
+    const other = await recipient.newPage()
+    const res = await other.goto(lanLink!)
+    expect(res?.status()).toBe(200)
+    expect(await other.locator('body').textContent()).toBe(publicText)
+    await other.close()
+    await page.keyboard.press('Escape')
+  })
+
+  it('a private file: the owner opens it without a public link; its signed LAN link opens in another browser', async () => {
     await expect.poll(() => row().locator('.badge', { hasText: 'Private' }).count()).toBe(1)
-    await row().getByRole('button', { name: 'Share link of secret-notes.bin' }).click()
-    const dialog = page.locator('dialog[open]')
-    await dialog.getByLabel('Link expiry').selectOption({ label: '1 hour' })
-    await dialog.getByRole('button', { name: 'Create link' }).click()
-    const img = dialog.locator('[data-testid="signed-link"] img')
-    await expect.poll(() => img.count()).toBe(1)
-    const shown = (await dialog.locator('[data-testid="signed-link"] figcaption').textContent())!
-    const url = new URL(shown)
-    expect(url.pathname).toBe(`/api/links/${cid}`)
-    // The LAN URL (sharing is on); fetched here through loopback on the LAN listener's port.
-    const local = `http://127.0.0.1:${url.port}${url.pathname}${url.search}`
-    const res = await fetch(local)
-    expect(res.status).toBe(200)
-    expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true)
-    await dialog.getByRole('button', { name: 'Revoke all links' }).click()
-    await expect.poll(async () => (await fetch(local)).status).toBe(403)
+    // Open is no gateway link (that would be 404): it opens a short-lived signed link in a new tab.
+    expect(await row().getByRole('link', { name: 'Open secret-notes.txt' }).count()).toBe(0)
+    const [tab] = await Promise.all([
+      context.waitForEvent('page'),
+      row().getByRole('button', { name: 'Open secret-notes.txt' }).click(),
+    ])
+    await tab.waitForURL(new RegExp(`/api/links/${cid}\\?`))
+    expect(await tab.locator('body').textContent()).toBe(bytes.toString())
+    await tab.close()
+
+    await row().getByRole('button', { name: 'Share secret-notes.txt' }).click()
+    expect(await dialog().locator('[data-testid="share-public"]').count()).toBe(0)
+    await dialog().getByLabel('Link expiry').selectOption({ label: '1 hour' })
+    await dialog().getByRole('button', { name: 'Create signed link' }).click()
+    const lan = dialog().locator('[data-testid="share-signed-lan"]')
+    await expect.poll(() => lan.locator('.qr img').count()).toBe(1)
+    expect(await lan.textContent()).toContain('Opens on phones and computers on your network')
+    const local = dialog().locator('[data-testid="share-signed-local"]')
+    expect(await local.textContent()).toContain('Opens on this computer only')
+    expect(await local.locator('.qr').count()).toBe(0)
+    const [signed] = await qrLinks()
+    expect(new URL(signed!).pathname).toBe(`/api/links/${cid}`)
+    const other = await recipient.newPage()
+    const opened = await other.goto(signed!)
+    expect(opened?.status()).toBe(200)
+    expect(await other.locator('body').textContent()).toBe(bytes.toString())
+
+    // Revoke all: the confirmation says how many links stop working (the owner's view and the one just made).
+    await dialog().getByRole('button', { name: 'Revoke all links…' }).click()
+    const confirm = page.getByRole('dialog', { name: 'Revoke every link to this file?' })
+    await expect.poll(() => confirm.textContent()).toContain('2 signed links to this file will stop working')
+    expect((await fetch(signed!)).status).toBe(200)
+    await confirm.getByRole('button', { name: 'Revoke all links' }).click()
+    await expect.poll(async () => (await fetch(signed!)).status).toBe(403)
+    // The recipient's browser shows a page in words, not JSON.
+    const again = await other.reload()
+    expect(again?.status()).toBe(403)
+    expect(again?.headers()['content-type']).toMatch(/^text\/html/)
+    expect(await other.locator('h1').textContent()).toBe('This link no longer works')
+    expect(await other.locator('body').textContent()).toContain('has revoked the link')
+    await other.close()
   })
 
   it('"Make public…" asks first, then the gateway serves it', async () => {

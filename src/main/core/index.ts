@@ -25,6 +25,7 @@ import { carLimits } from './car/verify.js'
 import { jobsStatus, type JobsStatus } from './jobs-status.js'
 import { createLinks } from './links/index.js'
 import { createAddDefault } from './files/add-default.js'
+import { createGatewayTemplate } from './links/gateway-template.js'
 import { createPeerCount } from './kubo/peers.js'
 import { gatewayRoutes } from './http/routes/gateway.js'
 import { settingsRoutes } from './http/routes/settings.js'
@@ -91,6 +92,8 @@ export interface CoreStatus {
   lan: { enabled: boolean; urls: string[] }
   /** The start's move of pinned uploads out of the object store (files/placement.ts): blobs done of total. */
   migration: { done: number; total: number; running: boolean }
+  /** TACK_IPFS_NETWORK: `local` means nothing here is reachable from the public IPFS network. */
+  network: 'public' | 'local'
   /** Forwarding targets with how many pins stand in each state there: for an admin caller only. */
   remotes?: ReturnType<Remotes['list']>
   /** Upload pin jobs and the GC, with those stalled (jobs-status.ts); CIDs for an admin caller only. */
@@ -231,6 +234,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   const uploadSlots = createUploadSlots(config.maxUploadsPerKey)
   const links = createLinks({ db: state.db, repo: files.repo })
   const addDefault = createAddDefault(state.db)
+  const gatewayTemplate = createGatewayTemplate(state.db)
   const peerCount = createPeerCount(kubo.client)
   // The gateway counts a view through repo.touch; an open Files page hears of it (throttled, gateway/view-events.ts).
   const views = createViewEvents({ rowsOf: (cid) => files.repo.rowsByCid(cid), publish: (e) => events.publish(e) })
@@ -337,6 +341,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         },
         url,
         lan: { enabled: lan.enabled(), urls: lan.urls() },
+        network: config.ipfsNetwork,
         // The caller who may see the targets (an admin) may see which CIDs the jobs are about too.
         jobs: jobsStatus(files.pinner, gcGate, { cids: options.remotes !== false }),
         migration: files.placement.progress(),
@@ -498,7 +503,13 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
             linkRoutes({ db: state.db, files, links, urls: fileUrls }),
             signedLinkRoutes({ links, gateway, relay }),
             gatewayRoutes(gateway, relay),
-            settingsRoutes({ lanEnabled: lan.enabled, lanUrls: lan.urls, setLan: lan.set, ...addDefault }),
+            settingsRoutes({
+              lanEnabled: lan.enabled,
+              lanUrls: lan.urls,
+              setLan: lan.set,
+              ...addDefault,
+              ...gatewayTemplate,
+            }),
             // Last: the UI answers the paths no API route claims.
             uiRoutes(),
           ],

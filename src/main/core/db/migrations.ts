@@ -325,4 +325,17 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX blobs_in_store ON blobs(cid) WHERE location = 'store';
     `,
   },
+  {
+    version: 11,
+    name: 'signed links: the expiry of each link made, so revoking can say how many stop working',
+    sql: `
+      -- One row per signed link made since the record's secret was last replaced (links/index.ts). Checking a
+      -- link never reads it (the signature is the credential); it only counts the live links a revoke breaks.
+      CREATE TABLE file_links (
+        file_id    INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+        expires_at INTEGER NOT NULL              -- unix seconds, as in the link's e parameter
+      );
+      CREATE INDEX file_links_file ON file_links(file_id, expires_at);
+    `,
+  },
 ]

@@ -11,6 +11,7 @@ import type { Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { ConnectionLimits } from './connections.js'
+import { page, sendPage } from './page.js'
 import { createHttpApp } from './server.js'
 
 export interface LanSharing {
@@ -38,33 +39,18 @@ const SETTING = 'lan'
 
 /** What the LAN address shows at its root (a phone that scanned the Dashboard's QR code lands here): what
  *  Tack is and what this address is for, and nothing about anyone's files. Self-contained: no script, no fetch. */
-export const LAN_ROOT_HTML = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Tack · shared files on this network</title>
-<style>
-body{font:17px/1.5 system-ui,sans-serif;margin:0;padding:1.5rem;max-width:36rem;color:#1b1f24;background:#fff}
-h1{font-size:1.6rem;margin:0 0 .75rem}p{margin:.6rem 0}code{background:#eef1f4;padding:.1rem .3rem;border-radius:4px;word-break:break-all}
-@media (prefers-color-scheme: dark){body{color:#e8ebef;background:#15181c}code{background:#262b31}}
-</style></head>
-<body><main>
-<h1>Tack</h1>
+export const LAN_ROOT_HTML = page(
+  'Tack · shared files on this network',
+  `<h1>Tack</h1>
 <p>This address is a computer on your network running <strong>Tack</strong>, a desktop IPFS pinning service.
 Its owner turned on sharing, so files they share open here.</p>
 <p>There is nothing to browse: open the link you were given. Shared links look like
-<code>/api/gateway/&lt;CID&gt;</code>.</p>
-</main></body></html>
-`
+<code>/api/gateway/&lt;CID&gt;</code>.</p>`,
+)
 
 /** The LAN listener's root page (see LAN_ROOT_HTML): public, like the gateway it sits beside. */
 export const lanRootRoute = (): FastifyPluginAsync => async (app) => {
-  app.get('/', { config: { scope: 'public' } }, (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'no-cache')
-      .send(LAN_ROOT_HTML),
-  )
+  app.get('/', { config: { scope: 'public' } }, (_request, reply) => sendPage(reply, LAN_ROOT_HTML))
 }
 
 /** This machine's non-loopback addresses (IPv4 first): the names other devices reach it by. */

@@ -53,4 +53,22 @@ describe('signed links', () => {
     )
     expect(() => links.create(2, CID_A, 60)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }))
   })
+
+  it('counts the live links a revoke breaks: made since the last revoke and not expired', () => {
+    const { links, db } = setup()
+    const rows = () => (db.prepare('SELECT COUNT(*) AS n FROM file_links').get() as { n: number }).n
+    expect(links.live(1, CID_A)).toBe(0)
+    links.create(1, CID_A, 60)
+    links.create(1, CID_A, 3600)
+    links.create(1, CID_B, 120)
+    expect([links.live(1, CID_A), links.live(1, CID_B)]).toEqual([2, 1])
+    // A's 60 s link past its expiry: it no longer counts, and A's next link drops its row.
+    db.prepare('UPDATE file_links SET expires_at = 1 WHERE expires_at = (SELECT MIN(expires_at) FROM file_links)').run()
+    expect([links.live(1, CID_A), rows()]).toEqual([1, 3])
+    links.create(1, CID_A, 60)
+    expect([links.live(1, CID_A), rows()]).toEqual([2, 3])
+    expect(links.revokeAll(1, CID_A)).toBe(2)
+    expect([links.live(1, CID_A), links.live(1, CID_B), rows()]).toEqual([0, 1, 1])
+    expect(() => links.live(2, CID_A)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }))
+  })
 })

@@ -2,7 +2,8 @@
 // The signature is HMAC-SHA256 over the record id, the CID and the expiry, keyed with a secret of that
 // record held in SQLite (files.link_secret, 32 random bytes); replacing the secret revokes every link of the
 // record at once. Checked in constant time; a bad signature (or a changed CID or id) is 403, a good one past
-// its expiry 410. The bytes are served by the gateway's own code with private records allowed.
+// its expiry 410. The bytes are served by the gateway's own code with private records allowed. Each link made
+// leaves its expiry in file_links, so a revoke can say beforehand how many live links it breaks.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
@@ -26,8 +27,10 @@ export interface LinkQuery {
 
 export interface Links {
   create(accountId: number, cid: string, expiresInS: number): SignedLink
-  /** Rotates the record's secret: every link made so far stops working. */
-  revokeAll(accountId: number, cid: string): void
+  /** Rotates the record's secret: every link made so far stops working. Returns how many were still live. */
+  revokeAll(accountId: number, cid: string): number
+  /** How many links of the record are live (made since the last revoke, not expired): what a revoke breaks. */
+  live(accountId: number, cid: string): number
   /** Checks a link; throws FORBIDDEN (bad signature) or GONE (expired). */
   check(cid: string, query: LinkQuery, now?: number): void
 }
@@ -47,20 +50,37 @@ export function createLinks(deps: { db: Db; repo: Pick<FilesRepo, 'file'> }): Li
     if (!row) throw new CoreError('NOT_FOUND', `no file ${cid} in this account`)
     return row
   }
+  const liveOf = (id: number) =>
+    (
+      db
+        .prepare('SELECT COUNT(*) AS n FROM file_links WHERE file_id = ? AND expires_at > ?')
+        .get(id, Math.floor(Date.now() / 1000)) as { n: number }
+    ).n
   const forbidden = () => new CoreError('FORBIDDEN', 'this link is not valid (its signature does not match)')
 
   return {
     create(accountId, cid, expiresInS) {
       const row = recordOf(accountId, cid)
       const secret = secretOf(row.id)?.link_secret ?? setSecret(row.id)
-      const e = Math.floor(Date.now() / 1000) + expiresInS
+      const now = Math.floor(Date.now() / 1000)
+      const e = now + expiresInS
       const s = sign(secret, row.id, row.cid, e)
+      // The expired ones count for nothing: dropped here so a record's rows stay as few as its live links.
+      db.prepare('DELETE FROM file_links WHERE file_id = ? AND expires_at <= ?').run(row.id, now)
+      db.prepare('INSERT INTO file_links (file_id, expires_at) VALUES (?, ?)').run(row.id, e)
       const query = new URLSearchParams({ f: String(row.id), e: String(e), s })
       return { path: `${LINK_PATH}/${row.cid}?${query}`, expires: new Date(e * 1000) }
     },
     revokeAll(accountId, cid) {
-      setSecret(recordOf(accountId, cid).id)
+      const id = recordOf(accountId, cid).id
+      return db.transaction(() => {
+        const live = liveOf(id)
+        setSecret(id)
+        db.prepare('DELETE FROM file_links WHERE file_id = ?').run(id)
+        return live
+      })()
     },
+    live: (accountId, cid) => liveOf(recordOf(accountId, cid).id),
     check(cid, query, now = Date.now()) {
       const id = Number(query.f)
       const e = Number(query.e)

@@ -86,6 +86,8 @@ export interface NodeStatus {
   kubo: { peerId?: string; addresses: string[]; version?: string; peers?: number }
   url: string
   lan?: { enabled: boolean; urls: string[] }
+  /** `local`: this node is not on the public IPFS network (TACK_IPFS_NETWORK=local). */
+  network?: 'public' | 'local'
   remotes?: Remote[]
 }
 
@@ -122,6 +124,8 @@ export interface Settings {
   addToIpfs?: boolean
   /** Where the gateway answers on the LAN while sharing is on. */
   lanUrls?: string[]
+  /** The public gateway share links go through: a URL with {cid} (default https://{cid}.ipfs.dweb.link). */
+  gatewayTemplate?: string
 }
 
 export type LiveEvent =

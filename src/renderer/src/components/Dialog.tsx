@@ -23,7 +23,14 @@ export function Dialog({
     if (!open && d.open) d.close()
   }, [open])
   return (
-    <dialog ref={ref} className={`dialog ${wide ? 'wide' : ''}`} onClose={onClose} aria-label={title}>
+    <dialog
+      ref={ref}
+      className={`dialog ${wide ? 'wide' : ''}`}
+      // React passes a nested dialog's close event up to this one (a confirmation inside the Share dialog):
+      // only this dialog's own closing closes it.
+      onClose={(e) => e.target === e.currentTarget && onClose()}
+      aria-label={title}
+    >
       {open ? (
         <>
           <header className="dialog-head">

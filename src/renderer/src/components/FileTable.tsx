@@ -1,7 +1,9 @@
 // The library: one row per entry (a file, or a folder that opens to its files) with its CID, size, state and
 // use, and what can be done with it. Long names are cut with an ellipsis; the full name shows on hover (title)
 // and on focus (the name is a button that expands). Actions stay in view at any width from 800 px: the table
-// never scrolls sideways, and the lesser columns give way first (see .files-table in styles.css).
+// never scrolls sideways, and the lesser columns give way first (see .files-table in styles.css). Sharing is one
+// action (the Share dialog offers the links that work where they go); a private file opens for its owner through
+// a short-lived signed link minted on click (open-private.ts), never through the open gateway that 404s it.
 import { useState } from 'react'
 import { toApiError } from '../api/errors'
 import { formatAgo, formatBytes, shortCid } from '../api/format'
@@ -15,14 +17,13 @@ import { ConfirmDialog } from './ConfirmDialog'
 import { Dialog } from './Dialog'
 import { Icon } from './Icon'
 import { openExternal } from './links'
-import { QrCode } from './QrCode'
+import { openPrivate } from './open-private'
 import { removalWords } from './removal-words'
 import { ShareDialog } from './ShareDialog'
 
 const label = (f: FileRecord) => f.path ?? f.name
 
 export function FileTable({ files }: { files: FileRecord[] }) {
-  const [qrFor, setQrFor] = useState<FileRecord>()
   const [opened, setOpened] = useState<FileDetail>()
   const [deleting, setDeleting] = useState<FileDetail>()
   const [sharing, setSharing] = useState<FileRecord>()
@@ -71,7 +72,6 @@ export function FileTable({ files }: { files: FileRecord[] }) {
                 key={f.cid}
                 file={f}
                 onOpen={() => void detail(f, setOpened)}
-                onQr={() => setQrFor(f)}
                 onShare={() => setSharing(f)}
                 onDelete={() => void detail(f, setDeleting)}
               />
@@ -79,15 +79,6 @@ export function FileTable({ files }: { files: FileRecord[] }) {
           </tbody>
         </table>
       </div>
-      <Dialog open={Boolean(qrFor)} title="Share on your network" onClose={() => setQrFor(undefined)}>
-        {qrFor?.lanUrl ? (
-          <div className="qr-share">
-            <QrCode text={api().absolute(qrFor.lanUrl)} size={200} />
-            <p className="muted">Anyone on your local network can open this link, or scan the code with a phone.</p>
-            <CopyButton text={api().absolute(qrFor.lanUrl)} label="Copy LAN link" what="LAN link copied" />
-          </div>
-        ) : null}
-      </Dialog>
       <Dialog open={Boolean(opened)} title={opened ? label(opened) : ''} onClose={() => setOpened(undefined)} wide>
         {opened ? <EntryDetail entry={opened} /> : null}
       </Dialog>
@@ -131,9 +122,15 @@ function EntryDetail({ entry: d }: { entry: FileDetail }) {
         <CopyButton text={d.cid} label={`Copy CID of ${label(d)}`} what="CID copied" iconOnly className="btn-ghost" />
       </p>
       <p>
-        <a href={gateway} target="_blank" rel="noopener noreferrer" onClick={(e) => openExternal(e, gateway)}>
-          Open {d.type === 'directory' ? 'the folder' : 'the file'} in the gateway
-        </a>
+        {d.private ? (
+          <button type="button" className="btn" onClick={() => void openPrivate(d.cid)}>
+            Open {d.type === 'directory' ? 'the folder' : 'the file'} (private: on this computer, for you)
+          </button>
+        ) : (
+          <a href={gateway} target="_blank" rel="noopener noreferrer" onClick={(e) => openExternal(e, gateway)}>
+            Open {d.type === 'directory' ? 'the folder' : 'the file'} in the gateway
+          </a>
+        )}
       </p>
       {d.entries?.length ? (
         <ul className="entry-list" aria-label={`Files in ${label(d)}`}>
@@ -141,15 +138,26 @@ function EntryDetail({ entry: d }: { entry: FileDetail }) {
             const url = api().absolute(e.gatewayUrl)
             return (
               <li key={e.path}>
-                <a
-                  href={url}
-                  target="_blank"
-                  rel="noopener noreferrer"
-                  title={e.path}
-                  onClick={(ev) => openExternal(ev, url)}
-                >
-                  {e.path}
-                </a>
+                {d.private ? (
+                  <button
+                    type="button"
+                    className="link-button"
+                    title={e.path}
+                    onClick={() => void openPrivate(d.cid, e.path)}
+                  >
+                    {e.path}
+                  </button>
+                ) : (
+                  <a
+                    href={url}
+                    target="_blank"
+                    rel="noopener noreferrer"
+                    title={e.path}
+                    onClick={(ev) => openExternal(ev, url)}
+                  >
+                    {e.path}
+                  </a>
+                )}
                 <span className="muted small">{formatBytes(e.size)}</span>
               </li>
             )
@@ -163,13 +171,11 @@ function EntryDetail({ entry: d }: { entry: FileDetail }) {
 function FileRow({
   file: f,
   onOpen,
-  onQr,
   onShare,
   onDelete,
 }: {
   file: FileRecord
   onOpen: () => void
-  onQr: () => void
   onShare: () => void
   onDelete: () => void
 }) {
@@ -217,45 +223,38 @@ function FileRow({
         {formatAgo(f.lastAccessed)}
       </td>
       <td className="actions">
-        <CopyButton
-          text={gateway}
-          icon="link"
-          label={`Copy gateway link of ${name}`}
-          what="Gateway link copied"
-          iconOnly
-          className="btn-ghost"
-        />
-        {f.lanUrl ? (
-          <button
-            type="button"
-            className="btn btn-ghost btn-icon"
-            onClick={onQr}
-            title="LAN link and QR code"
-            aria-label={`LAN link and QR code of ${name}`}
-          >
-            <Icon name="qr" />
-          </button>
-        ) : null}
         <button
           type="button"
           className="btn btn-ghost btn-icon"
           onClick={onShare}
-          title="Share link"
-          aria-label={`Share link of ${name}`}
+          title="Share"
+          aria-label={`Share ${name}`}
         >
           <Icon name="link" />
         </button>
-        <a
-          className="btn btn-ghost btn-icon"
-          href={gateway}
-          target="_blank"
-          rel="noopener noreferrer"
-          title="Open"
-          aria-label={`Open ${name}`}
-          onClick={(e) => openExternal(e, gateway)}
-        >
-          <Icon name="open" />
-        </a>
+        {f.private ? (
+          <button
+            type="button"
+            className="btn btn-ghost btn-icon"
+            onClick={() => void openPrivate(f.cid)}
+            title="Open (private: on this computer, for you)"
+            aria-label={`Open ${name}`}
+          >
+            <Icon name="open" />
+          </button>
+        ) : (
+          <a
+            className="btn btn-ghost btn-icon"
+            href={gateway}
+            target="_blank"
+            rel="noopener noreferrer"
+            title="Open"
+            aria-label={`Open ${name}`}
+            onClick={(e) => openExternal(e, gateway)}
+          >
+            <Icon name="open" />
+          </a>
+        )}
         {f.private ? (
           <span className="btn-placeholder" aria-hidden="true" />
         ) : f.state === 'stored' || f.state === 'failed' ? (

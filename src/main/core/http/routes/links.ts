@@ -1,7 +1,9 @@
 // Signed links and privacy. On the API port: `POST|DELETE /api/files/{cid}/links` (make one, revoke all) and
 // `PATCH /api/files/{cid}` (`{"private": false}`), behind files:write. On the API port and the LAN listener:
 // `GET|HEAD /api/links/{cid}[/path]?f&e&s`, public: the link's signature is the credential, checked before
-// the gateway's own serving code answers (ranges, HEAD, types and filenames as on the gateway).
+// the gateway's own serving code answers (ranges, HEAD, types and filenames as on the gateway). A browser that
+// opens a link that no longer works gets a page that says why (link-pages.ts); API clients get the Failure body.
+// `GET /api/files/{cid}/links` says how many links are live: what "revoke all" breaks.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Db } from '../../db/index.js'
@@ -11,6 +13,9 @@ import type { Gateway } from '../../gateway/index.js'
 import { RangeNotSatisfiable } from '../../gateway/range.js'
 import type { Relay } from '../../relay/index.js'
 import { DEFAULT_EXPIRES_IN_S, LINK_PATH, MAX_EXPIRES_IN_S, type Links } from '../../links/index.js'
+import { CoreError } from '../../errors.js'
+import { sendLinkFailurePage } from '../link-pages.js'
+import { prefersHtml } from '../page.js'
 import { parse } from '../parse.js'
 import { sendGatewayResponse } from '../send-gateway.js'
 import { principalOf } from '../server.js'
@@ -45,6 +50,13 @@ export function linkRoutes(deps: { db: Db; files: Files; links: Links; urls: Fil
       })
     })
 
+    // How many links a revoke would break, for the confirmation that says so.
+    app.get('/api/files/:cid/links', { config: { scope: 'files:read' } }, async (request) => {
+      const { cid } = request.params as { cid: string }
+      const accountId = principalOf(request).accountId
+      return { live: links.live(accountId, files.get(accountId, cid).cid) }
+    })
+
     app.delete('/api/files/:cid/links', { config: { scope: 'files:write' } }, async (request, reply) => {
       const { cid } = request.params as { cid: string }
       const accountId = principalOf(request).accountId
@@ -67,8 +79,15 @@ export function linkRoutes(deps: { db: Db; files: Files; links: Links; urls: Fil
 export function signedLinkRoutes(deps: { links: Links; gateway: Gateway; relay?: Relay }): FastifyPluginAsync {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const params = request.params as { cid: string; '*'?: string }
-    const query = parse(ServeQuery, request.query, 'query')
-    deps.links.check(params.cid, query)
+    let query: z.infer<typeof ServeQuery>
+    try {
+      query = parse(ServeQuery, request.query, 'query')
+      deps.links.check(params.cid, query)
+    } catch (err) {
+      // Someone opened a link they were sent: a page in words, not a Failure body meant for programs.
+      if (err instanceof CoreError && prefersHtml(request.headers.accept)) return sendLinkFailurePage(reply, err)
+      throw err
+    }
     const res = await deps.gateway
       .serve({
         method: request.method === 'HEAD' ? 'HEAD' : 'GET',
@@ -85,7 +104,13 @@ export function signedLinkRoutes(deps: { links: Links; gateway: Gateway; relay?:
         throw err
       })
     // The link expires and may be revoked: no shared cache may keep what it served.
-    return sendGatewayResponse(request, reply, res, { ...res.headers, 'cache-control': 'private, no-store' }, deps.relay)
+    return sendGatewayResponse(
+      request,
+      reply,
+      res,
+      { ...res.headers, 'cache-control': 'private, no-store' },
+      deps.relay,
+    )
   }
   return async (app) => {
     for (const url of [`${LINK_PATH}/:cid`, `${LINK_PATH}/:cid/*`]) {

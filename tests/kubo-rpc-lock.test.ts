@@ -13,7 +13,9 @@ import { streamPost } from '../src/main/core/kubo/stream-post.js'
 import { paths } from '../src/main/core/state.js'
 import { kuboBinary } from './fixtures/binaries.js'
 import { startTack, type TestTack } from './fixtures/core.js'
+import { kuboPidsFor, waitFor } from './fixtures/processes.js'
 import { psaClient } from './fixtures/psa.js'
+import { spawnServe } from './fixtures/serve.js'
 import { tempDir } from './fixtures/tmp.js'
 
 const run = promisify(execFile)
@@ -217,5 +219,20 @@ describe.skipIf(process.platform !== 'linux')('a data dir whose path is too long
     expect(after).not.toBe(before)
     expect(statSync(after).mode & 0o777).toBe(0o700)
     expect((await deep.api('/api/status')).status).toBe(200)
+  })
+
+  it('removes the directory a killed run left, at the next start', async () => {
+    await deep.stop()
+    const serve = await spawnServe(long)
+    const api = readConfig(paths(long).kuboRepo).Addresses?.API as string
+    const left = dirname(api.slice('/unix'.length))
+    expect(existsSync(left)).toBe(true)
+    serve.child.kill('SIGKILL')
+    await serve.exited
+    await waitFor(() => kuboPidsFor(paths(long).kuboRepo).length === 0, 'Kubo to end with the killed serve')
+    expect(existsSync(left)).toBe(true) // nothing ran stop()
+    deep = await startTack({ dataDir: long })
+    expect(existsSync(left)).toBe(false)
+    expect(existsSync(dirname(deep.core.kubo.rpcSocket()!))).toBe(true)
   })
 })

@@ -12,6 +12,7 @@ import {
   gatewaySocketBeside,
   initRepo,
   kuboEnv,
+  leftoverSocketDir,
   privateSocketDir,
   readConfig,
   type IpfsNetwork,
@@ -88,6 +89,9 @@ export function createKubo(init: KuboInit): KuboNode {
       secret = ensureApiSecret(init.apiSecretFile)
       const config = readConfig(init.repoPath)
       if (!socketChosen || (socketPath && !existsSync(dirname(socketPath)))) {
+        // What a killed run left under the temp dir goes before a new directory is made.
+        const leftover = socketChosen ? undefined : leftoverSocketDir(config)
+        if (leftover) rmSync(leftover, { recursive: true, force: true })
         socketPath = chooseRpcSocket(init.repoPath)
         socketChosen = true
       }

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freePort, takePort } from './ports.js'
-import { applyConfig, choosePorts, chooseRpcSocket, gatewaySocketBeside, privateSocketDir } from './repo.js'
+import {
+  applyConfig,
+  choosePorts,
+  chooseRpcSocket,
+  gatewaySocketBeside,
+  leftoverSocketDir,
+  privateSocketDir,
+} from './repo.js'
 
 const servers: Server[] = []
 const occupy = (port: number) =>
@@ -136,5 +143,28 @@ describe.skipIf(process.platform === 'win32')("the RPC's and the gateway's socke
     } finally {
       rmSync(root, { recursive: true, force: true })
     }
+  })
+})
+
+describe('a private socket directory left by a killed run', () => {
+  const root = '/tmp/tack-test-root'
+  it('is the tack-kubo-* directory right under the temp dir that Kubo config names', () => {
+    expect(leftoverSocketDir({ Addresses: { API: `/unix${root}/tack-kubo-Ab12/rpc.sock` } }, root)).toBe(
+      `${root}/tack-kubo-Ab12`,
+    )
+    expect(leftoverSocketDir({ Addresses: { API: [`/unix${root}/tack-kubo-x/rpc.sock`] } }, root)).toBe(
+      `${root}/tack-kubo-x`,
+    )
+  })
+  it('is nothing for a socket in the repo, a TCP address, or a path that is not one of ours', () => {
+    expect(
+      leftoverSocketDir({ Addresses: { API: '/unix/home/u/.local/share/tack/kubo/rpc.sock' } }, root),
+    ).toBeUndefined()
+    expect(leftoverSocketDir({ Addresses: { API: '/ip4/127.0.0.1/tcp/5001' } }, root)).toBeUndefined()
+    expect(leftoverSocketDir({ Addresses: { API: `/unix${root}/other/rpc.sock` } }, root)).toBeUndefined()
+    expect(
+      leftoverSocketDir({ Addresses: { API: `/unix${root}/tack-kubo-x/../../etc/rpc.sock` } }, root),
+    ).toBeUndefined()
+    expect(leftoverSocketDir({}, root)).toBeUndefined()
   })
 })

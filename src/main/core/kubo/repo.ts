@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { CoreError } from '../errors.js'
 import { freePort, STANDARD_KUBO_PORTS, takePort } from './ports.js'
@@ -48,6 +48,18 @@ export function gatewaySocketBeside(rpcSocket: string): string {
 /** The private directory chooseRpcSocket made for a socket outside the repo, if it did (what stop() removes). */
 export function privateSocketDir(repoPath: string, socket: string | undefined): string | undefined {
   return socket && dirname(socket) !== repoPath ? dirname(socket) : undefined
+}
+
+/**
+ * The private socket directory an earlier run chose under the temp dir, as Kubo's config still names it: a run
+ * that was killed never reached stop(), which removes it. Only a `tack-kubo-*` directory right under
+ * `tempRoot` counts, so a config edited to name anything else removes nothing.
+ */
+export function leftoverSocketDir(config: { Addresses?: { API?: unknown } }, tempRoot = tmpdir()): string | undefined {
+  const api = [config.Addresses?.API].flat().find((a): a is string => typeof a === 'string' && a.startsWith('/unix/'))
+  if (!api) return undefined
+  const dir = dirname(api.slice('/unix'.length))
+  return dirname(dir) === resolve(tempRoot) && /^tack-kubo-[^/]+$/.test(basename(dir)) ? dir : undefined
 }
 
 const RPC_SOCKET = 'rpc.sock'

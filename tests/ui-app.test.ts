@@ -338,7 +338,7 @@ describe('the renderer in a real browser', () => {
         .setInputFiles([{ name: 'too-big.bin', mimeType: 'application/octet-stream', buffer: randomBytes(MiB) }])
       const row = page.locator('.upload', { hasText: 'too-big.bin' })
       await expect.poll(() => row.getAttribute('data-upload-state'), { timeout: 30_000 }).toBe('failed')
-      expect(await row.locator('.upload-error').textContent()).toMatch(/Over quota/)
+      expect(await row.locator('.upload-error').textContent()).toMatch(/^Over the account's storage quota/)
       await shot('files-over-quota')
     } finally {
       await tack.api(`/api/accounts/${me.id}`, {

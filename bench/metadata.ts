@@ -1,6 +1,7 @@
 // The metadata and start-up rows of issue 11, each beside its anchor on this machine, interleaved rounds
 // (the order of Tack and anchor alternates per round), so the ratios hold on whatever machine runs it:
 //   list-1m      GET /api/pinning/pins?limit=10 p50 with 1M pins in the account vs the same with 1k
+//   list-1m <filter>  the same with name (exact, iexact, partial, ipartial), before, after or meta, exact count
 //   post-20      POST /api/pinning/pins, 20 clients (autocannon) vs IPFS Cluster's pinning service API
 //   remote-add   `ipfs pin remote add` (foreground, 10 MiB from a connected peer) vs `ipfs pin add` there
 //   serve-ready  `tack serve` until its API answers, existing repo with 1M pins, vs `ipfs daemon` to ready
@@ -64,8 +65,9 @@ async function stopServe(serve: ServeProcess): Promise<void> {
   await serve.exited
 }
 
-/** Pins in `account`, through the store's insert path: identity CIDs (Kubo holds nothing), pinned. */
-function seed(dataDir: string, account: string, n: number, from: number): void {
+/** Pins in `account`, through the store's insert path: identity CIDs (Kubo holds nothing), pinned. Returns the
+ *  middle of their created times (the before/after rows' bound: half the pins on each side). */
+function seed(dataDir: string, account: string, n: number, from: number): number {
   const db = openDb(join(dataDir, 'tack.db'))
   // Random requestids land all over their index: a large page cache keeps the seeding in memory.
   db.pragma('cache_size = -262144')
@@ -88,6 +90,8 @@ function seed(dataDir: string, account: string, n: number, from: number): void {
             },
             name: `seed-${i}`,
             origins: [],
+            // 1000 values: the meta filter's matches grow with the account (1 at 1k pins, 1000 at 1M).
+            meta: { batch: String(i % 1000) },
           },
           status: 'pinned',
           deadline: 0,
@@ -96,8 +100,21 @@ function seed(dataDir: string, account: string, n: number, from: number): void {
         })
       }
     })
+  const { lo, hi } = db.prepare<[number], { lo: number; hi: number }>('SELECT MIN(created_at) AS lo, MAX(created_at) AS hi FROM pins WHERE account_id = ?').get(id)!
   db.close()
+  return Math.floor((lo + hi) / 2)
 }
+
+/** The filtered listings (issue 26), each with its exact count: query strings by row id. */
+const filters = (middle: number): Record<string, string> => ({
+  'list-1m name exact': 'name=seed-424',
+  'list-1m name iexact': 'name=SEED-424&match=iexact',
+  'list-1m name partial': 'name=ed-424&match=partial',
+  'list-1m name ipartial': 'name=ED-424&match=ipartial',
+  'list-1m before': `before=${new Date(middle).toISOString()}`,
+  'list-1m after': `after=${new Date(middle).toISOString()}`,
+  'list-1m meta': `meta=${encodeURIComponent('{"batch":"42"}')}`,
+})
 
 /** p50 of `count` sequential keep-alive GETs, ms. */
 async function p50(url: string, key: string, count: number): Promise<number> {
@@ -241,6 +258,7 @@ export async function metadataRows(options: MetadataRowsOptions = {}): Promise<M
     readyBig: [] as number[],
     banner: [] as number[],
     keyList: [] as Array<[number, number]>,
+    filtered: {} as Record<string, Array<[number, number]>>,
   }
   const rss: Record<string, number> = {}
   try {
@@ -258,8 +276,7 @@ export async function metadataRows(options: MetadataRowsOptions = {}): Promise<M
     keys.post = (await tack(['key', 'create', '--name', 'post'], postDir.path)).stdout.trim()
     log(`seeding ${size.small} + ${size.big} pins`)
     const t = process.hrtime.bigint()
-    seed(dirs.small.path, 'small', size.small, 0)
-    seed(dirs.small.path, 'big', size.big, size.small)
+    const middle = { small: seed(dirs.small.path, 'small', size.small, 0), big: seed(dirs.small.path, 'big', size.big, size.small) }
     log(`seeded in ${seconds(t).toFixed(1)} s`)
     // The 1M-pin repo for the start-up row is the same repo: the big account's pins are in it.
     const kubo = await kuboRepo()
@@ -293,6 +310,13 @@ export async function metadataRows(options: MetadataRowsOptions = {}): Promise<M
         const got: Record<string, number> = {}
         for (const who of order) got[who] = await p50(list, keys[who]!, size.gets)
         s.list.push([got.big!, got.small!])
+        for (const [row, query] of Object.entries(filters(middle.small))) {
+          // The time bound is each account's own middle: half its pins on each side.
+          const url = (who: string) => `${serve!.url}/api/pinning/pins?${who === 'big' ? filters(middle.big)[row] : query}&limit=10`
+          const at: Record<string, number> = {}
+          for (const who of order) at[who] = await p50(url(who), keys[who]!, size.gets)
+          ;(s.filtered[row] ??= []).push([at.big!, at.small!])
+        }
         rss.afterListing = Math.max(rss.afterListing ?? 0, rssMiB(serve.child.pid!))
 
         log(`round ${r + 1}/${rounds}: key list`)
@@ -403,6 +427,13 @@ export async function metadataRows(options: MetadataRowsOptions = {}): Promise<M
       note: `${size.big} vs ${size.small} pins`,
       rssMiB: rss,
     },
+    ...Object.entries(s.filtered).map(([row, xs]) => ({
+      row,
+      ...pair(xs),
+      unit: 'ms (p50)',
+      target: /partial/.test(row) ? 'p50 ≤ 50 ms at 1M' : 'p50 ≤ 10 ms at 1M',
+      note: `GET /api/pinning/pins?${filters(0)[row]!.replace(/=\d{4}-\S+$/, '=<middle>')}&limit=10 with its exact count; ${size.big} vs ${size.small} pins`,
+    })),
     { row: 'post-20', ...pair(s.post), unit: 'req/s', target: '≥ 2.0×', note: 'vs IPFS Cluster pinsvc API' },
     {
       row: 'remote-add',

@@ -1,7 +1,8 @@
 // `npm run bench`: every row of issue 11 beside its anchor on this machine (bench/rows.md says which file
 // measures which row), 3 interleaved rounds, ratios first. Writes bench/results/<date>.json and .md and prints
 // the Markdown table. `npm run bench -- --smoke` (or TACK_BENCH_SMOKE=1) runs every row at tiny sizes in
-// seconds, so the bench cannot rot (tests/bench-smoke.test.ts); `--only=metadata|upload|flood` runs one file.
+// seconds, so the bench cannot rot (tests/bench-smoke.test.ts); `--only=metadata|upload|psa-gateway|footprint|flood`
+// runs one file.
 import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
@@ -11,7 +12,9 @@ import { platformDir } from '../src/main/core/binaries.js'
 import { kuboBinary } from '../tests/fixtures/binaries.js'
 import { clusterBinaries } from '../tests/fixtures/cluster.js'
 import { floodRows } from './flood.js'
+import { footprintRows } from './footprint.js'
 import { metadataRows, type MetadataRow } from './metadata.js'
+import { psaGatewayRows } from './psa-gateway.js'
 import { uploadRows } from './upload.js'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -36,6 +39,8 @@ if (!clusterBinaries()) {
 const rows: Row[] = []
 if (!only || only === 'metadata') rows.push(...(await metadataRows({ smoke, rounds, log })).map((r) => ({ ...r, file: 'bench/metadata.ts' })))
 if (!only || only === 'upload') rows.push(...(await uploadRows({ smoke, rounds, log })).map((r) => ({ ...r, file: 'bench/upload.ts' })))
+if (!only || only === 'psa-gateway') rows.push(...(await psaGatewayRows({ smoke, rounds, log })).map((r) => ({ ...r, file: 'bench/psa-gateway.ts' })))
+if (!only || only === 'footprint') rows.push(...(await footprintRows({ smoke, rounds, log })).map((r) => ({ ...r, file: 'bench/footprint.ts' })))
 if (!only || only === 'flood') rows.push(...(await floodRows({ smoke, log })).map((r) => ({ ...r, file: 'bench/flood.ts' })))
 
 const f = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toPrecision(3))

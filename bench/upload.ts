@@ -105,7 +105,7 @@ function get(url: string, socketPath?: string): Promise<IncomingMessage> {
  * that its 64 KiB chunk buffers set off (about 23 per 512 MiB, `--trace-gc`), and how often they came varied
  * about threefold from run to run (system-wide `perf`), so the client, not the servers, set the pace and the noise.
  */
-async function drain(url: string, bytes: number, socketPath?: string): Promise<void> {
+export async function drain(url: string, bytes: number, socketPath?: string): Promise<void> {
   const through = socketPath ? ['--unix-socket', socketPath] : []
   const { stdout } = await run('curl', ['-sS', ...through, '-o', '/dev/null', '-w', '%{http_code} %{size_download}', url])
   const [status, size] = stdout.trim().split(' ').map(Number)
@@ -113,7 +113,7 @@ async function drain(url: string, bytes: number, socketPath?: string): Promise<v
 }
 
 /** Milliseconds from sending the request to the first body byte (the body is then read to the end). */
-async function ttfb(url: string, socketPath?: string): Promise<number> {
+export async function ttfb(url: string, socketPath?: string): Promise<number> {
   const start = process.hrtime.bigint()
   const res = await get(url, socketPath)
   let first = 0
@@ -122,14 +122,15 @@ async function ttfb(url: string, socketPath?: string): Promise<number> {
   return first
 }
 
-function writeRandomFile(path: string, bytes: number): void {
+export function writeRandomFile(path: string, bytes: number): void {
   const fd = openSync(path, 'w')
   for (let left = bytes; left > 0; left -= 4 * MiB) writeSync(fd, randomBytes(Math.min(left, 4 * MiB)))
   closeSync(fd)
 }
 
-/** PUTs file to Tack's /api/files with curl (see drain); returns the CID. keyHeader: a file holding the auth header. */
-async function put(serveUrl: string, keyHeader: string, file: string, name: string): Promise<string> {
+/** PUTs file to Tack's /api/files with curl (see drain); returns the CID. keyHeader: a file holding the auth header;
+ *  query: more of the query string (e.g. '&pin=true'). */
+export async function put(serveUrl: string, keyHeader: string, file: string, name: string, query = ''): Promise<string> {
   const { stdout } = await run('curl', [
     '-sS',
     '-T',
@@ -142,7 +143,7 @@ async function put(serveUrl: string, keyHeader: string, file: string, name: stri
     'Expect:',
     '-w',
     '\n%{http_code}',
-    `${serveUrl}/api/files?name=${encodeURIComponent(name)}`,
+    `${serveUrl}/api/files?name=${encodeURIComponent(name)}${query}`,
   ])
   const end = stdout.lastIndexOf('\n')
   const [text, status] = [stdout.slice(0, end), stdout.slice(end + 1)]

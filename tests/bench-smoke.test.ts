@@ -13,8 +13,26 @@ const ROOT = join(import.meta.dirname, '..')
 const out = tempDir('tack-bench-out-')
 afterAll(() => out.remove())
 
-/** Row ids (bench/metadata.ts) and row-name beginnings (bench/upload.ts and bench/flood.ts, whose names carry sizes). */
-const EXPECTED = ['list-1m', 'post-20', 'remote-add', 'serve-ready', 'key-list', 'upload', 'gateway first read', 'gateway pinned', 'gateway TTFB', 'admin /api/status p99 under a']
+/** Row ids (bench/metadata.ts, bench/psa-gateway.ts, bench/footprint.ts) and row-name beginnings (bench/upload.ts
+ *  and bench/flood.ts, whose names carry sizes). */
+const EXPECTED = [
+  'list-1m',
+  ...['name exact', 'name iexact', 'name partial', 'name ipartial', 'before', 'after', 'meta'].map((f) => `list-1m ${f}`),
+  'post-20',
+  'remote-add',
+  'serve-ready',
+  'key-list',
+  'upload',
+  'gateway first read',
+  'gateway pinned',
+  'gateway TTFB',
+  'gateway PSA-pinned',
+  'first read small files',
+  'disk',
+  'idle-rss',
+  'idle-cpu',
+  'admin /api/status p99 under a',
+]
 
 it('npm run bench -- --smoke writes a table with every row', { timeout: 900_000 }, async () => {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke'], {

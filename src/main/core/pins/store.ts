@@ -70,15 +70,17 @@ export interface NewPin {
 }
 
 /** The WHERE clause and its parameters for a listing; exported so a test can EXPLAIN every combination.
- *  With `status`, only that status matches (one arm of a page, see list()). */
+ *  With `status`, only that status matches (one arm of a page, see list()). `driven`: a partial name or a
+ *  meta entry names the candidates (from an index of their own), and the account's index is kept out. */
 export function listWhere(
   accountId: number,
   f: Omit<ListFilter, 'limit'>,
   status?: Status,
-): { sql: string; params: unknown[] } {
+): { sql: string; params: unknown[]; driven: boolean } {
   const statuses = status ? [status] : f.statuses
   const clauses = ['account_id = ?', statuses.length === 1 ? 'status = ?' : `status IN (${statuses.map(() => '?').join(',')})`]
   const params: unknown[] = [accountId, ...statuses]
+  let driven = false
   if (f.multihashes?.length) {
     clauses.push(`multihash IN (${f.multihashes.map(() => '?').join(',')})`)
     params.push(...f.multihashes)
@@ -91,13 +93,23 @@ export function listWhere(
       params.push(f.name.toLowerCase(), f.name)
     } else {
       const column = lower ? 'name_lower' : 'name'
+      const needle = lower ? f.name.toLowerCase() : f.name
+      // A partial name of 3 characters or more takes its candidates from the trigram index (migration 12);
+      // instr() then keeps the comparison exact. Shorter ones have no trigram and scan the account's names.
+      if (f.match !== 'iexact' && [...needle].length >= 3) {
+        driven = true
+        clauses.push('id IN (SELECT rowid FROM pin_names WHERE pin_names MATCH ?)')
+        params.push(`{${column}} : "${needle.replaceAll('"', '""')}"`)
+      }
       clauses.push(f.match === 'iexact' ? `${column} = ?` : `instr(${column}, ?) > 0`)
-      params.push(lower ? f.name.toLowerCase() : f.name)
+      params.push(needle)
     }
   }
+  // Each meta entry by its index (pin_meta, migration 12); json_each over every pin's meta was a scan.
   for (const [key, value] of Object.entries(f.meta ?? {})) {
-    clauses.push('EXISTS (SELECT 1 FROM json_each(pins.meta) WHERE key = ? AND value = ?)')
-    params.push(key, value)
+    clauses.push('created_at IN (SELECT created_at FROM pin_meta WHERE account_id = ? AND key = ? AND value = ?)')
+    params.push(accountId, key, value)
+    driven = true
   }
   if (f.before !== undefined) {
     clauses.push('created_at < ?')
@@ -107,12 +119,51 @@ export function listWhere(
     clauses.push('created_at > ?')
     params.push(f.after)
   }
-  return { sql: clauses.join(' AND '), params }
+  if (driven) {
+    // The unary + keeps SQLite off the account's index: walking it and probing each pin took 190 ms (a
+    // partial name) at 1M pins, where the trigram index yields its candidates in under a millisecond.
+    clauses[0] = `+${clauses[0]}`
+    clauses[1] = `+${clauses[1]}`
+  }
+  return { sql: clauses.join(' AND '), params, driven }
 }
 
 /** Whether a listing filters by status alone: then its count is a lookup in pin_counts. */
 const statusOnly = (f: Omit<ListFilter, 'limit'>) =>
   !f.multihashes?.length && f.name === undefined && !f.meta && f.before === undefined && f.after === undefined
+
+/** Whether a listing filters by status and created time only: then its count sums time buckets. */
+const timeOnly = (f: Omit<ListFilter, 'limit'>) =>
+  !f.multihashes?.length && f.name === undefined && !f.meta && (f.before !== undefined || f.after !== undefined)
+
+/** Bucket widths of pin_time_counts (migration 12), as powers of two of a millisecond. */
+const FINE = 2 ** 12
+const COARSE = 2 ** 22
+
+/**
+ * The SQL and parameters of "pins of the account in these statuses created before t", exact, without walking
+ * the account: the coarse buckets before t's, the fine buckets of t's coarse bucket before t's fine one, and
+ * the pins of t's fine bucket before t (at most 4096 per status: created_at is unique).
+ */
+export function countBefore(accountId: number, statuses: Status[], t: number): { sql: string; params: unknown[] } {
+  const marks = statuses.map(() => '?').join(',')
+  const fine = Math.floor(t / FINE)
+  const coarse = Math.floor(t / COARSE)
+  const sum = (range: string) =>
+    `(SELECT COALESCE(SUM(n), 0) FROM pin_time_counts WHERE account_id = ? AND status IN (${marks}) AND ${range})`
+  return {
+    sql: [
+      sum('level = 22 AND bucket < ?'),
+      sum('level = 12 AND bucket >= ? AND bucket < ?'),
+      `(SELECT COUNT(*) FROM pins WHERE account_id = ? AND status IN (${marks}) AND created_at >= ? AND created_at < ?)`,
+    ].join(' + '),
+    params: [
+      ...[accountId, ...statuses, coarse],
+      ...[accountId, ...statuses, coarse * (COARSE / FINE), fine],
+      ...[accountId, ...statuses, fine * FINE, t],
+    ],
+  }
+}
 
 /** The info keys of an object's timeline (ISO times), kept by update(). */
 const TIMELINE = ['started_at', 'settled_at'] as const
@@ -188,7 +239,20 @@ export function createPinStore(db: Db) {
       const sql = `SELECT COALESCE(SUM(n), 0) AS n FROM pin_counts WHERE account_id = ? AND status IN (${marks})`
       return prepared<unknown[], { n: number }>(sql).get(accountId, ...filter.statuses)?.n ?? 0
     }
-    // Other filters count by a scan, bounded by an index that starts with the account.
+    if (timeOnly(filter)) {
+      // created_at in [from, to): (pins before `to`) - (pins before `from`); an open end is every pin / none.
+      const marks = filter.statuses.map(() => '?').join(',')
+      const all = {
+        sql: `(SELECT COALESCE(SUM(n), 0) FROM pin_counts WHERE account_id = ? AND status IN (${marks}))`,
+        params: [accountId, ...filter.statuses],
+      }
+      const upper = filter.before === undefined ? all : countBefore(accountId, filter.statuses, filter.before)
+      const lower = filter.after === undefined ? { sql: '0', params: [] } : countBefore(accountId, filter.statuses, filter.after + 1)
+      const sql = `SELECT MAX(0, (${upper.sql}) - (${lower.sql})) AS n`
+      return prepared<unknown[], { n: number }>(sql).get(...upper.params, ...lower.params)?.n ?? 0
+    }
+    // Other filters count by a search, bounded by an index that starts with the account (or the name
+    // trigrams, or the meta entries).
     const where = listWhere(accountId, filter)
     return prepared<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM pins WHERE ${where.sql}`).get(...where.params)?.n ?? 0
   }
@@ -196,8 +260,12 @@ export function createPinStore(db: Db) {
   /** The newest `limit` matches. One index range scan per status, newest first, merged: `status IN (...)`
    *  with ORDER BY would sort every match of the account. */
   const pageOf = (accountId: number, filter: ListFilter): Row[] => {
-    const arms = filter.statuses.map((status) => listWhere(accountId, filter, status))
     const arm = (sql: string) => `SELECT * FROM pins WHERE ${sql} ORDER BY created_at DESC LIMIT ?`
+    // Candidates named by their own index (a partial name, meta) come in one query: an arm per status would
+    // fetch them once per status.
+    const whole = listWhere(accountId, filter)
+    if (whole.driven) return prepared<unknown[], Row>(arm(whole.sql)).all(...whole.params, filter.limit)
+    const arms = filter.statuses.map((status) => listWhere(accountId, filter, status))
     if (arms.length === 1) return prepared<unknown[], Row>(arm(arms[0]!.sql)).all(...arms[0]!.params, filter.limit)
     const sql = `${arms.map((a) => `SELECT * FROM (${arm(a.sql)})`).join(' UNION ALL ')} ORDER BY created_at DESC LIMIT ?`
     return prepared<unknown[], Row>(sql).all(...arms.flatMap((a) => [...a.params, filter.limit]), filter.limit)

@@ -5,9 +5,27 @@
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
+import { openDb } from '../src/main/core/db/index.js'
+import { MIGRATIONS, type Migration } from '../src/main/core/db/migrations.js'
 import { paths } from '../src/main/core/state.js'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { KUBO_POLL } from './fixtures/poll.js'
+import { tempDir } from './fixtures/tmp.js'
+
+/** The names of the tables, indexes and triggers a database migrated by `migrations` has. */
+function schemaObjects(migrations: Migration[]): Set<string> {
+  const dir = tempDir('tack-schema-')
+  try {
+    const db = openDb(`${dir.path}/schema.db`, migrations)
+    const names = (
+      db.prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>
+    ).map((o) => o.name)
+    db.close()
+    return new Set(names)
+  } finally {
+    dir.remove()
+  }
+}
 
 interface FileJson {
   cid: string
@@ -76,9 +94,21 @@ describe('a data dir written before one copy', () => {
     const dataDir = tack.dataDir
     await tack.stop()
     const old = new Database(paths(dataDir).db)
-    // Schema 9: before one copy (migration 10) and the signed links' table (migration 11).
-    old.exec('DROP INDEX blobs_in_kubo; DROP INDEX blobs_in_store; ALTER TABLE blobs DROP COLUMN location')
-    old.exec('DROP TABLE file_links')
+    // Back to schema 9, as today's code before one copy (migration 10) wrote it: whatever later migrations
+    // made goes, and the blobs lose their location.
+    const schema9 = schemaObjects(MIGRATIONS.filter((m) => m.version <= 9))
+    const later = (
+      old.prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").all() as Array<{
+        type: string
+        name: string
+      }>
+    ).filter((o) => !schema9.has(o.name) && o.type !== 'table')
+    for (const o of later) old.exec(`DROP ${o.type.toUpperCase()} IF EXISTS "${o.name}"`)
+    old.exec('ALTER TABLE blobs DROP COLUMN location')
+    const tables = old
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .all() as Array<{ name: string }>
+    for (const t of tables) if (!schema9.has(t.name)) old.exec(`DROP TABLE IF EXISTS "${t.name}"`)
     old.pragma('user_version = 9')
     old.close()
 

@@ -105,7 +105,10 @@ export async function floodRows(options: MetadataRowsOptions = {}): Promise<Meta
       ['key', 'create', '--name', 'flood', '--account', 'flood', '--scope', 'files:write', '--scope', 'pins:write'],
       dir.path,
     )
-    const serve = await spawnServe(dir.path, { TACK_LAN: '1', TACK_LAN_PORT: String(lanPort) })
+    // TACK_PROFILE_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the server under the flood.
+    const nodeArgs = (process.env.TACK_PROFILE_NODE_ARGS ?? '').split(' ').filter(Boolean)
+    const env = { TACK_LAN: '1', TACK_LAN_PORT: String(lanPort) }
+    const serve = await spawnServe(dir.path, env, [...nodeArgs, 'bin/tack.js', 'serve'])
     const apiPort = Number(new URL(serve.url).port)
     try {
       const auth = { authorization: `Bearer ${key}` }

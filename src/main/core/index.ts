@@ -48,7 +48,7 @@ import { forwardingHealth } from './remote/health.js'
 import { createRemotes, type Remotes } from './remote/index.js'
 import { remoteRoutes } from './http/routes/remotes.js'
 import { createUploadPins } from './pins/uploads.js'
-import { checkpointEvery } from './db/index.js'
+import { checkpointEvery, chooseNativeBinding } from './db/index.js'
 import { openState, paths, type State } from './state.js'
 
 export type ComponentHealth = 'ok' | 'starting' | 'degraded' | 'down'
@@ -435,7 +435,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     // While the core runs, the WAL is checkpointed on a timer (db/index.ts: checkpointEvery says why).
     {
       name: 'db',
-      start: async () => void (stopCheckpoints = checkpointEvery(state.db)),
+      start: async () =>
+        void (stopCheckpoints = checkpointEvery(state.db, undefined, chooseNativeBinding(config.sqliteBinding))),
       stop: async () => {
         stopCheckpoints?.()
         state.close()

@@ -46,4 +46,21 @@ describe('checkpointEvery', () => {
     stop()
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
   })
+
+  it('checkpoints on a thread of its own: commits reach the file while this thread never yields', async () => {
+    const file = join(dir.path, 'y.db')
+    db = openDb(file, [])
+    db.exec('CREATE TABLE t (v INTEGER)')
+    const stop = checkpointEvery(db, 100)
+    await new Promise((r) => setTimeout(r, 500)) // the worker opens its connection
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)')
+    for (let i = 0; i < 50; i++) insert.run(i)
+    // No await from here: a timer on this thread could not run, so whatever moves the rows runs elsewhere.
+    const until = Date.now() + 5000
+    while (rowsInMainFile(dir.path, file) < 50 && Date.now() < until) {
+      /* busy */
+    }
+    expect(rowsInMainFile(dir.path, file)).toBe(50)
+    stop()
+  })
 })

@@ -1,5 +1,7 @@
 // Tack's state: one SQLite file in the data dir (WAL, foreign keys), migrated on open. The CLI opens the
 // same file while `tack serve` runs; WAL and a busy timeout make that safe.
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -53,20 +55,60 @@ export const CHECKPOINT_MS = 1000
  * WAL pages, with two fsyncs, about every 80 POSTs, and was 70 % of an insert's time (0.5 ms per POST
  * measured, 0.15 ms without it). On a timer a burst of POSTs shares one checkpoint per `everyMs`, and a
  * power loss rolls back at most the last `everyMs` of commits, where before a quiet service's WAL could go
- * unsynced until 1000 pages filled. Returns stop(), which brings back the automatic checkpoint.
+ * unsynced until 1000 pages filled.
+ * The checkpoint runs on a connection of its own in a worker thread: under a flood of writes each one took
+ * tens of ms of fsync, and on the event loop that was the p99 of every request (bench/flood.ts: `pragma`
+ * was the largest JavaScript-side item of the server's CPU profile). Should the worker not start, the timer
+ * runs here as before. Returns stop(), which brings back the automatic checkpoint.
  */
-export function checkpointEvery(db: Db, everyMs = CHECKPOINT_MS): () => void {
+export function checkpointEvery(db: Db, everyMs = CHECKPOINT_MS, nativeBinding?: string): () => void {
   db.pragma('wal_autocheckpoint = 0')
-  const timer = setInterval(() => {
-    // PASSIVE: never waits for readers (the CLI); what they still read is moved at a later tick.
-    if (db.open) db.pragma('wal_checkpoint(PASSIVE)')
-  }, everyMs)
-  timer.unref()
+  let timer: NodeJS.Timeout | undefined
+  const onThisThread = () => {
+    timer ??= setInterval(() => {
+      // PASSIVE: never waits for readers (the CLI); what they still read is moved at a later tick.
+      if (db.open) db.pragma('wal_checkpoint(PASSIVE)')
+    }, everyMs)
+    timer.unref()
+  }
+  let worker: Worker | undefined
+  try {
+    const module = createRequire(import.meta.url).resolve('better-sqlite3')
+    worker = new Worker(CHECKPOINT_WORKER, {
+      eval: true,
+      workerData: { module, file: db.name, nativeBinding, everyMs },
+    })
+    worker.unref()
+    worker.once('error', () => {
+      worker = undefined
+      onThisThread()
+    })
+  } catch {
+    onThisThread()
+  }
   return () => {
     clearInterval(timer)
+    worker?.postMessage('stop')
     if (db.open) db.pragma('wal_autocheckpoint = 1000')
   }
 }
+
+/** The checkpointing thread: its own connection to the same file, the same PASSIVE checkpoint on a timer,
+ *  and a last one when told to stop. CommonJS source, so it needs no file of its own in any bundle. */
+const CHECKPOINT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads')
+const Database = require(workerData.module)
+const db = new Database(workerData.file, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {})
+db.pragma('busy_timeout = 5000')
+const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)') } catch {} }
+const timer = setInterval(checkpoint, workerData.everyMs)
+parentPort.on('message', () => {
+  clearInterval(timer)
+  checkpoint()
+  db.close()
+  parentPort.close()
+})
+`
 
 export function migrate(db: Db, migrations: Migration[]): void {
   const current = db.pragma('user_version', { simple: true }) as number

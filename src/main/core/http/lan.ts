@@ -53,12 +53,23 @@ export const lanRootRoute = (): FastifyPluginAsync => async (app) => {
   app.get('/', { config: { scope: 'public' } }, (_request, reply) => sendPage(reply, LAN_ROOT_HTML))
 }
 
+/** How long this machine's addresses are taken as read: the Host check of every request on both listeners asks,
+ *  and os.networkInterfaces() was the largest JavaScript item of the server's CPU profile under the flood
+ *  bench. An address that changes (a new network) is seen within this. */
+const ADDRESSES_TTL_MS = 2000
+let addresses: { at: number; list: string[] } | undefined
+
 /** This machine's non-loopback addresses (IPv4 first): the names other devices reach it by. */
 export function lanAddresses(): string[] {
+  if (addresses && Date.now() - addresses.at < ADDRESSES_TTL_MS) return addresses.list
   const all = Object.values(networkInterfaces())
     .flat()
     .filter((a) => a && !a.internal)
-  return [...all.filter((a) => a!.family === 'IPv4'), ...all.filter((a) => a!.family === 'IPv6')].map((a) => a!.address)
+  const list = [...all.filter((a) => a!.family === 'IPv4'), ...all.filter((a) => a!.family === 'IPv6')].map(
+    (a) => a!.address,
+  )
+  addresses = { at: Date.now(), list }
+  return list
 }
 
 /** Host names the LAN listener answers to: its addresses and this machine's name (also as .local for mDNS). */

@@ -11,7 +11,7 @@ import type { KuboClient } from '../kubo/client.js'
 import type { GcGate } from '../kubo/gc.js'
 import type { Logger } from '../log.js'
 import type { ObjectStore } from '../minio/store.js'
-import { replaceCarBlob, type CarImporter } from '../car/index.js'
+import { replaceCarBlob, type CarImporter } from './car/index.js'
 import { createPlacement, type Placement } from './placement.js'
 import { markPrivate } from './private.js'
 import { createPinner, type FileStateEvent, type Pinner, type UploadPinsPort } from './pinner.js'
@@ -37,7 +37,7 @@ export interface FilesInit {
   pinnedElsewhere?(multihash: string): boolean
   /** Removes one of the account's pin objects (the pins domain's remove): how Files unpins. */
   removePin?(accountId: number, requestid: string): void
-  /** CAR uploads: how the pinner gets a CAR's DAG into Kubo (car/index.ts). */
+  /** CAR uploads: how the pinner gets a CAR's DAG into Kubo (files/car/index.ts). */
   car?: CarImporter
   /** config.gcGateTimeoutMs: the deadline of a pin job's Kubo calls inside the GC gate. */
   gateTimeoutMs?: number

@@ -64,7 +64,7 @@ export interface GatewayInit {
   /** The Unix socket Kubo's gateway listens on; undefined where it is on the port in kuboGatewayUrl (Windows). */
   kuboGatewaySocket(): string | undefined
   pinnedByAccount(multihash: string): boolean
-  /** CAR uploads: served from Kubo once imported (car/index.ts). */
+  /** CAR uploads: served from Kubo once imported (files/car/index.ts). */
   isCar?(cid: string): boolean
   /** TACK_GATEWAY_REDIRECT: answer with a redirect to this public gateway instead of the bytes. */
   redirect?: string

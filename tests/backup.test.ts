@@ -155,7 +155,7 @@ describe('export and import', () => {
       expect((db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n).toBe(0)
       expect((db.prepare('SELECT COUNT(*) AS n FROM api_keys').get() as { n: number }).n).toBe(1) // the probe's own
       const objects: string[] = []
-      for await (const k of probe.core.minio.store.list('')) objects.push(k)
+      for await (const k of probe.core.objectStorage.store.list('')) objects.push(k)
       expect(objects).toEqual([])
       db.prepare('DELETE FROM api_keys').run()
     } finally {
@@ -245,7 +245,7 @@ describe('export and import', () => {
       const probe = await startTack({ dataDir: here.path })
       try {
         const chunks: Buffer[] = []
-        for await (const chunk of await probe.core.minio.store.read(key)) chunks.push(chunk as Buffer)
+        for await (const chunk of await probe.core.objectStorage.store.read(key)) chunks.push(chunk as Buffer)
         expect(Buffer.concat(chunks).equals(privateBytes)).toBe(true)
       } finally {
         await probe.stop()

@@ -140,7 +140,7 @@ describe.runIf(process.platform !== 'win32')('gateway byte relay', () => {
   })
 
   it('answers 503 with a Failure body when the object store has lost the object', async () => {
-    const store = tack.core.minio.store
+    const store = tack.core.objectStorage.store
     const keys = async () => {
       const all = new Set<string>()
       for await (const key of store.list('uploads/')) all.add(key)

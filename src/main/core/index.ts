@@ -39,7 +39,7 @@ import { createKubo, type KuboNode } from './kubo/index.js'
 import { collectingAfterUnpin, createGc, createGcGate, type Gc } from './kubo/gc.js'
 import { lockDataDir, type DataDirLock } from './lock.js'
 import type { Logger } from './log.js'
-import { createMinio, type MinioNode } from './minio/index.js'
+import { createObjectStorage, type ObjectStorage } from './object-store/index.js'
 import { createPins, type Pins } from './pins/index.js'
 import { findLauncher } from './process/launcher.js'
 import { createSessions, type SessionsInit } from './sessions/index.js'
@@ -58,7 +58,7 @@ export interface Core {
   readonly state: State
   readonly kubo: KuboNode
   readonly pins: Pins
-  readonly minio: MinioNode
+  readonly objectStorage: ObjectStorage
   readonly files: Files
   readonly remotes: Remotes
   /** Kubo's garbage collection as Tack runs it (kubo/gc.ts): runNow() waits for the jobs holding the gate. */
@@ -138,7 +138,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     log: log.child('core:kubo'),
     processLog: log.child('kubo'),
   })
-  const minio = createMinio({
+  const objectStorage = createObjectStorage({
     launcher,
     // Resolved at start, and only for the bundled MinIO: an external S3 endpoint needs no binary.
     binary: () => resolveBinary({ name: 'minio', file: 'minio', explicit: config.minioBinary }, config.resourcesPath),
@@ -207,7 +207,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   })
   const files: Files = createFiles({
     db: state.db,
-    store: minio.store,
+    store: objectStorage.store,
     kubo: unpinning,
     gcGate,
     accounts: state.accounts,
@@ -215,7 +215,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     uploadPins: createUploadPins({ db: state.db, events, pins }),
     pinnedElsewhere: (multihash) => pins.holds(multihash),
     removePin: (accountId, requestid) => pins.remove(accountId, requestid),
-    car: createCarImporter({ db: state.db, store: minio.store, kubo: kubo.client }),
+    car: createCarImporter({ db: state.db, store: objectStorage.store, kubo: kubo.client }),
     gateTimeoutMs: config.gcGateTimeoutMs,
     publish: (event) => events.publish({ ...event }),
     maxPathDepth: config.maxPathDepth,
@@ -225,7 +225,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     db: state.db,
     repo: files.repo,
     pinner: files.pinner,
-    store: minio.store,
+    store: objectStorage.store,
     accounts: state.accounts,
     usageOf,
     limits: carLimits(config),
@@ -248,7 +248,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       },
     },
     pinner: files.pinner,
-    store: minio.store,
+    store: objectStorage.store,
     kuboGatewayUrl: () => kubo.gatewayUrl(),
     kuboGatewaySocket: () => kubo.gatewaySocket(),
     pinnedByAccount: (multihash) => pins.holds(multihash),
@@ -288,14 +288,14 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       }
     }
     tryPorts(() => Object.values(kubo.ports()))
-    if (minio.supervisor) tryPorts(() => [Number(new URL(minio.endpoint()).port)])
+    if (objectStorage.supervisor) tryPorts(() => [Number(new URL(objectStorage.endpoint()).port)])
     return ports.filter((n) => Number.isInteger(n) && n > 0)
   }
   const fileUrls = { api: () => url, lan: () => lan.urls()[0] }
 
   const minioHealth = (): ComponentHealth =>
-    minio.supervisor
-      ? (({ running: 'ok', starting: 'starting', restarting: 'degraded' } as const)[minio.supervisor.state as string] ??
+    objectStorage.supervisor
+      ? (({ running: 'ok', starting: 'starting', restarting: 'degraded' } as const)[objectStorage.supervisor.state as string] ??
         'down')
       : 'ok'
   const kuboHealth = (): ComponentHealth =>
@@ -307,7 +307,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     state,
     kubo,
     pins,
-    minio,
+    objectStorage,
     files,
     remotes,
     gc,
@@ -323,7 +323,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         db: { health: 'ok' as ComponentHealth },
         forwarding: forwardingHealth(targets, config.remoteFailThresholdMs, { names: options.remotes !== false }),
         kubo: { health: kuboHealth(), detail: kubo.supervisor.lastError },
-        minio: { health: minioHealth(), detail: minio.supervisor?.lastError },
+        minio: { health: minioHealth(), detail: objectStorage.supervisor?.lastError },
         http: { health: (app ? 'ok' : 'down') as ComponentHealth },
       }
       const id = kubo.identity()
@@ -442,16 +442,16 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       },
     },
     { name: 'kubo', start: () => kubo.start(), stop: () => kubo.stop() },
-    // MinIO finishes starting behind the API (minio/index.ts says why): the store's calls wait for it, and
+    // MinIO finishes starting behind the API (object-store/index.ts says why): the store's calls wait for it, and
     // start() resolves (or fails and rolls back) only once it is ready, as before.
     {
       name: 'minio',
       start: async () => {
-        minioStarting = minio.start()
+        minioStarting = objectStorage.start()
         minioStarting.catch(() => {}) // awaited at the end of start()
       },
       stop: async () => {
-        await minio.stop()
+        await objectStorage.stop()
         await minioStarting?.catch(() => {})
       },
     },
@@ -467,7 +467,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         filesStarting.catch(() => {}) // awaited at the end of start()
       },
       stop: async () => {
-        minio.stopWaiting()
+        objectStorage.stopWaiting()
         await filesStarting?.catch(() => {})
         await files.stop()
       },
@@ -488,7 +488,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
             statusRoutes(core),
             exportRoutes({
               db: state.db,
-              store: minio.store,
+              store: objectStorage.store,
               kubo: kubo.client,
               version: VERSION,
               tempDir: config.dataDir,

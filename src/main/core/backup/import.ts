@@ -19,7 +19,7 @@ import { CoreError } from '../errors.js'
 import { cidOf } from '../files/cid.js'
 import { multipartBody } from '../kubo/add.js'
 import type { KuboClient } from '../kubo/client.js'
-import type { ObjectStore } from '../minio/store.js'
+import type { ObjectStore } from '../object-store/store.js'
 import {
   ARCHIVE_FORMAT,
   CARS_DIR,

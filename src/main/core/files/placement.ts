@@ -27,7 +27,7 @@ import type { Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
 import type { KuboClient } from '../kubo/client.js'
 import type { Logger } from '../log.js'
-import type { ObjectStore } from '../minio/store.js'
+import type { ObjectStore } from '../object-store/store.js'
 import type { BlobRow, FilesRepo } from './repo.js'
 import { discard } from './upload.js'
 

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { CoreError } from '../errors.js'
 import type { Received, UploadTarget } from '../relay/index.js'
-import type { ObjectStore, ObjectWriter } from '../minio/store.js'
+import type { ObjectStore, ObjectWriter } from '../object-store/store.js'
 import { importEntries } from './cid.js'
 import { detectMime } from './mime.js'
 import type { FilesRepo } from './repo.js'
@@ -17,7 +17,7 @@ export interface UploadPart {
   name?: string
   content: AsyncIterable<Uint8Array>
   /** The exact byte count when the client announced it (a raw PUT's Content-Length): then the object is one
-   *  streamed PUT to the store, with nothing buffered (see minio/store.ts). */
+   *  streamed PUT to the store, with nothing buffered (see object-store/store.ts). */
   size?: number
 }
 

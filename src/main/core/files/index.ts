@@ -2,9 +2,9 @@
 // record per account and CID, pinned in Kubo on demand; once pinned, their bytes live in Kubo only
 // (placement.ts). Quotas are checked while the bytes stream and
 // again when the upload commits; nothing half-done is ever listed (see upload.ts and sweep()).
-import { CID } from 'multiformats/cid'
 import { quotaWords } from '../../../shared/bytes.js'
 import type { Accounts } from '../accounts/index.js'
+import { multihashOfCid } from '../cid/index.js'
 import type { Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
 import type { KuboClient } from '../kubo/client.js'
@@ -95,8 +95,6 @@ export interface Removal {
   /** Forwarding targets asked to drop their copy, when nothing else keeps the content pinned. */
   forwarded: number
 }
-
-export const multihashOfCid = (cid: string) => Buffer.from(CID.parse(cid).multihash.bytes).toString('hex')
 
 export function createFiles(init: FilesInit): Files {
   const repo = createFilesRepo(init.db)

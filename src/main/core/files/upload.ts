@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { CoreError } from '../errors.js'
 import type { Received, UploadTarget } from '../relay/index.js'
 import type { ObjectStore, ObjectWriter } from '../object-store/store.js'
-import { importEntries } from './cid.js'
+import { importEntries } from '../cid/unixfs.js'
 import { detectMime } from './mime.js'
 import type { FilesRepo } from './repo.js'
 

@@ -5,6 +5,7 @@
 // what Kubo serves for the same CAR. A refused CAR leaves nothing: its object is pending until discarded.
 import { randomUUID } from 'node:crypto'
 import type { Accounts } from '../../accounts/index.js'
+import { multihashHex } from '../../cid/index.js'
 import type { Db } from '../../db/index.js'
 import { cached } from '../../db/statements.js'
 import { CoreError } from '../../errors.js'
@@ -153,7 +154,7 @@ export function createCarUploads(init: CarUploadsInit): CarUploads {
         throw err
       }
       const cid = verified.root.toV1().toString()
-      const multihash = Buffer.from(verified.root.multihash.bytes).toString('hex')
+      const multihash = multihashHex(verified.root)
       let garbage = false
       let row: FileRow
       try {

@@ -1,5 +1,6 @@
-// createCore: the only place that wires Tack's components. Each has start()/stop(); they start in order
-// (db, then kubo and minio together, pins, remote, http) and stop in reverse, and nothing they spawn outlives stop().
+// createCore: the only place that wires Tack's components. Each has start()/stop(); the order they start in is
+// the list at the end (db, kubo and minio, gc, pins, files, remote, relay, http, lan), run by lifecycle.ts; what
+// /api/status says of them is status.ts.
 import { chmodSync, rmSync, writeFileSync } from 'node:fs'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -22,7 +23,6 @@ import { fileRoutes } from './http/routes/files.js'
 import { linkRoutes, signedLinkRoutes } from './http/routes/links.js'
 import { createCarImporter, createCarUploads, isCarBlob } from './files/car/index.js'
 import { carLimits } from './files/car/verify.js'
-import { jobsStatus, type JobsStatus } from './jobs-status.js'
 import { createLinks } from './links/index.js'
 import { createAddDefault } from './files/add-default.js'
 import { createGatewayTemplate } from './links/gateway-template.js'
@@ -37,6 +37,7 @@ import { removeStaleSpools } from './backup/spool.js'
 import { uiRoutes } from './http/routes/ui.js'
 import { createKubo, type KuboNode } from './kubo/index.js'
 import { collectingAfterUnpin, createGc, createGcGate, type Gc } from './kubo/gc.js'
+import { createLifecycle, type Component } from './lifecycle.js'
 import { lockDataDir, type DataDirLock } from './lock.js'
 import type { Logger } from './log.js'
 import { createObjectStorage, type ObjectStorage } from './object-store/index.js'
@@ -44,14 +45,14 @@ import { createPins, type Pins } from './pins/index.js'
 import { findLauncher } from './process/launcher.js'
 import { createSessions, type SessionsInit } from './sessions/index.js'
 import { sessionRoutes } from './http/routes/session.js'
-import { forwardingHealth } from './remote/health.js'
 import { createRemotes, type Remotes } from './remote/index.js'
 import { remoteRoutes } from './http/routes/remotes.js'
 import { createUploadPins } from './pins/uploads.js'
 import { checkpointEvery } from './db/index.js'
 import { openState, paths, type State } from './state.js'
+import { createStatus, type StatusOf } from './status.js'
 
-export type ComponentHealth = 'ok' | 'starting' | 'degraded' | 'down'
+export type { ComponentHealth, CoreStatus } from './status.js'
 
 export interface Core {
   readonly config: Config
@@ -77,31 +78,7 @@ export interface Core {
   /** A login link for the browser UI with a fresh one-time token (it works once, for 10 minutes). */
   loginUrl(): string
   /** `remotes: false` leaves the forwarding targets out (a caller without the admin scope). */
-  status(options?: { remotes?: boolean }): Promise<CoreStatus>
-  start(): Promise<void>
-  stop(): Promise<void>
-}
-
-export interface CoreStatus {
-  version: string
-  healthy: boolean
-  components: Record<string, { health: ComponentHealth; detail?: string }>
-  kubo: { peerId?: string; addresses: string[]; version?: string; restarts: number; peers?: number }
-  url: string
-  /** LAN sharing of the gateway: the URLs to give to other devices while it is on. */
-  lan: { enabled: boolean; urls: string[] }
-  /** The start's move of pinned uploads out of the object store (files/placement.ts): blobs done of total. */
-  migration: { done: number; total: number; running: boolean }
-  /** TACK_IPFS_NETWORK: `local` means nothing here is reachable from the public IPFS network. */
-  network: 'public' | 'local'
-  /** Forwarding targets with how many pins stand in each state there: for an admin caller only. */
-  remotes?: ReturnType<Remotes['list']>
-  /** Upload pin jobs and the GC, with those stalled (jobs-status.ts); CIDs for an admin caller only. */
-  jobs: JobsStatus
-}
-
-interface Component {
-  name: string
+  status: StatusOf
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -256,7 +233,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     redirect: config.gatewayRedirect,
     log: log.child('core:gateway'),
   })
-  // Large gateway reads are sent by tack-launcher's byte relay (gateway/relay.ts), on the API port and the LAN.
+  // Large gateway reads and raw uploads are sent by tack-launcher's byte relay (relay/index.ts), on the API port
+  // and the LAN.
   const relay = createRelay({ launcher, log: log.child('core:relay') })
   const auth = createAuthenticator({ keys: state.keys, accounts: state.accounts, sessions, localToken })
   let app: FastifyInstance | undefined
@@ -293,14 +271,19 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   }
   const fileUrls = { api: () => url, lan: () => lan.urls()[0] }
 
-  const minioHealth = (): ComponentHealth =>
-    objectStorage.supervisor
-      ? (({ running: 'ok', starting: 'starting', restarting: 'degraded' } as const)[objectStorage.supervisor.state as string] ??
-        'down')
-      : 'ok'
-  const kuboHealth = (): ComponentHealth =>
-    (({ running: 'ok', starting: 'starting', restarting: 'degraded' }) as const)[kubo.supervisor.state as string] ??
-    'down'
+  const status = createStatus({
+    version: VERSION,
+    config,
+    kubo,
+    peers: () => peerCount.latest(),
+    objectStorage,
+    remotes,
+    files,
+    gcGate,
+    lan,
+    listening: () => Boolean(app),
+    url: () => url,
+  })
 
   const core: Core = {
     config,
@@ -317,114 +300,23 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     url: () => url,
     routes: () => routeTable,
     loginUrl: () => `${url}/#token=${core.loginToken()}`,
-    async status(options = {}) {
-      const targets = remotes.list()
-      const components = {
-        db: { health: 'ok' as ComponentHealth },
-        forwarding: forwardingHealth(targets, config.remoteFailThresholdMs, { names: options.remotes !== false }),
-        kubo: { health: kuboHealth(), detail: kubo.supervisor.lastError },
-        minio: { health: minioHealth(), detail: objectStorage.supervisor?.lastError },
-        http: { health: (app ? 'ok' : 'down') as ComponentHealth },
-      }
-      const id = kubo.identity()
-      const peers = components.kubo.health === 'ok' ? peerCount.latest() : undefined
-      return {
-        version: VERSION,
-        healthy: Object.values(components).every((c) => c.health === 'ok'),
-        components,
-        kubo: {
-          peerId: id?.ID,
-          addresses: id?.Addresses ?? [],
-          version: kubo.version(),
-          restarts: kubo.supervisor.restarts,
-          peers,
-        },
-        url,
-        lan: { enabled: lan.enabled(), urls: lan.urls() },
-        network: config.ipfsNetwork,
-        // The caller who may see the targets (an admin) may see which CIDs the jobs are about too.
-        jobs: jobsStatus(files.pinner, gcGate, { cids: options.remotes !== false }),
-        migration: files.placement.progress(),
-        ...(options.remotes === false ? {} : { remotes: targets }),
-      }
-    },
+    status,
     async start() {
       lock = lockDataDir(p.pidFile)
       // Holding the lock, no export or import runs on this data dir: a spool left now was left by a crash.
       const stale = removeStaleSpools(config.dataDir)
       if (stale.length) log.info(`removed what an interrupted export or import left: ${stale.join(', ')}`)
-      const started: Component[] = []
       try {
-        // Kubo and MinIO start side by side (each takes a good part of a second); everything else in order.
-        // When one of a pair fails, the other is awaited and counted as started, so the rollback stops it.
-        for (const step of startSteps(components)) {
-          const results = await Promise.allSettled(step.map((c) => timed(c)))
-          step.forEach((c, i) => results[i]!.status === 'fulfilled' && started.push(c))
-          const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-          if (failed) throw failed.reason
-        }
-        // The API answers from the http step on; the start is complete once MinIO (and the sweep that
-        // needs it) is ready too.
-        await minioStarting
-        await filesStarting
+        await lifecycle.start()
       } catch (err) {
-        // A failed start rolls back as promptly as a stop: the bounded steps of stopComponents.
-        await stopComponents(started.reverse())
         lock.release()
         throw err
       }
     },
     async stop() {
-      await stopComponents([...components].reverse())
+      await lifecycle.stop()
       lock?.release()
     },
-  }
-
-  /** A component's start, with how long it took in the log (debug): where start-up time goes. */
-  async function timed(c: Component): Promise<void> {
-    const begun = performance.now()
-    await c.start()
-    log.debug(`started ${c.name}`, {
-      ms: Math.round(performance.now() - begun),
-      sinceProcessStart: Math.round(performance.now()),
-    })
-  }
-
-  /** The components in start order, with Kubo and MinIO (adjacent, independent) in one step. */
-  function startSteps(order: Component[]): Component[][] {
-    const steps: Component[][] = []
-    const together = new Set(['kubo', 'minio'])
-    for (const c of order) {
-      const last = steps.at(-1)
-      if (last && together.has(c.name) && together.has(last[0]!.name)) last.push(c)
-      else steps.push([c])
-    }
-    return steps
-  }
-
-  // A stop (SIGTERM, app quit, a failed start) finishes within about 5 s whatever is in flight: the components
-  // before the child processes share a 2 s budget (each cancels its own work; one that overruns is left
-  // behind and logged), then Kubo and MinIO stop side by side through their bounded steps, then the db.
-  async function stopComponents(order: Component[]): Promise<void> {
-    const stopOne = async (c: Component, ms: number) => {
-      let timer: NodeJS.Timeout | undefined
-      const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), ms)))
-      try {
-        if ((await Promise.race([c.stop(), late])) === 'late')
-          log.warn(`stopping ${c.name} took over ${ms} ms; going on`)
-      } catch (err) {
-        log.error(`stopping ${c.name} failed`, { error: String(err) })
-      } finally {
-        clearTimeout(timer)
-      }
-    }
-    const children = order.filter((c) => c.name === 'kubo' || c.name === 'minio')
-    const db = order.filter((c) => c.name === 'db')
-    const until = Date.now() + 2000
-    for (const c of order)
-      if (!children.includes(c) && !db.includes(c)) await stopOne(c, Math.max(100, until - Date.now()))
-    await Promise.all(children.map((c) => stopOne(c, 4500)))
-    for (const c of db) await stopOne(c, 1000)
   }
 
   let stopCheckpoints: (() => void) | undefined
@@ -443,13 +335,14 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     },
     { name: 'kubo', start: () => kubo.start(), stop: () => kubo.stop() },
     // MinIO finishes starting behind the API (object-store/index.ts says why): the store's calls wait for it, and
-    // start() resolves (or fails and rolls back) only once it is ready, as before.
+    // the core's start resolves (or fails and rolls back) only once it is ready.
     {
       name: 'minio',
       start: async () => {
         minioStarting = objectStorage.start()
-        minioStarting.catch(() => {}) // awaited at the end of start()
+        minioStarting.catch(() => {}) // awaited by ready()
       },
+      ready: () => minioStarting,
       stop: async () => {
         await objectStorage.stop()
         await minioStarting?.catch(() => {})
@@ -458,14 +351,15 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     { name: 'gc', start: () => gc.start(), stop: () => gc.stop() },
     { name: 'pins', start: () => pins.start(), stop: () => pins.stop() },
     // The sweep of unfinished uploads reads its keys now, before the API listens, and removes them once
-    // MinIO is ready (start() awaits it last); a stop first lets waits for MinIO fail, so the sweep ends
+    // MinIO is ready (the start awaits it last); a stop first lets waits for MinIO fail, so the sweep ends
     // before the files stop.
     {
       name: 'files',
       start: async () => {
         filesStarting = files.start()
-        filesStarting.catch(() => {}) // awaited at the end of start()
+        filesStarting.catch(() => {}) // awaited by ready()
       },
+      ready: () => filesStarting,
       stop: async () => {
         objectStorage.stopWaiting()
         await filesStarting?.catch(() => {})
@@ -533,6 +427,12 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     },
     { name: 'lan', start: () => (options.noLan ? Promise.resolve() : lan.start()), stop: () => lan.stop() },
   ]
+  const lifecycle = createLifecycle({
+    components,
+    children: new Set(['kubo', 'minio']),
+    last: new Set(['db']),
+    log,
+  })
 
   return core
 }

@@ -17,6 +17,7 @@ import { createRelay } from './relay/index.js'
 import { createViewEvents } from './gateway/view-events.js'
 import { createLanSharing, lanAddresses, lanRootRoute } from './http/lan.js'
 import { createHttpApp, type RouteInfo } from './http/server.js'
+import { createShip } from './http/ship.js'
 import { accountRoutes } from './http/routes/accounts.js'
 import { eventRoutes } from './http/routes/events.js'
 import { fileRoutes } from './http/routes/files.js'
@@ -236,6 +237,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   // Large gateway reads and raw uploads are sent by tack-launcher's byte relay (relay/index.ts), on the API port
   // and the LAN.
   const relay = createRelay({ launcher, log: log.child('core:relay') })
+  // How gateway and signed-link bodies leave: through Fastify, or the relay (http/ship.ts decides).
+  const ship = createShip({ relay, store: objectStorage.store, kuboGatewaySocket: () => kubo.gatewaySocket() })
   const auth = createAuthenticator({ keys: state.keys, accounts: state.accounts, sessions, localToken })
   let app: FastifyInstance | undefined
   let routeTable: readonly RouteInfo[] = []
@@ -247,7 +250,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     forceOn: config.lan,
     db: state.db,
     auth,
-    routes: [gatewayRoutes(gateway, relay), signedLinkRoutes({ links, gateway, relay }), lanRootRoute()],
+    routes: [gatewayRoutes(gateway, ship), signedLinkRoutes({ links, gateway, ship }), lanRootRoute()],
     connections: { ...timeouts, maxConnections: config.lanMaxConnections },
     log: log.child('core:lan'),
   })
@@ -395,8 +398,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
             eventRoutes(events),
             fileRoutes({ files, urls: fileUrls, cars, relay, slots: uploadSlots, log: log.child('core:files') }),
             linkRoutes({ db: state.db, files, links, urls: fileUrls }),
-            signedLinkRoutes({ links, gateway, relay }),
-            gatewayRoutes(gateway, relay),
+            signedLinkRoutes({ links, gateway, ship }),
+            gatewayRoutes(gateway, ship),
             settingsRoutes({
               lanEnabled: lan.enabled,
               lanUrls: lan.urls,

@@ -1,8 +1,8 @@
 // Large gateway reads leave Node: after Tack's checks, the client's socket goes to tack-launcher's byte
-// relay (gateway/relay.ts, tools/launcher/relay.go), which sends the head Tack wrote and copies the body from
-// MinIO. Against a real Tack, MinIO and relay: bytes and headers as Node would send them, ranges, views and
-// on-demand pinning, signed links, a missing object, a pipelined request, a client that leaves, and Node
-// taking over when the relay dies.
+// relay (src/main/core/relay/index.ts, tools/launcher/relay.go), which sends the head Tack wrote and copies
+// the body from MinIO. Against a real Tack, MinIO and relay: bytes and headers as Node would send them,
+// ranges, views and on-demand pinning, signed links, a missing object, a pipelined request, a client that
+// leaves, and Node taking over when the relay dies.
 import { randomBytes } from 'node:crypto'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

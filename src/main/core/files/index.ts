@@ -251,7 +251,7 @@ export function createFiles(init: FilesInit): Files {
     repo,
     pinner,
     placement,
-    relayable: () => store.rawCapable(),
+    relayable: () => store.presignable(),
     admit(accountId, options) {
       if (options.pin && options.private)
         throw new CoreError(

@@ -29,7 +29,7 @@ export const RELAY_FROM = 1024 * 1024
 
 export interface ShipInit {
   relay?: Relay
-  store: Pick<ObjectStore, 'rawRead'>
+  store: Pick<ObjectStore, 'presignedRead'>
   /** The Unix socket Kubo's gateway listens on; undefined where it is on a port (Windows). */
   kuboGatewaySocket(): string | undefined
 }
@@ -48,8 +48,9 @@ export function createShip(init: ShipInit): Ship {
   async function upstreamOf(status: number, body: StoredBody): Promise<Upstream | undefined> {
     if (!relay || !(Number.isSafeInteger(body.length) && body.length >= RELAY_FROM)) return undefined
     if (body.kind === 'object') {
-      const raw = await init.store.rawRead(body.key, body.range).catch(() => undefined)
-      return raw && { ...raw, status, length: body.length }
+      const url = await init.store.presignedRead(body.key).catch(() => undefined)
+      const range = body.range && [`Range: bytes=${body.range.start}-${body.range.end}`]
+      return url && { ...rawRequest('GET', url, range ?? []), status, length: body.length }
     }
     // Several ranges come back as multipart/byteranges with a boundary of Kubo's choosing, different each
     // time, and a 416's body is Kubo's own: those stay in Node.

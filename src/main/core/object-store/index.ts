@@ -144,14 +144,14 @@ function gatedStore(store: ObjectStore, ready: () => Promise<void>): ObjectStore
       await ready()
       return store.read(key, range)
     },
-    rawRead: async (key, range) => {
+    presignedRead: async (key) => {
       await ready()
-      return store.rawRead(key, range)
+      return store.presignedRead(key)
     },
-    rawCapable: () => store.rawCapable(),
-    rawWrite: async (key, size) => {
+    presignable: () => store.presignable(),
+    presignedWrite: async (key, size) => {
       await ready()
-      return store.rawWrite(key, size)
+      return store.presignedWrite(key, size)
     },
     remove: async (key) => {
       await ready()

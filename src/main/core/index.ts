@@ -1,10 +1,8 @@
 // createCore: the only place that wires Tack's components. Each has start()/stop(); the order they start in is
 // the list at the end (db, kubo and minio, gc, pins, files, remote, relay, http, lan), run by lifecycle.ts; what
 // /api/status says of them is status.ts.
-import { chmodSync, rmSync, writeFileSync } from 'node:fs'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
 import { createAuthenticator, newLocalToken } from './auth.js'
 import { kuboPackageBinary, projectRoot, resolveBinary } from './binaries.js'
 import type { Config } from './config.js'
@@ -16,7 +14,8 @@ import { createGateway } from './gateway/index.js'
 import { createRelay } from './relay/index.js'
 import { createViewEvents } from './gateway/view-events.js'
 import { createLanSharing, lanAddresses, lanRootRoute } from './http/lan.js'
-import { createHttpApp, type RouteInfo } from './http/server.js'
+import { createApi } from './http/api.js'
+import type { RouteInfo } from './http/server.js'
 import { createShip } from './http/ship.js'
 import { accountRoutes } from './http/routes/accounts.js'
 import { eventRoutes } from './http/routes/events.js'
@@ -38,7 +37,8 @@ import { removeStaleSpools } from './backup/spool.js'
 import { uiRoutes } from './http/routes/ui.js'
 import { createKubo, type KuboNode } from './kubo/index.js'
 import { collectingAfterUnpin, createGc, createGcGate, type Gc } from './kubo/gc.js'
-import { createLifecycle, type Component } from './lifecycle.js'
+import { listeningPorts } from './own-ports.js'
+import { createLifecycle, startingBehind, type Component } from './lifecycle.js'
 import { lockDataDir, type DataDirLock } from './lock.js'
 import type { Logger } from './log.js'
 import { createObjectStorage, type ObjectStorage } from './object-store/index.js'
@@ -240,9 +240,6 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   // How gateway and signed-link bodies leave: through Fastify, or the relay (http/ship.ts decides).
   const ship = createShip({ relay, store: objectStorage.store, kuboGatewaySocket: () => kubo.gatewaySocket() })
   const auth = createAuthenticator({ keys: state.keys, accounts: state.accounts, sessions, localToken })
-  let app: FastifyInstance | undefined
-  let routeTable: readonly RouteInfo[] = []
-  let url = ''
   let lock: DataDirLock | undefined
   const timeouts = { headersTimeoutMs: config.headersTimeoutMs, idleSocketMs: config.idleSocketMs }
   const lan = createLanSharing({
@@ -255,24 +252,8 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     log: log.child('core:lan'),
   })
   // Tack's own listeners as they are now; a forwarding target on this machine at one of them is refused.
-  const ownPorts = () => {
-    const ports = [
-      config.port,
-      config.lanPort,
-      ...[url, ...lan.urls()].filter(Boolean).map((u) => Number(new URL(u).port)),
-    ]
-    const tryPorts = (read: () => number[]) => {
-      try {
-        ports.push(...read())
-      } catch {
-        // Not started yet: it has no ports to protect.
-      }
-    }
-    tryPorts(() => Object.values(kubo.ports()))
-    if (objectStorage.supervisor) tryPorts(() => [Number(new URL(objectStorage.endpoint()).port)])
-    return ports.filter((n) => Number.isInteger(n) && n > 0)
-  }
-  const fileUrls = { api: () => url, lan: () => lan.urls()[0] }
+  const ownPorts = () => listeningPorts({ config, urls: [api.url(), ...lan.urls()], kubo, objectStorage })
+  const fileUrls = { api: () => api.url(), lan: () => lan.urls()[0] }
 
   const status = createStatus({
     version: VERSION,
@@ -284,8 +265,50 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     files,
     gcGate,
     lan,
-    listening: () => Boolean(app),
-    url: () => url,
+    listening: () => api.isListening(),
+    url: () => api.url(),
+  })
+
+  const api = createApi({
+    host: config.host,
+    port: config.port,
+    log: log.child('core:http'),
+    auth,
+    // Listening on every interface (TACK_HOST=0.0.0.0) makes this machine's addresses its names too.
+    hostNames: () => (UNSPECIFIED.has(config.host) ? lanAddresses() : [config.host]),
+    connections: { ...timeouts, maxConnections: config.maxConnections },
+    routes: () => [
+      statusRoutes(core),
+      exportRoutes({
+        db: state.db,
+        store: objectStorage.store,
+        kubo: kubo.client,
+        version: VERSION,
+        tempDir: config.dataDir,
+      }),
+      sessionRoutes({ sessions, accounts: state.accounts }),
+      keyRoutes(state),
+      accountRoutes({ accounts: state.accounts, usageOf }),
+      pinRoutes(pins, { metaBytes: config.pinMetaBytes }),
+      remoteRoutes({ remotes, accounts: state.accounts }),
+      eventRoutes(events),
+      fileRoutes({ files, urls: fileUrls, cars, relay, slots: uploadSlots, log: log.child('core:files') }),
+      linkRoutes({ db: state.db, files, links, urls: fileUrls }),
+      signedLinkRoutes({ links, gateway, ship }),
+      gatewayRoutes(gateway, ship),
+      settingsRoutes({
+        lanEnabled: lan.enabled,
+        lanUrls: lan.urls,
+        setLan: lan.set,
+        ...addDefault,
+        ...gatewayTemplate,
+      }),
+      // Last: the UI answers the paths no API route claims.
+      uiRoutes(),
+    ],
+    tokenFile: p.sessionToken,
+    localToken,
+    listening: (url) => lock?.setUrl(url),
   })
 
   const core: Core = {
@@ -300,9 +323,9 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     events,
     localToken,
     loginToken: () => sessions.mintLoginToken(state.accounts.ensureOwner().id),
-    url: () => url,
-    routes: () => routeTable,
-    loginUrl: () => `${url}/#token=${core.loginToken()}`,
+    url: () => api.url(),
+    routes: () => api.routes(),
+    loginUrl: () => `${api.url()}/#token=${core.loginToken()}`,
     status,
     async start() {
       lock = lockDataDir(p.pidFile)
@@ -323,8 +346,6 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   }
 
   let stopCheckpoints: (() => void) | undefined
-  let minioStarting: Promise<void> | undefined
-  let filesStarting: Promise<void> | undefined
   const components: Component[] = [
     // The db is opened eagerly (the CLI shares the file) and closed last.
     // While the core runs, the WAL is checkpointed on a timer (db/index.ts: checkpointEvery says why).
@@ -339,95 +360,32 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     { name: 'kubo', start: () => kubo.start(), stop: () => kubo.stop() },
     // MinIO finishes starting behind the API (object-store/index.ts says why): the store's calls wait for it, and
     // the core's start resolves (or fails and rolls back) only once it is ready.
-    {
-      name: 'minio',
-      start: async () => {
-        minioStarting = objectStorage.start()
-        minioStarting.catch(() => {}) // awaited by ready()
-      },
-      ready: () => minioStarting,
-      stop: async () => {
+    startingBehind(
+      'minio',
+      () => objectStorage.start(),
+      async (started) => {
         await objectStorage.stop()
-        await minioStarting?.catch(() => {})
+        await started()
       },
-    },
+    ),
     { name: 'gc', start: () => gc.start(), stop: () => gc.stop() },
     { name: 'pins', start: () => pins.start(), stop: () => pins.stop() },
     // The sweep of unfinished uploads reads its keys now, before the API listens, and removes them once
     // MinIO is ready (the start awaits it last); a stop first lets waits for MinIO fail, so the sweep ends
     // before the files stop.
-    {
-      name: 'files',
-      start: async () => {
-        filesStarting = files.start()
-        filesStarting.catch(() => {}) // awaited by ready()
-      },
-      ready: () => filesStarting,
-      stop: async () => {
+    startingBehind(
+      'files',
+      () => files.start(),
+      async (started) => {
         objectStorage.stopWaiting()
-        await filesStarting?.catch(() => {})
+        await started()
         await files.stop()
       },
-    },
+    ),
     { name: 'remote', start: () => remotes.start(), stop: () => remotes.stop() },
     // Before the listeners, so it stops after them (a server's close asks the relay about its sockets).
     { name: 'relay', start: () => relay.start(), stop: () => relay.stop() },
-    {
-      name: 'http',
-      async start() {
-        const http = await createHttpApp({
-          log: log.child('core:http'),
-          auth,
-          // Listening on every interface (TACK_HOST=0.0.0.0) makes this machine's addresses its names too.
-          hostNames: () => (UNSPECIFIED.has(config.host) ? lanAddresses() : [config.host]),
-          connections: { ...timeouts, maxConnections: config.maxConnections },
-          routes: [
-            statusRoutes(core),
-            exportRoutes({
-              db: state.db,
-              store: objectStorage.store,
-              kubo: kubo.client,
-              version: VERSION,
-              tempDir: config.dataDir,
-            }),
-            sessionRoutes({ sessions, accounts: state.accounts }),
-            keyRoutes(state),
-            accountRoutes({ accounts: state.accounts, usageOf }),
-            pinRoutes(pins, { metaBytes: config.pinMetaBytes }),
-            remoteRoutes({ remotes, accounts: state.accounts }),
-            eventRoutes(events),
-            fileRoutes({ files, urls: fileUrls, cars, relay, slots: uploadSlots, log: log.child('core:files') }),
-            linkRoutes({ db: state.db, files, links, urls: fileUrls }),
-            signedLinkRoutes({ links, gateway, ship }),
-            gatewayRoutes(gateway, ship),
-            settingsRoutes({
-              lanEnabled: lan.enabled,
-              lanUrls: lan.urls,
-              setLan: lan.set,
-              ...addDefault,
-              ...gatewayTemplate,
-            }),
-            // Last: the UI answers the paths no API route claims.
-            uiRoutes(),
-          ],
-        })
-        app = http.app
-        routeTable = http.routes
-        await app.listen({ host: config.host, port: config.port })
-        const address = app.server.address()
-        const port = typeof address === 'object' && address ? address.port : config.port
-        url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
-        // The local token reaches the CLI through a file only this user can read.
-        writeFileSync(p.sessionToken, localToken, { mode: 0o600 })
-        chmodSync(p.sessionToken, 0o600)
-        lock?.setUrl(url)
-      },
-      async stop() {
-        rmSync(p.sessionToken, { force: true })
-        await app?.close()
-        app = undefined
-      },
-    },
+    { name: 'http', start: () => api.start(), stop: () => api.stop() },
     { name: 'lan', start: () => (options.noLan ? Promise.resolve() : lan.start()), stop: () => lan.stop() },
   ]
   const lifecycle = createLifecycle({

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { createLifecycle, type Component } from './lifecycle.js'
+import { describe, expect, it, vi } from 'vitest'
+import { createLifecycle, startingBehind, type Component } from './lifecycle.js'
 import { silentLogger } from './log.js'
 
 /** Components that note each start and stop in `events`; `fail` names the one whose start throws. */
@@ -63,5 +63,27 @@ describe('lifecycle', () => {
     const life = createLifecycle(init([db!, files!]))
     await expect(life.start()).rejects.toThrow('the sweep failed')
     expect(events.filter((e) => e.startsWith('stop'))).toEqual(['stop files', 'stop db'])
+  })
+
+  it('lets a start go on behind the later components, and a stop wait for it', async () => {
+    const events: string[] = []
+    let finish!: () => void
+    const slow = startingBehind(
+      'minio',
+      () => new Promise<void>((r) => (finish = r)).then(() => void events.push('minio ready')),
+      async (started) => {
+        events.push('stop minio')
+        await started()
+        events.push('minio stopped')
+      },
+    )
+    const life = createLifecycle(init([slow, ...parts(['http'], events)]))
+    const starting = life.start()
+    // The API comes up while MinIO still starts (it cannot be ready: finish() has not been called).
+    await vi.waitFor(() => expect(events).toEqual(['start http', 'started http']))
+    finish()
+    await starting
+    await life.stop()
+    expect(events.slice(2)).toEqual(['minio ready', 'stop http', 'stop minio', 'minio stopped'])
   })
 })

@@ -14,6 +14,27 @@ export interface Component {
   ready?(): Promise<void> | undefined
 }
 
+/**
+ * A component whose start goes on behind the later ones (its ready() is the start itself). `stop` is given
+ * `started`, which waits for that start to settle, whichever way.
+ */
+export function startingBehind(
+  name: string,
+  start: () => Promise<void>,
+  stop: (started: () => Promise<void>) => Promise<void>,
+): Component {
+  let starting: Promise<void> | undefined
+  return {
+    name,
+    start: async () => {
+      starting = start()
+      starting.catch(() => {}) // awaited by ready(), or by the stop
+    },
+    ready: () => starting,
+    stop: () => stop(async () => void (await starting?.catch(() => {}))),
+  }
+}
+
 export interface LifecycleInit {
   /** In start order. */
   components: Component[]

@@ -125,6 +125,12 @@ function settleable() {
 
 /** The store whose every call first waits for `ready` (ensureBucket excepted: start() itself calls it). */
 function gatedStore(store: ObjectStore, ready: () => Promise<void>): ObjectStore {
+  const gated =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await ready()
+      return call(...args)
+    }
   return {
     ensureBucket: () => store.ensureBucket(),
     writer(key, size) {
@@ -140,23 +146,11 @@ function gatedStore(store: ObjectStore, ready: () => Promise<void>): ObjectStore
         },
       }
     },
-    read: async (key, range) => {
-      await ready()
-      return store.read(key, range)
-    },
-    presignedRead: async (key) => {
-      await ready()
-      return store.presignedRead(key)
-    },
+    read: gated(store.read),
+    presignedRead: gated(store.presignedRead),
     presignable: () => store.presignable(),
-    presignedWrite: async (key, size) => {
-      await ready()
-      return store.presignedWrite(key, size)
-    },
-    remove: async (key) => {
-      await ready()
-      return store.remove(key)
-    },
+    presignedWrite: gated(store.presignedWrite),
+    remove: gated(store.remove),
     async *list(prefix) {
       await ready()
       yield* store.list(prefix)

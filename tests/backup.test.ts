@@ -22,7 +22,7 @@ import Database from 'better-sqlite3'
 import tar from 'tar-stream'
 import { CID } from 'multiformats/cid'
 import { create as createDigest } from 'multiformats/hashes/digest'
-import { cidOf } from '../src/main/core/files/cid.js'
+import { cidOf } from '../src/main/core/cid/unixfs.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { kuboBinary } from './fixtures/binaries.js'
 import { startTack, type TestTack } from './fixtures/core.js'
@@ -155,7 +155,7 @@ describe('export and import', () => {
       expect((db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n).toBe(0)
       expect((db.prepare('SELECT COUNT(*) AS n FROM api_keys').get() as { n: number }).n).toBe(1) // the probe's own
       const objects: string[] = []
-      for await (const k of probe.core.minio.store.list('')) objects.push(k)
+      for await (const k of probe.core.objectStorage.store.list('')) objects.push(k)
       expect(objects).toEqual([])
       db.prepare('DELETE FROM api_keys').run()
     } finally {
@@ -245,7 +245,7 @@ describe('export and import', () => {
       const probe = await startTack({ dataDir: here.path })
       try {
         const chunks: Buffer[] = []
-        for await (const chunk of await probe.core.minio.store.read(key)) chunks.push(chunk as Buffer)
+        for await (const chunk of await probe.core.objectStorage.store.read(key)) chunks.push(chunk as Buffer)
         expect(Buffer.concat(chunks).equals(privateBytes)).toBe(true)
       } finally {
         await probe.stop()

@@ -129,7 +129,7 @@ describe('a hostile CAR an older Tack stored', () => {
       const car = await buildCar(root.cid, [])
       const cid = root.cid.toString()
       const key = `uploads/hostile-${Date.now()}`
-      const writer = tack.core.minio.store.writer(key)
+      const writer = tack.core.objectStorage.store.writer(key)
       await writer.write(car)
       await writer.finish()
       const { repo } = tack.core.files

@@ -50,7 +50,7 @@ describe('CAR uploads', () => {
     tack.api(`/api/files?${query}`, { method: 'PUT', body, headers, key })
   const objects = async () => {
     const keys: string[] = []
-    for await (const k of tack.core.minio.store.list('uploads/')) keys.push(k)
+    for await (const k of tack.core.objectStorage.store.list('uploads/')) keys.push(k)
     return keys.sort()
   }
   const pending = () =>

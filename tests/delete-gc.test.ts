@@ -198,6 +198,6 @@ describe('a collection pending at stop', () => {
 
 async function objectsAt(tack: TestTack, key: string): Promise<string[]> {
   const found: string[] = []
-  for await (const k of tack.core.minio.store.list(key)) found.push(k)
+  for await (const k of tack.core.objectStorage.store.list(key)) found.push(k)
   return found
 }

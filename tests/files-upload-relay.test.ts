@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { startKuboNode, type KuboTestNode } from './fixtures/kubo-node.js'
 import { relayPid, waitFor } from './fixtures/processes.js'
-import { RELAY_PART_SIZE } from '../src/main/core/minio/store.js'
+import { RELAY_PART_SIZE } from '../src/main/core/object-store/store.js'
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -46,7 +46,7 @@ const kuboCid = async (bytes: Buffer) =>
 
 async function objectKeys(): Promise<string[]> {
   const keys: string[] = []
-  for await (const key of tack.core.minio.store.list('uploads/')) keys.push(key)
+  for await (const key of tack.core.objectStorage.store.list('uploads/')) keys.push(key)
   return keys
 }
 

@@ -31,7 +31,7 @@ async function kuboCid(bytes: Buffer): Promise<string> {
 
 async function objectKeys(): Promise<string[]> {
   const keys: string[] = []
-  for await (const key of tack.core.minio.store.list('uploads/')) keys.push(key)
+  for await (const key of tack.core.objectStorage.store.list('uploads/')) keys.push(key)
   return keys
 }
 
@@ -152,11 +152,11 @@ describe('uploads', () => {
 
   it('pins only bytes Kubo hashes to the CID: an object changed in the store fails its pin', async () => {
     // Stored bytes are checked by their CID, which Kubo recomputes before pinning them; the bundled MinIO
-    // keeps no MD5 of them (--no-compat, see minio/index.ts).
+    // keeps no MD5 of them (--no-compat, see object-store/minio.ts).
     const bytes = randomBytes(300 * KiB)
     const { cid } = (await put('swapped.bin', bytes).then((r) => r.json())) as { cid: string }
     const objectKey = tack.core.files.repo.blob(cid)!.object_key
-    const swapped = tack.core.minio.store.writer(objectKey, bytes.length)
+    const swapped = tack.core.objectStorage.store.writer(objectKey, bytes.length)
     await swapped.write(randomBytes(bytes.length))
     await swapped.finish()
     await expect(tack.core.files.pinner.ensurePinned(cid)).rejects.toThrow(`for the bytes of ${cid}`)

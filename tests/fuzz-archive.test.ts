@@ -189,7 +189,7 @@ describe('fuzzing backup archives', () => {
         try {
           const db = openDb(join(target.path, 'tack.db'))
           createAccounts(db, { defaultQuotaBytes: 2 ** 30 }).ensureOwner() // as every core does at its start
-          const deps = { db, store: tack.core.minio.store, kubo: tack.core.kubo.client, tempDir: target.path }
+          const deps = { db, store: tack.core.objectStorage.store, kubo: tack.core.kubo.client, tempDir: target.path }
           try {
             await importArchive(deps, Readable.from([archive]), { merge: false })
           } catch (err) {

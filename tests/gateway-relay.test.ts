@@ -1,8 +1,8 @@
 // Large gateway reads leave Node: after Tack's checks, the client's socket goes to tack-launcher's byte
-// relay (gateway/relay.ts, tools/launcher/relay.go), which sends the head Tack wrote and copies the body from
-// MinIO. Against a real Tack, MinIO and relay: bytes and headers as Node would send them, ranges, views and
-// on-demand pinning, signed links, a missing object, a pipelined request, a client that leaves, and Node
-// taking over when the relay dies.
+// relay (src/main/core/relay/index.ts, tools/launcher/relay.go), which sends the head Tack wrote and copies
+// the body from MinIO. Against a real Tack, MinIO and relay: bytes and headers as Node would send them,
+// ranges, views and on-demand pinning, signed links, a missing object, a pipelined request, a client that
+// leaves, and Node taking over when the relay dies.
 import { randomBytes } from 'node:crypto'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -31,6 +31,22 @@ async function upload(bytes: Buffer, name: string): Promise<FileJson> {
   const res = await tack.api(`/api/files?name=${encodeURIComponent(name)}`, { method: 'PUT', body: bytes })
   expect(res.status, await res.clone().text()).toBe(201)
   return (await res.json()) as FileJson
+}
+
+/** An upload whose object the store then loses (removed behind Tack's back). */
+async function lostUpload(size: number, name: string): Promise<FileJson> {
+  const store = tack.core.objectStorage.store
+  const keys = async () => {
+    const all = new Set<string>()
+    for await (const key of store.list('uploads/')) all.add(key)
+    return all
+  }
+  const before = await keys()
+  const lost = await upload(randomBytes(size), name)
+  const added = [...(await keys())].filter((k) => !before.has(k))
+  expect(added).toHaveLength(1)
+  await store.remove(added[0]!)
+  return lost
 }
 
 const record = async (cid: string) => (await (await tack.api(`/api/files/${cid}`)).json()) as FileJson
@@ -140,17 +156,7 @@ describe.runIf(process.platform !== 'win32')('gateway byte relay', () => {
   })
 
   it('answers 503 with a Failure body when the object store has lost the object', async () => {
-    const store = tack.core.minio.store
-    const keys = async () => {
-      const all = new Set<string>()
-      for await (const key of store.list('uploads/')) all.add(key)
-      return all
-    }
-    const before = await keys()
-    const lost = await upload(randomBytes(2 * MiB), 'lost.bin')
-    const added = [...(await keys())].filter((k) => !before.has(k))
-    expect(added).toHaveLength(1)
-    await store.remove(added[0]!)
+    const lost = await lostUpload(2 * MiB, 'lost.bin')
     const res = await fetch(lost.gatewayUrl)
     expect(res.status).toBe(503)
     expect(res.headers.get('content-type')).toContain('application/json')
@@ -284,6 +290,15 @@ describe.runIf(process.platform !== 'win32')('gateway byte relay', () => {
       expect(next.status).toBe(200)
       expect(next.headers.get('connection')).not.toBe('close')
       expect(Buffer.from(await next.arrayBuffer()).equals(bytes)).toBe(true)
+      // A read Node takes whose object is gone: the Failure carries none of the success answer's headers (an
+      // immutable cache-control or an ETag would let a cache keep the error as the content).
+      const lost = await lostUpload(2 * MiB, 'lost-in-node.bin')
+      const failed = await fetch(lost.gatewayUrl)
+      expect(failed.status).toBe(503)
+      expect(failed.headers.get('connection')).not.toBe('close')
+      expect(failed.headers.get('etag')).toBeNull()
+      expect(failed.headers.get('cache-control') ?? '').not.toContain('immutable')
+      expect(((await failed.json()) as { error: { reason: string } }).error.reason).toBe('SERVICE_UNAVAILABLE')
     } finally {
       for (const { controller } of stalled) controller.abort()
     }

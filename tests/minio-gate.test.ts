@@ -4,19 +4,19 @@
 import { join } from 'node:path'
 import { afterAll, expect, it } from 'vitest'
 import { silentLogger } from '../src/main/core/log.js'
-import { createMinio, type MinioNode } from '../src/main/core/minio/index.js'
+import { createObjectStorage, type ObjectStorage } from '../src/main/core/object-store/index.js'
 import { minioBinary } from './fixtures/minio.js'
 import { tempDir } from './fixtures/tmp.js'
 
 const dir = tempDir('tack-minio-gate-')
-const nodes: MinioNode[] = []
+const nodes: ObjectStorage[] = []
 afterAll(async () => {
   for (const node of nodes) await node.stop()
   dir.remove()
 })
 
-function minioIn(name: string): MinioNode {
-  const node = createMinio({
+function minioIn(name: string): ObjectStorage {
+  const node = createObjectStorage({
     binary: minioBinary,
     dataDir: join(dir.path, name, 'data'),
     settingsFile: join(dir.path, name, 'minio.json'),

@@ -34,7 +34,7 @@ interface FileJson {
 
 async function objects(tack: TestTack): Promise<string[]> {
   const keys: string[] = []
-  for await (const key of tack.core.minio.store.list('')) keys.push(key)
+  for await (const key of tack.core.objectStorage.store.list('')) keys.push(key)
   return keys.sort()
 }
 
@@ -84,7 +84,7 @@ describe('a data dir written before one copy', () => {
     }>
     expect(blobs.length).toBe(5)
     for (const blob of blobs) {
-      const writer = tack.core.minio.store.writer(blob.object_key)
+      const writer = tack.core.objectStorage.store.writer(blob.object_key)
       const bytes = Buffer.from(await (await tack.core.kubo.client.call('cat', { arg: blob.cid })).arrayBuffer())
       await writer.write(bytes)
       await writer.finish()

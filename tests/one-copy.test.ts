@@ -27,7 +27,7 @@ const heldBytes = (dirs: { minioData: string; kuboRepo: string }) =>
 /** Every object in the bucket. */
 async function objects(tack: TestTack): Promise<string[]> {
   const keys: string[] = []
-  for await (const key of tack.core.minio.store.list('')) keys.push(key)
+  for await (const key of tack.core.objectStorage.store.list('')) keys.push(key)
   return keys
 }
 
@@ -39,7 +39,7 @@ const storedKey = (tack: TestTack, cid: string) => {
 
 async function readObject(tack: TestTack, key: string): Promise<Buffer> {
   const chunks: Buffer[] = []
-  for await (const chunk of await tack.core.minio.store.read(key)) chunks.push(chunk as Buffer)
+  for await (const chunk of await tack.core.objectStorage.store.read(key)) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks)
 }
 

@@ -7,7 +7,7 @@ import { CarWriter } from '@ipld/car'
 import { importer } from 'ipfs-unixfs-importer'
 import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { KUBO_V1_OPTIONS } from '../src/main/core/files/cid.js'
+import { KUBO_V1_OPTIONS } from '../src/main/core/cid/unixfs.js'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { heldRequest as held, type HeldRequest } from './fixtures/held-request.js'
 

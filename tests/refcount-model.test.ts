@@ -6,7 +6,7 @@
 // replacement is still pending, the content its lineage last had settled must stay pinned in Kubo.
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { multihashOf } from '../src/main/core/pins/cid.js'
+import { multihashOf } from '../src/main/core/cid/index.js'
 import { parsePinBody } from '../src/main/core/pins/index.js'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { holdsFor } from './fixtures/poll.js'

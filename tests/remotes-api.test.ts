@@ -52,7 +52,7 @@ describe('/api/remotes', () => {
     return {
       api: Number(new URL(tack.url).port),
       'kubo swarm': kubo.swarm,
-      minio: Number(new URL(tack.core.minio.endpoint()).port),
+      minio: Number(new URL(tack.core.objectStorage.endpoint()).port),
     }
   }
 

@@ -224,7 +224,7 @@ describe('local mode stays on loopback, and the data dir is private', () => {
   afterAll(() => tack.destroy())
 
   it('no Tack, Kubo or MinIO socket off loopback (TCP or UDP)', async () => {
-    const pids = [process.pid, tack.core.kubo.supervisor.pid, tack.core.minio.supervisor?.pid].filter(
+    const pids = [process.pid, tack.core.kubo.supervisor.pid, tack.core.objectStorage.supervisor?.pid].filter(
       (p): p is number => typeof p === 'number',
     )
     expect(pids).toHaveLength(3)

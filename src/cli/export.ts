@@ -52,7 +52,7 @@ export async function exportCommand(ctx: CliContext): Promise<number> {
       try {
         const archive = exportArchive({
           db: core.state.db,
-          store: core.minio.store,
+          store: core.objectStorage.store,
           kubo: core.kubo.client,
           version: VERSION,
           tempDir: ctx.config.dataDir,

@@ -31,7 +31,7 @@ export async function importCommand(ctx: CliContext): Promise<number> {
   await core.start()
   try {
     const result = await importArchive(
-      { db: core.state.db, store: core.minio.store, kubo: core.kubo.client, tempDir: ctx.config.dataDir },
+      { db: core.state.db, store: core.objectStorage.store, kubo: core.kubo.client, tempDir: ctx.config.dataDir },
       createReadStream(file),
       { merge, keys },
       stepMeter('import'),

@@ -1,9 +1,9 @@
 //go:build unix
 
 // The gateway's byte relay. Node spends more CPU per byte relaying a socket than Kubo or MinIO spend
-// serving it (bench/relay-cpu.ts: Tack's process 0.6-1.6 CPU-s per 512 MiB read; this relay, which then
-// spliced, 0.2; it copies now, see relay()), so large reads leave Node: once Tack has checked
-// a request and written the response head, it passes the client's socket here over Node's IPC channel
+// serving it, so large reads leave Node (the measured reason is written once, in src/main/core/http/ship.ts;
+// the relay copies rather than splices, see relay()): once Tack has checked a request and composed the
+// response head, it passes the client's socket here over Node's IPC channel
 // (child_process.send with a handle: JSON lines, the descriptor in SCM_RIGHTS) with the upstream request to
 // make. The relay sends the head, then the upstream body, and closes the connection. Upstreams are reached
 // only through their documented HTTP interfaces (MinIO's S3 API, Kubo's gateway), never their files. Large

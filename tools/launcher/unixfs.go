@@ -1,6 +1,6 @@
 package main
 
-// A file's CID exactly as `ipfs add --cid-version=1` makes it (and files/cid.ts, with ipfs-unixfs-importer):
+// A file's CID exactly as `ipfs add --cid-version=1` makes it (and core/cid/unixfs.ts, with ipfs-unixfs-importer):
 // 256 KiB chunks as raw leaves, a balanced DAG of dag-pb nodes with at most 174 links each, a file of one
 // chunk being that chunk. Only the hashes are kept: the bytes go on to the object store as they come.
 

@@ -1,9 +1,8 @@
-// createCore: the only place that wires Tack's components. Each has start()/stop(); they start in order
-// (db, then kubo and minio together, pins, remote, http) and stop in reverse, and nothing they spawn outlives stop().
-import { chmodSync, rmSync, writeFileSync } from 'node:fs'
+// createCore: the only place that wires Tack's components. Each has start()/stop(); the order they start in is
+// the list at the end (db, kubo and minio, gc, pins, files, remote, relay, http, lan), run by lifecycle.ts; what
+// /api/status says of them is status.ts.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
 import { createAuthenticator, newLocalToken } from './auth.js'
 import { kuboPackageBinary, projectRoot, resolveBinary } from './binaries.js'
 import type { Config } from './config.js'
@@ -15,14 +14,15 @@ import { createGateway } from './gateway/index.js'
 import { createRelay } from './relay/index.js'
 import { createViewEvents } from './gateway/view-events.js'
 import { createLanSharing, lanAddresses, lanRootRoute } from './http/lan.js'
-import { createHttpApp, type RouteInfo } from './http/server.js'
+import { createApi } from './http/api.js'
+import type { RouteInfo } from './http/server.js'
+import { createShip } from './http/ship.js'
 import { accountRoutes } from './http/routes/accounts.js'
 import { eventRoutes } from './http/routes/events.js'
 import { fileRoutes } from './http/routes/files.js'
 import { linkRoutes, signedLinkRoutes } from './http/routes/links.js'
-import { createCarImporter, createCarUploads, isCarBlob } from './car/index.js'
-import { carLimits } from './car/verify.js'
-import { jobsStatus, type JobsStatus } from './jobs-status.js'
+import { createCarImporter, createCarUploads, isCarBlob } from './files/car/index.js'
+import { carLimits } from './files/car/verify.js'
 import { createLinks } from './links/index.js'
 import { createAddDefault } from './files/add-default.js'
 import { createGatewayTemplate } from './links/gateway-template.js'
@@ -37,28 +37,30 @@ import { removeStaleSpools } from './backup/spool.js'
 import { uiRoutes } from './http/routes/ui.js'
 import { createKubo, type KuboNode } from './kubo/index.js'
 import { collectingAfterUnpin, createGc, createGcGate, type Gc } from './kubo/gc.js'
+import { listeningPorts } from './own-ports.js'
+import { createLifecycle, startingBehind, type Component } from './lifecycle.js'
 import { lockDataDir, type DataDirLock } from './lock.js'
 import type { Logger } from './log.js'
-import { createMinio, type MinioNode } from './minio/index.js'
+import { createObjectStorage, type ObjectStorage } from './object-store/index.js'
 import { createPins, type Pins } from './pins/index.js'
 import { findLauncher } from './process/launcher.js'
 import { createSessions, type SessionsInit } from './sessions/index.js'
 import { sessionRoutes } from './http/routes/session.js'
-import { forwardingHealth } from './remote/health.js'
 import { createRemotes, type Remotes } from './remote/index.js'
 import { remoteRoutes } from './http/routes/remotes.js'
 import { createUploadPins } from './pins/uploads.js'
 import { checkpointEvery, chooseNativeBinding } from './db/index.js'
 import { openState, paths, type State } from './state.js'
+import { createStatus, type StatusOf } from './status.js'
 
-export type ComponentHealth = 'ok' | 'starting' | 'degraded' | 'down'
+export type { ComponentHealth, CoreStatus } from './status.js'
 
 export interface Core {
   readonly config: Config
   readonly state: State
   readonly kubo: KuboNode
   readonly pins: Pins
-  readonly minio: MinioNode
+  readonly objectStorage: ObjectStorage
   readonly files: Files
   readonly remotes: Remotes
   /** Kubo's garbage collection as Tack runs it (kubo/gc.ts): runNow() waits for the jobs holding the gate. */
@@ -77,31 +79,7 @@ export interface Core {
   /** A login link for the browser UI with a fresh one-time token (it works once, for 10 minutes). */
   loginUrl(): string
   /** `remotes: false` leaves the forwarding targets out (a caller without the admin scope). */
-  status(options?: { remotes?: boolean }): Promise<CoreStatus>
-  start(): Promise<void>
-  stop(): Promise<void>
-}
-
-export interface CoreStatus {
-  version: string
-  healthy: boolean
-  components: Record<string, { health: ComponentHealth; detail?: string }>
-  kubo: { peerId?: string; addresses: string[]; version?: string; restarts: number; peers?: number }
-  url: string
-  /** LAN sharing of the gateway: the URLs to give to other devices while it is on. */
-  lan: { enabled: boolean; urls: string[] }
-  /** The start's move of pinned uploads out of the object store (files/placement.ts): blobs done of total. */
-  migration: { done: number; total: number; running: boolean }
-  /** TACK_IPFS_NETWORK: `local` means nothing here is reachable from the public IPFS network. */
-  network: 'public' | 'local'
-  /** Forwarding targets with how many pins stand in each state there: for an admin caller only. */
-  remotes?: ReturnType<Remotes['list']>
-  /** Upload pin jobs and the GC, with those stalled (jobs-status.ts); CIDs for an admin caller only. */
-  jobs: JobsStatus
-}
-
-interface Component {
-  name: string
+  status: StatusOf
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -138,7 +116,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     log: log.child('core:kubo'),
     processLog: log.child('kubo'),
   })
-  const minio = createMinio({
+  const objectStorage = createObjectStorage({
     launcher,
     // Resolved at start, and only for the bundled MinIO: an external S3 endpoint needs no binary.
     binary: () => resolveBinary({ name: 'minio', file: 'minio', explicit: config.minioBinary }, config.resourcesPath),
@@ -207,7 +185,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
   })
   const files: Files = createFiles({
     db: state.db,
-    store: minio.store,
+    store: objectStorage.store,
     kubo: unpinning,
     gcGate,
     accounts: state.accounts,
@@ -215,7 +193,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     uploadPins: createUploadPins({ db: state.db, events, pins }),
     pinnedElsewhere: (multihash) => pins.holds(multihash),
     removePin: (accountId, requestid) => pins.remove(accountId, requestid),
-    car: createCarImporter({ db: state.db, store: minio.store, kubo: kubo.client }),
+    car: createCarImporter({ db: state.db, store: objectStorage.store, kubo: kubo.client }),
     gateTimeoutMs: config.gcGateTimeoutMs,
     publish: (event) => events.publish({ ...event }),
     maxPathDepth: config.maxPathDepth,
@@ -225,7 +203,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     db: state.db,
     repo: files.repo,
     pinner: files.pinner,
-    store: minio.store,
+    store: objectStorage.store,
     accounts: state.accounts,
     usageOf,
     limits: carLimits(config),
@@ -248,7 +226,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       },
     },
     pinner: files.pinner,
-    store: minio.store,
+    store: objectStorage.store,
     kuboGatewayUrl: () => kubo.gatewayUrl(),
     kuboGatewaySocket: () => kubo.gatewaySocket(),
     pinnedByAccount: (multihash) => pins.holds(multihash),
@@ -256,12 +234,12 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     redirect: config.gatewayRedirect,
     log: log.child('core:gateway'),
   })
-  // Large gateway reads are sent by tack-launcher's byte relay (gateway/relay.ts), on the API port and the LAN.
+  // Large gateway reads and raw uploads are sent by tack-launcher's byte relay (relay/index.ts), on the API port
+  // and the LAN.
   const relay = createRelay({ launcher, log: log.child('core:relay') })
+  // How gateway and signed-link bodies leave: through Fastify, or the relay (http/ship.ts decides).
+  const ship = createShip({ relay, store: objectStorage.store, kuboGatewaySocket: () => kubo.gatewaySocket() })
   const auth = createAuthenticator({ keys: state.keys, accounts: state.accounts, sessions, localToken })
-  let app: FastifyInstance | undefined
-  let routeTable: readonly RouteInfo[] = []
-  let url = ''
   let lock: DataDirLock | undefined
   const timeouts = { headersTimeoutMs: config.headersTimeoutMs, idleSocketMs: config.idleSocketMs }
   const lan = createLanSharing({
@@ -269,167 +247,105 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     forceOn: config.lan,
     db: state.db,
     auth,
-    routes: [gatewayRoutes(gateway, relay), signedLinkRoutes({ links, gateway, relay }), lanRootRoute()],
+    routes: [gatewayRoutes(gateway, ship), signedLinkRoutes({ links, gateway, ship }), lanRootRoute()],
     connections: { ...timeouts, maxConnections: config.lanMaxConnections },
     log: log.child('core:lan'),
   })
   // Tack's own listeners as they are now; a forwarding target on this machine at one of them is refused.
-  const ownPorts = () => {
-    const ports = [
-      config.port,
-      config.lanPort,
-      ...[url, ...lan.urls()].filter(Boolean).map((u) => Number(new URL(u).port)),
-    ]
-    const tryPorts = (read: () => number[]) => {
-      try {
-        ports.push(...read())
-      } catch {
-        // Not started yet: it has no ports to protect.
-      }
-    }
-    tryPorts(() => Object.values(kubo.ports()))
-    if (minio.supervisor) tryPorts(() => [Number(new URL(minio.endpoint()).port)])
-    return ports.filter((n) => Number.isInteger(n) && n > 0)
-  }
-  const fileUrls = { api: () => url, lan: () => lan.urls()[0] }
+  const ownPorts = () => listeningPorts({ config, urls: [api.url(), ...lan.urls()], kubo, objectStorage })
+  const fileUrls = { api: () => api.url(), lan: () => lan.urls()[0] }
 
-  const minioHealth = (): ComponentHealth =>
-    minio.supervisor
-      ? (({ running: 'ok', starting: 'starting', restarting: 'degraded' } as const)[minio.supervisor.state as string] ??
-        'down')
-      : 'ok'
-  const kuboHealth = (): ComponentHealth =>
-    (({ running: 'ok', starting: 'starting', restarting: 'degraded' }) as const)[kubo.supervisor.state as string] ??
-    'down'
+  const status = createStatus({
+    version: VERSION,
+    config,
+    kubo,
+    peers: () => peerCount.latest(),
+    objectStorage,
+    remotes,
+    files,
+    gcGate,
+    lan,
+    listening: () => api.isListening(),
+    url: () => api.url(),
+  })
+
+  const api = createApi({
+    host: config.host,
+    port: config.port,
+    log: log.child('core:http'),
+    auth,
+    // Listening on every interface (TACK_HOST=0.0.0.0) makes this machine's addresses its names too.
+    hostNames: () => (UNSPECIFIED.has(config.host) ? lanAddresses() : [config.host]),
+    connections: { ...timeouts, maxConnections: config.maxConnections },
+    routes: () => [
+      statusRoutes(core),
+      exportRoutes({
+        db: state.db,
+        store: objectStorage.store,
+        kubo: kubo.client,
+        version: VERSION,
+        tempDir: config.dataDir,
+      }),
+      sessionRoutes({ sessions, accounts: state.accounts }),
+      keyRoutes(state),
+      accountRoutes({ accounts: state.accounts, usageOf }),
+      pinRoutes(pins, { metaBytes: config.pinMetaBytes }),
+      remoteRoutes({ remotes, accounts: state.accounts }),
+      eventRoutes(events),
+      fileRoutes({ files, urls: fileUrls, cars, relay, slots: uploadSlots, log: log.child('core:files') }),
+      linkRoutes({ db: state.db, files, links, urls: fileUrls }),
+      signedLinkRoutes({ links, gateway, ship }),
+      gatewayRoutes(gateway, ship),
+      settingsRoutes({
+        lanEnabled: lan.enabled,
+        lanUrls: lan.urls,
+        setLan: lan.set,
+        ...addDefault,
+        ...gatewayTemplate,
+      }),
+      // Last: the UI answers the paths no API route claims.
+      uiRoutes(),
+    ],
+    tokenFile: p.sessionToken,
+    localToken,
+    listening: (url) => lock?.setUrl(url),
+  })
 
   const core: Core = {
     config,
     state,
     kubo,
     pins,
-    minio,
+    objectStorage,
     files,
     remotes,
     gc,
     events,
     localToken,
     loginToken: () => sessions.mintLoginToken(state.accounts.ensureOwner().id),
-    url: () => url,
-    routes: () => routeTable,
-    loginUrl: () => `${url}/#token=${core.loginToken()}`,
-    async status(options = {}) {
-      const targets = remotes.list()
-      const components = {
-        db: { health: 'ok' as ComponentHealth },
-        forwarding: forwardingHealth(targets, config.remoteFailThresholdMs, { names: options.remotes !== false }),
-        kubo: { health: kuboHealth(), detail: kubo.supervisor.lastError },
-        minio: { health: minioHealth(), detail: minio.supervisor?.lastError },
-        http: { health: (app ? 'ok' : 'down') as ComponentHealth },
-      }
-      const id = kubo.identity()
-      const peers = components.kubo.health === 'ok' ? peerCount.latest() : undefined
-      return {
-        version: VERSION,
-        healthy: Object.values(components).every((c) => c.health === 'ok'),
-        components,
-        kubo: {
-          peerId: id?.ID,
-          addresses: id?.Addresses ?? [],
-          version: kubo.version(),
-          restarts: kubo.supervisor.restarts,
-          peers,
-        },
-        url,
-        lan: { enabled: lan.enabled(), urls: lan.urls() },
-        network: config.ipfsNetwork,
-        // The caller who may see the targets (an admin) may see which CIDs the jobs are about too.
-        jobs: jobsStatus(files.pinner, gcGate, { cids: options.remotes !== false }),
-        migration: files.placement.progress(),
-        ...(options.remotes === false ? {} : { remotes: targets }),
-      }
-    },
+    url: () => api.url(),
+    routes: () => api.routes(),
+    loginUrl: () => `${api.url()}/#token=${core.loginToken()}`,
+    status,
     async start() {
       lock = lockDataDir(p.pidFile)
       // Holding the lock, no export or import runs on this data dir: a spool left now was left by a crash.
       const stale = removeStaleSpools(config.dataDir)
       if (stale.length) log.info(`removed what an interrupted export or import left: ${stale.join(', ')}`)
-      const started: Component[] = []
       try {
-        // Kubo and MinIO start side by side (each takes a good part of a second); everything else in order.
-        // When one of a pair fails, the other is awaited and counted as started, so the rollback stops it.
-        for (const step of startSteps(components)) {
-          const results = await Promise.allSettled(step.map((c) => timed(c)))
-          step.forEach((c, i) => results[i]!.status === 'fulfilled' && started.push(c))
-          const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-          if (failed) throw failed.reason
-        }
-        // The API answers from the http step on; the start is complete once MinIO (and the sweep that
-        // needs it) is ready too.
-        await minioStarting
-        await filesStarting
+        await lifecycle.start()
       } catch (err) {
-        // A failed start rolls back as promptly as a stop: the bounded steps of stopComponents.
-        await stopComponents(started.reverse())
         lock.release()
         throw err
       }
     },
     async stop() {
-      await stopComponents([...components].reverse())
+      await lifecycle.stop()
       lock?.release()
     },
   }
 
-  /** A component's start, with how long it took in the log (debug): where start-up time goes. */
-  async function timed(c: Component): Promise<void> {
-    const begun = performance.now()
-    await c.start()
-    log.debug(`started ${c.name}`, {
-      ms: Math.round(performance.now() - begun),
-      sinceProcessStart: Math.round(performance.now()),
-    })
-  }
-
-  /** The components in start order, with Kubo and MinIO (adjacent, independent) in one step. */
-  function startSteps(order: Component[]): Component[][] {
-    const steps: Component[][] = []
-    const together = new Set(['kubo', 'minio'])
-    for (const c of order) {
-      const last = steps.at(-1)
-      if (last && together.has(c.name) && together.has(last[0]!.name)) last.push(c)
-      else steps.push([c])
-    }
-    return steps
-  }
-
-  // A stop (SIGTERM, app quit, a failed start) finishes within about 5 s whatever is in flight: the components
-  // before the child processes share a 2 s budget (each cancels its own work; one that overruns is left
-  // behind and logged), then Kubo and MinIO stop side by side through their bounded steps, then the db.
-  async function stopComponents(order: Component[]): Promise<void> {
-    const stopOne = async (c: Component, ms: number) => {
-      let timer: NodeJS.Timeout | undefined
-      const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), ms)))
-      try {
-        if ((await Promise.race([c.stop(), late])) === 'late')
-          log.warn(`stopping ${c.name} took over ${ms} ms; going on`)
-      } catch (err) {
-        log.error(`stopping ${c.name} failed`, { error: String(err) })
-      } finally {
-        clearTimeout(timer)
-      }
-    }
-    const children = order.filter((c) => c.name === 'kubo' || c.name === 'minio')
-    const db = order.filter((c) => c.name === 'db')
-    const until = Date.now() + 2000
-    for (const c of order)
-      if (!children.includes(c) && !db.includes(c)) await stopOne(c, Math.max(100, until - Date.now()))
-    await Promise.all(children.map((c) => stopOne(c, 4500)))
-    for (const c of db) await stopOne(c, 1000)
-  }
-
   let stopCheckpoints: (() => void) | undefined
-  let minioStarting: Promise<void> | undefined
-  let filesStarting: Promise<void> | undefined
   const components: Component[] = [
     // The db is opened eagerly (the CLI shares the file) and closed last.
     // While the core runs, the WAL is checkpointed on a timer (db/index.ts: checkpointEvery says why).
@@ -443,97 +359,42 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       },
     },
     { name: 'kubo', start: () => kubo.start(), stop: () => kubo.stop() },
-    // MinIO finishes starting behind the API (minio/index.ts says why): the store's calls wait for it, and
-    // start() resolves (or fails and rolls back) only once it is ready, as before.
-    {
-      name: 'minio',
-      start: async () => {
-        minioStarting = minio.start()
-        minioStarting.catch(() => {}) // awaited at the end of start()
+    // MinIO finishes starting behind the API (object-store/index.ts says why): the store's calls wait for it, and
+    // the core's start resolves (or fails and rolls back) only once it is ready.
+    startingBehind(
+      'minio',
+      () => objectStorage.start(),
+      async (started) => {
+        await objectStorage.stop()
+        await started()
       },
-      stop: async () => {
-        await minio.stop()
-        await minioStarting?.catch(() => {})
-      },
-    },
+    ),
     { name: 'gc', start: () => gc.start(), stop: () => gc.stop() },
     { name: 'pins', start: () => pins.start(), stop: () => pins.stop() },
     // The sweep of unfinished uploads reads its keys now, before the API listens, and removes them once
-    // MinIO is ready (start() awaits it last); a stop first lets waits for MinIO fail, so the sweep ends
+    // MinIO is ready (the start awaits it last); a stop first lets waits for MinIO fail, so the sweep ends
     // before the files stop.
-    {
-      name: 'files',
-      start: async () => {
-        filesStarting = files.start()
-        filesStarting.catch(() => {}) // awaited at the end of start()
-      },
-      stop: async () => {
-        minio.stopWaiting()
-        await filesStarting?.catch(() => {})
+    startingBehind(
+      'files',
+      () => files.start(),
+      async (started) => {
+        objectStorage.stopWaiting()
+        await started()
         await files.stop()
       },
-    },
+    ),
     { name: 'remote', start: () => remotes.start(), stop: () => remotes.stop() },
     // Before the listeners, so it stops after them (a server's close asks the relay about its sockets).
     { name: 'relay', start: () => relay.start(), stop: () => relay.stop() },
-    {
-      name: 'http',
-      async start() {
-        const http = await createHttpApp({
-          log: log.child('core:http'),
-          auth,
-          // Listening on every interface (TACK_HOST=0.0.0.0) makes this machine's addresses its names too.
-          hostNames: () => (UNSPECIFIED.has(config.host) ? lanAddresses() : [config.host]),
-          connections: { ...timeouts, maxConnections: config.maxConnections },
-          routes: [
-            statusRoutes(core),
-            exportRoutes({
-              db: state.db,
-              store: minio.store,
-              kubo: kubo.client,
-              version: VERSION,
-              tempDir: config.dataDir,
-            }),
-            sessionRoutes({ sessions, accounts: state.accounts }),
-            keyRoutes(state),
-            accountRoutes({ accounts: state.accounts, usageOf }),
-            pinRoutes(pins, { metaBytes: config.pinMetaBytes }),
-            remoteRoutes({ remotes, accounts: state.accounts }),
-            eventRoutes(events),
-            fileRoutes({ files, urls: fileUrls, cars, relay, slots: uploadSlots, log: log.child('core:files') }),
-            linkRoutes({ db: state.db, files, links, urls: fileUrls }),
-            signedLinkRoutes({ links, gateway, relay }),
-            gatewayRoutes(gateway, relay),
-            settingsRoutes({
-              lanEnabled: lan.enabled,
-              lanUrls: lan.urls,
-              setLan: lan.set,
-              ...addDefault,
-              ...gatewayTemplate,
-            }),
-            // Last: the UI answers the paths no API route claims.
-            uiRoutes(),
-          ],
-        })
-        app = http.app
-        routeTable = http.routes
-        await app.listen({ host: config.host, port: config.port })
-        const address = app.server.address()
-        const port = typeof address === 'object' && address ? address.port : config.port
-        url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
-        // The local token reaches the CLI through a file only this user can read.
-        writeFileSync(p.sessionToken, localToken, { mode: 0o600 })
-        chmodSync(p.sessionToken, 0o600)
-        lock?.setUrl(url)
-      },
-      async stop() {
-        rmSync(p.sessionToken, { force: true })
-        await app?.close()
-        app = undefined
-      },
-    },
+    { name: 'http', start: () => api.start(), stop: () => api.stop() },
     { name: 'lan', start: () => (options.noLan ? Promise.resolve() : lan.start()), stop: () => lan.stop() },
   ]
+  const lifecycle = createLifecycle({
+    components,
+    children: new Set(['kubo', 'minio']),
+    last: new Set(['db']),
+    log,
+  })
 
   return core
 }

@@ -12,7 +12,7 @@ import tar from 'tar-stream'
 import type { Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
 import type { KuboClient } from '../kubo/client.js'
-import type { ObjectStore } from '../minio/store.js'
+import type { ObjectStore } from '../object-store/store.js'
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_VERSION,

@@ -11,15 +11,15 @@ import { tmpdir } from 'node:os'
 import { dirname, join, normalize } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { CID } from 'multiformats/cid'
 import tar from 'tar-stream'
-import { verifyCar } from '../car/verify.js'
+import { verifyCar } from '../files/car/verify.js'
 import { openDb, type Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
-import { cidOf } from '../files/cid.js'
+import { cidV1 } from '../cid/index.js'
+import { cidOf } from '../cid/unixfs.js'
 import { multipartBody } from '../kubo/add.js'
 import type { KuboClient } from '../kubo/client.js'
-import type { ObjectStore } from '../minio/store.js'
+import type { ObjectStore } from '../object-store/store.js'
 import {
   ARCHIVE_FORMAT,
   CARS_DIR,
@@ -187,7 +187,7 @@ function checkSchema(snapshot: Db, target: Db): void {
 
 const toV1 = (cid: string) => {
   try {
-    return CID.parse(cid).toV1().toString()
+    return cidV1(cid)
   } catch {
     throw bad(`"${cid}" is not a CID`)
   }

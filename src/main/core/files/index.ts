@@ -2,16 +2,16 @@
 // record per account and CID, pinned in Kubo on demand; once pinned, their bytes live in Kubo only
 // (placement.ts). Quotas are checked while the bytes stream and
 // again when the upload commits; nothing half-done is ever listed (see upload.ts and sweep()).
-import { CID } from 'multiformats/cid'
 import { quotaWords } from '../../../shared/bytes.js'
 import type { Accounts } from '../accounts/index.js'
+import { multihashOfCid } from '../cid/index.js'
 import type { Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
 import type { KuboClient } from '../kubo/client.js'
 import type { GcGate } from '../kubo/gc.js'
 import type { Logger } from '../log.js'
-import type { ObjectStore } from '../minio/store.js'
-import { replaceCarBlob, type CarImporter } from '../car/index.js'
+import type { ObjectStore } from '../object-store/store.js'
+import { replaceCarBlob, type CarImporter } from './car/index.js'
 import { createPlacement, type Placement } from './placement.js'
 import { markPrivate } from './private.js'
 import { createPinner, type FileStateEvent, type Pinner, type UploadPinsPort } from './pinner.js'
@@ -37,7 +37,7 @@ export interface FilesInit {
   pinnedElsewhere?(multihash: string): boolean
   /** Removes one of the account's pin objects (the pins domain's remove): how Files unpins. */
   removePin?(accountId: number, requestid: string): void
-  /** CAR uploads: how the pinner gets a CAR's DAG into Kubo (car/index.ts). */
+  /** CAR uploads: how the pinner gets a CAR's DAG into Kubo (files/car/index.ts). */
   car?: CarImporter
   /** config.gcGateTimeoutMs: the deadline of a pin job's Kubo calls inside the GC gate. */
   gateTimeoutMs?: number
@@ -95,8 +95,6 @@ export interface Removal {
   /** Forwarding targets asked to drop their copy, when nothing else keeps the content pinned. */
   forwarded: number
 }
-
-export const multihashOfCid = (cid: string) => Buffer.from(CID.parse(cid).multihash.bytes).toString('hex')
 
 export function createFiles(init: FilesInit): Files {
   const repo = createFilesRepo(init.db)
@@ -253,7 +251,7 @@ export function createFiles(init: FilesInit): Files {
     repo,
     pinner,
     placement,
-    relayable: () => store.rawCapable(),
+    relayable: () => store.presignable(),
     admit(accountId, options) {
       if (options.pin && options.private)
         throw new CoreError(

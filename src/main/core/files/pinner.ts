@@ -11,7 +11,7 @@
 // imported; one that is not there fails the job at once instead of being searched for), and every call in the
 // gate has a deadline (gateTimeoutMs). A job that fails is tried again on the next access; jobs() and
 // details() say what each job is doing or why it failed, for /api/status and the file's entry.
-import type { CarImporter } from '../car/index.js'
+import type { CarImporter } from './car/index.js'
 import { CoreError } from '../errors.js'
 import type { AddEntry } from '../kubo/add.js'
 import type { KuboClient } from '../kubo/client.js'
@@ -43,7 +43,7 @@ export interface PinnerDeps {
   gcGate?: Pick<GcGate, 'hold'>
   /** Whether a pin object of any account needs this content (then a job whose upload is gone keeps its pin). */
   pinnedElsewhere?(multihash: string): boolean
-  /** CAR uploads get into Kubo by dag/import (car/index.ts), not by add. */
+  /** CAR uploads get into Kubo by dag/import (files/car/index.ts), not by add. */
   car?: CarImporter
   /** config.gcGateTimeoutMs: the deadline of the Kubo calls a job makes inside the gate. */
   gateTimeoutMs?: number

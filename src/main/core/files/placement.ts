@@ -22,12 +22,12 @@
 // /api/status (`migration`).
 import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
-import { CID } from 'multiformats/cid'
+import { multihashOfCid } from '../cid/index.js'
 import type { Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
 import type { KuboClient } from '../kubo/client.js'
 import type { Logger } from '../log.js'
-import type { ObjectStore } from '../minio/store.js'
+import type { ObjectStore } from '../object-store/store.js'
 import type { BlobRow, FilesRepo } from './repo.js'
 import { discard } from './upload.js'
 
@@ -139,7 +139,7 @@ export function createPlacement(deps: PlacementDeps): Placement {
     const set = new Set<string>()
     for (const cid of await deps.kubo.pinLsRecursive()) {
       try {
-        set.add(Buffer.from(CID.parse(cid).multihash.bytes).toString('hex'))
+        set.add(multihashOfCid(cid))
       } catch {
         /* not a CID Tack could have pinned */
       }
@@ -207,7 +207,7 @@ export function createPlacement(deps: PlacementDeps): Placement {
         for (const blob of blobs) {
           let multihash: string
           try {
-            multihash = Buffer.from(CID.parse(blob.cid).multihash.bytes).toString('hex')
+            multihash = multihashOfCid(blob.cid)
           } catch {
             continue
           }

@@ -4,9 +4,8 @@
 // pending objects, which the cleanup below (and the sweep at the next start) removes.
 import { randomUUID } from 'node:crypto'
 import { CoreError } from '../errors.js'
-import type { Received, UploadTarget } from '../relay/index.js'
-import type { ObjectStore, ObjectWriter } from '../minio/store.js'
-import { importEntries } from './cid.js'
+import type { ObjectStore, ObjectWriter, PresignedWrite } from '../object-store/store.js'
+import { importEntries } from '../cid/unixfs.js'
 import { detectMime } from './mime.js'
 import type { FilesRepo } from './repo.js'
 
@@ -17,7 +16,7 @@ export interface UploadPart {
   name?: string
   content: AsyncIterable<Uint8Array>
   /** The exact byte count when the client announced it (a raw PUT's Content-Length): then the object is one
-   *  streamed PUT to the store, with nothing buffered (see minio/store.ts). */
+   *  streamed PUT to the store, with nothing buffered (see object-store/store.ts). */
   size?: number
 }
 
@@ -30,7 +29,14 @@ export interface RelayedPart {
   /** The exact byte count (Content-Length). */
   size: number
   /** Sends the body to `target` (exactly `size` bytes); resolves once the store has it all. */
-  relay(target: UploadTarget): Promise<Received>
+  relay(target: PresignedWrite): Promise<RelayedBody>
+}
+
+/** What the sender of a relayed body saw: the CID it computed, the first bytes, the store's ETag of each part. */
+export interface RelayedBody {
+  cid: string
+  head: Buffer
+  etags: string[]
 }
 
 export interface StagedFile {
@@ -189,8 +195,8 @@ export async function stageRelayed(deps: UploadDeps, part: RelayedPart): Promise
   const key = `uploads/${randomUUID()}`
   deps.repo.addPending(key)
   try {
-    const target = await deps.store.rawWrite(key, part.size)
-    if (!target) throw new CoreError('SERVICE_UNAVAILABLE', 'the object store takes no raw writes')
+    const target = await deps.store.presignedWrite(key, part.size)
+    if (!target) throw new CoreError('SERVICE_UNAVAILABLE', 'the object store takes no presigned writes')
     const { cid, head, etags } = await part.relay(target)
     await target.complete(etags)
     const file = { path: '', name: part.name, cid, size: part.size, mime: detectMime(head, part.name), objectKey: key }

@@ -5,8 +5,10 @@
 // gateway (which has NoFetch: it never fetches from the network). Every access counts in views.
 // The request's `{cid}/{path}` is parsed once (path.ts); everything below works on those clean parts, and
 // the only thing of Kubo's ever asked for is `/ipfs/<that cid>/...` on its gateway.
-// Kubo's gateway is read with node:http over a keep-alive agent and its body handed to Fastify as it is,
-// through the Unix socket it listens on (kubo/repo.ts: only Tack can reach it there), a port only on Windows.
+// The gateway says what to send (a BodySource: bytes, an object in the store, an address on Kubo's gateway);
+// how the body leaves is the HTTP layer's decision alone (http/ship.ts).
+// Kubo's gateway is read with node:http over a keep-alive agent and its body handed on as it is, through the
+// Unix socket it listens on (kubo/repo.ts: only Tack can reach it there), a port only on Windows.
 // Measured (bench/upload.ts, 1 GiB pinned and 4 KiB files): fetch + Readable.fromWeb cost more CPU per GiB
 // than Kubo spent serving it (0.5× Kubo's gateway) and ~1.5 ms per small file; a plain IncomingMessage
 // piped to the client does neither.
@@ -16,11 +18,10 @@ import { CoreError } from '../errors.js'
 import type { Pinner } from '../files/pinner.js'
 import type { FilesRepo } from '../files/repo.js'
 import type { Logger } from '../log.js'
-import type { ObjectStore } from '../minio/store.js'
+import type { ObjectStore } from '../object-store/store.js'
 import { listingHtml } from './listing.js'
 import { etagFor, ipfsUrl, parseGatewayPath, type GatewayPath } from './path.js'
-import { parseRange } from './range.js'
-import { rawRequest, type RelayOutcome, type Upstream } from '../relay/index.js'
+import { parseRange, type ByteRange } from './range.js'
 import { resolve, type KuboTarget, type ObjectTarget, type Target } from './resolve.js'
 
 export const GATEWAY_PATH = '/api/gateway'
@@ -42,18 +43,28 @@ export interface GatewayRequest {
 export interface GatewayResponse {
   status: number
   headers: Record<string, string>
-  body?: Readable | Buffer | string
-  /** Instead of body, for large reads from the object store: the byte relay may send it (relay.ts). */
-  relay?: RelayedBody
+  /** None for HEAD, 304 and redirects. */
+  body?: BodySource
 }
 
-export interface RelayedBody {
-  upstream: Upstream
-  /** The same body read through Node, when the relay cannot take this response. */
+/**
+ * What a body is, for the HTTP layer to ship (http/ship.ts): bytes in hand, or the bytes `length` long at
+ * an address Tack can read again (a range of an object in the store; a URL on Kubo's gateway, asked with
+ * `range` as sent), which may be sent without passing through Node.
+ */
+export type BodySource = { kind: 'bytes'; body: Buffer | string } | StoredBody
+
+export type StoredBody = (
+  { kind: 'object'; key: string; range?: ByteRange } | { kind: 'kubo'; url: URL; range?: string }
+) & {
+  /** Body bytes: the Content-Length of the head (NaN when Kubo gave none). */
+  length: number
+  /** The same bytes read through Node. */
   open(): Promise<Readable>
-  /** The relay took the response (called at once); `done` follows when it has finished with it. */
+  /** The bytes went another way (called at once): a body already open for Node is let go. */
   taken?(): void
-  done(outcome: RelayOutcome): void
+  /** The bytes that went another way are sent, or their sending ended early with `error`. */
+  done?(outcome: { sent: number; error?: string }): void
 }
 
 export interface GatewayInit {
@@ -64,7 +75,7 @@ export interface GatewayInit {
   /** The Unix socket Kubo's gateway listens on; undefined where it is on the port in kuboGatewayUrl (Windows). */
   kuboGatewaySocket(): string | undefined
   pinnedByAccount(multihash: string): boolean
-  /** CAR uploads: served from Kubo once imported (car/index.ts). */
+  /** CAR uploads: served from Kubo once imported (files/car/index.ts). */
   isCar?(cid: string): boolean
   /** TACK_GATEWAY_REDIRECT: answer with a redirect to this public gateway instead of the bytes. */
   redirect?: string
@@ -85,11 +96,6 @@ const IMMUTABLE = 'public, max-age=29030400, immutable'
  */
 const SMALL_FILE = 64 * 1024
 const SMALL_CACHE_BYTES = 16 * 1024 * 1024
-/**
- * Reads from the object store from this size up are offered to the byte relay (relay.ts); below it, the
- * relay's extra connection to MinIO and the closed client connection cost more than Node's copy.
- */
-const RELAY_FROM = 1024 * 1024
 /** How long Kubo's gateway has to answer a request's head (it never fetches: NoFetch). */
 const KUBO_HEAD_TIMEOUT_MS = 30_000
 /** The longest a first read from the object store holds its upload's pin back. */
@@ -148,7 +154,7 @@ export function createGateway(init: GatewayInit): Gateway {
         return {
           status: 200,
           headers: { ...common(etag), 'content-type': 'text/html; charset=utf-8' },
-          body: req.method === 'HEAD' ? undefined : html,
+          body: req.method === 'HEAD' ? undefined : { kind: 'bytes', body: html },
         }
       }
       if (target.kind === 'kubo') return fromKubo(target, req, etag)
@@ -175,39 +181,34 @@ export function createGateway(init: GatewayInit): Gateway {
     const status = range ? 206 : 200
     if (req.method === 'HEAD' || t.size === 0) {
       if (!t.inKubo) pinLater(t.root)
-      return { status, headers, body: req.method === 'HEAD' ? undefined : '' }
+      return { status, headers, body: req.method === 'HEAD' ? undefined : { kind: 'bytes', body: '' } }
     }
     if (t.size <= SMALL_FILE) {
       const bytes = small.get(t.cid) ?? (await readSmall(t))
-      return { status, headers, body: range ? bytes.subarray(range.start, range.end + 1) : bytes }
+      return {
+        status,
+        headers,
+        body: { kind: 'bytes', body: range ? bytes.subarray(range.start, range.end + 1) : bytes },
+      }
     }
-    const length = range ? range.end - range.start + 1 : t.size
-    const raw = length < RELAY_FROM ? undefined : await rawOf(t, range)
-    if (!raw) return { status, headers, body: await open(t, range) }
-    return {
-      status,
-      headers,
-      relay: {
-        upstream: { ...raw, status, length },
-        open: () => open(t, range),
-        done: (outcome) => {
-          if (outcome.error) log.debug('relayed read ended early', { cid: t.cid, ...outcome })
-          if (!t.inKubo) pinLater(t.root)
-        },
+    const shipped = {
+      length: range ? range.end - range.start + 1 : t.size,
+      open: () => open(t, range),
+      done: (outcome: { sent: number; error?: string }) => {
+        if (outcome.error) log.debug('relayed read ended early', { cid: t.cid, ...outcome })
+        if (!t.inKubo) pinLater(t.root)
       },
     }
-  }
-
-  /** The relay's request for these bytes: a presigned GET from the store, or Kubo's gateway by the CID. */
-  async function rawOf(t: ObjectTarget, range?: { start: number; end: number }) {
-    if (t.location === 'store') return init.store.rawRead(t.objectKey, range).catch(() => undefined)
+    // An upload's bytes are where they are: the object store, or (once pinned: one copy) Kubo's gateway.
+    if (t.location === 'store')
+      return { status, headers, body: { kind: 'object', key: t.objectKey, range, ...shipped } }
     const url = ipfsUrl(init.kuboGatewayUrl(), { cid: t.cid, segments: [] })
-    const header = range ? [`Range: bytes=${range.start}-${range.end}`] : []
-    return relayable(() => rawRequest('GET', url, header, init.kuboGatewaySocket()))
+    const asRange = range ? `bytes=${range.start}-${range.end}` : undefined
+    return { status, headers, body: { kind: 'kubo', url, range: asRange, ...shipped } }
   }
 
-  /** An upload's bytes from where they are: the object store, or (once pinned: one copy) Kubo's gateway. */
-  async function open(t: ObjectTarget, range?: { start: number; end: number }): Promise<Readable> {
+  /** An upload's bytes read through Node, from where they are. */
+  async function open(t: ObjectTarget, range?: ByteRange): Promise<Readable> {
     if (t.location === 'kubo') {
       const url = ipfsUrl(init.kuboGatewayUrl(), { cid: t.cid, segments: [] })
       const res = await kuboGet(url, range ? `bytes=${range.start}-${range.end}` : undefined)
@@ -277,30 +278,20 @@ export function createGateway(init: GatewayInit): Gateway {
         res.resume()
         return { status, headers }
       }
-      // A large body of known length may go to the byte relay, which asks Kubo again for the same immutable
-      // bytes; this answer is then dropped unread.
-      const length = Number(res.headers['content-length'])
-      // Several ranges come back as multipart/byteranges with a boundary of Kubo's choosing, different each
-      // time: those stay in Node.
-      const oneRange = !req.range?.includes(',')
-      // A Range the raw request cannot carry as it is (a tab, which Kubo reads past) stays in Node.
-      const raw = relayable(() =>
-        rawRequest('GET', url, req.range ? [`Range: ${req.range}`] : [], init.kuboGatewaySocket()),
-      )
-      if (raw && status !== 416 && oneRange && Number.isSafeInteger(length) && length >= RELAY_FROM) {
-        const body = res
-        return {
-          status,
-          headers,
-          relay: {
-            upstream: { ...raw, status, length },
-            open: async () => body,
-            taken: () => body.destroy(),
-            done: () => {},
-          },
-        }
+      // The body may be sent by asking Kubo again for the same immutable bytes; this answer is then let go.
+      const body = res
+      return {
+        status,
+        headers,
+        body: {
+          kind: 'kubo',
+          url,
+          range: req.range,
+          length: Number(res.headers['content-length']),
+          open: async () => body,
+          taken: () => body.destroy(),
+        },
       }
-      return { status, headers, body: res }
     } catch (err) {
       // Unread, the answer would keep its pooled socket from the agent for good (one resumed is drained).
       if (res.readableFlowing !== true) res.destroy()
@@ -327,15 +318,6 @@ export function createGateway(init: GatewayInit): Gateway {
       })
       req.end()
     })
-  }
-}
-
-/** The raw request make() gives, or undefined where it refuses what it would carry. */
-function relayable<T>(make: () => T): T | undefined {
-  try {
-    return make()
-  } catch {
-    return undefined
   }
 }
 

@@ -8,6 +8,7 @@
 // of dot segments, backslashes and control characters. A stage may contain `/` (a file name with an
 // encoded slash is still one segment, sent on encoded), but none of its pieces may be `.` or `..`.
 import { CID } from 'multiformats/cid'
+import { multihashHex } from '../cid/index.js'
 import { CoreError } from '../errors.js'
 
 export interface GatewayPath {
@@ -39,7 +40,7 @@ export function parseGatewayPath(rawCid: string, rawPath: string): GatewayPath {
 export function parseGatewayCid(value: string): { cid: string; multihash: string } {
   try {
     const parsed = CID.parse(value)
-    return { cid: parsed.toV1().toString(), multihash: Buffer.from(parsed.multihash.bytes).toString('hex') }
+    return { cid: parsed.toV1().toString(), multihash: multihashHex(parsed) }
   } catch {
     throw new CoreError('NOT_FOUND', `"${value.slice(0, 100)}" is not a CID this gateway knows`)
   }

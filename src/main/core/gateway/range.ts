@@ -2,7 +2,13 @@
 // with the whole body (allowed by RFC 9110); a range that cannot be satisfied is a 416.
 import { CoreError } from '../errors.js'
 
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+/** Bytes start to end, both included. */
+export interface ByteRange {
+  start: number
+  end: number
+}
+
+export function parseRange(header: string | undefined, size: number): ByteRange | undefined {
   if (!header) return undefined
   const match = header.trim().match(/^bytes=(\d*)-(\d*)$/)
   if (!match || (!match[1] && !match[2])) return undefined

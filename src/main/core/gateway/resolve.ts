@@ -43,7 +43,7 @@ export interface ResolveDeps {
   repo: FilesRepo
   /** Whether a pin object needs content with this multihash (hex). */
   pinnedByAccount(multihash: string): boolean
-  /** Whether the CID's blob is a CAR (its DAG is served from Kubo, see car/index.ts). */
+  /** Whether the CID's blob is a CAR (its DAG is served from Kubo, see files/car/index.ts). */
   isCar?(cid: string): boolean
 }
 

@@ -7,7 +7,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { CoreError } from '../errors.js'
 import type { Files, UploadResult } from '../files/index.js'
 import type { Logger } from '../log.js'
-import { failureResponse, jsonResponse, type Relay, type UploadHandle, type UploadTarget } from '../relay/index.js'
+import type { PresignedWrite } from '../object-store/store.js'
+import {
+  failureResponse,
+  jsonResponse,
+  rawRequest,
+  type Relay,
+  type UploadHandle,
+  type UploadTarget,
+} from '../relay/index.js'
 import { toCoreError } from './errors.js'
 
 /** Smaller bodies stay in Node: the relay's connection to the store and the closed connection cost more. */
@@ -62,7 +70,8 @@ export function relayUpload(
       const part = {
         name: upload.name,
         size,
-        relay: (target: UploadTarget) => {
+        relay: async (write: PresignedWrite) => {
+          const target = await uploadTarget(write, size)
           handle = relay.upload(socket, { length: size, target, drain: () => drain(request, socket) })
           return handle.received
         },
@@ -82,6 +91,15 @@ export function relayUpload(
     else socket.end(response)
     return reply
   })()
+}
+
+/** The relay's PUTs of the store's presigned write, each taking exactly its part's bytes. */
+async function uploadTarget(write: PresignedWrite, size: number): Promise<UploadTarget> {
+  const part = async (n: number) => {
+    const length = Math.min(write.partSize, size - (n - 1) * write.partSize)
+    return rawRequest('PUT', await write.part(n), [`Content-Length: ${length}`])
+  }
+  return { partSize: write.partSize, parts: write.parts, first: await part(1), part }
 }
 
 /** What Node already read of the body; the socket is stopped, and goes to the relay in this same turn. */

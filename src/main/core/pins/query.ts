@@ -2,7 +2,7 @@
 // problem is a 400 that names the field; nothing here touches the database or Kubo.
 import { MATCHES, STATUSES, type Status, type TextMatchingStrategy } from '../../../shared/psa.js'
 import { CoreError } from '../errors.js'
-import { parseCid, type ParsedCid } from './cid.js'
+import { parseCid, type ParsedCid } from '../cid/index.js'
 import { multiaddrProblem } from './origins.js'
 
 export const LIMITS = {

@@ -8,7 +8,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { KuboClient } from '../kubo/client.js'
 import type { Logger } from '../log.js'
-import { multihashOf } from './cid.js'
+import { multihashOf } from '../cid/index.js'
 import type { Releaser } from './refcount.js'
 import type { PinStore } from './store.js'
 

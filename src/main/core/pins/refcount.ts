@@ -4,7 +4,7 @@
 // unpinning one multihash are serialised, so an unpin never races a pin of the same content.
 import type { KuboClient } from '../kubo/client.js'
 import type { Logger } from '../log.js'
-import { canonicalCid } from './cid.js'
+import { canonicalCid } from '../cid/index.js'
 import type { PinStore } from './store.js'
 
 export interface KeyedLock {

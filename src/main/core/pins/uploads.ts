@@ -4,7 +4,7 @@
 // it already, so no quota check and no queue: the object is born `pinned`. Owned by the files engineer.
 import type { EventBus } from '../events.js'
 import type { Db } from '../db/index.js'
-import { parseCid } from './cid.js'
+import { parseCid } from '../cid/index.js'
 import type { Pins } from './index.js'
 import { createPinStore, type PinRecord } from './store.js'
 

@@ -1,14 +1,8 @@
-// The byte relay: large gateway reads and large raw uploads leave Node. Measured (bench/relay-cpu.ts, 512 MiB
-// read from MinIO, two cores): Tack's own process spent 0.6–1.6 CPU-s relaying a read and reached 343–397 MiB/s
-// while Kubo's gateway served 742–749; with this relay (tack-launcher relay, tools/launcher/relay.go), which
-// then spliced, Tack's process spent under 0.02 CPU-s, the relay 0.15, and the read reached 990–1004 MiB/s
-// beside Kubo's 1048–1060 (it now copies through a buffer, which a reading client finds cheaper: relay.go).
-// The relay reaches MinIO only through its S3 API (a presigned GET) and Kubo through its gateway: never
-// another program's files (an earlier reader of MinIO's xl.meta layout was faster, and tied every MinIO
-// upgrade to Tack's code; it went).
-// Uploads (http/relay-upload.ts): the relay reads the body, computes the CID and streams it
-// to the store, and Tack's process no longer touches the bytes (1.25–1.6 CPU-s per 512 MiB before, the relay
-// 0.62–0.76 now).
+// The byte relay (`tack-launcher relay`, tools/launcher/relay.go): large gateway reads and large raw uploads
+// leave Node. Which bodies go to it, and the measured reason the client's socket is handed to it, are
+// http/ship.ts's (reads) and http/relay-upload.ts's (uploads). The relay reaches MinIO only through its S3 API
+// (a presigned GET or PUT) and Kubo through its gateway: never another program's files (an earlier reader of
+// MinIO's xl.meta layout was faster, and tied every MinIO upgrade to Tack's code; it went).
 //
 // Once a request is checked and its answer decided, the client's socket goes to the relay over Node's IPC
 // channel (child_process.send with a handle) with the head to write and the upstream request that gives the

@@ -2,7 +2,7 @@
 // status per cluster peer) and any Pinning Service API endpoint (another Tack, IPFS Cluster's own pinning
 // service API, a hosted service; pins by requestid).
 import type { Status } from '../../../shared/psa.js'
-import { canonicalCid } from '../pins/cid.js'
+import { canonicalCid } from '../cid/index.js'
 import type { SendInit, Sender } from './send.js'
 import { ownState } from './words.js'
 

@@ -1,6 +1,6 @@
 // The CAR branch of `PUT /api/files` (`?format=car` or `Content-Type: application/vnd.ipld.car`) and the
 // multipart `private` field, kept apart from files.ts so that route stays an adapter.
-import { CAR_CONTENT_TYPE, type CarUploads } from '../../car/index.js'
+import { CAR_CONTENT_TYPE, type CarUploads } from '../../files/car/index.js'
 import { CoreError } from '../../errors.js'
 import type { FileRow } from '../../files/index.js'
 

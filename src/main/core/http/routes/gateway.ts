@@ -4,9 +4,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Gateway } from '../../gateway/index.js'
 import { RangeNotSatisfiable } from '../../gateway/range.js'
-import type { Relay } from '../../relay/index.js'
 import { parse } from '../parse.js'
-import { sendGatewayResponse } from '../send-gateway.js'
+import type { Ship } from '../ship.js'
 
 const Query = z.object({
   format: z.enum(['raw', 'car']).optional(),
@@ -14,7 +13,7 @@ const Query = z.object({
   download: z.enum(['true', 'false', '1', '0']).optional(),
 })
 
-export function gatewayRoutes(gateway: Gateway, relay?: Relay): FastifyPluginAsync {
+export function gatewayRoutes(gateway: Gateway, ship: Ship): FastifyPluginAsync {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const params = request.params as { cid: string; '*'?: string }
     const query = parse(Query, request.query, 'query')
@@ -34,7 +33,7 @@ export function gatewayRoutes(gateway: Gateway, relay?: Relay): FastifyPluginAsy
         throw err
       })
     // On a client that goes away mid-body, Fastify destroys the stream, which ends the store/Kubo read.
-    return sendGatewayResponse(request, reply, res, res.headers, relay)
+    return ship(request, reply, res, res.headers)
   }
   return async (app) => {
     for (const url of ['/api/gateway/:cid', '/api/gateway/:cid/*']) {

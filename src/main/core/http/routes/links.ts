@@ -11,13 +11,12 @@ import type { Files } from '../../files/index.js'
 import { setPrivate } from '../../files/private.js'
 import type { Gateway } from '../../gateway/index.js'
 import { RangeNotSatisfiable } from '../../gateway/range.js'
-import type { Relay } from '../../relay/index.js'
 import { DEFAULT_EXPIRES_IN_S, LINK_PATH, MAX_EXPIRES_IN_S, type Links } from '../../links/index.js'
 import { CoreError } from '../../errors.js'
 import { sendLinkFailurePage } from '../link-pages.js'
 import { prefersHtml } from '../page.js'
 import { parse } from '../parse.js'
-import { sendGatewayResponse } from '../send-gateway.js'
+import type { Ship } from '../ship.js'
 import { principalOf } from '../server.js'
 import { serializeFile, type FileUrls } from './files.js'
 
@@ -76,7 +75,7 @@ export function linkRoutes(deps: { db: Db; files: Files; links: Links; urls: Fil
 }
 
 /** The public side: serving a signed link. Registered on the API port and on the LAN listener. */
-export function signedLinkRoutes(deps: { links: Links; gateway: Gateway; relay?: Relay }): FastifyPluginAsync {
+export function signedLinkRoutes(deps: { links: Links; gateway: Gateway; ship: Ship }): FastifyPluginAsync {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const params = request.params as { cid: string; '*'?: string }
     let query: z.infer<typeof ServeQuery>
@@ -104,13 +103,7 @@ export function signedLinkRoutes(deps: { links: Links; gateway: Gateway; relay?:
         throw err
       })
     // The link expires and may be revoked: no shared cache may keep what it served.
-    return sendGatewayResponse(
-      request,
-      reply,
-      res,
-      { ...res.headers, 'cache-control': 'private, no-store' },
-      deps.relay,
-    )
+    return deps.ship(request, reply, res, { ...res.headers, 'cache-control': 'private, no-store' })
   }
   return async (app) => {
     for (const url of [`${LINK_PATH}/:cid`, `${LINK_PATH}/:cid/*`]) {

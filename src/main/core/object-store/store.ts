@@ -8,15 +8,13 @@
 // PARTS_IN_FLIGHT parts are sent at once. When the size is known up front (a raw PUT with Content-Length)
 // and the payload is unsigned, the object is one streamed PUT instead: nothing is buffered in Tack at all
 // (peak RSS growth of a 1 GiB PUT /api/files went from ~100 MiB to the importer's own few MiB) and MinIO
-// takes one stream at least as fast as parallel parts. Uploads of over 128 MiB through the byte relay (rawWrite)
+// takes one stream at least as fast as parallel parts. Uploads of over 128 MiB through the byte relay (presignedWrite)
 // go in parts sent one after another, the next while MinIO still syncs the last (tools/launcher/parts.go).
 import { once } from 'node:events'
 import type { IncomingMessage } from 'node:http'
 import { PassThrough, type Readable } from 'node:stream'
 import type { Client } from 'minio'
 import { CoreError } from '../errors.js'
-import { rawRequest, type RawRequest } from '../relay/http-text.js'
-import type { UploadTarget } from '../relay/index.js'
 
 /** 8 MiB parts; from part 5 000 on, 32 MiB ones, so S3's 10 000-part limit still allows 195 GiB. */
 export const PART_SIZE = 8 * 1024 * 1024
@@ -26,12 +24,18 @@ const LARGE_PART_SIZE = 32 * 1024 * 1024
 export const PARTS_IN_FLIGHT = 3
 /** S3's limit for one PUT. */
 const SINGLE_PUT_MAX = 5 * 1024 ** 3
-/** A relayed upload larger than two of these goes to the store in parts of (at least) this size (rawWrite). */
+/** A relayed upload larger than two of these goes to the store in parts of (at least) this size (presignedWrite). */
 export const RELAY_PART_SIZE = 64 * 1024 * 1024
 const MAX_PARTS = 10_000
 
-/** Where the relay sends an upload (rawWrite); `complete` makes the object once the store has every part. */
-export interface RawWrite extends UploadTarget {
+/** Presigned PUTs that take exactly `size` bytes: one, or the parts of a multipart upload (tools/launcher/parts.go
+ *  says why). `complete` makes the object once the store has every part. */
+export interface PresignedWrite {
+  /** Bytes per part, the last part shorter; one part of the whole length is a single PUT. */
+  partSize: number
+  parts: number
+  /** The PUT of part n (from 1), signed when asked for (valid for a minute). */
+  part(n: number): Promise<URL>
   /** Given what the store answered for each part, in order. */
   complete(etags: string[]): Promise<void>
 }
@@ -52,17 +56,17 @@ export interface ObjectStore {
   /** The object's bytes, or the inclusive range [start, end]. */
   read(key: string, range?: { start: number; end: number }): Promise<Readable>
   /**
-   * The same read as a raw HTTP/1.1 request (a presigned GET, valid for a minute) that another process can
-   * make (the relay); undefined unless the store is plain HTTP on loopback (the bundled MinIO).
+   * The same read as a presigned GET (valid for a minute) that another process can make (the byte relay);
+   * undefined unless the store is plain HTTP on loopback (the bundled MinIO).
    */
-  rawRead(key: string, range?: { start: number; end: number }): Promise<RawRequest | undefined>
-  /** Whether rawRead and rawWrite give requests now (the store is plain HTTP on loopback and started). */
-  rawCapable(): boolean
+  presignedRead(key: string): Promise<URL | undefined>
+  /** Whether presignedRead and presignedWrite give URLs now (the store is plain HTTP on loopback and started). */
+  presignable(): boolean
   /**
    * Presigned PUTs that take exactly `size` bytes, for the relay: one, or (above two RELAY_PART_SIZEs) the
-   * parts of a multipart upload; undefined as for rawRead.
+   * parts of a multipart upload; undefined as for presignedRead.
    */
-  rawWrite(key: string, size: number): Promise<RawWrite | undefined>
+  presignedWrite(key: string, size: number): Promise<PresignedWrite | undefined>
   /** Removes the object and any unfinished multipart upload under its key. */
   remove(key: string): Promise<void>
   list(prefix: string): AsyncIterable<string>
@@ -104,26 +108,24 @@ export function createObjectStore(init: ObjectStoreInit): ObjectStore {
         : client.getObject(bucket, key)
       return get.catch(wrap('read'))
     },
-    rawCapable() {
+    presignable() {
       try {
         return plainLoopback(init.client())
       } catch {
         return false // not started yet
       }
     },
-    async rawRead(key, range) {
+    async presignedRead(key) {
       const client = init.client()
       if (!plainLoopback(client)) return undefined
-      const url = await client.presignedGetObject(bucket, key, 60).catch(wrap('read'))
-      return rawRequest('GET', new URL(url), range ? [`Range: bytes=${range.start}-${range.end}`] : [])
+      return new URL(await client.presignedGetObject(bucket, key, 60).catch(wrap('read')))
     },
-    async rawWrite(key, size) {
+    async presignedWrite(key, size) {
       const client = init.client()
       if (!plainLoopback(client)) return undefined
       if (size <= 2 * RELAY_PART_SIZE) {
-        const url = await client.presignedPutObject(bucket, key, 60).catch(wrap('write'))
-        const first = rawRequest('PUT', new URL(url), [`Content-Length: ${size}`])
-        return { partSize: size, parts: 1, first, part: async () => first, complete: async () => {} }
+        const url = new URL(await client.presignedPutObject(bucket, key, 60).catch(wrap('write')))
+        return { partSize: size, parts: 1, part: async () => url, complete: async () => {} }
       }
       const MiB = 1024 * 1024
       const partSize = Math.max(RELAY_PART_SIZE, Math.ceil(size / MAX_PARTS / MiB) * MiB)
@@ -132,13 +134,11 @@ export function createObjectStore(init: ObjectStoreInit): ObjectStore {
       const part = async (n: number) => {
         if (!Number.isInteger(n) || n < 1 || n > parts) throw new Error(`no part ${n} of ${parts}`)
         const query = { partNumber: String(n), uploadId }
-        const url = await client.presignedUrl('PUT', bucket, key, 60, query).catch(wrap('write'))
-        return rawRequest('PUT', new URL(url), [`Content-Length: ${Math.min(partSize, size - (n - 1) * partSize)}`])
+        return new URL(await client.presignedUrl('PUT', bucket, key, 60, query).catch(wrap('write')))
       }
       return {
         partSize,
         parts,
-        first: await part(1),
         part,
         async complete(etags) {
           if (etags.length !== parts)

@@ -6,7 +6,7 @@ import { CID } from 'multiformats/cid'
 import { identity } from 'multiformats/hashes/identity'
 import { sha256, sha512 } from 'multiformats/hashes/sha2'
 import { describe, expect, it } from 'vitest'
-import { parseConfig } from '../config.js'
+import { parseConfig } from '../../config.js'
 import { carLimits, verifyCar } from './verify.js'
 
 /** The configured defaults. */

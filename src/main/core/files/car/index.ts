@@ -4,17 +4,18 @@
 // right after the upload and again whenever the pinner finds it missing, so the gateway serves exactly
 // what Kubo serves for the same CAR. A refused CAR leaves nothing: its object is pending until discarded.
 import { randomUUID } from 'node:crypto'
-import type { Accounts } from '../accounts/index.js'
-import type { Db } from '../db/index.js'
-import { cached } from '../db/statements.js'
-import { CoreError } from '../errors.js'
-import { multipartBody } from '../kubo/add.js'
-import type { KuboClient } from '../kubo/client.js'
-import type { Logger } from '../log.js'
-import type { ObjectStore } from '../minio/store.js'
-import type { Pinner } from '../files/pinner.js'
-import type { FileRow, FilesRepo } from '../files/repo.js'
-import { discard } from '../files/upload.js'
+import type { Accounts } from '../../accounts/index.js'
+import { multihashHex } from '../../cid/index.js'
+import type { Db } from '../../db/index.js'
+import { cached } from '../../db/statements.js'
+import { CoreError } from '../../errors.js'
+import { multipartBody } from '../../kubo/add.js'
+import type { KuboClient } from '../../kubo/client.js'
+import type { Logger } from '../../log.js'
+import type { ObjectStore } from '../../object-store/store.js'
+import type { Pinner } from '../pinner.js'
+import type { FileRow, FilesRepo } from '../repo.js'
+import { discard } from '../upload.js'
 import { verifyCar, type VerifyLimits } from './verify.js'
 
 export const CAR_CONTENT_TYPE = 'application/vnd.ipld.car'
@@ -153,7 +154,7 @@ export function createCarUploads(init: CarUploadsInit): CarUploads {
         throw err
       }
       const cid = verified.root.toV1().toString()
-      const multihash = Buffer.from(verified.root.multihash.bytes).toString('hex')
+      const multihash = multihashHex(verified.root)
       let garbage = false
       let row: FileRow
       try {

@@ -5,7 +5,7 @@
 //
 // Memory is bounded by the limits: at most maxBlocks distinct blocks (present, linked or inlined) and at most
 // maxLinks links; going past either is a CoreError BAD_REQUEST that names the limit.
-import { CoreError } from '../errors.js'
+import { CoreError } from '../../errors.js'
 
 /** The block is in the CAR (or inlined in an identity CID) and was read as raw bytes. */
 const PRESENT_RAW = 1

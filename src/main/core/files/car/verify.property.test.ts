@@ -10,8 +10,8 @@ import { CID } from 'multiformats/cid'
 import { identity } from 'multiformats/hashes/identity'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { describe, expect, it } from 'vitest'
-import { parseConfig } from '../config.js'
-import { CoreError } from '../errors.js'
+import { parseConfig } from '../../config.js'
+import { CoreError } from '../../errors.js'
 import { carLimits, verifyCar, type VerifyLimits } from './verify.js'
 
 /** The configured defaults. */

@@ -11,8 +11,8 @@ import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
 import type { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { ConfigSchema, type Config } from '../config.js'
-import { CoreError } from '../errors.js'
+import { ConfigSchema, type Config } from '../../config.js'
+import { CoreError } from '../../errors.js'
 import { DagIndex, type DagLimits } from './dag-index.js'
 
 const RAW = 0x55

@@ -1,5 +1,6 @@
-// Parsing CIDs as clients send them (any multibase, v0 or v1) and the key content is compared by: the
-// multihash. A `Qm...` and its `bafy...` form are the same content; the string sent is kept for echoing.
+// The one home of CID helpers. Parsing CIDs as clients send them (any multibase, v0 or v1) and the key content
+// is compared by: the multihash. A `Qm...` and its `bafy...` form are the same content; the string sent is
+// kept for echoing. Computing a file's CID from its bytes is unixfs.ts beside this.
 import { bases } from 'multiformats/basics'
 import { CID } from 'multiformats/cid'
 import { CoreError } from '../errors.js'
@@ -29,7 +30,7 @@ export function parseCid(value: string): ParsedCid {
   const cid = parsed(value)
   return {
     cid: value,
-    multihash: Buffer.from(cid.multihash.bytes).toString('hex'),
+    multihash: multihashHex(cid),
     identity: cid.multihash.code === IDENTITY,
     inlineSize: cid.multihash.size,
   }
@@ -62,3 +63,12 @@ export function multihashOf(value: string): string | undefined {
     return undefined
   }
 }
+
+/** Hex of a CID's multihash bytes: the key content is compared and stored by. */
+export const multihashHex = (cid: CID): string => Buffer.from(cid.multihash.bytes).toString('hex')
+
+/** The multihash key of a CID Tack wrote itself (base32 or `Qm...`); throws on anything else. */
+export const multihashOfCid = (cid: string): string => multihashHex(CID.parse(cid))
+
+/** A CID Tack wrote itself, in its v1 form; throws on anything else. */
+export const cidV1 = (cid: string): string => CID.parse(cid).toV1().toString()

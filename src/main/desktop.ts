@@ -175,6 +175,16 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
       preload: join(init.here, '../preload/index.cjs'),
       entryUrl: devServer ?? APP_ENTRY,
       quitting: () => quit.quitting,
+      // Synchronous, as Electron's own example: the unload waits for the answer.
+      confirmLeave: () =>
+        dialog.showMessageBoxSync({
+          type: 'question',
+          message: 'Uploads are still running',
+          detail: 'Leaving this page stops them; what was not finished is not kept.',
+          buttons: ['Leave anyway', 'Stay'],
+          defaultId: 1,
+          cancelId: 1,
+        }) === 0,
       isAppPage,
       openExternal: (url) => shell.openExternal(url),
       gestures,

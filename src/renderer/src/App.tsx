@@ -7,6 +7,7 @@ import { LinkUsed, SignedOut } from './components/SignIn'
 import { ErrorBox, Spinner } from './components/States'
 import { Toasts } from './components/Toasts'
 import { useLive } from './components/useLive'
+import { useUnloadGuard } from './components/useUnloadGuard'
 import { DashboardPage } from './pages/DashboardPage'
 import { DeveloperPage } from './pages/DeveloperPage'
 import { FilesPage, isTyping } from './pages/FilesPage'
@@ -51,6 +52,7 @@ export function App() {
     }
   }, [connect])
   useLive()
+  useUnloadGuard()
 
   useEffect(() => {
     const titles: Record<Page, string> = {

@@ -82,7 +82,8 @@ export function AccountsPanel() {
           </tbody>
         </table>
       ) : null}
-      <form className="inline-form" onSubmit={(e) => void submit(e)} noValidate>
+      {/* A server's refusal is about what was sent: it goes with the next edit. */}
+      <form className="inline-form" onSubmit={(e) => void submit(e)} onInput={() => setError(undefined)} noValidate>
         <div className="field">
           <input
             value={name}
@@ -143,6 +144,7 @@ function AccountRow({ account: a }: { account: Account }) {
         <form
           className="inline-form tight"
           noValidate
+          onInput={() => setError(undefined)}
           onSubmit={(e) => {
             e.preventDefault()
             if (!parsed.ok || !changed) return

@@ -6,6 +6,7 @@ import { FileTable } from '../components/FileTable'
 import { Icon } from '../components/Icon'
 import { SearchField } from '../components/SearchField'
 import { Empty, ErrorBox, Spinner } from '../components/States'
+import { emptyFiles } from './files-empty'
 import { UploadList } from '../components/UploadList'
 import { FILES_PAGE, useFiles } from '../store/files'
 import { useUploads } from '../store/uploads'
@@ -58,6 +59,7 @@ export function FilesPage() {
     input.value = ''
   }
 
+  const empty = emptyFiles(query)
   return (
     <div className="page">
       <header className="page-head">
@@ -171,10 +173,8 @@ export function FilesPage() {
         {error ? <ErrorBox error={error} onRetry={() => void load()} /> : null}
         {!loaded && loading ? <Spinner label="Loading files…" /> : null}
         {loaded && !error && results.length === 0 ? (
-          <Empty icon={query.q ? 'search' : 'upload'} title={query.q ? 'Nothing matches that search' : 'No files yet'}>
-            {query.q
-              ? 'Search matches names and any part of a path, also the files inside folders.'
-              : 'Drag files or a folder here, or use “Add files”. You get a CID and a link to share.'}
+          <Empty icon={empty.icon} title={empty.title}>
+            {empty.body}
           </Empty>
         ) : null}
         {results.length > 0 ? <FileTable files={results} /> : null}

@@ -1,0 +1,123 @@
+// What the window shows stays true while it is open, in a real browser (Chromium through playwright-core)
+// against a real core (Kubo, MinIO, SQLite in a temp dir), never reloading the page: a file's Last access
+// follows its views, a key just used shows its last use, an empty list says which filter hides the files, a
+// refused search leaves no stale rows under its error, and a form's server error goes with the next edit.
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { projectRoot } from '../src/main/core/binaries.js'
+import { startTack, type TestTack } from './fixtures/core.js'
+
+const ROOT = projectRoot()
+const CHROMIUM = process.env.TACK_CHROMIUM ?? '/usr/bin/chromium'
+
+let tack: TestTack
+let browser: Browser
+let page: Page
+const names = ['alpha-notes.txt', 'beta-notes.txt']
+const cids: string[] = []
+
+/** The browser globals the page-side callbacks use (this project type-checks without the DOM library). */
+interface Win {
+  __sameDocument?: boolean
+}
+
+async function go(key: '1' | '2' | '3' | '4', heading: string) {
+  await page.locator('h1').first().click()
+  await page.locator('body').press(key)
+  await expect.poll(() => page.locator('h1').first().textContent()).toBe(heading)
+}
+
+const row = (cid: string) => page.locator(`tr[data-cid="${cid}"]`)
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html')))
+    execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 })
+  if (!existsSync(CHROMIUM))
+    execFileSync('bash', [join(ROOT, 'scripts', 'ensure-debian-packages.sh')], { stdio: 'inherit' })
+  tack = await startTack()
+  for (const name of names) {
+    const res = await tack.api(`/api/files?name=${name}`, { method: 'PUT', body: randomBytes(500) })
+    expect(res.status).toBe(201)
+    cids.push(((await res.json()) as { cid: string }).cid)
+  }
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 820 } })
+  page = await context.newPage()
+  await page.goto(tack.core.loginUrl())
+  await page.locator('h1', { hasText: 'Files' }).waitFor()
+  await page.evaluate(() => ((globalThis as unknown as Win).__sameDocument = true))
+}, 400_000)
+
+afterAll(async () => {
+  // Still the page that signed in: nothing above reloaded it.
+  if (page) expect(await page.evaluate(() => (globalThis as unknown as Win).__sameDocument)).toBe(true)
+  await browser?.close()
+  await tack?.destroy()
+})
+
+describe('live state in the browser', () => {
+  it('a view through the gateway updates Views and Last access on the open Files page', async () => {
+    const cell = () => row(cids[0]!).locator('.col-access')
+    expect(await cell().textContent()).toBe('never')
+    expect((await fetch(`${tack.url}/api/gateway/${cids[0]}`)).status).toBe(200)
+    await expect.poll(() => row(cids[0]!).locator('.col-views').textContent(), { timeout: 10_000 }).toBe('1')
+    await expect.poll(() => cell().textContent()).not.toBe('never')
+    expect(await cell().getAttribute('title')).toMatch(/^\d{4}-/)
+  })
+
+  it('an empty list names the filter that hides the files', async () => {
+    const show = page.getByLabel('Show private or public files')
+    await show.selectOption('true')
+    await expect.poll(() => page.locator('.empty h3').textContent()).toBe('No private files')
+    await show.selectOption('false')
+    await page.getByLabel('Search files by name or path').fill('no-such-name')
+    await expect.poll(() => page.locator('.empty h3').textContent()).toBe('No public files match that search')
+    await page.getByLabel('Search files by name or path').fill('')
+    await show.selectOption('')
+    await expect.poll(() => page.locator('tr[data-cid]').count()).toBe(2)
+  })
+
+  it('a refused search shows its error in place of the rows, and a good one brings them back', async () => {
+    await page.getByLabel('Search files by name or path').fill('x'.repeat(300))
+    await expect.poll(() => page.locator('.error-box, [role="alert"]').count()).toBeGreaterThan(0)
+    expect(await page.locator('tr[data-cid]').count()).toBe(0)
+    await page.getByLabel('Search files by name or path').fill('beta')
+    await expect.poll(() => page.locator('tr[data-cid]').count()).toBe(1)
+    expect(await page.locator('tr[data-cid] .file-name').textContent()).toBe('beta-notes.txt')
+    await page.getByLabel('Search files by name or path').fill('')
+  })
+
+  it('a key just used shows its last use on the open Developer page', async () => {
+    const res = await tack.api('/api/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'live-key', scopes: ['pins:read'] }),
+    })
+    const key = (await res.json()) as { id: string; secret: string }
+    await go('3', 'Developer')
+    const line = () => page.locator(`li[data-key-id="${key.id}"]`).textContent()
+    await expect.poll(line).toContain('last used never')
+    const used = await fetch(`${tack.url}/api/pinning/pins`, { headers: { authorization: `Bearer ${key.secret}` } })
+    expect(used.status).toBe(200)
+    await expect.poll(line, { timeout: 15_000 }).not.toContain('last used never')
+    expect(await line()).toContain('last used just now')
+  })
+
+  it('a server refusal beside a form field goes once the field is edited', async () => {
+    await go('4', 'Dashboard')
+    const name = page.getByLabel('New account name')
+    await name.fill('owner')
+    await page.getByRole('button', { name: 'Add account' }).click()
+    const errorId = await name.getAttribute('aria-describedby')
+    const error = page.locator(`[id="${errorId}"]`)
+    await expect.poll(() => error.textContent()).toMatch(/owner/)
+    expect(await name.getAttribute('aria-invalid')).toBe('true')
+    await name.fill('owner2')
+    await expect.poll(() => error.textContent()).toBe('')
+    expect(await name.getAttribute('aria-invalid')).toBe('false')
+  })
+})

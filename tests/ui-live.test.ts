@@ -2,6 +2,8 @@
 // against a real core (Kubo, MinIO, SQLite in a temp dir), never reloading the page: a file's Last access
 // follows its views, a key just used shows its last use, an empty list says which filter hides the files, a
 // refused search leaves no stale rows under its error, and a form's server error goes with the next edit.
+// The Dashboard: storage in parts, a quota of 0 said in words, the public gateway template with its refusal
+// beside the field, and the LAN code opening a page on the phone that opens a CID typed there.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -9,6 +11,7 @@ import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../src/main/core/binaries.js'
+import { formatBytes } from '../src/shared/bytes.js'
 import { startTack, type TestTack } from './fixtures/core.js'
 
 const ROOT = projectRoot()
@@ -38,7 +41,7 @@ beforeAll(async () => {
     execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 })
   if (!existsSync(CHROMIUM))
     execFileSync('bash', [join(ROOT, 'scripts', 'ensure-debian-packages.sh')], { stdio: 'inherit' })
-  tack = await startTack()
+  tack = await startTack({ config: { lanPort: 0 } })
   for (const name of names) {
     const res = await tack.api(`/api/files?name=${name}`, { method: 'PUT', body: randomBytes(500) })
     expect(res.status).toBe(201)
@@ -119,5 +122,86 @@ describe('live state in the browser', () => {
     await name.fill('owner2')
     await expect.poll(() => error.textContent()).toBe('')
     expect(await name.getAttribute('aria-invalid')).toBe('false')
+  })
+
+  it('the Dashboard splits storage into what IPFS holds and what only Tack holds', async () => {
+    await go('4', 'Dashboard')
+    const me = (await (await tack.api('/api/accounts/me')).json()) as {
+      usage: number
+      usageParts: { pinned: number; stored: number }
+    }
+    // beta was never opened: only in Tack. alpha was opened through the gateway, which pinned it.
+    expect(me.usageParts.stored).toBe(500)
+    expect(me.usageParts.pinned).toBeGreaterThan(0)
+    expect(me.usageParts.pinned + me.usageParts.stored).toBe(me.usage)
+    await expect.poll(() => page.locator('[data-part="stored"]').textContent()).toBe(formatBytes(500))
+    expect(await page.locator('[data-part="pinned"]').textContent()).toBe(formatBytes(me.usageParts.pinned))
+  })
+
+  it('a quota of 0 is said in words, on the Dashboard and beside the quota field', async () => {
+    const me = (await (await tack.api('/api/accounts/me')).json()) as { id: number }
+    const setQuota = (quota: number | null) =>
+      tack.api(`/api/accounts/${me.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ quota }),
+      })
+    expect((await setQuota(0)).status).toBe(200)
+    try {
+      await page.getByRole('button', { name: 'Refresh' }).click()
+      const storage = page.getByRole('region', { name: 'Storage' })
+      await expect.poll(() => storage.locator('.field-warning').textContent()).toContain('store nothing')
+      const accounts = page.getByRole('region', { name: 'Accounts' })
+      await expect.poll(() => accounts.locator('tr', { hasText: 'owner' }).locator('.field-warning').count()).toBe(1)
+    } finally {
+      await setQuota(null)
+    }
+    await page.getByRole('button', { name: 'Refresh' }).click()
+    await expect.poll(() => page.getByRole('region', { name: 'Storage' }).locator('.field-warning').count()).toBe(0)
+  })
+
+  it('the public gateway template: a refusal beside its field, gone with the next edit; a good one is saved', async () => {
+    const field = page.getByLabel('Public gateway link')
+    const save = page.getByRole('region', { name: 'Public gateway' }).getByRole('button', { name: 'Save' })
+    await field.fill('https://gw.example.test/ipfs/')
+    await save.click()
+    const errorId = (await field.getAttribute('aria-describedby'))!.split(' ')[0]!
+    const error = page.locator(`[id="${errorId}"]`)
+    await expect.poll(() => error.textContent()).toBe('Public gateway link: must contain {cid} where the CID goes')
+    expect(await field.getAttribute('aria-invalid')).toBe('true')
+    await field.fill('https://{cid}.ipfs.gw.example.test')
+    expect(await error.textContent()).toBe('')
+    await save.click()
+    await expect
+      .poll(
+        async () => ((await (await tack.api('/api/settings')).json()) as { gatewayTemplate: string }).gatewayTemplate,
+      )
+      .toBe('https://{cid}.ipfs.gw.example.test')
+  })
+
+  it('the LAN code opens a page on the phone that says it reached Tack and opens a CID typed there', async () => {
+    await page.getByRole('region', { name: 'LAN sharing' }).locator('label.switch').click()
+    const caption = page.getByRole('region', { name: 'LAN sharing' }).locator('.qr figcaption').first()
+    await expect.poll(() => caption.count(), { timeout: 20_000 }).toBe(1)
+    const lan = (await caption.textContent())!
+    expect(lan).toMatch(/^http:\/\//)
+    expect(lan).not.toMatch(/127\.0\.0\.1|localhost/)
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })
+    try {
+      const tab = await phone.newPage()
+      expect((await tab.goto(lan))?.status()).toBe(200)
+      expect(await tab.locator('body').textContent()).toContain('This device reaches Tack')
+      await tab.getByLabel('Open a CID someone gave you').fill('not-a-cid')
+      const [refused] = await Promise.all([tab.waitForNavigation(), tab.getByRole('button', { name: 'Open' }).click()])
+      expect(refused?.status()).toBe(400)
+      expect(await tab.getByRole('alert').textContent()).toContain('not a CID')
+      await tab.getByLabel('Open a CID someone gave you').fill(cids[1]!)
+      const [opened] = await Promise.all([tab.waitForNavigation(), tab.getByRole('button', { name: 'Open' }).click()])
+      expect(opened?.status()).toBe(200)
+      expect(new URL(tab.url()).pathname).toBe(`/api/gateway/${cids[1]}`)
+    } finally {
+      await phone.close()
+      await page.getByRole('region', { name: 'LAN sharing' }).locator('label.switch').click()
+    }
   })
 })

@@ -1,9 +1,9 @@
 // Admin only: every account with its usage and quota; quotas are edited in place (empty = unlimited), in
 // the unit the admin picks (MiB or GiB). Input is checked before it is sent; a refusal shows next to its field.
-import { useId, useState, type FormEvent } from 'react'
+import { useEffect, useId, useState, type FormEvent } from 'react'
 import { toApiError, type ApiError } from '../api/errors'
 import { formatBytes } from '../api/format'
-import { parseQuota, QUOTA_UNITS, quotaText, type QuotaUnit } from '../api/quota'
+import { parseQuota, QUOTA_UNITS, quotaText, quotaWarning, type QuotaUnit } from '../api/quota'
 import type { Account } from '../api/types'
 import { useDashboard } from '../store/dashboard'
 import { ErrorBox, Spinner } from './States'
@@ -115,6 +115,11 @@ export function AccountsPanel() {
           <p id={ids.quota} className="field-error" role="alert">
             {touched && quotaProblem ? quotaProblem : serverField === 'quota' ? serverSays : undefined}
           </p>
+          {parsed.ok && quotaWarning(parsed.bytes) ? (
+            <p className="field-warning" role="status">
+              {quotaWarning(parsed.bytes)}
+            </p>
+          ) : null}
         </div>
         <button type="submit" className="btn" disabled={!name.trim()}>
           Add account
@@ -131,6 +136,12 @@ function AccountRow({ account: a }: { account: Account }) {
   const [unit, setUnit] = useState<QuotaUnit>(initial.unit)
   const [error, setError] = useState<string>()
   const errorId = useId()
+  // The quota changed on the server (saved here, or elsewhere and refreshed): the field shows it.
+  useEffect(() => {
+    const now = quotaText(a.quota)
+    setText(now.text)
+    setUnit(now.unit)
+  }, [a.quota])
   const parsed = parseQuota(text, unit)
   const changed = parsed.ok && parsed.bytes !== a.quota
   const problem = parsed.ok ? error : parsed.error
@@ -174,6 +185,11 @@ function AccountRow({ account: a }: { account: Account }) {
           <p id={errorId} className="field-error" role="alert">
             {problem}
           </p>
+          {parsed.ok && !problem && quotaWarning(parsed.bytes) ? (
+            <p className="field-warning" role="status">
+              {quotaWarning(parsed.bytes)}
+            </p>
+          ) : null}
         </form>
       </td>
     </tr>

@@ -54,9 +54,9 @@ export function BackupButton() {
       <Dialog open={open} title="Back up Tack" onClose={() => setOpen(false)}>
         <div className="backup-dialog">
           <p className="warning" role="note">
-            <strong>Keep this file as private as your data folder.</strong> The archive holds every file, private
-            ones included, API key hashes, the secrets of signed links and the credentials of forwarding targets.
-            Anyone with it can read your private files and forge working links.
+            <strong>Keep this file as private as your data folder.</strong> The archive holds every file, private ones
+            included, API key hashes, the secrets of signed links and the credentials of forwarding targets. Anyone with
+            it can read your private files and forge working links.
           </p>
           <p className="muted">
             {desktop
@@ -75,9 +75,9 @@ export function BackupButton() {
               </li>
               <li>
                 <code>tack import BACKUP.tar --merge</code> adds the archive to the files already here and changes
-                nothing that is here. It adds no API key unless you say <code>--keys same-scopes</code> (keys only
-                into accounts the merge creates, never an admin key) or <code>--keys all</code> (every key as it is:
-                only for an archive you made yourself).
+                nothing that is here. It adds no API key unless you say <code>--keys same-scopes</code> (keys only into
+                accounts the merge creates, never an admin key) or <code>--keys all</code> (every key as it is: only for
+                an archive you made yourself).
               </li>
             </ul>
           </details>

@@ -26,6 +26,13 @@ const cids: string[] = []
 /** The browser globals the page-side callbacks use (this project type-checks without the DOM library). */
 interface Win {
   __sameDocument?: boolean
+  document: {
+    activeElement: {
+      getAttribute(name: string): string | null
+      textContent: string | null
+      blur(): void
+    } | null
+  }
 }
 
 async function go(key: '1' | '2' | '3' | '4', heading: string) {
@@ -203,5 +210,83 @@ describe('live state in the browser', () => {
       await phone.close()
       await page.getByRole('region', { name: 'LAN sharing' }).locator('label.switch').click()
     }
+  })
+
+  it('shortcuts work while a checkbox or a select has the focus, never while typing', async () => {
+    await go('1', 'Files')
+    await page.getByRole('checkbox', { name: 'Private' }).focus()
+    await page.keyboard.press('2')
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Pins')
+    await page.keyboard.press('1')
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Files')
+    const show = page.getByLabel('Show private or public files')
+    await show.focus()
+    await page.keyboard.press('/')
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as Win).document.activeElement?.getAttribute('type')))
+      .toBe('search')
+    // In the search box "1" and "u" are letters of the search.
+    await page.keyboard.type('1u')
+    expect(await page.getByLabel('Search files by name or path').inputValue()).toBe('1u')
+    expect(await page.locator('h1').first().textContent()).toBe('Files')
+    await page.getByLabel('Search files by name or path').fill('')
+    await expect.poll(() => page.locator('tr[data-cid]').count()).toBe(2)
+    await show.focus()
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('u')])
+    expect(chooser.isMultiple()).toBe(true)
+    expect(await show.inputValue()).toBe('')
+    await page.getByRole('checkbox', { name: 'Private' }).focus()
+    await page.keyboard.press('4')
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Dashboard')
+  })
+
+  it('"Skip to content" is the first tab stop, and moves the focus to the page', async () => {
+    await go('1', 'Files')
+    const focused = () =>
+      page.evaluate(() => {
+        const el = (globalThis as unknown as Win).document.activeElement
+        return el ? `${el.getAttribute('id') ?? ''}|${el.textContent?.trim().slice(0, 40) ?? ''}` : ''
+      })
+    // The tab stop before the first page link is the skip link, and there is none before it.
+    await page.getByRole('link', { name: /^Files/ }).focus()
+    await page.keyboard.press('Shift+Tab')
+    expect(await focused()).toBe('|Skip to content')
+    await page.keyboard.press('Enter')
+    await expect.poll(async () => (await focused()).split('|')[0]).toBe('main')
+    expect(await page.locator('h1').first().textContent()).toBe('Files')
+    await page.getByRole('link', { name: /^Files/ }).focus()
+    await page.keyboard.press('Shift+Tab')
+    await page.keyboard.press('Shift+Tab')
+    expect(
+      await page.evaluate(() => (globalThis as unknown as Win).document.activeElement?.getAttribute('class')),
+    ).not.toBe('skip-link')
+  })
+
+  it('every copy button says what it copies', async () => {
+    await page
+      .getByTestId('file-input')
+      .setInputFiles([{ name: 'gamma-notes.txt', mimeType: 'text/plain', buffer: randomBytes(300) }])
+    await expect
+      .poll(() => page.locator('.upload', { hasText: 'gamma-notes.txt' }).getAttribute('data-upload-state'))
+      .toBe('done')
+    const names = async () => {
+      const buttons = page.getByRole('button', { name: /^Copy/ })
+      const out: string[] = []
+      for (let i = 0; i < (await buttons.count()); i++) {
+        const b = buttons.nth(i)
+        out.push((await b.getAttribute('aria-label')) ?? (await b.textContent())!.trim())
+      }
+      return out
+    }
+    const files = await names()
+    expect(files).toContain('Copy CID of gamma-notes.txt')
+    // The upload's row and the three files' rows.
+    expect(files.filter((n) => n.startsWith('Copy CID of')).length).toBe(4)
+    await go('4', 'Dashboard')
+    const dashboard = await names()
+    expect(dashboard).toContain('Copy peer ID')
+    for (const n of [...files, ...dashboard]) expect(n).not.toMatch(/^Copy( CID| link)?$/)
+    // On the Files page the upload row and the table row are the same file; no two table rows share a name.
+    expect(new Set(files).size).toBe(files.length - 1)
   })
 })

@@ -7,6 +7,7 @@ import { Icon } from '../components/Icon'
 import { SearchField } from '../components/SearchField'
 import { Empty, ErrorBox, Spinner } from '../components/States'
 import { emptyFiles } from './files-empty'
+import { isShortcutKey } from '../components/shortcuts'
 import { UploadList } from '../components/UploadList'
 import { FILES_PAGE, useFiles } from '../store/files'
 import { useUploads } from '../store/uploads'
@@ -44,10 +45,24 @@ export function FilesPage() {
     const t = setTimeout(() => setQuery({ q: search }), 250)
     return () => clearTimeout(t)
   }, [search, query.q, setQuery])
+  // Leaving the page within the pause still applies the last edit: else the list comes back filtered by a
+  // search the box no longer shows.
+  const latestSearch = useRef(search)
+  latestSearch.current = search
+  useEffect(
+    () => () => {
+      const files = useFiles.getState()
+      if (latestSearch.current !== files.query.q) files.setQuery({ q: latestSearch.current })
+    },
+    [],
+  )
   useEffect(() => {
     // `u` opens the file picker, as the hint on the button says.
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'u' && !e.ctrlKey && !e.metaKey && !e.altKey && !isTyping(e)) fileInput.current?.click()
+      if (e.key === 'u' && isShortcutKey(e) && !document.querySelector('dialog[open]')) {
+        e.preventDefault()
+        fileInput.current?.click()
+      }
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
@@ -204,9 +219,4 @@ export function FilesPage() {
       </section>
     </div>
   )
-}
-
-export function isTyping(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null
-  return Boolean(t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName)))
 }

@@ -41,7 +41,19 @@ interface Win {
   sessionStorage: { length: number; getItem(key: string): string | null }
   navigator: { clipboard: { readText(): Promise<string> } }
   __sameDocument?: boolean
+  location: { reload(): void }
+  dispatchEvent(event: unknown): boolean
+  Event: new (type: string, init: { cancelable: boolean }) => { defaultPrevented: boolean }
 }
+
+/** Whether the page's beforeunload listeners refuse to let it go (an event no prompt follows). */
+const unloadRefused = () =>
+  page.evaluate(() => {
+    const win = globalThis as unknown as Win
+    const event = new win.Event('beforeunload', { cancelable: true })
+    win.dispatchEvent(event)
+    return event.defaultPrevented
+  })
 
 function ensureBuild() {
   if (existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) return
@@ -321,7 +333,7 @@ describe('the renderer in a real browser', () => {
     await page.keyboard.press('Escape')
   })
 
-  it('says why the quota refused an upload, and cancels an upload in flight', async () => {
+  it('says why the quota refused an upload; asks before a reload or a sign-out would drop one in flight; cancels it', async () => {
     const me = await json(await tack.api('/api/accounts/me'))
     expect(
       (
@@ -354,8 +366,24 @@ describe('the renderer in a real browser', () => {
       .setInputFiles([{ name: 'cancel-me.bin', mimeType: 'application/octet-stream', buffer: randomBytes(4 * MiB) }])
     const row = page.locator('.upload', { hasText: 'cancel-me.bin' })
     await expect.poll(() => row.getAttribute('data-upload-state')).toBe('uploading')
+    // Reloading asks first (the browser's own prompt); staying keeps the upload going.
+    const asked = page.waitForEvent('dialog')
+    await page.evaluate(() => setTimeout(() => (globalThis as unknown as Win).location.reload(), 0))
+    const prompt = await asked
+    expect(prompt.type()).toBe('beforeunload')
+    await prompt.dismiss()
+    expect(await row.getAttribute('data-upload-state')).toBe('uploading')
+    // Signing out asks too, and "Keep uploading" keeps both the session and the upload.
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    const confirm = page.locator('dialog[open]')
+    expect(await confirm.textContent()).toContain('An upload is still running. Signing out stops it')
+    await confirm.getByRole('button', { name: 'Keep uploading' }).click()
+    await expect.poll(() => page.locator('dialog[open]').count()).toBe(0)
+    expect(await row.getAttribute('data-upload-state')).toBe('uploading')
     await page.getByRole('button', { name: 'Cancel cancel-me.bin' }).click()
     await expect.poll(() => row.getAttribute('data-upload-state')).toBe('cancelled')
+    // Nothing running: leaving is not held up any more.
+    expect(await unloadRefused()).toBe(false)
     await throttleUploads(null)
     const listed = await json(await tack.api('/api/files?q=cancel-me'))
     expect(listed.results).toEqual([])

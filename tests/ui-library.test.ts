@@ -380,6 +380,14 @@ describe('the library in a real browser', () => {
       await page.getByRole('button', { name: 'Pin from CID' }).click()
       found.push(...(await axe(`pin dialog (${scheme})`)))
       await page.keyboard.press('Escape')
+      await go('4', 'Dashboard')
+      await page.getByRole('button', { name: 'Back up' }).click()
+      await page.locator('dialog[open]').getByText('How to restore').click()
+      found.push(...(await axe(`backup dialog (${scheme})`)))
+      await page.keyboard.press('Escape')
+      // The skip link, shown while it has the focus.
+      await page.getByRole('link', { name: 'Skip to content' }).focus()
+      found.push(...(await axe(`skip link (${scheme})`)))
     }
     await page.emulateMedia({ colorScheme: 'light' })
     expect(found).toEqual([])

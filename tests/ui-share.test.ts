@@ -6,7 +6,8 @@
 // link, never the gateway that 404s it); its signed LAN link opens in the second browser; "Revoke all links…"
 // says how many links stop working before it revokes, and the recipient's browser then shows the page that
 // says the link was revoked. "Make public…" asks first and then the gateway serves it; the Dashboard's
-// "Back up" downloads an archive with its manifest; the Private switch makes uploads private.
+// "Back up" warns what the archive holds, explains restoring, and lets the browser download it through a
+// one-time link (never a blob the page held); the Private switch makes uploads private.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
@@ -169,18 +170,38 @@ describe('sharing in the browser', () => {
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true)
   })
 
-  it('the Dashboard "Back up" button downloads the archive', async () => {
+  it('"Back up" says what the archive holds and how to restore, then the browser itself downloads it once', async () => {
     await page.locator('body').press('4')
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Dashboard')
+    await page.getByRole('button', { name: 'Back up' }).click()
+    const warning = await dialog().locator('.warning').textContent()
+    for (const held of ['private ones included', 'API key hashes', 'secrets of signed links', 'credentials'])
+      expect(warning).toContain(held)
+    await dialog().getByText('How to restore').click()
+    const help = await dialog().locator('.restore-help').textContent()
+    expect(help).toContain('while Tack is stopped')
+    expect(help).toContain('tack import BACKUP.tar --merge')
+    expect(help).toContain('--keys same-scopes')
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Back up' }).click(),
+      dialog().getByRole('button', { name: 'Download backup' }).click(),
     ])
+    // The browser's own download fetched it from the core (a blob: URL would mean the page held it whole).
+    const url = download.url()
+    expect(url.startsWith(`${tack.url}/api/export/download?ticket=`)).toBe(true)
     expect(download.suggestedFilename()).toMatch(/^tack-backup-.*\.tar$/)
-    const saved = await download.path()
-    const tar = readFileSync(saved)
+    const tar = readFileSync(await download.path())
     expect(tar.includes(Buffer.from('manifest.json'))).toBe(true)
     expect(tar.includes(Buffer.from('"format": "tack-backup"'))).toBe(true)
+    await expect.poll(() => page.locator('dialog[open]').count()).toBe(0)
+    // The link worked once: a second fetch of it, or a made-up ticket, is refused.
+    for (const again of [url, `${tack.url}/api/export/download?ticket=made-up`]) {
+      const res = await fetch(again)
+      expect(res.status).toBe(401)
+      expect(((await res.json()) as { error: { reason: string } }).error.reason).toBe('UNAUTHORIZED')
+    }
+    // Asking for a link takes the session's credentials, as the archive itself does.
+    expect((await fetch(`${tack.url}/api/export/link`, { method: 'POST' })).status).toBe(401)
   })
 
   it('the Private switch before an upload makes it private', async () => {

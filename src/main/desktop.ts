@@ -8,6 +8,7 @@ import { configFromEnv, parseConfig, type Config } from './core/config.js'
 import { createCore, type Core } from './core/index.js'
 import { createLogger } from './core/log.js'
 import { createCoreRunner } from './core-runner.js'
+import { createBackupSaver } from './backup.js'
 import { trackDownloads } from './downloads.js'
 import { IpcHandlerError, registerIpc } from './ipc.js'
 import { createLanClient } from './lan.js'
@@ -174,6 +175,16 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
       preload: join(init.here, '../preload/index.cjs'),
       entryUrl: devServer ?? APP_ENTRY,
       quitting: () => quit.quitting,
+      // Synchronous, as Electron's own example: the unload waits for the answer.
+      confirmLeave: () =>
+        dialog.showMessageBoxSync({
+          type: 'question',
+          message: 'Uploads are still running',
+          detail: 'Leaving this page stops them; what was not finished is not kept.',
+          buttons: ['Leave anyway', 'Stay'],
+          defaultId: 1,
+          cancelId: 1,
+        }) === 0,
       isAppPage,
       openExternal: (url) => shell.openExternal(url),
       gestures,
@@ -265,6 +276,19 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
     )
     installPermissionGuards(session, isAppPage)
     const downloads = trackDownloads(session, (event) => send('tack:download', event))
+    const saveBackup = createBackupSaver({
+      fetch,
+      connection: () => runner.connection(),
+      choosePath: async (name) => {
+        const options: Electron.SaveDialogOptions = {
+          title: 'Save a backup of Tack',
+          defaultPath: join(app.getPath('documents'), name),
+          filters: [{ name: 'Tack backup', extensions: ['tar'] }],
+        }
+        const chosen = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
+        return chosen.canceled ? undefined : chosen.filePath
+      },
+    })
     const unregister = registerIpc(
       electron.ipcMain,
       {
@@ -287,6 +311,8 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
         // LAN sharing and login items change only when the user just clicked, never from a script alone.
         'tack:set-settings': (patch) =>
           gestures.active() ? applySettings(patch) : fail('FORBIDDEN', 'settings change only from a click'),
+        'tack:save-backup': () =>
+          gestures.active() ? saveBackup() : fail('FORBIDDEN', 'a backup starts only from a click'),
         'tack:dropped-paths': async (paths) =>
           upload(
             await acceptDroppedPaths(paths, {

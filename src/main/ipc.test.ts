@@ -16,6 +16,7 @@ function handlers(): IpcHandlers {
     'tack:app-version': vi.fn(() => '0.1.0'),
     'tack:get-settings': vi.fn(() => ({ openAtLogin: false, lan: false })),
     'tack:set-settings': vi.fn((patch) => ({ openAtLogin: false, lan: false, ...patch })),
+    'tack:save-backup': vi.fn(async () => ({ path: '/home/me/tack-backup.tar', bytes: 10 })),
     'tack:dropped-paths': vi.fn(async () => []),
   }
 }
@@ -31,6 +32,10 @@ describe('IPC', () => {
     expect(await dispatch('tack:open-link', fromApp, ['https://ipfs.tech/'], h, init)).toEqual({
       ok: true,
       value: undefined,
+    })
+    expect(await dispatch('tack:save-backup', fromApp, [], h, init)).toEqual({
+      ok: true,
+      value: { path: '/home/me/tack-backup.tar', bytes: 10 },
     })
   })
 
@@ -63,6 +68,8 @@ describe('IPC', () => {
       ['tack:dropped-paths', [['relative/path.txt']]],
       ['tack:dropped-paths', [[]]],
       ['tack:app-version', ['extra']],
+      // The page never names where a backup goes: main's save dialog does.
+      ['tack:save-backup', ['/home/me/.bashrc']],
     ]
     for (const [channel, args] of bad) {
       const result = await dispatch(channel, fromApp, args, h, init)

@@ -21,6 +21,8 @@ export const ARGUMENT_SCHEMAS: Record<InvokeChannel, z.ZodType> = {
   'tack:app-version': z.tuple([]),
   'tack:get-settings': z.tuple([]),
   'tack:set-settings': z.tuple([settingsPatch]),
+  // No argument: the path comes from main's own save dialog, never from the page.
+  'tack:save-backup': z.tuple([]),
   // Only what one drop on the window gives (see dropped-paths.ts: the handler also asks the user).
   'tack:dropped-paths': z.tuple([
     z

@@ -169,18 +169,20 @@ describe('main window', () => {
       restore: vi.fn(),
       isDestroyed: () => false,
     }
-    return { win: win as typeof win & WindowLike, handlers }
+    return { win: win as typeof win & WindowLike, handlers, f }
   }
 
   it('loads the app entry and hides instead of closing until quitting', () => {
-    const { win, handlers } = fakeWindow()
+    const { win, handlers, f } = fakeWindow()
     let quitting = false
+    let leave = false
     const create = vi.fn((_options: BrowserWindowConstructorOptions) => win)
     createMainWindow({
       create,
       preload: '/p.cjs',
       entryUrl: APP_ENTRY,
       quitting: () => quitting,
+      confirmLeave: () => leave,
       isAppPage: appPageMatcher(),
       openExternal: async () => {},
       gestures: createGestureClock(),
@@ -196,6 +198,10 @@ describe('main window', () => {
     const finalClose = { preventDefault: vi.fn() }
     handlers.get('close')!(finalClose)
     expect(finalClose.preventDefault).not.toHaveBeenCalled()
+    // The page refusing to unload (uploads running) asks the user; only "Leave anyway" overrides it.
+    expect(f.fire('will-prevent-unload', '')).toBe(false)
+    leave = true
+    expect(f.fire('will-prevent-unload', '')).toBe(true)
   })
 
   it('refuses to load a remote page', () => {
@@ -206,6 +212,7 @@ describe('main window', () => {
         preload: '/p.cjs',
         entryUrl: 'https://tack.example/',
         quitting: () => false,
+        confirmLeave: () => false,
         isAppPage: appPageMatcher(),
         openExternal: async () => {},
         gestures: createGestureClock(),

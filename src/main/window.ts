@@ -153,7 +153,10 @@ export function installPermissionGuards(session: GuardedSession, isAppPage: (url
 }
 
 export interface WindowLike {
-  readonly webContents: GuardedContents & { loadURL(url: string): Promise<void> }
+  readonly webContents: GuardedContents & {
+    loadURL(url: string): Promise<void>
+    on(event: 'will-prevent-unload', listener: (event: { preventDefault(): void }) => void): unknown
+  }
   on(event: 'close', listener: (event: { preventDefault(): void }) => void): unknown
   once(event: 'ready-to-show', listener: () => void): unknown
   show(): void
@@ -171,6 +174,11 @@ export interface MainWindowInit<W extends WindowLike> extends GuardInit {
   entryUrl: string
   /** True once the user asked to quit: only then does closing the window really close it. */
   quitting: () => boolean
+  /**
+   * The page refused to unload (a reload while its uploads run: its beforeunload guard): asks the user, true
+   * to leave anyway. Electron shows no prompt of its own and would otherwise keep the page without a word.
+   */
+  confirmLeave: () => boolean
 }
 
 export function createMainWindow<W extends WindowLike>(init: MainWindowInit<W>): W {
@@ -182,6 +190,10 @@ export function createMainWindow<W extends WindowLike>(init: MainWindowInit<W>):
     if (init.quitting()) return
     event.preventDefault()
     win.hide()
+  })
+  win.webContents.on('will-prevent-unload', (event) => {
+    // preventDefault here ignores the page's refusal: the page goes.
+    if (init.confirmLeave()) event.preventDefault()
   })
   void win.webContents.loadURL(init.entryUrl)
   return win

@@ -19,17 +19,20 @@ describe('window.tack', () => {
     await api.pickAndUpload('folder')
     await api.setSettings({ lan: true })
     await api.openLink('https://ipfs.tech/')
+    await api.saveBackup()
     expect(ipc.invoke.mock.calls).toEqual([
       ['tack:pick-and-upload', 'folder'],
       ['tack:set-settings', { lan: true }],
       ['tack:open-link', 'https://ipfs.tech/'],
+      ['tack:save-backup'],
     ])
   })
 
-  it('opens links only during a user activation', async () => {
+  it('opens links and starts backups only during a user activation', async () => {
     const { ipc } = fakeIpc()
     const api = createTackApi(ipc, () => false)
     expect(await api.openLink('https://ipfs.tech/')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await api.saveBackup()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
     expect(ipc.invoke).not.toHaveBeenCalled()
   })
 

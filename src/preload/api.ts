@@ -44,6 +44,8 @@ export function createTackApi(ipc: IpcRendererLike, hasUserActivation: () => boo
     appVersion: () => invoke('tack:app-version'),
     getSettings: () => invoke('tack:get-settings'),
     setSettings: (patch) => invoke('tack:set-settings', patch),
+    saveBackup: async () =>
+      hasUserActivation() ? invoke('tack:save-backup') : fail('FORBIDDEN', 'a backup starts only from a click'),
     onStatus: subscribe('tack:status'),
     onUpload: subscribe('tack:upload'),
     onDownload: subscribe('tack:download'),

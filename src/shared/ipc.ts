@@ -56,6 +56,12 @@ export interface Settings {
 
 export type PickKind = 'files' | 'folder'
 
+/** A backup archive main wrote where the user chose (mode 0600: it holds key hashes, link secrets, credentials). */
+export interface SavedBackup {
+  path: string
+  bytes: number
+}
+
 /**
  * `window.tack`. Every method resolves (never rejects) with an IpcResult; `on*` return an unsubscribe.
  * Files dropped on the window that no renderer element handled (a drop zone that uploads them itself calls
@@ -75,6 +81,11 @@ export interface TackApi {
   getSettings(): Promise<IpcResult<Settings>>
   /** Only right after a click or key press main saw itself (FORBIDDEN otherwise): a script cannot share on the LAN. */
   setSettings(patch: Partial<Settings>): Promise<IpcResult<Settings>>
+  /**
+   * Only right after a click: main shows its save dialog, then streams the core's `GET /api/export` into the
+   * chosen file (0600). CANCELLED when the user closes the dialog.
+   */
+  saveBackup(): Promise<IpcResult<SavedBackup>>
   onStatus(listener: (event: StatusEvent) => void): () => void
   onUpload(listener: (event: UploadEvent) => void): () => void
   onDownload(listener: (event: DownloadEvent) => void): () => void
@@ -89,6 +100,7 @@ export interface InvokeContract {
   'tack:app-version': { args: []; value: string }
   'tack:get-settings': { args: []; value: Settings }
   'tack:set-settings': { args: [patch: Partial<Settings>]; value: Settings }
+  'tack:save-backup': { args: []; value: SavedBackup }
   /**
    * Sent by the preload itself (not exposed to the page): paths of what one trusted drop on the window gave
    * webUtils.getPathForFile. Main takes at most 256 normalised absolute paths of existing files or folders,
@@ -114,6 +126,7 @@ export const INVOKE_CHANNELS = [
   'tack:app-version',
   'tack:get-settings',
   'tack:set-settings',
+  'tack:save-backup',
   'tack:dropped-paths',
 ] as const satisfies readonly InvokeChannel[]
 

@@ -288,7 +288,11 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       }),
       sessionRoutes({ sessions, accounts: state.accounts }),
       keyRoutes(state),
-      accountRoutes({ accounts: state.accounts, usageOf }),
+      accountRoutes({
+        accounts: state.accounts,
+        usageOf,
+        usagePartsOf: (id) => ({ pinned: pins.usageOf(id), stored: files.usageOf(id) }),
+      }),
       pinRoutes(pins, { metaBytes: config.pinMetaBytes }),
       remoteRoutes({ remotes, accounts: state.accounts }),
       eventRoutes(events),

@@ -7,9 +7,11 @@ import { LinkUsed, SignedOut } from './components/SignIn'
 import { ErrorBox, Spinner } from './components/States'
 import { Toasts } from './components/Toasts'
 import { useLive } from './components/useLive'
+import { useUnloadGuard } from './components/useUnloadGuard'
 import { DashboardPage } from './pages/DashboardPage'
 import { DeveloperPage } from './pages/DeveloperPage'
-import { FilesPage, isTyping } from './pages/FilesPage'
+import { FilesPage } from './pages/FilesPage'
+import { isShortcutKey } from './components/shortcuts'
 import { PinsPage } from './pages/PinsPage'
 import { useSession } from './store/session'
 
@@ -32,9 +34,13 @@ export function App() {
       else setPage(pageFromHash())
     }
     const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e) || document.querySelector('dialog[open]')) return
+      if (!isShortcutKey(e) || document.querySelector('dialog[open]')) return
       const n = Number(e.key)
-      if (n >= 1 && n <= PAGES.length) window.location.hash = `#/${PAGES[n - 1]}`
+      if (n >= 1 && n <= PAGES.length) {
+        // A focused select would also jump to an option starting with the digit.
+        e.preventDefault()
+        window.location.hash = `#/${PAGES[n - 1]}`
+      }
       if (e.key === '/') {
         const search = document.querySelector<HTMLInputElement>('[data-search]')
         if (search) {
@@ -51,6 +57,7 @@ export function App() {
     }
   }, [connect])
   useLive()
+  useUnloadGuard()
 
   useEffect(() => {
     const titles: Record<Page, string> = {
@@ -82,8 +89,19 @@ export function App() {
 
   return (
     <div className="app">
+      {/* A plain #main link would be read as a page route (hash routing): this one moves the focus instead. */}
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault()
+          document.getElementById('main')?.focus()
+        }}
+      >
+        Skip to content
+      </a>
       <Nav page={page} />
-      <main className="main" id="main">
+      <main className="main" id="main" tabIndex={-1}>
         {page === 'files' ? <FilesPage /> : null}
         {page === 'pins' ? <PinsPage /> : null}
         {page === 'developer' ? <DeveloperPage /> : null}

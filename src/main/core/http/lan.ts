@@ -11,7 +11,8 @@ import type { Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { ConnectionLimits } from './connections.js'
-import { page, sendPage } from './page.js'
+import { parseGatewayCid } from '../gateway/path.js'
+import { page, PAGE_CSP, sendPage } from './page.js'
 import { createHttpApp } from './server.js'
 
 export interface LanSharing {
@@ -37,20 +38,49 @@ export interface LanInit {
 
 const SETTING = 'lan'
 
-/** What the LAN address shows at its root (a phone that scanned the Dashboard's QR code lands here): what
- *  Tack is and what this address is for, and nothing about anyone's files. Self-contained: no script, no fetch. */
-export const LAN_ROOT_HTML = page(
-  'Tack · shared files on this network',
-  `<h1>Tack</h1>
-<p>This address is a computer on your network running <strong>Tack</strong>, a desktop IPFS pinning service.
-Its owner turned on sharing, so files they share open here.</p>
-<p>There is nothing to browse: open the link you were given. Shared links look like
-<code>/api/gateway/&lt;CID&gt;</code>.</p>`,
-)
+/** What the LAN address shows at its root (a phone that scanned the Dashboard's QR code lands here): that it
+ *  reached this computer, and a box to open a CID someone shared; nothing about anyone's files. No script, no
+ *  fetch: the box is a plain GET form back to this page, which sends the browser on to the gateway. */
+export function lanRootHtml(problem?: string): string {
+  return page(
+    'Tack · shared files on this network',
+    `<h1>Tack</h1>
+<p><strong>This device reaches Tack</strong> on a computer on your network. Its owner turned on sharing, so
+the files they share open here: scan a file’s code in Tack’s Share dialog, or open the link you were sent.</p>
+<form method="get" action="/">
+<p><label for="cid">Open a CID someone gave you</label><br>
+<input id="cid" name="cid" required autocomplete="off" autocapitalize="off" spellcheck="false"
+ placeholder="bafy…" style="font:inherit;width:100%;box-sizing:border-box;padding:.4rem">
+</p>${problem ? `\n<p role="alert"><strong>${problem}</strong></p>` : ''}
+<p><button type="submit" style="font:inherit;padding:.4rem 1rem">Open</button></p>
+</form>`,
+  )
+}
+export const LAN_ROOT_HTML = lanRootHtml()
 
-/** The LAN listener's root page (see LAN_ROOT_HTML): public, like the gateway it sits beside. */
+/** The root page may submit its own form (the shared pages' CSP allows no form at all). */
+const LAN_ROOT_CSP = PAGE_CSP.replace("form-action 'none'", "form-action 'self'")
+
+/** The LAN listener's root page (see lanRootHtml): public, like the gateway it sits beside. `?cid=` goes on to
+ *  that CID on the gateway, which decides what it serves (a private file is 404 there as everywhere). */
 export const lanRootRoute = (): FastifyPluginAsync => async (app) => {
-  app.get('/', { config: { scope: 'public' } }, (_request, reply) => sendPage(reply, LAN_ROOT_HTML))
+  app.get('/', { config: { scope: 'public' } }, (request, reply) => {
+    const asked = (request.query as { cid?: unknown }).cid
+    if (typeof asked !== 'string' || asked.trim() === '')
+      return sendPage(reply, LAN_ROOT_HTML, 'no-cache', LAN_ROOT_CSP)
+    let cid: string
+    try {
+      cid = parseGatewayCid(asked.trim()).cid
+    } catch {
+      return sendPage(
+        reply.code(400),
+        lanRootHtml('That is not a CID: it starts with bafy or Qm.'),
+        'no-cache',
+        LAN_ROOT_CSP,
+      )
+    }
+    return reply.code(303).header('location', `/api/gateway/${cid}`).send()
+  })
 }
 
 /** How long this machine's addresses are taken as read: the Host check of every request on both listeners asks,

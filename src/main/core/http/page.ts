@@ -23,10 +23,10 @@ ${body}
 `
 }
 
-export function sendPage(reply: FastifyReply, html: string, cacheControl = 'no-cache'): FastifyReply {
+export function sendPage(reply: FastifyReply, html: string, cacheControl = 'no-cache', csp = PAGE_CSP): FastifyReply {
   return reply
     .type('text/html; charset=utf-8')
-    .header('content-security-policy', PAGE_CSP)
+    .header('content-security-policy', csp)
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')
     .header('x-frame-options', 'DENY')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseQuota, quotaText } from './quota'
+import { parseQuota, quotaText, quotaWarning } from './quota'
 
 describe('parseQuota', () => {
   it('turns a number and a unit into bytes, empty into no limit', () => {
@@ -22,5 +22,13 @@ describe('quotaText', () => {
     expect(quotaText(1024 ** 3)).toEqual({ text: '1', unit: 'GiB' })
     expect(quotaText(300 * 1024 ** 2)).toEqual({ text: '300', unit: 'MiB' })
     expect(quotaText(1.5 * 1024 ** 3)).toEqual({ text: '1.5', unit: 'GiB' })
+  })
+})
+
+describe('quotaWarning', () => {
+  it('says in words what a quota of 0 does, and nothing about other quotas', () => {
+    expect(quotaWarning(0)).toMatch(/store nothing/)
+    expect(quotaWarning(1)).toBeUndefined()
+    expect(quotaWarning(null)).toBeUndefined()
   })
 })

@@ -22,3 +22,9 @@ export function quotaText(bytes: number | null): { text: string; unit: QuotaUnit
   if (gib >= 1) return { text: String(Math.round(gib * 100) / 100), unit: 'GiB' }
   return { text: String(Math.round((bytes / QUOTA_UNITS.MiB) * 100) / 100), unit: 'MiB' }
 }
+
+/** What a quota means when it is legal but probably not what was meant (0: nothing at all may be stored). */
+export function quotaWarning(bytes: number | null | undefined): string | undefined {
+  if (bytes === 0) return 'A quota of 0 lets this account store nothing: every upload and pin is refused.'
+  return undefined
+}

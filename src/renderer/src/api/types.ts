@@ -75,6 +75,8 @@ export interface Account {
 
 export interface Me extends Account {
   scopes: Scope[]
+  /** usage in two parts: held by Kubo for pins (pinned uploads among them), and only in Tack's store. */
+  usageParts?: { pinned: number; stored: number }
 }
 
 export type Health = 'ok' | 'starting' | 'degraded' | 'down'

@@ -1,9 +1,9 @@
 // Admin only: every account with its usage and quota; quotas are edited in place (empty = unlimited), in
 // the unit the admin picks (MiB or GiB). Input is checked before it is sent; a refusal shows next to its field.
-import { useId, useState, type FormEvent } from 'react'
+import { useEffect, useId, useState, type FormEvent } from 'react'
 import { toApiError, type ApiError } from '../api/errors'
 import { formatBytes } from '../api/format'
-import { parseQuota, QUOTA_UNITS, quotaText, type QuotaUnit } from '../api/quota'
+import { parseQuota, QUOTA_UNITS, quotaText, quotaWarning, type QuotaUnit } from '../api/quota'
 import type { Account } from '../api/types'
 import { useDashboard } from '../store/dashboard'
 import { ErrorBox, Spinner } from './States'
@@ -82,7 +82,8 @@ export function AccountsPanel() {
           </tbody>
         </table>
       ) : null}
-      <form className="inline-form" onSubmit={(e) => void submit(e)} noValidate>
+      {/* A server's refusal is about what was sent: it goes with the next edit. */}
+      <form className="inline-form" onSubmit={(e) => void submit(e)} onInput={() => setError(undefined)} noValidate>
         <div className="field">
           <input
             value={name}
@@ -114,6 +115,11 @@ export function AccountsPanel() {
           <p id={ids.quota} className="field-error" role="alert">
             {touched && quotaProblem ? quotaProblem : serverField === 'quota' ? serverSays : undefined}
           </p>
+          {parsed.ok && quotaWarning(parsed.bytes) ? (
+            <p className="field-warning" role="status">
+              {quotaWarning(parsed.bytes)}
+            </p>
+          ) : null}
         </div>
         <button type="submit" className="btn" disabled={!name.trim()}>
           Add account
@@ -130,6 +136,12 @@ function AccountRow({ account: a }: { account: Account }) {
   const [unit, setUnit] = useState<QuotaUnit>(initial.unit)
   const [error, setError] = useState<string>()
   const errorId = useId()
+  // The quota changed on the server (saved here, or elsewhere and refreshed): the field shows it.
+  useEffect(() => {
+    const now = quotaText(a.quota)
+    setText(now.text)
+    setUnit(now.unit)
+  }, [a.quota])
   const parsed = parseQuota(text, unit)
   const changed = parsed.ok && parsed.bytes !== a.quota
   const problem = parsed.ok ? error : parsed.error
@@ -143,6 +155,7 @@ function AccountRow({ account: a }: { account: Account }) {
         <form
           className="inline-form tight"
           noValidate
+          onInput={() => setError(undefined)}
           onSubmit={(e) => {
             e.preventDefault()
             if (!parsed.ok || !changed) return
@@ -172,6 +185,11 @@ function AccountRow({ account: a }: { account: Account }) {
           <p id={errorId} className="field-error" role="alert">
             {problem}
           </p>
+          {parsed.ok && !problem && quotaWarning(parsed.bytes) ? (
+            <p className="field-warning" role="status">
+              {quotaWarning(parsed.bytes)}
+            </p>
+          ) : null}
         </form>
       </td>
     </tr>

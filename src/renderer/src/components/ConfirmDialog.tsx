@@ -9,6 +9,7 @@ export function ConfirmDialog<T>({
   title,
   confirm,
   trash,
+  keep = 'Keep it',
   onConfirm,
   onCancel,
   children,
@@ -19,6 +20,8 @@ export function ConfirmDialog<T>({
   confirm: string
   /** Show the bin icon on the confirm button. */
   trash?: boolean
+  /** The button that backs out. */
+  keep?: string
   onConfirm(item: T): void
   onCancel(): void
   children: (item: T) => ReactNode
@@ -37,7 +40,7 @@ export function ConfirmDialog<T>({
           <p>{children(item)}</p>
           <div className="form-actions">
             <button type="button" className="btn" onClick={onCancel}>
-              Keep it
+              {keep}
             </button>
             <button type="submit" className="btn btn-danger" autoFocus>
               {trash ? <Icon name="trash" /> : null} {confirm}

@@ -1,17 +1,19 @@
 import { copyText } from '../store/toasts'
 import { Icon, type IconName } from './Icon'
 
-/** A button that copies `text`; shows a label or just an icon (then the label is its accessible name). */
+/** A button that copies `text`; shows a label or just an icon (then the label is its accessible name). The
+ *  label is required and says what is copied ("Copy CID of photo.jpg"): a list of plain "Copy" buttons reads
+ *  the same to a screen reader on every row. */
 export function CopyButton({
   text,
-  label = 'Copy',
+  label,
   what,
   icon = 'copy',
   iconOnly = false,
   className = '',
 }: {
   text: string
-  label?: string
+  label: string
   what?: string
   icon?: IconName
   iconOnly?: boolean

@@ -41,7 +41,8 @@ export function KeyForm() {
   }
 
   return (
-    <form className="form key-form" onSubmit={(e) => void submit(e)}>
+    // A server's refusal is about what was sent: it goes with the next edit.
+    <form className="form key-form" onSubmit={(e) => void submit(e)} onInput={() => setError(undefined)}>
       <label>
         Key name
         <input

@@ -1,5 +1,9 @@
-// The sidebar: the four pages (also on keys 1–4), whether live updates are flowing, and signing out.
+// The sidebar: the four pages (also on keys 1–4), whether live updates are flowing, and signing out (asked
+// first while uploads run: signing out stops them).
+import { useState } from 'react'
 import { useSession } from '../store/session'
+import { unfinished, useUploads } from '../store/uploads'
+import { ConfirmDialog } from './ConfirmDialog'
 import { Icon, type IconName } from './Icon'
 
 export const PAGES = ['files', 'pins', 'developer', 'dashboard'] as const
@@ -18,6 +22,12 @@ export function Nav({ page }: { page: Page }) {
   const apiUp = useSession((s) => s.apiUp)
   const apiError = useSession((s) => s.apiError)
   const signOut = useSession((s) => s.signOut)
+  const running = useUploads((s) => unfinished(s.items))
+  const [asking, setAsking] = useState<number | undefined>(undefined)
+  const leave = () => {
+    useUploads.getState().cancelAll()
+    void signOut()
+  }
   return (
     <aside className="sidebar">
       <nav className="nav" aria-label="Main">
@@ -39,10 +49,26 @@ export function Nav({ page }: { page: Page }) {
           ))}
         </ul>
         <LiveDot live={live} streamError={streamError} apiUp={apiUp} apiError={apiError} />
-        <button type="button" className="btn btn-ghost sign-out" onClick={() => void signOut()}>
+        <button
+          type="button"
+          className="btn btn-ghost sign-out"
+          onClick={() => (running > 0 ? setAsking(running) : leave())}
+        >
           Sign out
         </button>
       </nav>
+      <ConfirmDialog
+        item={asking}
+        title="Sign out while uploading?"
+        confirm="Stop uploads and sign out"
+        keep="Keep uploading"
+        onConfirm={leave}
+        onCancel={() => setAsking(undefined)}
+      >
+        {(n) =>
+          `${n === 1 ? 'An upload is' : `${n} uploads are`} still running. Signing out stops ${n === 1 ? 'it' : 'them'}, and what was not finished is not kept.`
+        }
+      </ConfirmDialog>
     </aside>
   )
 }

@@ -33,6 +33,7 @@ export function PinForm({ onDone }: { onDone: () => void }) {
   const edit = (setter: (v: string) => void, value: string) => {
     setter(value)
     setError(undefined)
+    setMetaError(undefined)
   }
 
   const submit = async (e: FormEvent) => {

@@ -125,7 +125,8 @@ function RemoteForm() {
 
   return (
     <>
-      <form className="inline-form" onSubmit={(e) => void submit(e)}>
+      {/* A server's refusal is about what was sent: it goes with the next edit. */}
+      <form className="inline-form" onSubmit={(e) => void submit(e)} onInput={() => setError(undefined)}>
         <input
           value={draft.name}
           onChange={(e) => set({ name: e.target.value })}

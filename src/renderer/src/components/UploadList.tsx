@@ -56,7 +56,13 @@ function UploadRow({ upload: u }: { upload: Upload }) {
           {u.state === 'done' && u.cid ? (
             <span className="upload-cid">
               ✓ {formatBytes(u.size)} · <code title={u.cid}>{shortCid(u.cid)}</code>
-              <CopyButton text={u.cid} label="Copy CID" what="CID copied" iconOnly className="btn-ghost" />
+              <CopyButton
+                text={u.cid}
+                label={`Copy CID of ${u.label}`}
+                what="CID copied"
+                iconOnly
+                className="btn-ghost"
+              />
             </span>
           ) : null}
           {u.state === 'done' && !u.cid ? 'done' : null}

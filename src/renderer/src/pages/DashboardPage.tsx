@@ -1,10 +1,12 @@
 // Dashboard and settings: storage against quota, pins by status, the node, LAN sharing and (admins) accounts.
 import { useEffect } from 'react'
 import { formatBytes } from '../api/format'
+import { quotaWarning } from '../api/quota'
 import { AccountsPanel } from '../components/AccountsPanel'
 import { BackupButton } from '../components/BackupButton'
 import { Badge } from '../components/Badge'
 import { CopyButton } from '../components/CopyButton'
+import { GatewayPanel } from '../components/GatewayPanel'
 import { QrCode } from '../components/QrCode'
 import { RemotesPanel } from '../components/RemotesPanel'
 import { ErrorBox, Spinner } from '../components/States'
@@ -49,6 +51,19 @@ export function DashboardPage({ go }: { go: (page: 'pins') => void }) {
                 {formatBytes(usage)}{' '}
                 <span className="muted">{quota === null ? 'used · no quota' : `of ${formatBytes(quota)}`}</span>
               </p>
+              {quotaWarning(quota) ? (
+                <p className="field-warning" role="status">
+                  {quotaWarning(quota)}
+                </p>
+              ) : null}
+              {me.value.usageParts ? (
+                <dl className="facts storage-parts">
+                  <dt>On IPFS (pins)</dt>
+                  <dd data-part="pinned">{formatBytes(me.value.usageParts.pinned)}</dd>
+                  <dt>Only in Tack (not pinned, private)</dt>
+                  <dd data-part="stored">{formatBytes(me.value.usageParts.stored)}</dd>
+                </dl>
+              ) : null}
               {quota !== null ? (
                 <div
                   className={`progress ${pct > 90 ? 'warn' : ''}`}
@@ -157,6 +172,7 @@ export function DashboardPage({ go }: { go: (page: 'pins') => void }) {
       </section>
 
       {isAdmin(session) ? <LanPanel /> : null}
+      {isAdmin(session) ? <GatewayPanel /> : null}
       {isAdmin(session) ? <AccountsPanel /> : null}
       {isAdmin(session) ? <RemotesPanel /> : null}
     </div>
@@ -190,14 +206,20 @@ function LanPanel() {
       </p>
       {settings.error ? <ErrorBox error={settings.error} compact /> : null}
       {on && urls.length > 0 ? (
-        <div className="lan-urls">
-          {urls.map((u) => (
-            <div key={u} className="lan-url">
-              <QrCode text={u} size={132} />
-              <CopyButton text={u} label="Copy" what="LAN URL copied" />
-            </div>
-          ))}
-        </div>
+        <>
+          <div className="lan-urls">
+            {urls.map((u) => (
+              <div key={u} className="lan-url">
+                <QrCode text={u} size={132} />
+                <CopyButton text={u} label="Copy LAN address" what="LAN address copied" />
+              </div>
+            ))}
+          </div>
+          <p className="muted small">
+            Scan a code with a phone on the same network: it shows that the phone reaches this computer and opens any
+            CID you type there. A file’s own code is in its Share dialog.
+          </p>
+        </>
       ) : null}
       {on && urls.length === 0 && !savingLan ? (
         <p className="muted">Sharing is on, but no network address was reported yet.</p>

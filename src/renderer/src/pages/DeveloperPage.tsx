@@ -14,6 +14,9 @@ import { useKeys } from '../store/keys'
 import { commandsFor } from './commands'
 import { api, isAdmin, useSession } from '../store/session'
 
+/** How often the open Developer page reads its keys again (their last use). */
+export const KEYS_REFRESH_MS = 5000
+
 export function DeveloperPage() {
   const { keys, accounts, loading, loaded, error, created, load, revoke, forgetSecret } = useKeys()
   const me = useSession((s) => s.me)
@@ -25,6 +28,18 @@ export function DeveloperPage() {
   useEffect(() => {
     void load()
   }, [load])
+  // A key's last use changes when a client uses it, which sends no event: read it again while the page is
+  // open, and at once when the window comes back into view.
+  const refresh = useKeys((s) => s.refresh)
+  useEffect(() => {
+    const timer = setInterval(() => void refresh(), KEYS_REFRESH_MS)
+    const onVisible = () => document.visibilityState === 'visible' && void refresh()
+    document.addEventListener('visibilitychange', onVisible)
+    return () => {
+      clearInterval(timer)
+      document.removeEventListener('visibilitychange', onVisible)
+    }
+  }, [refresh])
   const listed = keys.filter((k) => whose === 'all' || k.accountId === whose)
   const live = listed.filter((k) => !k.revoked)
   const revoked = listed.filter((k) => k.revoked)

@@ -6,6 +6,8 @@ import { FileTable } from '../components/FileTable'
 import { Icon } from '../components/Icon'
 import { SearchField } from '../components/SearchField'
 import { Empty, ErrorBox, Spinner } from '../components/States'
+import { emptyFiles } from './files-empty'
+import { isShortcutKey } from '../components/shortcuts'
 import { UploadList } from '../components/UploadList'
 import { FILES_PAGE, useFiles } from '../store/files'
 import { useUploads } from '../store/uploads'
@@ -43,10 +45,24 @@ export function FilesPage() {
     const t = setTimeout(() => setQuery({ q: search }), 250)
     return () => clearTimeout(t)
   }, [search, query.q, setQuery])
+  // Leaving the page within the pause still applies the last edit: else the list comes back filtered by a
+  // search the box no longer shows.
+  const latestSearch = useRef(search)
+  latestSearch.current = search
+  useEffect(
+    () => () => {
+      const files = useFiles.getState()
+      if (latestSearch.current !== files.query.q) files.setQuery({ q: latestSearch.current })
+    },
+    [],
+  )
   useEffect(() => {
     // `u` opens the file picker, as the hint on the button says.
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'u' && !e.ctrlKey && !e.metaKey && !e.altKey && !isTyping(e)) fileInput.current?.click()
+      if (e.key === 'u' && isShortcutKey(e) && !document.querySelector('dialog[open]')) {
+        e.preventDefault()
+        fileInput.current?.click()
+      }
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
@@ -58,6 +74,7 @@ export function FilesPage() {
     input.value = ''
   }
 
+  const empty = emptyFiles(query)
   return (
     <div className="page">
       <header className="page-head">
@@ -171,10 +188,8 @@ export function FilesPage() {
         {error ? <ErrorBox error={error} onRetry={() => void load()} /> : null}
         {!loaded && loading ? <Spinner label="Loading files…" /> : null}
         {loaded && !error && results.length === 0 ? (
-          <Empty icon={query.q ? 'search' : 'upload'} title={query.q ? 'Nothing matches that search' : 'No files yet'}>
-            {query.q
-              ? 'Search matches names and any part of a path, also the files inside folders.'
-              : 'Drag files or a folder here, or use “Add files”. You get a CID and a link to share.'}
+          <Empty icon={empty.icon} title={empty.title}>
+            {empty.body}
           </Empty>
         ) : null}
         {results.length > 0 ? <FileTable files={results} /> : null}
@@ -204,9 +219,4 @@ export function FilesPage() {
       </section>
     </div>
   )
-}
-
-export function isTyping(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null
-  return Boolean(t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName)))
 }

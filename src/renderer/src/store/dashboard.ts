@@ -25,6 +25,8 @@ interface DashboardState {
   savingLan: boolean
   load(): Promise<void>
   setLan(on: boolean): Promise<void>
+  /** Rejects with the server's refusal, for the form to show beside its field. */
+  saveGatewayTemplate(template: string): Promise<void>
   setQuota(id: number, quota: number | null): Promise<void>
   createAccount(name: string, quota: number | null): Promise<void>
   addRemote(remote: NewRemote): Promise<void>
@@ -78,6 +80,11 @@ export const useDashboard = create<DashboardState>((set, get) => {
       } finally {
         set({ savingLan: false })
       }
+    },
+    async saveGatewayTemplate(gatewayTemplate) {
+      const settings = await api().saveSettings({ gatewayTemplate })
+      set({ settings: { value: settings, loading: false } })
+      useToasts.getState().show('Public gateway saved')
     },
     async setQuota(id, quota) {
       // A refusal is the caller's to show, next to the field it is about.

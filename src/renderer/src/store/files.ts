@@ -8,7 +8,7 @@ import { useToasts } from './toasts'
 
 export const FILES_PAGE = 50
 
-interface FilesState {
+export interface FilesState {
   results: FileRecord[]
   count: number
   loading: boolean
@@ -39,7 +39,11 @@ export const useFiles = create<FilesState>((set, get) => ({
       const page = await api().files({ ...get().query, limit: FILES_PAGE })
       if (mine === generation) set({ results: page.results, count: page.count, error: undefined })
     } catch (err) {
-      if (mine === generation) set({ error: toApiError(err) })
+      const e = toApiError(err)
+      // A refused query (a search the server will not run) has no rows: the old ones answer another query.
+      // A network blip keeps them, marked by the error above.
+      const refused = e.status >= 400 && e.status < 500
+      if (mine === generation) set({ error: e, ...(refused ? { results: [], count: 0 } : {}) })
     } finally {
       if (mine === generation) set({ loading: false, loaded: true })
     }
@@ -89,10 +93,12 @@ export const useFiles = create<FilesState>((set, get) => ({
   },
   applyEvent(e) {
     const known = get().results.some((r) => r.cid === e.cid)
+    // A view event comes within a second of the view (the gateway gathers them): that is the last access.
     const patch = (r: FileRecord): FileRecord => ({
       ...r,
       state: e.state,
       ...(e.views === undefined ? {} : { views: e.views }),
+      ...(e.views !== undefined && e.views > r.views ? { lastAccessed: new Date().toISOString() } : {}),
     })
     if (known) set({ results: get().results.map((r) => (r.cid === e.cid ? patch(r) : r)) })
     // A view of a file not on this page changes nothing here; a new or changed file is worth a reload.

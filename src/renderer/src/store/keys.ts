@@ -15,6 +15,8 @@ interface KeysState {
   error?: ApiError
   created?: CreatedKey
   load(): Promise<void>
+  /** Reads the list again without a loading state (last use changes while the page is open). */
+  refresh(): Promise<void>
   create(name: string, scopes: Scope[], account?: string): Promise<void>
   revoke(id: string): Promise<void>
   forgetSecret(): void
@@ -38,6 +40,14 @@ export const useKeys = create<KeysState>((set, get) => ({
       set({ error: toApiError(err) })
     } finally {
       set({ loading: false, loaded: true })
+    }
+  },
+  async refresh() {
+    try {
+      const keys = await api().keys(isAdmin(useSession.getState().me))
+      set({ keys: keys.results })
+    } catch {
+      // The next load shows what is wrong; a quiet refresh keeps what is on screen.
     }
   },
   async create(name, scopes, account) {

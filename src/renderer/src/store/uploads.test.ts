@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { groupUploads, type PickedFile } from './uploads'
+import { groupUploads, unfinished, type PickedFile, type Upload } from './uploads'
 
 const picked = (path: string): PickedFile => ({ file: new File(['x'], path.split('/').pop()!), path })
 
@@ -18,5 +18,14 @@ describe('groupUploads', () => {
       ['site/', ['site/index.html', 'site/css/s.css']],
       ['photos/', ['photos/1.jpg']],
     ])
+  })
+})
+
+describe('unfinished', () => {
+  it('counts what a reload would lose: queued and sending, not done, failed or cancelled', () => {
+    const states: Upload['state'][] = ['queued', 'uploading', 'done', 'failed', 'cancelled', 'uploading']
+    const items = states.map((state, id) => ({ id, state }) as Upload)
+    expect(unfinished(items)).toBe(3)
+    expect(unfinished([])).toBe(0)
   })
 })

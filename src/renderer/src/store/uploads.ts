@@ -53,11 +53,17 @@ interface UploadsState {
   setImportCar(on: boolean): void
   add(files: PickedFile[]): void
   cancel(id: number): void
+  /** Stops every upload that has not finished (signing out). */
+  cancelAll(): void
   dismiss(id: number): void
   clearFinished(): void
 }
 
 const MAX_PARALLEL = 2
+
+/** How many uploads have not finished (queued or sending): what a reload or sign-out would lose. */
+export const unfinished = (items: readonly Upload[]): number =>
+  items.filter((u) => u.state === 'queued' || u.state === 'uploading').length
 const handles = new Map<number, UploadHandle<unknown>>()
 const samples = new Map<number, { t: number; loaded: number }>()
 let nextId = 1
@@ -188,6 +194,9 @@ export const useUploads = create<UploadsState>((set, get) => {
           files: undefined,
           error: new ApiError(0, 'CANCELLED', 'you cancelled this upload'),
         })
+    },
+    cancelAll() {
+      for (const u of get().items) if (u.state === 'queued' || u.state === 'uploading') get().cancel(u.id)
     },
     dismiss: (id) => set({ items: get().items.filter((u) => u.id !== id) }),
     clearFinished: () => set({ items: get().items.filter((u) => u.state === 'uploading' || u.state === 'queued') }),

@@ -7,11 +7,18 @@ import { principalOf } from '../server.js'
 
 /** How many bytes an account uses; filled in by the domains that store things (pins, files). */
 export type UsageOf = (accountId: number) => number
+/** The two parts of usage: what Kubo holds pinned for the account (its pins, pinned uploads among them) and
+ *  what only the object store holds (uploads not pinned, private ones). */
+export type UsagePartsOf = (accountId: number) => { pinned: number; stored: number }
 
 const CreateBody = z.object({ name: z.string(), quota: z.number().int().min(0).nullable().optional() })
 const QuotaBody = z.object({ quota: z.number().int().min(0).nullable() })
 
-export function accountRoutes(deps: { accounts: Accounts; usageOf: UsageOf }): FastifyPluginAsync {
+export function accountRoutes(deps: {
+  accounts: Accounts
+  usageOf: UsageOf
+  usagePartsOf?: UsagePartsOf
+}): FastifyPluginAsync {
   const serialize = (a: Account) => ({
     id: a.id,
     name: a.name,
@@ -23,7 +30,12 @@ export function accountRoutes(deps: { accounts: Accounts; usageOf: UsageOf }): F
   return async (app) => {
     app.get('/api/accounts/me', { config: { scope: 'any' } }, (request) => {
       const me = principalOf(request)
-      return { ...serialize(deps.accounts.get(me.accountId)), scopes: me.scopes }
+      const parts = deps.usagePartsOf?.(me.accountId)
+      return {
+        ...serialize(deps.accounts.get(me.accountId)),
+        scopes: me.scopes,
+        ...(parts ? { usageParts: parts } : {}),
+      }
     })
     app.get('/api/accounts', { config: { scope: 'admin' } }, () => ({
       results: deps.accounts.list().map(serialize),

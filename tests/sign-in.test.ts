@@ -14,6 +14,7 @@ import { paths } from '../src/main/core/state.js'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { json } from './fixtures/http.js'
 import { isPsaFailure, rawRequest } from './fixtures/raw-http.js'
+import { waitFor } from './fixtures/processes.js'
 import { spawnServe } from './fixtures/serve.js'
 import { tempDir } from './fixtures/tmp.js'
 
@@ -213,8 +214,8 @@ describe('tack login', () => {
     const serve = await spawnServe(dir.path)
     try {
       // The link serve printed works once; what stays in its log opens nothing afterwards.
-      const printed = serve.output().match(/Open the UI:\s+(\S+)/)?.[1]
-      expect(printed).toBeDefined()
+      // The banner comes once everything is ready, which may be after the API listens (MinIO starts behind it).
+      const printed = await waitFor(() => serve.output().match(/Open the UI:\s+(\S+)/)?.[1], 'the banner')
       expect((await redeem(tokenOf(printed!), {}, serve.url)).status).toBe(201)
       await expectLinkRefused(await redeem(tokenOf(printed!), {}, serve.url))
       expect(serve.output()).not.toContain(readFileSync(paths(dir.path).sessionToken, 'utf8').trim())

@@ -278,7 +278,8 @@ describe('the renderer in a real browser', () => {
     // Added with "Put on IPFS at once" on (the default): on IPFS with no gateway read, and the row says so.
     const hello = fileRow('hello.txt')
     await expect.poll(() => hello.locator('.badge').getAttribute('data-state'), { timeout: 30_000 }).toBe('pinned')
-    expect(await hello.locator('.badge').textContent()).toBe('on IPFS')
+    // Polled too: the upload's answer (pinned) can come before the pin job's own events (pinning, pinned).
+    await expect.poll(() => hello.locator('.badge').textContent()).toBe('on IPFS')
     expect(await tack.core.kubo.client.isPinned('bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e')).toBe(
       true,
     )

@@ -4,7 +4,6 @@
 // Tack fails its pin at once (offline pin) instead of searching the network while holding the gate, also
 // after a restart; and a gate-held Kubo call that hangs is cut by its deadline.
 import { randomBytes } from 'node:crypto'
-import { CarWriter } from '@ipld/car'
 import * as dagPb from '@ipld/dag-pb'
 import { CID } from 'multiformats/cid'
 import { identity } from 'multiformats/hashes/identity'
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createGc, createGcGate } from '../src/main/core/kubo/gc.js'
 import { silentLogger } from '../src/main/core/log.js'
 import { startTack, type TestTack } from './fixtures/core.js'
+import { carBytes } from './fixtures/car.js'
 
 type Block = { cid: CID; bytes: Uint8Array }
 type Digest = ReturnType<typeof identity.digest>
@@ -21,17 +21,7 @@ const RAW = 0x55
 const DAG_PB = 0x70
 const digestOf = (bytes: Uint8Array) => sha256.digest(bytes) as unknown as Digest
 
-async function buildCar(root: CID, blocks: Block[]): Promise<Buffer> {
-  const { writer, out } = CarWriter.create([root])
-  const chunks: Uint8Array[] = []
-  const reading = (async () => {
-    for await (const c of out) chunks.push(c)
-  })()
-  for (const b of blocks) await writer.put(b)
-  await writer.close()
-  await reading
-  return Buffer.concat(chunks)
-}
+const buildCar = (root: CID, blocks: Block[]) => carBytes([root], blocks)
 
 function pbNode(links: CID[], inline = false): Block {
   const bytes = dagPb.encode(dagPb.prepare({ Links: links.map((Hash, i) => ({ Hash, Name: `l${i}` })) }))

@@ -5,12 +5,13 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CarReader, CarWriter } from '@ipld/car'
+import { CarReader } from '@ipld/car'
 import type { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { startKuboNode, type KuboTestNode } from './fixtures/kubo-node.js'
 import { tempDir } from './fixtures/tmp.js'
+import { carBytes } from './fixtures/car.js'
 
 const CAR = 'application/vnd.ipld.car'
 
@@ -20,17 +21,7 @@ interface FileJson {
   private: boolean
 }
 
-async function buildCar(roots: CID[], blocks: Array<{ cid: CID; bytes: Uint8Array }>): Promise<Buffer> {
-  const { writer, out } = CarWriter.create(roots)
-  const chunks: Uint8Array[] = []
-  const reading = (async () => {
-    for await (const c of out) chunks.push(c)
-  })()
-  for (const b of blocks) await writer.put(b)
-  await writer.close()
-  await reading
-  return Buffer.concat(chunks)
-}
+const buildCar = carBytes
 
 describe('CAR uploads', () => {
   let tack: TestTack

@@ -5,7 +5,6 @@
 // path clean and served back byte-identical, and afterwards pinning still works for everyone (a crafted CAR
 // once stalled the whole queue). Bounded in time; fast-check prints the smallest failing input it finds.
 import { randomBytes } from 'node:crypto'
-import { CarWriter } from '@ipld/car'
 import * as dagPb from '@ipld/dag-pb'
 import fc from 'fast-check'
 import { CID } from 'multiformats/cid'
@@ -16,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { KUBO_POLL } from './fixtures/poll.js'
 import { isPsaFailure, rawRequest } from './fixtures/raw-http.js'
+import { carBytes, type CarBlock } from './fixtures/car.js'
 
 const BOUNDARY = 'tackfuzzboundary'
 
@@ -70,17 +70,7 @@ const cleanPath = (p: string) =>
   // eslint-disable-next-line no-control-regex
   !/[\u0000-\u001f\u007f]/.test(p) && !p.startsWith('/') && p.split('/').every((s) => s && s !== '.' && s !== '..')
 
-async function car(root: CID, blocks: Array<{ cid: CID; bytes: Uint8Array }>): Promise<Buffer> {
-  const { writer, out } = CarWriter.create([root])
-  const chunks: Uint8Array[] = []
-  const reading = (async () => {
-    for await (const c of out) chunks.push(c)
-  })()
-  for (const b of blocks) await writer.put(b)
-  await writer.close()
-  await reading
-  return Buffer.concat(chunks)
-}
+const car = (root: CID, blocks: CarBlock[]) => carBytes([root], blocks)
 
 async function pbBlock(links: CID[], data = new UnixFS({ type: 'directory' }).marshal()) {
   const bytes = dagPb.encode(dagPb.prepare({ Data: data, Links: links.map((Hash, i) => ({ Hash, Name: `e${i}` })) }))

@@ -3,13 +3,13 @@
 // with exactly as many stored as fit (3 of 5 here), the others refused with INSUFFICIENT_FUNDS and leaving
 // nothing behind. Raw PUT (through the byte relay), multipart POST and CAR PUT (of a file, of a folder) each.
 import { randomBytes } from 'node:crypto'
-import { CarWriter } from '@ipld/car'
 import { importer } from 'ipfs-unixfs-importer'
 import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KUBO_V1_OPTIONS } from '../src/main/core/cid/unixfs.js'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { heldRequest as held, type HeldRequest } from './fixtures/held-request.js'
+import { carBytes } from './fixtures/car.js'
 
 const MiB = 1024 * 1024
 const QUOTA = 10 * MiB
@@ -30,15 +30,7 @@ async function carOf(bytes: Uint8Array, folder = false): Promise<Buffer> {
   let root: CID | undefined
   const source = folder ? [{ path: 'folder/file.bin', content: bytes }] : [{ content: bytes }]
   for await (const entry of importer(source, store, KUBO_V1_OPTIONS)) root = CID.parse(entry.cid.toString())
-  const { writer, out } = CarWriter.create([root!])
-  const chunks: Uint8Array[] = []
-  const reading = (async () => {
-    for await (const c of out) chunks.push(c)
-  })()
-  for (const b of blocks) await writer.put(b)
-  await writer.close()
-  await reading
-  return Buffer.concat(chunks)
+  return carBytes([root!], blocks)
 }
 
 function multipart(name: string, bytes: Buffer): { body: Buffer; type: string } {
@@ -59,7 +51,8 @@ describe('concurrent uploads spend the quota once', () => {
   })
   afterAll(() => tack?.destroy())
 
-  const pending = () => (tack.core.state.db.prepare('SELECT COUNT(*) AS n FROM pending_uploads').get() as { n: number }).n
+  const pending = () =>
+    (tack.core.state.db.prepare('SELECT COUNT(*) AS n FROM pending_uploads').get() as { n: number }).n
   const usage = (accountId: number) => tack.core.pins.usageOf(accountId) + tack.core.files.usageOf(accountId)
 
   async function race(requests: (key: string) => HeldRequest[]) {
@@ -92,7 +85,13 @@ describe('concurrent uploads spend the quota once', () => {
     await race((key) =>
       Array.from({ length: UPLOADS }, (_, i) => {
         const form = multipart(`part-${i}.bin`, randomBytes(EACH))
-        return held(tack.url, '/api/files', 'POST', { authorization: `Bearer ${key}`, 'content-type': form.type }, form.body)
+        return held(
+          tack.url,
+          '/api/files',
+          'POST',
+          { authorization: `Bearer ${key}`, 'content-type': form.type },
+          form.body,
+        )
       }),
     )
   })

@@ -3,7 +3,6 @@
 // deep chains, wrong hashes, several roots, flipped bytes, truncation and bytes that are no CAR at all.
 // Whatever the shape, verifyCar either returns or throws a CoreError BAD_REQUEST, within a bounded time; and
 // what it accepts never leaves Kubo something to fetch (every block a walk by Kubo's rules reaches is there).
-import { CarWriter } from '@ipld/car'
 import * as dagPb from '@ipld/dag-pb'
 import fc from 'fast-check'
 import { CID } from 'multiformats/cid'
@@ -13,6 +12,7 @@ import { describe, expect, it } from 'vitest'
 import { parseConfig } from '../../config.js'
 import { CoreError } from '../../errors.js'
 import { carLimits, verifyCar, type VerifyLimits } from './verify.js'
+import { carBytes } from '../../../../../tests/fixtures/car.js'
 
 /** The configured defaults. */
 const LIMITS = carLimits(parseConfig({ dataDir: '.' }))
@@ -94,18 +94,6 @@ function build(ops: Op[]) {
     }
   })
   return { pool, inCar }
-}
-
-async function carBytes(roots: CID[], blocks: Block[]): Promise<Buffer> {
-  const { writer, out } = CarWriter.create(roots)
-  const chunks: Uint8Array[] = []
-  const reading = (async () => {
-    for await (const c of out) chunks.push(c)
-  })()
-  for (const b of blocks) await writer.put(b)
-  await writer.close()
-  await reading
-  return Buffer.concat(chunks)
 }
 
 /** The body as an upload delivers it: in pieces of varying size. */

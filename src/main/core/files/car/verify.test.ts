@@ -1,5 +1,4 @@
 // verifyCar on CARs built in memory: what passes, and each reason a CAR is refused.
-import { CarWriter } from '@ipld/car'
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
 import { CID } from 'multiformats/cid'
@@ -8,23 +7,14 @@ import { sha256, sha512 } from 'multiformats/hashes/sha2'
 import { describe, expect, it } from 'vitest'
 import { parseConfig } from '../../config.js'
 import { carLimits, verifyCar } from './verify.js'
+import { carBytes } from '../../../../../tests/fixtures/car.js'
 
 /** The configured defaults. */
 const LIMITS = carLimits(parseConfig({ dataDir: '.' }))
 
 type Block = { cid: CID; bytes: Uint8Array }
 
-async function car(roots: CID[], blocks: Block[]): Promise<Uint8Array[]> {
-  const { writer, out } = CarWriter.create(roots)
-  const chunks: Uint8Array[] = []
-  const reading = (async () => {
-    for await (const c of out) chunks.push(c)
-  })()
-  for (const b of blocks) await writer.put(b)
-  await writer.close()
-  await reading
-  return chunks
-}
+const car = async (roots: CID[], blocks: Block[]): Promise<Uint8Array[]> => [await carBytes(roots, blocks)]
 const from = (chunks: Uint8Array[]) =>
   (async function* () {
     yield* chunks

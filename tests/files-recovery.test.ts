@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
-import { Client } from 'minio'
 import { afterAll, expect, it } from 'vitest'
 import { pidsMatching, waitFor } from './fixtures/processes.js'
 import { spawnServe, type ServeProcess } from './fixtures/serve.js'
 import { tempDir } from './fixtures/tmp.js'
+import { tackMinioClient } from './fixtures/minio.js'
 
 const run = promisify(execFile)
 const ROOT = join(import.meta.dirname, '..')
@@ -25,22 +25,7 @@ afterAll(async () => {
   dir.remove()
 })
 
-function minioClient() {
-  const s = JSON.parse(readFileSync(join(dir.path, 'minio.json'), 'utf8')) as {
-    accessKey: string
-    secretKey: string
-    apiPort: number
-  }
-  return new Client({
-    endPoint: '127.0.0.1',
-    port: s.apiPort,
-    useSSL: false,
-    accessKey: s.accessKey,
-    secretKey: s.secretKey,
-    region: 'us-east-1',
-    pathStyle: true,
-  })
-}
+const minioClient = () => tackMinioClient(dir.path)
 
 /** The objects under uploads/, and the unfinished multipart uploads of `key` (MinIO lists those by exact key only). */
 async function leftovers(key?: string): Promise<{ objects: string[]; incomplete: string[] }> {

@@ -5,15 +5,13 @@
 // one object per content), nothing left behind by a client that leaves, and Node taking over when the relay
 // is gone.
 import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { connect } from 'node:net'
-import { join } from 'node:path'
-import { Client } from 'minio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { startKuboNode, type KuboTestNode } from './fixtures/kubo-node.js'
 import { relayPid, waitFor } from './fixtures/processes.js'
 import { RELAY_PART_SIZE } from '../src/main/core/object-store/store.js'
+import { tackMinioClient } from './fixtures/minio.js'
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -51,23 +49,7 @@ async function objectKeys(): Promise<string[]> {
 }
 
 /** A client of Tack's own MinIO, to see what it holds. */
-function minio(): Client {
-  const s = JSON.parse(readFileSync(join(tack.dataDir, 'minio.json'), 'utf8')) as {
-    accessKey: string
-    secretKey: string
-    apiPort: number
-  }
-  const { accessKey, secretKey, apiPort: port } = s
-  return new Client({
-    endPoint: '127.0.0.1',
-    port,
-    useSSL: false,
-    accessKey,
-    secretKey,
-    pathStyle: true,
-    region: 'us-east-1',
-  })
-}
+const minio = () => tackMinioClient(tack.dataDir)
 
 /** Sends the head of a PUT of `length` bytes and `sent` of them, then leaves (after `beforeLeaving`). */
 function cutUpload(name: string, length: number, sent: number, beforeLeaving = () => {}): Promise<void> {

@@ -4,15 +4,14 @@
 // object without a blob, no covered blob still in the store, no pending object left).
 import { execFile } from 'node:child_process'
 import { randomBytes, randomInt } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
-import { Client } from 'minio'
 import { afterAll, expect, it } from 'vitest'
 import { waitFor } from './fixtures/processes.js'
 import { spawnServe, type ServeProcess } from './fixtures/serve.js'
 import { tempDir } from './fixtures/tmp.js'
+import { tackMinioClient } from './fixtures/minio.js'
 
 const run = promisify(execFile)
 const ROOT = join(import.meta.dirname, '..')
@@ -30,22 +29,7 @@ afterAll(async () => {
   dir.remove()
 })
 
-function minioClient() {
-  const s = JSON.parse(readFileSync(join(dir.path, 'minio.json'), 'utf8')) as {
-    accessKey: string
-    secretKey: string
-    apiPort: number
-  }
-  return new Client({
-    endPoint: '127.0.0.1',
-    port: s.apiPort,
-    useSSL: false,
-    accessKey: s.accessKey,
-    secretKey: s.secretKey,
-    region: 'us-east-1',
-    pathStyle: true,
-  })
-}
+const minioClient = () => tackMinioClient(dir.path)
 
 async function objects(): Promise<string[]> {
   const keys: string[] = []

@@ -150,7 +150,7 @@ export function createObjectStore(init: ObjectStoreInit): ObjectStore {
     },
     async remove(key) {
       const client = init.client()
-      await client.removeObject(bucket, key).catch(() => {})
+      await client.removeObject(bucket, key, forceDelete(client, key) ? { forceDelete: true } : {}).catch(() => {})
       await client.removeIncompleteUpload(bucket, key).catch(() => {})
     },
     async *list(prefix) {
@@ -162,6 +162,21 @@ export function createObjectStore(init: ObjectStoreInit): ObjectStore {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]'])
+
+/** Keys Tack makes for objects (`uploads/<uuid>`): no other key has one of them as its prefix. */
+const OWN_KEY = /^uploads\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/**
+ * Whether a removal asks the bundled MinIO to free the bytes at once (minio-js's documented `forceDelete`
+ * remove option, MinIO's `x-minio-force-delete`). A plain delete moves the object into MinIO's trash, freed
+ * minutes later, so each byte that moved to Kubo was on disk twice meanwhile (one copy, files/placement.ts;
+ * measured: 3 MiB stayed in .minio.sys/tmp/.trash for over 2 minutes). MinIO applies the option to the
+ * key as a prefix: only keys of Tack's own shape, which are never another key's prefix, get it; and only on
+ * the loopback store (the bundled MinIO), never an external S3 endpoint.
+ */
+function forceDelete(client: Client, key: string): boolean {
+  return OWN_KEY.test(key) && plainLoopback(client)
+}
 
 function plainLoopback(client: Client): boolean {
   const host = (client as unknown as { host?: string }).host ?? ''

@@ -3,8 +3,9 @@
 //          Tack was given: uploads (half `pin=true`, half on-demand and never opened), content pinned through
 //          POST /api/pinning/pins from a peer, and private files. BENCH_MB MiB of uploads (default 1024), as
 //          much PSA-pinned, BENCH_MB/16 private; smoke: 2 MiB, 2 MiB, 256 KiB.
-//          MinIO moves a removed object into .minio.sys/tmp/.trash and frees it minutes later; the row leaves the
-//          trash out (what Tack holds) and the note gives the figure with it.
+//          Tack's removals free their bytes at once (object-store/store.ts), but anything MinIO puts in
+//          .minio.sys/tmp/.trash is freed minutes later: the row leaves the trash out (what Tack holds) and the
+//          note gives the figure with it.
 //   idle   RSS sum and CPU % of a core of the whole process tree of `tack serve` (Node, Kubo, MinIO, relay),
 //          started and left without load for 30 s (smoke 3 s), beside a plain Kubo daemon's over the same time.
 // Only reports: nothing is asserted. The harness imports footprintRows() (see bench/rows.md).

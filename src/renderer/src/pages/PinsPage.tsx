@@ -486,20 +486,35 @@ function PinPrimary({
         rel="noreferrer"
         onClick={(e) => openExternal(e, gateway)}
         aria-label={`Open ${label} at the gateway`}
+        title="Open at the gateway"
       >
-        <Icon name="open" /> Open
+        <Icon name="open" /> <span className="btn-label">Open</span>
       </a>
     )
   }
   if (p.status === 'failed')
     return (
-      <button type="button" className="btn btn-ghost" data-cell onClick={onRetry} aria-label={`Retry ${label}`}>
-        <Icon name="refresh" /> Retry
+      <button
+        type="button"
+        className="btn btn-ghost"
+        data-cell
+        onClick={onRetry}
+        aria-label={`Retry ${label}`}
+        title="Retry"
+      >
+        <Icon name="refresh" /> <span className="btn-label">Retry</span>
       </button>
     )
   return (
-    <button type="button" className="btn btn-ghost" data-cell onClick={onDetails} aria-label={`Details of ${label}`}>
-      <Icon name="search" /> Details
+    <button
+      type="button"
+      className="btn btn-ghost"
+      data-cell
+      onClick={onDetails}
+      aria-label={`Details of ${label}`}
+      title="Details"
+    >
+      <Icon name="search" /> <span className="btn-label">Details</span>
     </button>
   )
 }

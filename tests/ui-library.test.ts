@@ -464,6 +464,21 @@ describe('the library in a real browser', () => {
       await openRowMenu(page.locator('tr[data-requestid]').first())
       found.push(...(await axe(`pin row menu (${at})`)))
       await page.keyboard.press('Escape')
+      // A refresh under way (the real list request held in the browser until axe has looked): its spinner too.
+      let release!: () => void
+      const held = new Promise<void>((resolve) => (release = resolve))
+      const pinList = (url: URL) => url.pathname === '/api/pinning/pins'
+      await page.route(pinList, async (route) => {
+        await held
+        await route.continue()
+      })
+      await page.getByRole('button', { name: 'pinned', exact: true }).click()
+      await expect.poll(() => page.locator('.spinner.small').count()).toBe(1)
+      found.push(...(await axe(`pins refreshing (${at})`)))
+      release()
+      await page.unroute(pinList)
+      await page.getByRole('button', { name: 'pinned', exact: true }).click()
+      await expect.poll(() => page.locator('.spinner').count()).toBe(0)
       await page.getByRole('button', { name: 'Pin from CID' }).click()
       found.push(...(await axe(`pin dialog (${at})`)))
       await page.keyboard.press('Escape')

@@ -133,7 +133,7 @@ export function PinsPage() {
             icon={false}
           />
           <span className="spacer" />
-          {loading && loaded ? <span className="spinner small" aria-label="Refreshing" /> : null}
+          {loading && loaded ? <span className="spinner small" role="status" aria-label="Refreshing" /> : null}
           {failed.length ? (
             <button type="button" className="btn" onClick={() => void s.retry(failed.map((p) => p.requestid))}>
               <Icon name="refresh" /> Retry {failed.length === 1 ? 'the failed pin' : `all ${failed.length} failed`}

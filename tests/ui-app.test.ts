@@ -14,6 +14,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../src/main/core/binaries.js'
 import { startTack, type TestTack } from './fixtures/core.js'
+import { chooseFromRowMenu, openRowMenu } from './fixtures/row-menu.js'
 import { json } from './fixtures/http.js'
 import { rawRequest } from './fixtures/raw-http.js'
 import { startKuboNode, type KuboTestNode } from './fixtures/kubo-node.js'
@@ -315,12 +316,11 @@ describe('the renderer in a real browser', () => {
 
   it('opens the gateway link and gets the same bytes', async () => {
     const row = fileRow('hello.txt')
-    const href = await row.getByRole('link', { name: 'Open hello.txt' }).getAttribute('href')
+    // Open is in the row's menu, a link there.
+    const open = (await openRowMenu(row)).getByRole('menuitem', { name: 'Open hello.txt' })
+    const href = await open.getAttribute('href')
     expect(href).toBeTruthy()
-    const [tab] = await Promise.all([
-      context.waitForEvent('page'),
-      row.getByRole('link', { name: 'Open hello.txt' }).click(),
-    ])
+    const [tab] = await Promise.all([context.waitForEvent('page'), open.click()])
     await tab.waitForLoadState()
     expect(tab.url()).toBe(href)
     expect(await tab.locator('body').textContent()).toBe('hello world')
@@ -504,12 +504,12 @@ describe('the renderer in a real browser', () => {
     await go('1', 'Files')
     const row = fileRow('site')
     await expect.poll(() => row.locator('.badge').getAttribute('data-state')).toBe('stored')
-    await row.getByRole('button', { name: 'Pin site now' }).click()
+    await chooseFromRowMenu(row, 'Pin site now')
     await expect.poll(() => row.locator('.badge').getAttribute('data-state'), { timeout: 30_000 }).toBe('pinned')
     const cid = await row.getAttribute('data-cid')
     expect(await tack.core.kubo.client.isPinned(cid!)).toBe(true)
 
-    await row.getByRole('button', { name: 'Delete site' }).click()
+    await chooseFromRowMenu(row, 'Delete site')
     // The dialog says what goes: the folder, its 2 files and its pin.
     await expect.poll(() => page.locator('dialog[open]').textContent()).toContain('with its 2 files')
     expect(await page.locator('dialog[open]').textContent()).toContain('Its pin goes too')
@@ -520,9 +520,9 @@ describe('the renderer in a real browser', () => {
     await expect.poll(() => tack.core.kubo.client.isPinned(cid!), { timeout: 15_000 }).toBe(false)
 
     await go('2', 'Pins')
-    const failed = page.getByRole('button', { name: 'Remove pin nobody-has-this' })
+    const failed = page.locator('tr[data-status="failed"]', { has: page.getByText('nobody-has-this', { exact: true }) })
     await expect.poll(() => failed.count(), { timeout: 20_000 }).toBe(1)
-    await failed.click()
+    await chooseFromRowMenu(failed, 'Remove pin nobody-has-this')
     await page.locator('dialog button.btn-danger').click()
     await expect.poll(() => failed.count()).toBe(0)
     const left = (await (await tack.api('/api/pinning/pins?status=failed&name=nobody-has-this')).json()) as {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../src/main/core/binaries.js'
 import { formatBytes } from '../src/shared/bytes.js'
 import { startTack, type TestTack } from './fixtures/core.js'
+import { openRowMenu } from './fixtures/row-menu.js'
 
 const ROOT = projectRoot()
 const CHROMIUM = process.env.TACK_CHROMIUM ?? '/usr/bin/chromium'
@@ -278,7 +279,19 @@ describe('live state in the browser', () => {
       }
       return out
     }
-    const files = await names()
+    // The file rows' copy actions are in their menus.
+    const rowCopies = async () => {
+      const out: string[] = []
+      for (const row of await page.locator('tr[data-cid]').all()) {
+        const menu = await openRowMenu(row)
+        for (const item of await menu.getByRole('menuitem', { name: /^Copy/ }).all())
+          out.push((await item.getAttribute('aria-label')) ?? '')
+        await page.keyboard.press('Escape')
+        await expect.poll(() => menu.count()).toBe(0)
+      }
+      return out
+    }
+    const files = [...(await names()), ...(await rowCopies())]
     expect(files).toContain('Copy CID of gamma-notes.txt')
     // The upload's row and the three files' rows.
     expect(files.filter((n) => n.startsWith('Copy CID of')).length).toBe(4)

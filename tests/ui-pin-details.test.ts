@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PinStatus } from '../src/shared/psa.js'
 import { strangerPeerId, unfindableCid } from './fixtures/cids.js'
 import { startTack, type TestTack } from './fixtures/core.js'
+import { chooseFromRowMenu, openRowMenu } from './fixtures/row-menu.js'
 import { waitFor } from './fixtures/processes.js'
 
 const SHOTS = '/tmp/tack-ui-pin-details'
@@ -52,7 +53,8 @@ async function pinVia(body: Record<string, unknown>): Promise<PinStatus> {
   expect(res.status, await res.clone().text()).toBe(202)
   return (await res.json()) as PinStatus
 }
-const pinNow = async (requestid: string) => (await (await tack.api(`/api/pinning/pins/${requestid}`)).json()) as PinStatus
+const pinNow = async (requestid: string) =>
+  (await (await tack.api(`/api/pinning/pins/${requestid}`)).json()) as PinStatus
 
 /** An identity CID (the bytes are the CID): pinned at once, nothing to fetch. */
 const identityText = (text: string) => CID.create(1, raw.code, identity.digest(Buffer.from(text))).toString()
@@ -61,7 +63,12 @@ const identityText = (text: string) => CID.create(1, raw.code, identity.digest(B
 async function addToKubo(bytes: Uint8Array): Promise<string> {
   const [added] = await tack.core.kubo.client.add(
     (async function* () {
-      yield { path: 'data.bin', content: (async function* () { yield bytes })() }
+      yield {
+        path: 'data.bin',
+        content: (async function* () {
+          yield bytes
+        })(),
+      }
     })(),
   )
   return added!.Hash
@@ -131,8 +138,10 @@ describe('pins: retry, details and forwarding state in a real browser', () => {
 
     await go('2', 'Pins')
     const row = page.locator(`tr[data-requestid="${pin.requestid}"]`)
-    await expect.poll(() => row.locator('[data-target="lab"]').textContent()).toBe('lab: queued (lab unreachable; retrying)')
-    await row.getByRole('button', { name: 'Details of with-origins' }).click()
+    await expect
+      .poll(() => row.locator('[data-target="lab"]').textContent())
+      .toBe('lab: queued (lab unreachable; retrying)')
+    await chooseFromRowMenu(row, 'Details of with-origins')
     const dialog = page.getByRole('dialog', { name: 'Pin “with-origins”' })
     await expect.poll(() => dialog.isVisible()).toBe(true)
     expect(await dialog.locator('.origins').textContent()).toContain(origin)
@@ -153,14 +162,20 @@ describe('pins: retry, details and forwarding state in a real browser', () => {
 
     // The Dashboard's "since" is the server's failingSince, whenever this window first looked.
     const target = await waitFor(async () => {
-      const { results } = (await (await tack.api('/api/remotes')).json()) as { results: Array<{ name: string; failingSince: string | null }> }
+      const { results } = (await (await tack.api('/api/remotes')).json()) as {
+        results: Array<{ name: string; failingSince: string | null }>
+      }
       const t = results.find((r) => r.name === 'lab')
       return t?.failingSince ? t : undefined
     }, 'failingSince')
     await go('4', 'Dashboard')
     const remoteRow = page.locator('tr[data-remote="lab"]')
-    await expect.poll(() => remoteRow.locator('.remote-health time').getAttribute('dateTime'), { timeout: 15_000 }).toBe(target.failingSince)
-    expect(await remoteRow.locator('.remote-health').textContent()).toContain('nothing answers at that address (connection refused)')
+    await expect
+      .poll(() => remoteRow.locator('.remote-health time').getAttribute('dateTime'), { timeout: 15_000 })
+      .toBe(target.failingSince)
+    expect(await remoteRow.locator('.remote-health').textContent()).toContain(
+      'nothing answers at that address (connection refused)',
+    )
   })
 
   it('at 900 px the Pins table does not scroll sideways and every remove button is in view; axe finds nothing', async () => {
@@ -171,9 +186,18 @@ describe('pins: retry, details and forwarding state in a real browser', () => {
     await pinVia({ cid: await unfindableCid(), name: 'waiting-for-content', origins: [origin] })
     await page.setViewportSize({ width: 900, height: 800 })
     await go('2', 'Pins')
-    await expect.poll(() => page.locator('tr[data-status="pinning"] .pin-reason').count(), { timeout: 30_000 }).toBeGreaterThan(0)
+    await expect
+      .poll(() => page.locator('tr[data-status="pinning"] .pin-reason').count(), { timeout: 30_000 })
+      .toBeGreaterThan(0)
     const sizes = await page.evaluate(() => {
-      const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number }; querySelector(s: string): { scrollWidth: number; clientWidth: number } | null } }).document
+      const d = (
+        globalThis as unknown as {
+          document: {
+            documentElement: { scrollWidth: number }
+            querySelector(s: string): { scrollWidth: number; clientWidth: number } | null
+          }
+        }
+      ).document
       const wrap = d.querySelector('.table-wrap')!
       return { page: d.documentElement.scrollWidth, wrap: wrap.scrollWidth, wrapClient: wrap.clientWidth }
     })
@@ -182,13 +206,20 @@ describe('pins: retry, details and forwarding state in a real browser', () => {
     // Every name keeps room to be read (a fixed layout can squeeze a column to nothing).
     for (const box of await Promise.all((await page.locator('td.name-cell').all()).map((c) => c.boundingBox())))
       expect(box!.width).toBeGreaterThanOrEqual(120)
-    const removes = page.getByRole('button', { name: /^Remove pin / })
-    expect(await removes.count()).toBeGreaterThanOrEqual(2)
-    for (const box of await Promise.all((await removes.all()).map((b) => b.boundingBox()))) {
+    // Each row's menu (which holds Remove pin) is in view.
+    const menus = page.getByRole('button', { name: /^More actions for / })
+    expect(await menus.count()).toBeGreaterThanOrEqual(2)
+    for (const box of await Promise.all((await menus.all()).map((b) => b.boundingBox()))) {
       expect(box).not.toBeNull()
       expect(box!.x).toBeGreaterThanOrEqual(0)
       expect(box!.x + box!.width).toBeLessThanOrEqual(900)
     }
+    const menu = await openRowMenu(page.locator('tr[data-requestid]').last())
+    const remove = (await menu.getByRole('menuitem', { name: /^Remove pin / }).boundingBox())!
+    expect(remove.x).toBeGreaterThanOrEqual(0)
+    expect(remove.x + remove.width).toBeLessThanOrEqual(900)
+    await page.screenshot({ path: join(SHOTS, 'pins-900-menu.png'), fullPage: true })
+    await page.keyboard.press('Escape')
     await page.screenshot({ path: join(SHOTS, 'pins-900.png'), fullPage: true })
     const found = await axe('pins 900 (light)')
     await page.emulateMedia({ colorScheme: 'dark' })

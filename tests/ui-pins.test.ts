@@ -185,6 +185,44 @@ describe('the Pins page, live truth and keys in a real browser', () => {
     expect(await page.locator('.error-box').count()).toBe(0)
   })
 
+  it('makes the Pins table one tab stop: arrows move between rows and within a row, Space selects', async () => {
+    await expect.poll(() => rows().count()).toBe(50)
+    expect(await page.locator('tbody [data-cell][tabindex="0"]').count()).toBe(1)
+    const ids = await Promise.all((await rows().all()).slice(0, 2).map((r) => r.getAttribute('data-requestid')))
+    /** The focused control: its row and its name (or its class, for the name cell). */
+    const focused = () =>
+      page.evaluate(() => {
+        interface El {
+          getAttribute(name: string): string | null
+          closest(selector: string): El | null
+        }
+        const el = (globalThis as unknown as { document: { activeElement: El | null } }).document.activeElement
+        const name = el?.getAttribute('aria-label') ?? el?.getAttribute('class') ?? ''
+        return `${el?.closest('tr')?.getAttribute('data-requestid') ?? 'outside'}|${name}`
+      })
+    await rows().first().getByRole('checkbox').focus()
+    await page.keyboard.press('Space')
+    await expect.poll(() => rows().first().getAttribute('data-selected')).toBe('true')
+    await page.keyboard.press('ArrowDown')
+    expect(await focused()).toMatch(new RegExp(`^${ids[1]}\\|Select `))
+    await page.keyboard.press('ArrowRight')
+    expect(await focused()).toBe(`${ids[1]}|name-cell`)
+    await page.keyboard.press('End')
+    expect(await focused()).toMatch(new RegExp(`^${ids[1]}\\|More actions for `))
+    await page.keyboard.press('Enter')
+    await expect.poll(focused).toMatch(new RegExp(`^${ids[1]}\\|Details of `))
+    await page.keyboard.press('End')
+    expect(await focused()).toMatch(new RegExp(`^${ids[1]}\\|Remove pin `))
+    await page.keyboard.press('Escape')
+    await expect.poll(() => rows().nth(1).getByRole('menu').count()).toBe(0)
+    expect(await focused()).toMatch(new RegExp(`^${ids[1]}\\|More actions for `))
+    await page.keyboard.press('ArrowUp')
+    expect(await focused()).toMatch(new RegExp(`^${ids[0]}\\|More actions for `))
+    expect(await page.locator('tbody [data-cell][tabindex="0"]').count()).toBe(1)
+    await page.getByRole('button', { name: 'Clear selection' }).click()
+    await expect.poll(() => page.locator('.select-bar').count()).toBe(0)
+  })
+
   it('selects a page, then every match, and removes them after one confirmation that names what goes', async () => {
     await page.getByRole('searchbox', { name: 'Name' }).fill('item-1')
     // item-100 … item-199 (names are item-000 … item-229)

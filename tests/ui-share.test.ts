@@ -19,6 +19,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../src/main/core/binaries.js'
 import { startTack, type TestTack } from './fixtures/core.js'
+import { openRowMenu } from './fixtures/row-menu.js'
 
 const ROOT = projectRoot()
 const CHROMIUM = process.env.TACK_CHROMIUM ?? '/usr/bin/chromium'
@@ -115,11 +116,10 @@ describe('sharing in the browser', () => {
   it('a private file: the owner opens it without a public link; its signed LAN link opens in another browser', async () => {
     await expect.poll(() => row().locator('.badge', { hasText: 'Private' }).count()).toBe(1)
     // Open is no gateway link (that would be 404): it opens a short-lived signed link in a new tab.
-    expect(await row().getByRole('link', { name: 'Open secret-notes.txt' }).count()).toBe(0)
-    const [tab] = await Promise.all([
-      context.waitForEvent('page'),
-      row().getByRole('button', { name: 'Open secret-notes.txt' }).click(),
-    ])
+    const menu = await openRowMenu(row())
+    const open = menu.getByRole('menuitem', { name: 'Open secret-notes.txt' })
+    expect(await open.getAttribute('href')).toBeNull()
+    const [tab] = await Promise.all([context.waitForEvent('page'), open.click()])
     await tab.waitForURL(new RegExp(`/api/links/${cid}\\?`))
     expect(await tab.locator('body').textContent()).toBe(bytes.toString())
     await tab.close()

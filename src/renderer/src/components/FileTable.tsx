@@ -1,16 +1,18 @@
 // The library: one row per entry (a file, or a folder that opens to its files) with its CID, size, state and
 // use, and what can be done with it. Long names are cut with an ellipsis; the full name shows on hover (title)
-// and on focus (the name is a button that expands). Actions stay in view at any width from 800 px: the table
-// never scrolls sideways, and the lesser columns give way first (see .files-table in styles.css). Sharing is one
-// action (the Share dialog offers the links that work where they go); a private file opens for its owner through
-// a short-lived signed link minted on click (open-private.ts), never through the open gateway that 404s it.
+// and on focus (the name is a grid cell that expands; Enter or a click opens its details). A row shows one action,
+// Share (the Share dialog offers the links that work where they go), and a "More actions" menu with the rest
+// (RowMenu.tsx); the table body is one tab stop with arrow keys inside (row-grid.ts). Actions stay in view at any
+// width from 800 px: the table never scrolls sideways, and the lesser columns give way first (see .files-table in
+// styles.css). A private file opens for its owner through a short-lived signed link minted on click
+// (open-private.ts), never through the open gateway that 404s it.
 import { useState } from 'react'
 import { toApiError } from '../api/errors'
 import { formatAgo, formatBytes, shortCid } from '../api/format'
 import type { FileDetail, FileRecord } from '../api/types'
 import { useFiles } from '../store/files'
 import { api } from '../store/session'
-import { useToasts } from '../store/toasts'
+import { copyText, useToasts } from '../store/toasts'
 import { Badge } from './Badge'
 import { CopyButton } from './CopyButton'
 import { ConfirmDialog } from './ConfirmDialog'
@@ -19,6 +21,8 @@ import { Icon } from './Icon'
 import { openExternal } from './links'
 import { openPrivate } from './open-private'
 import { removalWords } from './removal-words'
+import { RowMenu, type RowMenuItem } from './RowMenu'
+import { useRowGrid } from './row-grid'
 import { ShareDialog } from './ShareDialog'
 
 const label = (f: FileRecord) => f.path ?? f.name
@@ -29,6 +33,7 @@ export function FileTable({ files }: { files: FileRecord[] }) {
   const [sharing, setSharing] = useState<FileRecord>()
   const remove = useFiles((s) => s.remove)
   const reload = useFiles((s) => s.load)
+  const grid = useRowGrid()
   const detail = async (f: FileRecord, then: (d: FileDetail) => void) => {
     try {
       then(await api().file(f.cid))
@@ -40,7 +45,7 @@ export function FileTable({ files }: { files: FileRecord[] }) {
   return (
     <>
       <div className="table-wrap">
-        <table className="table files-table">
+        <table className="table files-table" role="grid" aria-label="Files">
           <thead>
             <tr>
               <th scope="col" className="col-name">
@@ -66,7 +71,7 @@ export function FileTable({ files }: { files: FileRecord[] }) {
               </th>
             </tr>
           </thead>
-          <tbody>
+          <tbody ref={grid}>
             {files.map((f) => (
               <FileRow
                 key={f.cid}
@@ -181,22 +186,25 @@ function FileRow({
 }) {
   const pin = useFiles((s) => s.pin)
   const unpin = useFiles((s) => s.unpin)
-  const gateway = api().absolute(f.gatewayUrl)
   const name = label(f)
   const folder = f.type === 'directory'
   return (
     <tr data-cid={f.cid} data-type={f.type ?? 'file'}>
-      <td className="name-cell col-name">
-        <button
-          type="button"
-          className="file-name"
-          title={name}
-          onClick={onOpen}
-          aria-label={`${name}: ${folder ? 'open folder' : 'details'}`}
-        >
+      {/* The name is a grid cell: focus shows the whole name, Enter (or a click) opens its details. */}
+      <td
+        className="name-cell col-name"
+        data-cell
+        onClick={onOpen}
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter' || e.target !== e.currentTarget) return
+          e.preventDefault()
+          onOpen()
+        }}
+      >
+        <span className="file-name" title={name}>
           {folder ? <Icon name="folder" /> : null}
           {name}
-        </button>
+        </span>
         <span className="muted small">{folder ? 'folder' : f.mime}</span>
         {f.private ? (
           <span className="badge" title="Only in Tack: opened through signed links">
@@ -205,10 +213,9 @@ function FileRow({
         ) : null}
       </td>
       <td className="col-cid">
-        <span className="cid">
-          <code title={f.cid}>{shortCid(f.cid)}</code>
-          <CopyButton text={f.cid} label={`Copy CID of ${name}`} what="CID copied" iconOnly className="btn-ghost" />
-        </span>
+        <code className="cid" title={f.cid}>
+          {shortCid(f.cid)}
+        </code>
       </td>
       <td className="num col-size">{formatBytes(f.size)}</td>
       <td className="col-state">
@@ -223,73 +230,54 @@ function FileRow({
         {formatAgo(f.lastAccessed)}
       </td>
       <td className="actions">
-        <button
-          type="button"
-          className="btn btn-ghost btn-icon"
-          onClick={onShare}
-          title="Share"
-          aria-label={`Share ${name}`}
-        >
-          <Icon name="link" />
+        <button type="button" className="btn btn-ghost" data-cell onClick={onShare} aria-label={`Share ${name}`}>
+          <Icon name="link" /> Share
         </button>
-        {f.private ? (
-          <button
-            type="button"
-            className="btn btn-ghost btn-icon"
-            onClick={() => void openPrivate(f.cid)}
-            title="Open (private: on this computer, for you)"
-            aria-label={`Open ${name}`}
-          >
-            <Icon name="open" />
-          </button>
-        ) : (
-          <a
-            className="btn btn-ghost btn-icon"
-            href={gateway}
-            target="_blank"
-            rel="noopener noreferrer"
-            title="Open"
-            aria-label={`Open ${name}`}
-            onClick={(e) => openExternal(e, gateway)}
-          >
-            <Icon name="open" />
-          </a>
-        )}
-        {f.private ? (
-          <span className="btn-placeholder" aria-hidden="true" />
-        ) : f.state === 'stored' || f.state === 'failed' ? (
-          <button
-            type="button"
-            className="btn btn-ghost btn-icon"
-            onClick={() => void pin(f.cid)}
-            title="Pin now"
-            aria-label={`Pin ${name} now`}
-          >
-            <Icon name="pin" />
-          </button>
-        ) : f.state === 'pinned' ? (
-          <button
-            type="button"
-            className="btn btn-ghost btn-icon pinned"
-            onClick={() => void unpin(f.cid)}
-            title="Unpin (keep the upload)"
-            aria-label={`Unpin ${name}`}
-          >
-            <Icon name="pin" />
-          </button>
-        ) : (
-          <span className="btn-placeholder" aria-hidden="true" />
-        )}
-        <button
-          type="button"
-          className="btn btn-ghost btn-icon danger"
-          onClick={onDelete}
-          title="Delete"
-          aria-label={`Delete ${name}`}
-        >
-          <Icon name="trash" />
-        </button>
+        <RowMenu label={`More actions for ${name}`} items={fileActions(f, { onOpen, onDelete, pin, unpin })} />
       </td>
     </tr>
   )
+}
+
+/** What a file row's menu holds, each named for the file it acts on. */
+function fileActions(
+  f: FileRecord,
+  on: { onOpen(): void; onDelete(): void; pin(cid: string): Promise<void>; unpin(cid: string): Promise<void> },
+): RowMenuItem[] {
+  const name = label(f)
+  const items: RowMenuItem[] = [
+    f.private
+      ? {
+          label: 'Open (private, for you)',
+          name: `Open ${name}`,
+          icon: 'open',
+          onSelect: () => void openPrivate(f.cid),
+        }
+      : { label: 'Open', name: `Open ${name}`, icon: 'open', href: api().absolute(f.gatewayUrl) },
+    {
+      label: 'Copy CID',
+      name: `Copy CID of ${name}`,
+      icon: 'copy',
+      onSelect: () => void copyText(f.cid, 'CID copied'),
+    },
+  ]
+  if (!f.private && (f.state === 'stored' || f.state === 'failed'))
+    items.push({ label: 'Pin now', name: `Pin ${name} now`, icon: 'pin', onSelect: () => void on.pin(f.cid) })
+  if (!f.private && f.state === 'pinned')
+    items.push({
+      label: 'Unpin (keep the upload)',
+      name: `Unpin ${name}`,
+      icon: 'pin',
+      onSelect: () => void on.unpin(f.cid),
+    })
+  items.push(
+    {
+      label: 'Details',
+      name: `Details of ${name}`,
+      icon: f.type === 'directory' ? 'folder' : 'files',
+      onSelect: on.onOpen,
+    },
+    { label: 'Delete', name: `Delete ${name}`, icon: 'trash', onSelect: on.onDelete, danger: true },
+  )
+  return items
 }

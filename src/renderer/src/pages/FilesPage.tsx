@@ -181,7 +181,7 @@ export function FilesPage() {
             {query.order === 'asc' ? '↑ Asc' : '↓ Desc'}
           </button>
           <span className="spacer" />
-          {loading && loaded ? <span className="spinner small" aria-label="Refreshing" /> : null}
+          {loading && loaded ? <span className="spinner small" role="status" aria-label="Refreshing" /> : null}
           <span className="muted">{count ? `${count} file${count === 1 ? '' : 's'}` : ''}</span>
         </div>
 

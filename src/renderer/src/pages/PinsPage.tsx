@@ -3,18 +3,22 @@
 // the user picks; rows can be selected and removed together after one confirmation that lists what goes.
 // Statuses change live as Tack fetches the content. Each row opens its details (origins, forwarding per target,
 // timeline); a pinned pin opens at the gateway, a failed one is retried as itself, one or all failed at once.
+// A row shows one action by its state (Open, Retry, else Details) and a "More actions" menu with the rest; the
+// table body is one tab stop with arrow keys inside (row-grid.ts).
 import { useEffect, useMemo, useState } from 'react'
 import type { PinStatus, Status, TextMatchingStrategy } from '../../../shared/psa'
 import { formatBytes, shortCid } from '../api/format'
 import { detailsWords, targetStates } from '../api/pin-words'
 import { Badge } from '../components/Badge'
-import { CopyButton } from '../components/CopyButton'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { Dialog } from '../components/Dialog'
 import { Icon } from '../components/Icon'
 import { SearchField } from '../components/SearchField'
 import { PinDetails } from '../components/PinDetails'
 import { PinForm } from '../components/PinForm'
+import { RowMenu, type RowMenuItem } from '../components/RowMenu'
+import { useRowGrid } from '../components/row-grid'
+import { copyText } from '../store/toasts'
 import { Time } from '../components/Time'
 import { openExternal } from '../components/links'
 import { api } from '../store/session'
@@ -43,6 +47,7 @@ export function PinsPage() {
   // By requestid: the dialog shows the row as it is now, live.
   const [detailsOf, setDetailsOf] = useState<string>()
   const details = detailsOf ? all.find((p) => p.requestid === detailsOf) : undefined
+  const grid = useRowGrid()
 
   useEffect(() => {
     void load()
@@ -128,7 +133,7 @@ export function PinsPage() {
             icon={false}
           />
           <span className="spacer" />
-          {loading && loaded ? <span className="spinner small" aria-label="Refreshing" /> : null}
+          {loading && loaded ? <span className="spinner small" role="status" aria-label="Refreshing" /> : null}
           {failed.length ? (
             <button type="button" className="btn" onClick={() => void s.retry(failed.map((p) => p.requestid))}>
               <Icon name="refresh" /> Retry {failed.length === 1 ? 'the failed pin' : `all ${failed.length} failed`}
@@ -187,7 +192,7 @@ export function PinsPage() {
         ) : null}
         {rows.length > 0 ? (
           <div className="table-wrap">
-            <table className="table pins-table">
+            <table className="table pins-table" role="grid" aria-label="Pins">
               <thead>
                 <tr>
                   <th scope="col" className="col-check">
@@ -212,7 +217,7 @@ export function PinsPage() {
                   </th>
                 </tr>
               </thead>
-              <tbody>
+              <tbody ref={grid}>
                 {rows.map((p) => (
                   <PinRow
                     key={p.requestid}
@@ -297,7 +302,11 @@ function SortHeader({ label, by, className }: { label: string; by: PinSortKey; c
   const first = by === 'name' ? 'asc' : by === 'status' ? 'asc' : 'desc'
   const next = active ? (sort.dir === 'asc' ? 'desc' : 'asc') : first
   return (
-    <th scope="col" className={className} aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+    <th
+      scope="col"
+      className={className}
+      aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+    >
       <button type="button" className="sort-btn" onClick={() => setSort({ key: by, dir: next })}>
         {label}
         <span aria-hidden="true" className="sort-mark">
@@ -375,16 +384,29 @@ function PinRow({
   const size = Number(p.info?.dag_size)
   const targets = targetStates(p.info)
   const label = pinLabel(p)
-  const gateway = api().absolute(`/api/gateway/${p.pin.cid}`)
   return (
     <tr data-requestid={p.requestid} data-cid={p.pin.cid} data-status={p.status} data-selected={selected || undefined}>
       <td className="col-check">
-        <input type="checkbox" checked={selected} onChange={(e) => onSelect(e.target.checked)} aria-label={`Select ${label}`} />
+        <input
+          type="checkbox"
+          data-cell
+          checked={selected}
+          onChange={(e) => onSelect(e.target.checked)}
+          aria-label={`Select ${label}`}
+        />
       </td>
-      <td className="name-cell">
-        <button type="button" className="file-name" onClick={onDetails} aria-label={`Details of ${label}`}>
-          {p.pin.name || 'unnamed'}
-        </button>
+      {/* The name is a grid cell: Enter (or a click) opens the pin's details. */}
+      <td
+        className="name-cell"
+        data-cell
+        onClick={onDetails}
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter' || e.target !== e.currentTarget) return
+          e.preventDefault()
+          onDetails()
+        }}
+      >
+        <span className="file-name">{p.pin.name || 'unnamed'}</span>
         {p.pin.meta && Object.keys(p.pin.meta).length ? (
           <span className="muted small">
             {Object.entries(p.pin.meta)
@@ -394,10 +416,9 @@ function PinRow({
         ) : null}
       </td>
       <td>
-        <span className="cid">
-          <code title={p.pin.cid}>{shortCid(p.pin.cid)}</code>
-          <CopyButton text={p.pin.cid} label={`Copy the CID of ${label}`} what="CID copied" iconOnly className="btn-ghost" />
-        </span>
+        <code className="cid" title={p.pin.cid}>
+          {shortCid(p.pin.cid)}
+        </code>
         {Number.isFinite(size) && size > 0 ? <span className="muted small"> {formatBytes(size)}</span> : null}
       </td>
       <td className="status-cell">
@@ -415,7 +436,13 @@ function PinRow({
         {targets.length ? (
           <p className="small target-states">
             {targets.map((t) => (
-              <span key={t.name} className="target-state" data-target={t.name} data-target-status={t.status} title={t.details}>
+              <span
+                key={t.name}
+                className="target-state"
+                data-target={t.name}
+                data-target-status={t.status}
+                title={t.details}
+              >
                 {t.name}: {t.status}
                 {t.details ? ` (${t.details})` : ''}
               </span>
@@ -427,34 +454,98 @@ function PinRow({
         <Time iso={p.created} />
       </td>
       <td className="actions">
-        {p.status === 'pinned' ? (
-          <a
-            className="btn btn-ghost btn-icon"
-            href={gateway}
-            target="_blank"
-            rel="noreferrer"
-            onClick={(e) => openExternal(e, gateway)}
-            title="Open at the gateway"
-            aria-label={`Open ${label} at the gateway`}
-          >
-            <Icon name="open" />
-          </a>
-        ) : null}
-        {p.status === 'failed' ? (
-          <button type="button" className="btn btn-ghost btn-icon" onClick={onRetry} title="Retry" aria-label={`Retry ${label}`}>
-            <Icon name="refresh" />
-          </button>
-        ) : null}
-        <button
-          type="button"
-          className="btn btn-ghost btn-icon danger"
-          onClick={onRemove}
-          title="Remove pin"
-          aria-label={`Remove pin ${p.pin.name ?? p.pin.cid}`}
-        >
-          <Icon name="trash" />
-        </button>
+        <PinPrimary pin={p} label={label} onDetails={onDetails} onRetry={onRetry} />
+        <RowMenu label={`More actions for ${label}`} items={pinActions(p, label, { onDetails, onRetry, onRemove })} />
       </td>
     </tr>
   )
+}
+
+const gatewayOf = (p: PinStatus) => api().absolute(`/api/gateway/${p.pin.cid}`)
+
+/** The one action a pin's row shows, by its state: Open when pinned, Retry when failed, else its Details. */
+function PinPrimary({
+  pin: p,
+  label,
+  onDetails,
+  onRetry,
+}: {
+  pin: PinStatus
+  label: string
+  onDetails(): void
+  onRetry(): void
+}) {
+  if (p.status === 'pinned') {
+    const gateway = gatewayOf(p)
+    return (
+      <a
+        className="btn btn-ghost"
+        data-cell
+        href={gateway}
+        target="_blank"
+        rel="noreferrer"
+        onClick={(e) => openExternal(e, gateway)}
+        aria-label={`Open ${label} at the gateway`}
+        title="Open at the gateway"
+      >
+        <Icon name="open" /> <span className="btn-label">Open</span>
+      </a>
+    )
+  }
+  if (p.status === 'failed')
+    return (
+      <button
+        type="button"
+        className="btn btn-ghost"
+        data-cell
+        onClick={onRetry}
+        aria-label={`Retry ${label}`}
+        title="Retry"
+      >
+        <Icon name="refresh" /> <span className="btn-label">Retry</span>
+      </button>
+    )
+  return (
+    <button
+      type="button"
+      className="btn btn-ghost"
+      data-cell
+      onClick={onDetails}
+      aria-label={`Details of ${label}`}
+      title="Details"
+    >
+      <Icon name="search" /> <span className="btn-label">Details</span>
+    </button>
+  )
+}
+
+/** What a pin row's menu holds (the row's primary action too, so the menu alone reaches everything). */
+function pinActions(
+  p: PinStatus,
+  label: string,
+  on: { onDetails(): void; onRetry(): void; onRemove(): void },
+): RowMenuItem[] {
+  const items: RowMenuItem[] = [
+    { label: 'Details', name: `Details of ${label}`, icon: 'search', onSelect: on.onDetails },
+  ]
+  if (p.status === 'failed')
+    items.push({ label: 'Retry', name: `Retry ${label}`, icon: 'refresh', onSelect: on.onRetry })
+  if (p.status === 'pinned')
+    items.push({ label: 'Open at the gateway', name: `Open ${label} at the gateway`, icon: 'open', href: gatewayOf(p) })
+  items.push(
+    {
+      label: 'Copy CID',
+      name: `Copy the CID of ${label}`,
+      icon: 'copy',
+      onSelect: () => void copyText(p.pin.cid, 'CID copied'),
+    },
+    {
+      label: 'Remove pin',
+      name: `Remove pin ${p.pin.name ?? p.pin.cid}`,
+      icon: 'trash',
+      onSelect: on.onRemove,
+      danger: true,
+    },
+  )
+  return items
 }

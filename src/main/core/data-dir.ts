@@ -19,6 +19,11 @@ export function restrictDataDir(dir: string): void {
   chmodSync(dir, 0o700)
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.isSymbolicLink()) continue
-    chmodSync(join(dir, entry.name), entry.isDirectory() ? 0o700 : 0o600)
+    try {
+      chmodSync(join(dir, entry.name), entry.isDirectory() ? 0o700 : 0o600)
+    } catch (err) {
+      // SQLite removes its -wal and -shm files when its last connection closes: one listed may be gone.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
   }
 }

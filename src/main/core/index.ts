@@ -349,7 +349,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     },
   }
 
-  let stopCheckpoints: (() => void) | undefined
+  let stopCheckpoints: (() => Promise<void>) | undefined
   const components: Component[] = [
     // The db is opened eagerly (the CLI shares the file) and closed last.
     // While the core runs, the WAL is checkpointed on a timer (db/index.ts: checkpointEvery says why).
@@ -358,7 +358,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
       start: async () =>
         void (stopCheckpoints = checkpointEvery(state.db, undefined, chooseNativeBinding(config.sqliteBinding))),
       stop: async () => {
-        stopCheckpoints?.()
+        await stopCheckpoints?.()
         state.close()
       },
     },

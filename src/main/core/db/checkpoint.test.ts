@@ -43,7 +43,7 @@ describe('checkpointEvery', () => {
     const until = Date.now() + 3000
     while (rowsInMainFile(dir.path, file) < 50 && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
     expect(rowsInMainFile(dir.path, file)).toBe(50)
-    stop()
+    await stop()
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
   })
 
@@ -61,6 +61,6 @@ describe('checkpointEvery', () => {
       /* busy */
     }
     expect(rowsInMainFile(dir.path, file)).toBe(50)
-    stop()
+    await stop()
   })
 })

@@ -1,5 +1,6 @@
 // Tack's state: one SQLite file in the data dir (WAL, foreign keys), migrated on open. The CLI opens the
 // same file while `tack serve` runs; WAL and a busy timeout make that safe.
+import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
@@ -61,7 +62,7 @@ export const CHECKPOINT_MS = 1000
  * was the largest JavaScript-side item of the server's CPU profile). Should the worker not start, the timer
  * runs here as before. Returns stop(), which brings back the automatic checkpoint.
  */
-export function checkpointEvery(db: Db, everyMs = CHECKPOINT_MS, nativeBinding?: string): () => void {
+export function checkpointEvery(db: Db, everyMs = CHECKPOINT_MS, nativeBinding?: string): () => Promise<void> {
   db.pragma('wal_autocheckpoint = 0')
   let timer: NodeJS.Timeout | undefined
   const onThisThread = () => {
@@ -86,10 +87,15 @@ export function checkpointEvery(db: Db, everyMs = CHECKPOINT_MS, nativeBinding?:
   } catch {
     onThisThread()
   }
-  return () => {
+  return async () => {
     clearInterval(timer)
-    worker?.postMessage('stop')
     if (db.open) db.pragma('wal_autocheckpoint = 1000')
+    // Waited for: a stopped core leaves no connection behind (the next core in this process opens the file).
+    const running = worker
+    if (!running) return
+    const exited = once(running, 'exit').catch(() => {})
+    running.postMessage('stop')
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())])
   }
 }
 

@@ -92,6 +92,11 @@ export const ConfigSchema = z.object({
     .int()
     .min(100)
     .default(5 * 60 * 1000),
+  /**
+   * TACK_ACCESS_PIN_JOBS: how many on-demand pins (asked for by an upload's first read through the gateway)
+   * run at once, default 1; the others wait their turn (files/pinner.ts says what one at a time bought).
+   */
+  accessPinJobs: z.coerce.number().int().min(1).max(64).default(1),
   /** TACK_LOG_LEVEL: debug | info | warn | error. */
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
@@ -155,6 +160,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, flags: Partial<ConfigInput
     carMaxLinks: env.TACK_CAR_MAX_LINKS,
     carMaxDepth: env.TACK_CAR_MAX_DEPTH,
     gcGateTimeoutMs: env.TACK_GC_GATE_TIMEOUT_MS,
+    accessPinJobs: env.TACK_ACCESS_PIN_JOBS,
     logLevel: env.TACK_LOG_LEVEL as ConfigInput['logLevel'],
     maxPendingPins: env.TACK_MAX_PENDING_PINS,
     pinMetaBytes: env.TACK_PIN_META_BYTES,

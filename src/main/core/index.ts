@@ -195,6 +195,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     removePin: (accountId, requestid) => pins.remove(accountId, requestid),
     car: createCarImporter({ db: state.db, store: objectStorage.store, kubo: kubo.client }),
     gateTimeoutMs: config.gcGateTimeoutMs,
+    accessPinJobs: config.accessPinJobs,
     publish: (event) => events.publish({ ...event }),
     maxPathDepth: config.maxPathDepth,
     log: log.child('core:files'),

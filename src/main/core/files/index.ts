@@ -41,6 +41,8 @@ export interface FilesInit {
   car?: CarImporter
   /** config.gcGateTimeoutMs: the deadline of a pin job's Kubo calls inside the GC gate. */
   gateTimeoutMs?: number
+  /** config.accessPinJobs: pins asked for by first reads that run at once. */
+  accessPinJobs?: number
   publish(event: FileStateEvent): void
   /** Folders nested in an upload's paths, at most (config.maxPathDepth; default upload.ts's). */
   maxPathDepth?: number
@@ -116,6 +118,7 @@ export function createFiles(init: FilesInit): Files {
     pinnedElsewhere: init.pinnedElsewhere,
     car: init.car,
     gateTimeoutMs: init.gateTimeoutMs,
+    accessPinJobs: init.accessPinJobs,
     publish: init.publish,
     log,
   })

@@ -47,6 +47,8 @@ export interface PinnerDeps {
   car?: CarImporter
   /** config.gcGateTimeoutMs: the deadline of the Kubo calls a job makes inside the gate. */
   gateTimeoutMs?: number
+  /** config.accessPinJobs: how many pins asked for by a first read (pinSoon) run at once. */
+  accessPinJobs?: number
   publish(event: FileStateEvent): void
   log: Logger
 }
@@ -54,6 +56,11 @@ export interface PinnerDeps {
 export interface Pinner {
   /** Resolves once the CID is pinned; starts the job if none runs. Undefined CIDs resolve at once. */
   ensurePinned(cid: string): Promise<void>
+  /**
+   * The pin a first read asks for: queued, and run when one of the accessPinJobs slots is free. The CID is
+   * marked `pinning` at once, so a stop or a kill before its turn leaves it for the next start to resume.
+   */
+  pinSoon(cid: string): void
   /** Makes the pin object of an upload whose CID Kubo already holds (a second upload of pinned content). */
   recordPin(row: FileRow): void
   /** Restarts the jobs a stop or kill cut off. */
@@ -74,6 +81,13 @@ export interface PinJob {
 }
 
 const DEFAULT_GATE_TIMEOUT_MS = 5 * 60 * 1000
+/**
+ * Pins asked for by reads run one at a time by default. Before this cap every first read started its own job
+ * at once: 200 first reads of fresh 4 KiB files started up to 200 Kubo adds beside the reads still to come,
+ * and the median first read took 8.1 ms; with no job running beside them, 2.1 ms (bench/psa-gateway.ts,
+ * first read small files, 2026-12-08). A burst of first reads is also a burst of work nobody waits for.
+ */
+const DEFAULT_ACCESS_PIN_JOBS = 1
 /** Failure reasons kept for details(); the oldest go first (a retry or a delete also clears one). */
 const MAX_REASONS = 1000
 
@@ -83,6 +97,10 @@ export function createPinner(deps: PinnerDeps): Pinner {
   const stages = new Map<string, PinJob>()
   const reasons = new Map<string, string>()
   const gateTimeoutMs = deps.gateTimeoutMs ?? DEFAULT_GATE_TIMEOUT_MS
+  const accessPinJobs = deps.accessPinJobs ?? DEFAULT_ACCESS_PIN_JOBS
+  /** CIDs pinSoon queued, oldest first; and how many of them run now. */
+  const soon = new Set<string>()
+  let soonRunning = 0
   let stopping = new AbortController()
   const remember = (cid: string, reason: string) => {
     reasons.delete(cid)
@@ -179,8 +197,26 @@ export function createPinner(deps: PinnerDeps): Pinner {
     }
   }
 
+  const pump = () => {
+    while (soonRunning < accessPinJobs && soon.size > 0 && !stopping.signal.aborted) {
+      const cid = soon.values().next().value!
+      soon.delete(cid)
+      if (jobs.has(cid)) continue
+      soonRunning++
+      pinner
+        .ensurePinned(cid)
+        .catch(() => {})
+        .finally(() => {
+          soonRunning--
+          pump()
+        })
+    }
+  }
+
   const pinner: Pinner = {
     ensurePinned(cid) {
+      // Someone waits for this one now: it leaves the queue of reads' pins and starts.
+      soon.delete(cid)
       const running = jobs.get(cid)
       if (running) return running
       const state = repo.stateOf(cid)
@@ -189,13 +225,23 @@ export function createPinner(deps: PinnerDeps): Pinner {
       jobs.set(cid, job)
       return job
     },
+    pinSoon(cid) {
+      if (jobs.has(cid) || soon.has(cid)) return
+      const state = repo.stateOf(cid)
+      if (!state || state === 'pinned' || !repo.rowsByCid(cid).some((r) => !r.private)) return
+      if (state !== 'pinning') setState(cid, 'pinning')
+      soon.add(cid)
+      pump()
+    },
     recordPin,
     resume() {
       stopping = new AbortController()
-      for (const cid of repo.cidsInState('pinning')) pinner.ensurePinned(cid).catch(() => {})
+      // Through the same queue: a data dir left with many jobs does not start them all at once.
+      for (const cid of repo.cidsInState('pinning')) pinner.pinSoon(cid)
     },
     async stop() {
       stopping.abort()
+      soon.clear()
       await Promise.allSettled([...jobs.values()])
       stopping = new AbortController()
     },
@@ -203,6 +249,7 @@ export function createPinner(deps: PinnerDeps): Pinner {
     details(cid) {
       const job = stages.get(cid)
       if (job) return `${job.stage} for ${Math.round((Date.now() - job.since) / 1000)} s`
+      if (soon.has(cid)) return `waiting for its turn: ${[...soon].indexOf(cid)} other pins asked for by reads go first`
       return repo.stateOf(cid) === 'failed' ? reasons.get(cid) : undefined
     },
   }

@@ -69,7 +69,7 @@ export type StoredBody = (
 
 export interface GatewayInit {
   repo: FilesRepo
-  pinner: Pick<Pinner, 'ensurePinned'>
+  pinner: Pick<Pinner, 'ensurePinned' | 'pinSoon'>
   store: ObjectStore
   kuboGatewayUrl(): string
   /** The Unix socket Kubo's gateway listens on; undefined where it is on the port in kuboGatewayUrl (Windows). */
@@ -103,7 +103,7 @@ const PIN_AFTER_MS = 10_000
 
 export function createGateway(init: GatewayInit): Gateway {
   const { repo, log } = init
-  const pinLater = (cid: string) => void init.pinner.ensurePinned(cid).catch(() => {})
+  const pinLater = (cid: string) => init.pinner.pinSoon(cid)
   // Kubo's gateway is on this machine; connections kept open between requests save a connect per file.
   const agent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 })
   // Small files by CID (content-addressed, so never stale); Map order is recency (see readSmall).

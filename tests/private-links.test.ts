@@ -260,7 +260,7 @@ describe('private files and signed links', () => {
     expect(Buffer.from(await (await fetch(url)).arrayBuffer()).equals(bytes)).toBe(true)
   })
 
-  it('making it public is an explicit PATCH; back to private is refused', async () => {
+  it('making it public is an explicit PATCH, and back to private another', async () => {
     const bytes = randomBytes(2000)
     const f = await json<FileJson>(
       await tack.api('/api/files?name=later.txt&private=true', { method: 'PUT', body: bytes }),
@@ -281,7 +281,8 @@ describe('private files and signed links', () => {
     const served = await fetch(`${tack.url}/api/gateway/${f.cid}`)
     expect(served.status).toBe(200)
     expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true)
-    expect((await patch({ private: true })).status).toBe(409)
+    expect((await patch({ private: true })).status).toBe(200)
+    expect((await fetch(`${tack.url}/api/gateway/${f.cid}`)).status).toBe(404)
     expect((await patch({ private: 'no' })).status).toBe(400)
   })
 

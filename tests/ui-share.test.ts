@@ -170,6 +170,28 @@ describe('sharing in the browser', () => {
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true)
   })
 
+  it('"Make private…" asks first, then only signed links serve it', async () => {
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.locator('dialog[open]').count()).toBe(0)
+    const name = (await row().locator('.file-name').textContent())!.trim()
+    await row().getByRole('button', { name: `Share ${name}` }).click()
+    const dialog = page.locator('dialog[open]')
+    await dialog.getByRole('button', { name: 'Make private…' }).click()
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('stop working')
+    expect((await fetch(`${tack.url}/api/gateway/${cid}`)).status).toBe(200)
+    await dialog.getByRole('button', { name: 'Make private', exact: true }).click()
+    await expect.poll(() => row().locator('.badge', { hasText: 'Private' }).count()).toBe(1)
+    expect((await fetch(`${tack.url}/api/gateway/${cid}`)).status).toBe(404)
+    // Public again for the tests below, which count the private files.
+    const back = await tack.api(`/api/files/${cid}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ private: false }),
+    })
+    expect(back.status).toBe(200)
+    await page.keyboard.press('Escape')
+  })
+
   it('"Back up" says what the archive holds and how to restore, then the browser itself downloads it once', async () => {
     await page.locator('body').press('4')
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Dashboard')

@@ -13,7 +13,7 @@ import type { Logger } from '../log.js'
 import type { ObjectStore } from '../object-store/store.js'
 import { replaceCarBlob, type CarImporter } from './car/index.js'
 import { createPlacement, type Placement } from './placement.js'
-import { markPrivate } from './private.js'
+import { hasPublicRow, makePublic, markPrivate, markRowsPrivate, privacyChange } from './private.js'
 import { createPinner, type FileStateEvent, type Pinner, type UploadPinsPort } from './pinner.js'
 import { createFilesRepo, type FileRow, type FilesRepo, type ListQuery } from './repo.js'
 import { discard, stage, stageRelayed, type RelayedPart, type StagedUpload, type UploadPart } from './upload.js'
@@ -77,6 +77,12 @@ export interface Files {
   pin(accountId: number, cid: string): FileRow
   /** Removes the account's pin objects of this content (DELETE …/pin); the upload itself stays. */
   unpin(accountId: number, cid: string): FileRow
+  /**
+   * `PATCH /api/files/{cid}`: private makes the record (a folder with its files) private: its upload pins go,
+   * and with them its copy in Kubo unless something else pins it (the bytes move back to the object store
+   * first: placement.ts, keepBeforeUnpin). Public makes it public, in the state public copies of it have.
+   */
+  setPrivate(accountId: number, cid: string, wanted: boolean): Promise<FileRow>
   /** What deleting this upload takes with it, for the confirmation a person reads first. */
   removal(accountId: number, cid: string): Removal
   /** A pin object of this content went (Pins page, PSA DELETE): uploads nobody pins any more are unpinned. */
@@ -345,6 +351,25 @@ export function createFiles(init: FilesInit): Files {
       // Kubo may hold it for another account already: then this account only needs its pin object again.
       if (repo.stateOf(cid) === 'pinned') pinner.recordPin(repo.file(accountId, cid)!)
       else pinner.ensurePinned(cid).catch(() => {})
+      return files.get(accountId, row.cid)
+    },
+    async setPrivate(accountId, cid, wanted) {
+      const row = files.get(accountId, cid)
+      if (!wanted) {
+        makePublic(init.db, repo, accountId, row.cid)
+        return files.get(accountId, row.cid)
+      }
+      privacyChange(repo, accountId, row) // refuses before anything waits or changes
+      const dequeued = new Set<string>()
+      for (const c of new Set(privacyChange(repo, accountId, row).rows.map((r) => r.cid)))
+        if (await pinner.settle(c)) dequeued.add(c)
+      // Checked again: the account may have changed while a job was awaited.
+      const { rows, pins } = privacyChange(repo, accountId, files.get(accountId, cid))
+      for (const requestid of pins) init.removePin?.(accountId, requestid)
+      markRowsPrivate(init.db, repo, rows)
+      // Taken off the queue for these records: public records of other accounts still want the pin.
+      for (const c of dequeued) if (hasPublicRow(repo, c)) pinner.pinSoon(c)
+      for (const r of rows) init.publish({ type: 'file', accountId, cid: r.cid, name: r.name, state: 'stored' })
       return files.get(accountId, row.cid)
     },
     unpin(accountId, cid) {

@@ -61,6 +61,11 @@ export interface Pinner {
    * marked `pinning` at once, so a stop or a kill before its turn leaves it for the next start to resume.
    */
   pinSoon(cid: string): void
+  /**
+   * Before a record leaves the public (files/index.ts: makePrivate): a queued pin is taken off the queue (true
+   * is returned), a running one is waited for, so no job pins the content after its records went private.
+   */
+  settle(cid: string): Promise<boolean>
   /** Makes the pin object of an upload whose CID Kubo already holds (a second upload of pinned content). */
   recordPin(row: FileRow): void
   /** Restarts the jobs a stop or kill cut off. */
@@ -232,6 +237,11 @@ export function createPinner(deps: PinnerDeps): Pinner {
       if (state !== 'pinning') setState(cid, 'pinning')
       soon.add(cid)
       pump()
+    },
+    async settle(cid) {
+      if (soon.delete(cid)) return true
+      await jobs.get(cid)?.catch(() => {})
+      return false
     },
     recordPin,
     resume() {

@@ -94,6 +94,7 @@ export function ShareDialog({
         ) : (
           <PublicShare
             file={file}
+            onChanged={onChanged}
             template={ctx.settings?.gatewayTemplate}
             network={ctx.status?.network}
             lanUrl={
@@ -191,15 +192,26 @@ function PublicShare({
   network,
   lanUrl,
   lanOffer,
+  onChanged,
 }: {
   file: FileRecord
   template?: string
   network?: 'public' | 'local'
   lanUrl?: string
   lanOffer: ReactNode
+  onChanged: () => void
 }) {
   const publicUrl = publicGatewayUrl(template, file.cid)
   const why = notReachableWhy(file, network)
+  const [confirmPrivate, setConfirmPrivate] = useState(false)
+  const makePrivate = () =>
+    api()
+      .request<FileRecord>('PATCH', `/api/files/${encodeURIComponent(file.cid)}`, { private: true })
+      .then(() => {
+        setConfirmPrivate(false)
+        useToasts.getState().show('The file is private now')
+        onChanged()
+      }, fail('Could not make it private'))
   return (
     <div className="share-options">
       <ShareLink
@@ -228,6 +240,25 @@ function PublicShare({
         url={api().absolute(file.gatewayUrl)}
         copyLabel="Copy link for this computer"
       />
+      <p className="share-danger">
+        {confirmPrivate ? null : (
+          <button type="button" className="btn" onClick={() => setConfirmPrivate(true)}>
+            Make private…
+          </button>
+        )}
+      </p>
+      {confirmPrivate ? (
+        <p role="alert">
+          The links above stop working and this computer stops offering it on IPFS; its pins here are removed. Copies
+          others already fetched stay with them.{' '}
+          <button type="button" className="btn danger" onClick={() => void makePrivate()}>
+            Make private
+          </button>{' '}
+          <button type="button" className="btn" onClick={() => setConfirmPrivate(false)}>
+            Keep public
+          </button>
+        </p>
+      ) : null}
     </div>
   )
 }

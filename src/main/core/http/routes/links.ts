@@ -8,7 +8,6 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Db } from '../../db/index.js'
 import type { Files } from '../../files/index.js'
-import { setPrivate } from '../../files/private.js'
 import type { Gateway } from '../../gateway/index.js'
 import { RangeNotSatisfiable } from '../../gateway/range.js'
 import { DEFAULT_EXPIRES_IN_S, LINK_PATH, MAX_EXPIRES_IN_S, type Links } from '../../links/index.js'
@@ -67,9 +66,7 @@ export function linkRoutes(deps: { db: Db; files: Files; links: Links; urls: Fil
       const { cid } = request.params as { cid: string }
       const body = parse(PatchBody, request.body ?? {}, 'body')
       const accountId = principalOf(request).accountId
-      const row = files.get(accountId, cid)
-      setPrivate(deps.db, files.repo, accountId, row.cid, body.private)
-      return serializeFile(files.get(accountId, row.cid), urls)
+      return serializeFile(await files.setPrivate(accountId, cid, body.private), urls)
     })
   }
 }

@@ -150,7 +150,7 @@ export class Menu {
 
 export const trays = []
 export class Tray extends EventEmitter {
-  constructor(image) { super(); trays.push(this); record('Tray.new') }
+  constructor(_image) { super(); trays.push(this); record('Tray.new') }
   setToolTip(text) { record('tray.setToolTip', { text }) }
   setContextMenu(menu) { record('tray.setContextMenu', { template: menu?.template }); this.menu = menu }
   setImage() {}

@@ -15,14 +15,19 @@ afterEach(async () => h?.remove())
 
 const file = (name: string, text: string) => (writeFileSync(join(dir.path, name), text), join(dir.path, name))
 const confirmations = (app: Harness) =>
-  app.records.filter((r) => r.what === 'dialog.showMessageBox' && /to IPFS\?/.test(String((r.options as { message?: string }).message)))
+  app.records.filter(
+    (r) => r.what === 'dialog.showMessageBox' && /to IPFS\?/.test(String((r.options as { message?: string }).message)),
+  )
 
 describe('desktop shell: files, backups, notifications, senders', () => {
   it('a drop on the window is confirmed with full paths, then uploaded through the real core', async () => {
     h = await startedApp()
     const a = file('drop-a.txt', 'dropped a')
     await h.request('answers', { kind: 'messageBox', values: [0] })
-    const result = await h.request<Result<Array<{ status: string; cid?: string }>>>('invoke', { channel: 'tack:dropped-paths', args: [[a]] })
+    const result = await h.request<Result<Array<{ status: string; cid?: string }>>>('invoke', {
+      channel: 'tack:dropped-paths',
+      args: [[a]],
+    })
     expect(result.ok).toBe(true)
     expect(result.value![0]).toMatchObject({ status: 'done' })
     const [asked] = confirmations(h)
@@ -57,8 +62,16 @@ describe('desktop shell: files, backups, notifications, senders', () => {
     h = await startedApp()
     const b = file('second-b.txt', 'from a second launch')
     await h.request('answers', { kind: 'messageBox', values: [0] })
-    await h.request('emit', { target: 'app', event: 'second-instance', args: [['/opt/Tack/tack', '--no-sandbox', b], dir.path] })
-    await h.waitFor('webContents.send', (r) => r.channel === 'tack:upload' && (r.payload as { status?: string }).status === 'done', 30_000)
+    await h.request('emit', {
+      target: 'app',
+      event: 'second-instance',
+      args: [['/opt/Tack/tack', '--no-sandbox', b], dir.path],
+    })
+    await h.waitFor(
+      'webContents.send',
+      (r) => r.channel === 'tack:upload' && (r.payload as { status?: string }).status === 'done',
+      30_000,
+    )
     expect((confirmations(h)[0]!.options as { message: string }).message).toBe(`Add "${b}" to IPFS?`)
   })
 
@@ -77,7 +90,10 @@ describe('desktop shell: files, backups, notifications, senders', () => {
 
   it('refuses IPC from a foreign frame, a subframe and another webContents', async () => {
     h = await startedApp()
-    const foreign = await h.request<Result>('invoke', { channel: 'tack:get-connection', frame: { url: 'https://evil.example/' } })
+    const foreign = await h.request<Result>('invoke', {
+      channel: 'tack:get-connection',
+      frame: { url: 'https://evil.example/' },
+    })
     const sub = await h.request<Result>('invoke', { channel: 'tack:get-connection', frame: { parent: {} } })
     const other = await h.request<Result>('invoke', { channel: 'tack:get-connection', senderId: 999 })
     for (const r of [foreign, sub, other]) expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })

@@ -75,17 +75,25 @@ export function alive(pid: number): boolean {
   }
 }
 
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim()
+  } catch {
+    return '' // gone meanwhile
+  }
+}
+
 function descendantsOf(root: number): Map<number, string> {
   const parents = new Map<number, number>()
-  for (const entry of readdirSync('/proc')) if (/^\d+$/.test(entry)) parents.set(Number(entry), ppidOf(Number(entry)) ?? 0)
+  for (const entry of readdirSync('/proc'))
+    if (/^\d+$/.test(entry)) parents.set(Number(entry), ppidOf(Number(entry)) ?? 0)
   const found = new Map<number, string>()
   let grew = true
   while (grew) {
     grew = false
     for (const [pid, ppid] of parents)
       if (!found.has(pid) && (ppid === root || found.has(ppid))) {
-        const cmd = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ') : ''
-        found.set(pid, cmd.trim())
+        found.set(pid, commandOf(pid))
         grew = true
       }
   }
@@ -93,13 +101,21 @@ function descendantsOf(root: number): Map<number, string> {
 }
 
 export function startHarness(options: HarnessOptions = {}): Harness {
-  if (!existsSync(MAIN_BUNDLE)) throw new Error(`${MAIN_BUNDLE} is missing: run \`npx electron-vite build\` (npm test does)`)
+  if (!existsSync(MAIN_BUNDLE))
+    throw new Error(`${MAIN_BUNDLE} is missing: run \`npx electron-vite build\` (npm test does)`)
   const dir = tempDir('tack-harness-')
   const userData = options.userData ?? join(dir.path, 'user-data')
   const packaged = options.packaged ?? true
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--import', join(import.meta.dirname, 'register.mjs'), MAIN_BUNDLE, `--user-data-dir=${userData}`, ...(options.argv ?? [])],
+    [
+      '--expose-gc',
+      '--import',
+      join(import.meta.dirname, 'register.mjs'),
+      MAIN_BUNDLE,
+      `--user-data-dir=${userData}`,
+      ...(options.argv ?? []),
+    ],
     {
       cwd: dir.path,
       env: {
@@ -133,7 +149,8 @@ export function startHarness(options: HarnessOptions = {}): Harness {
     } else if (msg.type === 'reply') replies.get(msg.id!)?.(msg as never)
   })
   const sample = () => {
-    if (child.pid && child.exitCode === null) for (const [pid, cmd] of descendantsOf(child.pid)) seen.set(pid, cmd)
+    if (child.pid && child.exitCode === null)
+      for (const [pid, cmd] of descendantsOf(child.pid)) if (cmd || !seen.has(pid)) seen.set(pid, cmd)
   }
   const timer = setInterval(sample, 250)
   const exited = new Promise<number | string>((resolve) =>
@@ -165,7 +182,10 @@ export function startHarness(options: HarnessOptions = {}): Harness {
           if (child.exitCode !== null || child.signalCode !== null)
             done(() => reject(new Error(`the app exited before ${what}:\n${out.slice(-3000)}`)))
         }
-        const t = setTimeout(() => done(() => reject(new Error(`timed out waiting for ${what}:\n${out.slice(-3000)}`))), timeoutMs)
+        const t = setTimeout(
+          () => done(() => reject(new Error(`timed out waiting for ${what}:\n${out.slice(-3000)}`))),
+          timeoutMs,
+        )
         const done = (fn: () => void) => (clearTimeout(t), waiters.delete(check), fn())
         waiters.add(check)
         check()
@@ -174,7 +194,10 @@ export function startHarness(options: HarnessOptions = {}): Harness {
       if (child.exitCode === null && child.signalCode === null) {
         sample()
         child.kill('SIGTERM')
-        const gone = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 30_000))])
+        const gone = await Promise.race([
+          exited.then(() => true),
+          new Promise((r) => setTimeout(() => r(false), 30_000)),
+        ])
         if (!gone) for (const pid of [child.pid!, ...seen.keys()]) if (alive(pid)) process.kill(pid, 'SIGKILL')
       }
       clearInterval(timer)

@@ -13,7 +13,10 @@ export function answer(kind, fallback) {
 }
 
 const preventable = (what) => {
-  const event = { defaultPrevented: false, preventDefault: () => ((event.defaultPrevented = true), record(`${what}.preventDefault`)) }
+  const event = {
+    defaultPrevented: false,
+    preventDefault: () => ((event.defaultPrevented = true), record(`${what}.preventDefault`)),
+  }
   return event
 }
 
@@ -60,7 +63,13 @@ const ops = {
     return { collected: false }
   },
   windows: () =>
-    electron.windows.map((w) => ({ id: w.id, url: w.webContents.url, visible: w.isVisible(), destroyed: w.isDestroyed(), main: w === mainWindow() })),
+    electron.windows.map((w) => ({
+      id: w.id,
+      url: w.webContents.url,
+      visible: w.isVisible(),
+      destroyed: w.isDestroyed(),
+      main: w === mainWindow(),
+    })),
   'app-menu': () => electron.Menu.getApplicationMenu()?.template ?? null,
 }
 

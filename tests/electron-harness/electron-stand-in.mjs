@@ -10,11 +10,13 @@ import { record, recordAndExit } from './recorder.mjs'
 import { answer, installDriver } from './driver.mjs'
 
 const env = process.env
-const switchValue = (name) =>
-  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? ''
+const switchValue = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? ''
 
 const preventable = (what) => {
-  const event = { defaultPrevented: false, preventDefault: () => ((event.defaultPrevented = true), record(`${what}.preventDefault`)) }
+  const event = {
+    defaultPrevented: false,
+    preventDefault: () => ((event.defaultPrevented = true), record(`${what}.preventDefault`)),
+  }
   return event
 }
 
@@ -32,17 +34,43 @@ class App extends EventEmitter {
       this.emit('ready')
     })
   }
-  setPath(name, value) { record('app.setPath', { name, value }); this.#paths[name] = value }
-  getPath(name) { return this.#paths[name] }
-  getVersion() { return JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')).version }
-  getName() { return 'Tack' }
-  isReady() { return this.#ready }
-  whenReady() { return this.#ready ? Promise.resolve() : new Promise((r) => this.once('ready', () => r())) }
-  requestSingleInstanceLock() { record('app.requestSingleInstanceLock'); return env.TACK_HARNESS_LOCK_HELD !== '1' }
-  setAppUserModelId(id) { record('app.setAppUserModelId', { id }) }
-  setAboutPanelOptions(options) { record('app.setAboutPanelOptions', { options }) }
-  setLoginItemSettings(settings) { record('app.setLoginItemSettings', { settings }); this.#login = { ...this.#login, ...settings } }
-  getLoginItemSettings(options) { record('app.getLoginItemSettings', { options }); return { ...this.#login } }
+  setPath(name, value) {
+    record('app.setPath', { name, value })
+    this.#paths[name] = value
+  }
+  getPath(name) {
+    return this.#paths[name]
+  }
+  getVersion() {
+    return JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')).version
+  }
+  getName() {
+    return 'Tack'
+  }
+  isReady() {
+    return this.#ready
+  }
+  whenReady() {
+    return this.#ready ? Promise.resolve() : new Promise((r) => this.once('ready', () => r()))
+  }
+  requestSingleInstanceLock() {
+    record('app.requestSingleInstanceLock')
+    return env.TACK_HARNESS_LOCK_HELD !== '1'
+  }
+  setAppUserModelId(id) {
+    record('app.setAppUserModelId', { id })
+  }
+  setAboutPanelOptions(options) {
+    record('app.setAboutPanelOptions', { options })
+  }
+  setLoginItemSettings(settings) {
+    record('app.setLoginItemSettings', { settings })
+    this.#login = { ...this.#login, ...settings }
+  }
+  getLoginItemSettings(options) {
+    record('app.getLoginItemSettings', { options })
+    return { ...this.#login }
+  }
   quit() {
     record('app.quit')
     const event = preventable('before-quit')
@@ -54,8 +82,12 @@ class App extends EventEmitter {
     this.emit('quit')
     recordAndExit(0)
   }
-  exit(code = 0) { recordAndExit(code) }
-  focus(options) { record('app.focus', { options }) }
+  exit(code = 0) {
+    recordAndExit(code)
+  }
+  focus(options) {
+    record('app.focus', { options })
+  }
 }
 
 export const app = new App()
@@ -67,24 +99,55 @@ class WebContents extends EventEmitter {
   url = ''
   #destroyed = false
   #openHandler
-  setWindowOpenHandler(handler) { this.#openHandler = handler; record('webContents.setWindowOpenHandler', { id: this.id }) }
-  openHandler() { return this.#openHandler }
+  setWindowOpenHandler(handler) {
+    this.#openHandler = handler
+    record('webContents.setWindowOpenHandler', { id: this.id })
+  }
+  openHandler() {
+    return this.#openHandler
+  }
   async loadURL(url) {
     record('webContents.loadURL', { id: this.id, url })
     this.url = url
     const handler = protocols.get(new URL(url).protocol.slice(0, -1))
     const res = handler ? await handler({ url, method: 'GET' }) : undefined
     const body = res ? await res.text() : ''
-    record('webContents.loaded', { id: this.id, url, status: res?.status, contentType: res?.headers.get('content-type'), csp: res?.headers.get('content-security-policy'), title: body.match(/<title>([^<]*)/)?.[1] })
+    record('webContents.loaded', {
+      id: this.id,
+      url,
+      status: res?.status,
+      contentType: res?.headers.get('content-type'),
+      csp: res?.headers.get('content-security-policy'),
+      title: body.match(/<title>([^<]*)/)?.[1],
+    })
     this.emit('did-finish-load')
   }
-  getURL() { return this.url }
-  reload() { record('webContents.reload', { id: this.id }); void this.loadURL(this.url) }
-  send(channel, payload) { record('webContents.send', { id: this.id, channel, payload }) }
-  isDestroyed() { return this.#destroyed }
-  destroy() { this.#destroyed = true }
-  isCrashed() { return false }
-  openDevTools() { record('webContents.openDevTools', { id: this.id }) }
+  getURL() {
+    return this.url
+  }
+  reload() {
+    record('webContents.reload', { id: this.id })
+    void this.loadURL(this.url)
+  }
+  send(channel, payload) {
+    record('webContents.send', { id: this.id, channel, payload })
+  }
+  isDestroyed() {
+    return this.#destroyed
+  }
+  destroy() {
+    this.#destroyed = true
+  }
+  isCrashed() {
+    return false
+  }
+  openDevTools() {
+    record('webContents.openDevTools', { id: this.id })
+  }
+  forcefullyCrashRenderer() {
+    record('webContents.forcefullyCrashRenderer', { id: this.id })
+    setImmediate(() => this.emit('render-process-gone', {}, { reason: 'killed', exitCode: 9 }))
+  }
   focus() {}
 }
 
@@ -101,23 +164,52 @@ export class BrowserWindow extends EventEmitter {
     if (options.show !== false) this.#visible = true
     this.webContents.on('did-finish-load', () => this.emit('ready-to-show'))
   }
-  static getAllWindows() { return windows.filter((w) => !w.isDestroyed()) }
-  loadURL(url) { return this.webContents.loadURL(url) }
-  show() { record('window.show', { id: this.id }); this.#visible = true }
-  hide() { record('window.hide', { id: this.id }); this.#visible = false }
-  focus() { record('window.focus', { id: this.id }) }
-  isVisible() { return this.#visible }
-  isMinimized() { return false }
-  restore() { record('window.restore', { id: this.id }) }
-  isDestroyed() { return this.#destroyed }
+  static getAllWindows() {
+    return windows.filter((w) => !w.isDestroyed())
+  }
+  loadURL(url) {
+    return this.webContents.loadURL(url)
+  }
+  show() {
+    record('window.show', { id: this.id })
+    this.#visible = true
+  }
+  hide() {
+    record('window.hide', { id: this.id })
+    this.#visible = false
+  }
+  focus() {
+    record('window.focus', { id: this.id })
+  }
+  isVisible() {
+    return this.#visible
+  }
+  isMinimized() {
+    return false
+  }
+  restore() {
+    record('window.restore', { id: this.id })
+  }
+  isDestroyed() {
+    return this.#destroyed
+  }
   close() {
     const event = preventable('window.close')
     this.emit('close', event)
     if (!event.defaultPrevented) this.destroy()
   }
-  destroy() { record('window.destroy', { id: this.id }); this.#destroyed = true; this.webContents.destroy(); this.emit('closed') }
-  setMenu(menu) { record('window.setMenu', { id: this.id, menu: menu?.template }) }
-  setMenuBarVisibility(on) { record('window.setMenuBarVisibility', { id: this.id, on }) }
+  destroy() {
+    record('window.destroy', { id: this.id })
+    this.#destroyed = true
+    this.webContents.destroy()
+    this.emit('closed')
+  }
+  setMenu(menu) {
+    record('window.setMenu', { id: this.id, menu: menu?.template })
+  }
+  setMenuBarVisibility(on) {
+    record('window.setMenuBarVisibility', { id: this.id, on })
+  }
 }
 
 export const protocols = new Map()
@@ -130,8 +222,14 @@ export const protocol = {
 
 class Session extends EventEmitter {
   handlers = {}
-  setPermissionRequestHandler(h) { record('session.setPermissionRequestHandler'); this.handlers.request = h }
-  setPermissionCheckHandler(h) { record('session.setPermissionCheckHandler'); this.handlers.check = h }
+  setPermissionRequestHandler(h) {
+    record('session.setPermissionRequestHandler')
+    this.handlers.request = h
+  }
+  setPermissionCheckHandler(h) {
+    record('session.setPermissionCheckHandler')
+    this.handlers.check = h
+  }
 }
 export const session = { defaultSession: new Session() }
 
@@ -142,19 +240,41 @@ export const ipcMain = Object.assign(new EventEmitter(), {
 })
 
 export class Menu {
-  constructor(template = []) { this.template = template; this.items = template }
-  static buildFromTemplate(template) { record('Menu.buildFromTemplate', { template }); return new Menu(template) }
-  static setApplicationMenu(menu) { record('Menu.setApplicationMenu', { template: menu?.template ?? null }); Menu.current = menu }
-  static getApplicationMenu() { return Menu.current ?? null }
+  constructor(template = []) {
+    this.template = template
+    this.items = template
+  }
+  static buildFromTemplate(template) {
+    record('Menu.buildFromTemplate', { template })
+    return new Menu(template)
+  }
+  static setApplicationMenu(menu) {
+    record('Menu.setApplicationMenu', { template: menu?.template ?? null })
+    Menu.current = menu
+  }
+  static getApplicationMenu() {
+    return Menu.current ?? null
+  }
 }
 
 export const trays = []
 export class Tray extends EventEmitter {
-  constructor(_image) { super(); trays.push(this); record('Tray.new') }
-  setToolTip(text) { record('tray.setToolTip', { text }) }
-  setContextMenu(menu) { record('tray.setContextMenu', { template: menu?.template }); this.menu = menu }
+  constructor(_image) {
+    super()
+    trays.push(this)
+    record('Tray.new')
+  }
+  setToolTip(text) {
+    record('tray.setToolTip', { text })
+  }
+  setContextMenu(menu) {
+    record('tray.setContextMenu', { template: menu?.template })
+    this.menu = menu
+  }
   setImage() {}
-  destroy() { record('tray.destroy') }
+  destroy() {
+    record('tray.destroy')
+  }
 }
 
 // Electron keeps no reference to a Notification object once shown: an app that drops its own loses the
@@ -162,7 +282,9 @@ export class Tray extends EventEmitter {
 export const notifications = []
 const collected = new FinalizationRegistry((n) => record('notification.collected', { n }))
 export class Notification extends EventEmitter {
-  static isSupported() { return true }
+  static isSupported() {
+    return true
+  }
   constructor(options) {
     super()
     this.n = notifications.length
@@ -170,8 +292,13 @@ export class Notification extends EventEmitter {
     collected.register(this, this.n)
     record('Notification.new', { n: this.n, options })
   }
-  show() { record('notification.show', { n: this.n }) }
-  close() { record('notification.close', { n: this.n }); this.emit('close') }
+  show() {
+    record('notification.show', { n: this.n })
+  }
+  close() {
+    record('notification.close', { n: this.n })
+    this.emit('close')
+  }
 }
 
 export const dialog = {
@@ -213,4 +340,20 @@ export const net = { fetch: (...args) => fetch(...args) }
 export const webContents = { getAllWebContents: () => windows.map((w) => w.webContents) }
 
 installDriver()
-export default { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, session, shell, Tray, webContents }
+export default {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  net,
+  Notification,
+  powerMonitor,
+  protocol,
+  session,
+  shell,
+  Tray,
+  webContents,
+}

@@ -13,6 +13,8 @@ register('./hooks.mjs', import.meta.url)
 if (process.env.TACK_HARNESS_PLATFORM)
   Object.defineProperty(process, 'platform', { value: process.env.TACK_HARNESS_PLATFORM, enumerable: true })
 process.versions.electron = '45.4.1'
+// A packaged Electron's argv is [executable, ...arguments]: no script path in between.
+if (process.env.TACK_HARNESS_PACKAGED === '1') process.argv.splice(1, 1)
 if (process.env.TACK_HARNESS_RESOURCES) process.resourcesPath = process.env.TACK_HARNESS_RESOURCES
 
 const missingBindings = fileURLToPath(new URL('./missing-bindings.cjs', import.meta.url))

@@ -3,7 +3,10 @@ import { expect } from 'vitest'
 import { alive, startHarness, type Harness, type HarnessOptions } from './client.js'
 
 export const running = (h: Harness) =>
-  h.waitFor('webContents.send', (r) => r.channel === 'tack:status' && (r.payload as { state?: string })?.state === 'running')
+  h.waitFor(
+    'webContents.send',
+    (r) => r.channel === 'tack:status' && (r.payload as { state?: string })?.state === 'running',
+  )
 
 /** Started and showing its window (the app:// page loaded). */
 export async function startedApp(options: HarnessOptions = {}): Promise<Harness> {
@@ -41,7 +44,11 @@ export const click = (h: Harness) =>
 /** After the app exited: it had started Kubo (and MinIO), and none of its descendants is alive. */
 export function expectNoChildLeft(h: Harness, expected: string[] = ['ipfs', 'minio']): void {
   const seen = [...h.children()]
-  for (const name of expected) expect(seen.some(([, cmd]) => cmd.includes(name)), `${name} was started`).toBe(true)
+  for (const name of expected)
+    expect(
+      seen.some(([, cmd]) => cmd.includes(name)),
+      `${name} was started (seen: ${JSON.stringify(seen)})`,
+    ).toBe(true)
   const left = seen.filter(([pid]) => alive(pid))
   expect(left, 'children left after exit').toEqual([])
 }

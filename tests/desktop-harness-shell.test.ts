@@ -37,6 +37,25 @@ describe('desktop shell: files, backups, notifications, senders', () => {
     expect(listed).toContain(result.value![0]!.cid)
   })
 
+  it('a dropped folder is uploaded as one folder entry with its CID, as the browser UI does', async () => {
+    h = await startedApp()
+    const folder = join(dir.path, 'album')
+    mkdirSync(join(folder, '2024'), { recursive: true })
+    writeFileSync(join(folder, 'one.txt'), 'one')
+    writeFileSync(join(folder, '2024', 'two.txt'), 'two')
+    await h.request('answers', { kind: 'messageBox', values: [0] })
+    const result = await h.request<Result<Array<{ name: string; status: string; cid?: string }>>>('invoke', {
+      channel: 'tack:dropped-paths',
+      args: [[folder]],
+    })
+    expect(result.value).toEqual([expect.objectContaining({ name: 'album', status: 'done' })])
+    const { apiUrl, secret } = await signIn(h)
+    const list = (await (
+      await fetch(`${apiUrl}/api/files`, { headers: { authorization: `Bearer ${secret}` } })
+    ).json()) as { results: Array<{ type?: string; cid: string; name: string }> }
+    expect(list.results).toEqual([expect.objectContaining({ type: 'directory', cid: result.value![0]!.cid })])
+  })
+
   it('the confirmation names "/" and the home folder by their full paths (cancelled: nothing read)', async () => {
     h = await startedApp()
     await h.request('answers', { kind: 'messageBox', values: [1] })

@@ -1,7 +1,7 @@
 // The window and the OS integration under the stand-in Electron against the real core: the application menu
 // on each platform, a renderer that crashes or hangs, and login items on each OS branch (process.platform as
 // Electron would report it there).
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Harness, HarnessRecord } from './electron-harness/client.js'
@@ -62,6 +62,11 @@ describe('desktop shell: window and OS integration', () => {
     expect(set).toMatchObject({ ok: true, value: { openAtLogin: true } })
     const entry = join(h.userData, '..', 'config', 'autostart', 'tack.desktop')
     expect(readFileSync(entry, 'utf8')).toMatch(/^Exec=.*--hidden/m)
+    // The core's private modes are its own files', not the whole app's: what the shell writes (this entry, a
+    // download) gets the user's usual mode, as a file this test writes does.
+    const usual = join(h.userData, '..', 'usual-mode')
+    writeFileSync(usual, '')
+    expect(statSync(entry).mode & 0o777).toBe(statSync(usual).mode & 0o777)
     await click(h)
     await h.request('invoke', { channel: 'tack:set-settings', args: [{ openAtLogin: false }] })
     expect(existsSync(entry)).toBe(false)

@@ -4,7 +4,7 @@ import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { MIGRATIONS, type Migration } from './migrations.js'
 
@@ -58,6 +58,8 @@ export function nativeBindingOf(db: Db): string | undefined {
 export function openDb(file: string, options: Migration[] | OpenDbOptions = {}): Db {
   const { migrations = MIGRATIONS, electronBinding } = Array.isArray(options) ? { migrations: options } : options
   mkdirSync(dirname(file), { recursive: true })
+  // Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
+  if (file !== ':memory:') closeSync(openSync(file, 'a', 0o600))
   const db = openSqlite(file, { electronBinding })
   return prepareDb(db, migrations)
 }

@@ -3,7 +3,7 @@
 // over Node's IPC channel: driver requests out, the stand-in's record in. Knows the app's child processes
 // (Kubo, MinIO, tack-launcher) by pid, so a scenario can prove none is left once the app has exited.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { kuboBinary } from '../fixtures/binaries.js'
@@ -100,9 +100,27 @@ function descendantsOf(root: number): Map<number, string> {
   return found
 }
 
+/** The bundle must be built from the sources as they are: a stale one would test yesterday's shell. */
+function assertFreshBundle(): void {
+  const build = 'run `npx electron-vite build` (npm test does)'
+  if (!existsSync(MAIN_BUNDLE)) throw new Error(`${MAIN_BUNDLE} is missing: ${build}`)
+  const built = statSync(MAIN_BUNDLE).mtimeMs
+  const newer = (dir: string): string | undefined => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) {
+        const found = newer(path)
+        if (found) return found
+      } else if (/(?<!\.test)\.ts$/.test(entry.name) && statSync(path).mtimeMs > built) return path
+    }
+    return undefined
+  }
+  const stale = newer(join(ROOT, 'src', 'main')) ?? newer(join(ROOT, 'src', 'shared'))
+  if (stale) throw new Error(`${MAIN_BUNDLE} is older than ${stale}: ${build}`)
+}
+
 export function startHarness(options: HarnessOptions = {}): Harness {
-  if (!existsSync(MAIN_BUNDLE))
-    throw new Error(`${MAIN_BUNDLE} is missing: run \`npx electron-vite build\` (npm test does)`)
+  assertFreshBundle()
   const dir = tempDir('tack-harness-')
   const userData = options.userData ?? join(dir.path, 'user-data')
   const packaged = options.packaged ?? true

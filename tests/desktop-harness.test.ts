@@ -11,7 +11,12 @@ describe('desktop shell under the stand-in Electron', () => {
   it('starts the core, loads app:// in the window, signs the window in, and quits cleanly', async () => {
     h = await startedApp()
     const loaded = await h.waitFor('webContents.loaded')
-    expect(loaded).toMatchObject({ url: 'app://tack/index.html', status: 200, contentType: 'text/html; charset=utf-8', title: 'Tack' })
+    expect(loaded).toMatchObject({
+      url: 'app://tack/index.html',
+      status: 200,
+      contentType: 'text/html; charset=utf-8',
+      title: 'Tack',
+    })
     expect(String(loaded.csp)).toMatch(/connect-src 'self' http:\/\/127\.0\.0\.1:\d+/)
     expect(h.records.find((r) => r.what === 'protocol.registerSchemesAsPrivileged')).toBeTruthy()
     const { apiUrl, secret } = await signIn(h)

@@ -355,8 +355,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     // While the core runs, the WAL is checkpointed on a timer (db/index.ts: checkpointEvery says why).
     {
       name: 'db',
-      start: async () =>
-        void (stopCheckpoints = checkpointEvery(state.db)),
+      start: async () => void (stopCheckpoints = checkpointEvery(state.db)),
       stop: async () => {
         await stopCheckpoints?.()
         state.close()

@@ -13,6 +13,9 @@ import { trackDownloads } from './downloads.js'
 import { IpcHandlerError, registerIpc } from './ipc.js'
 import { createLanClient } from './lan.js'
 import { acceptDroppedPaths, confirmMessage } from './dropped-paths.js'
+import { appMenuTemplate } from './app-menu.js'
+import { filesFromArgv } from './launch-files.js'
+import { watchRendererHealth } from './renderer-health.js'
 import { claimSingleInstance, createRevealQueue, describeStartError, installQuitHandler } from './lifecycle.js'
 import { getOpenAtLogin, setOpenAtLogin, startedAtLogin } from './login-item.js'
 import { openLogFile, teeSink } from './logs.js'
@@ -74,7 +77,12 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
   electron.protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
   if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID)
   // A second launch is the way back to the window where no tray icon shows (Linux without a tray host).
-  if (!claimSingleInstance(app, () => reveals.request())) {
+  if (
+    !claimSingleInstance(app, (argv, cwd) => {
+      reveals.request()
+      launchFiles.add(filesFromArgv(argv, cwd, app.isPackaged))
+    })
+  ) {
     app.quit()
     return
   }
@@ -138,11 +146,19 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
     // Keep running in the tray: a listener here stops Electron's default quit.
   })
 
+  // Electron keeps no reference to a shown notification: one Tack dropped would be collected, and its click
+  // lost. Held until clicked or closed (a few at most: some systems never report a close).
+  const shownNotices = new Set<Electron.Notification>()
   const showNotice = createNotifier({
     show: (notice: Notice) => {
       if (!electron.Notification.isSupported()) return
       const n = new electron.Notification({ title: notice.title, body: notice.body, silent: true })
-      n.on('click', () => reveals.request())
+      const forget = () => shownNotices.delete(n)
+      n.on('click', () => (forget(), reveals.request()))
+      n.on('close', forget)
+      n.on('failed', forget)
+      shownNotices.add(n)
+      if (shownNotices.size > 20) shownNotices.delete(shownNotices.values().next().value!)
       n.show()
     },
   })
@@ -163,10 +179,38 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
     },
   })
   const uploadLater = createDropBatcher({ upload, ready: () => runner.state === 'running' })
+  /** Paths someone else names (the window's drop, a launch's arguments): uploaded only once the user agrees. */
+  const confirmThenUpload = async (paths: string[]) =>
+    upload(
+      await acceptDroppedPaths(paths, {
+        stat,
+        confirm: async (names, count) => {
+          const options = {
+            type: 'question' as const,
+            ...confirmMessage(names, count),
+            buttons: ['Add to IPFS', 'Cancel'],
+            defaultId: 0,
+            cancelId: 1,
+          }
+          const answer = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options)
+          return answer.response === 0
+        },
+      }),
+    )
+  // Files handed to a launch (this one, a second one, macOS 'open-file'), uploaded like a drop once the core runs.
+  const launchFiles = createDropBatcher({
+    upload: (paths) =>
+      confirmThenUpload(paths).catch((err: unknown) => {
+        log.warn('files passed at launch were not uploaded', { error: String(err) })
+        return []
+      }),
+    ready: () => runner.state === 'running',
+  })
   app.on('open-file', (event, path) => {
     event.preventDefault()
-    uploadLater.add([path])
+    launchFiles.add([path])
   })
+  launchFiles.add(filesFromArgv(init.argv, process.cwd(), app.isPackaged))
 
   function revealOrCreate() {
     if (win && !win.isDestroyed()) return revealWindow(win)
@@ -188,6 +232,25 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
       isAppPage,
       openExternal: (url) => shell.openExternal(url),
       gestures,
+      log,
+    })
+    watchRendererHealth(win, {
+      askWhenHung: async () => {
+        const { response } = await dialog.showMessageBox({
+          type: 'warning',
+          message: "Tack's window is not responding",
+          detail: 'Wait for it, or reload the window (what the page was doing is lost; uploads in main carry on).',
+          buttons: ['Wait', 'Reload'],
+          defaultId: 0,
+          cancelId: 0,
+        })
+        return response === 1 ? 'reload' : 'wait'
+      },
+      onGiveUp: (details) =>
+        dialog.showErrorBox(
+          "Tack's window keeps crashing",
+          `Reason: ${details.reason}. Details are in the log: ${logFile.path}`,
+        ),
       log,
     })
   }
@@ -215,6 +278,17 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
   }
 
   async function onReady() {
+    electron.Menu.setApplicationMenu(
+      electron.Menu.buildFromTemplate(
+        appMenuTemplate({
+          platform: process.platform,
+          packaged: app.isPackaged,
+          openLogs: () => void shell.openPath(logFile.path),
+          about: () =>
+            void dialog.showMessageBox({ type: 'info', message: 'Tack', detail: `Version ${app.getVersion()}` }),
+        }),
+      ),
+    )
     // First, so a shutdown or logout while Kubo is still starting is handled too (powerMonitor needs ready).
     installSystemEndHandlers({
       platform: process.platform,
@@ -313,23 +387,7 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
           gestures.active() ? applySettings(patch) : fail('FORBIDDEN', 'settings change only from a click'),
         'tack:save-backup': () =>
           gestures.active() ? saveBackup() : fail('FORBIDDEN', 'a backup starts only from a click'),
-        'tack:dropped-paths': async (paths) =>
-          upload(
-            await acceptDroppedPaths(paths, {
-              stat,
-              confirm: async (names, count) => {
-                const options = {
-                  type: 'question' as const,
-                  ...confirmMessage(names, count),
-                  buttons: ['Add to IPFS', 'Cancel'],
-                  defaultId: 0,
-                  cancelId: 1,
-                }
-                const answer = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options)
-                return answer.response === 0
-              },
-            }),
-          ),
+        'tack:dropped-paths': (paths) => confirmThenUpload(paths),
       },
       { windowContentsId: () => (win && !win.isDestroyed() ? win.webContents.id : undefined), isAppPage, log },
     )
@@ -378,6 +436,7 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
     }
     await refreshLan()
     uploadLater.flush()
+    launchFiles.flush()
     shellReady = true
     // Started by the OS at login (--hidden on Windows and Linux; macOS reports it): stay in the tray.
     if (!startedAtLogin(app, { platform: process.platform }, init.argv)) reveals.request()

@@ -43,7 +43,7 @@ describe('paths the renderer says were dropped', () => {
   it('uploads nothing the user did not confirm in main’s own dialog', async () => {
     const confirm = vi.fn(async () => false)
     await expect(acceptDroppedPaths([file], { stat, confirm })).rejects.toMatchObject({ code: 'CANCELLED' })
-    expect(confirm).toHaveBeenCalledWith(['photo.jpg'], 1)
+    expect(confirm).toHaveBeenCalledWith([file], 1)
   })
 
   it('asks once per drop, naming what will be uploaded, and passes confirmed paths on', async () => {

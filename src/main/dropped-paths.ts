@@ -25,7 +25,7 @@ export function isWellFormedDroppedPath(path: string): boolean {
 export interface DroppedPathsInit {
   stat: (path: string) => Promise<Pick<Stats, 'isFile' | 'isDirectory'>>
   /** Main's own dialog: true only if the user agrees to upload these. */
-  confirm: (names: string[], count: number) => Promise<boolean>
+  confirm: (paths: string[], count: number) => Promise<boolean>
 }
 
 /** The paths to upload, or an IpcHandlerError saying why none will be. */
@@ -38,17 +38,17 @@ export async function acceptDroppedPaths(paths: string[], init: DroppedPathsInit
     if (!info || !(info.isFile() || info.isDirectory()))
       throw new IpcHandlerError('NOT_FOUND', `${basename(path)}: no such file or folder`)
   }
-  const names = unique.map((p) => basename(p))
-  if (!(await init.confirm(names, unique.length))) throw new IpcHandlerError('CANCELLED', 'upload not confirmed')
+  // Full paths: a base name says nothing for "/" (""), the home folder ("root") or /etc/passwd ("passwd").
+  if (!(await init.confirm(unique, unique.length))) throw new IpcHandlerError('CANCELLED', 'upload not confirmed')
   return unique
 }
 
-/** The dialog's text: what will be uploaded, by name, so a surprise is visible. */
-export function confirmMessage(names: string[], count: number): { message: string; detail: string } {
-  const shown = names.slice(0, 8).join('\n')
+/** The dialog's text: what will be uploaded, by full path, so a surprise is visible. */
+export function confirmMessage(paths: string[], count: number): { message: string; detail: string } {
+  const shown = paths.slice(0, 8).join('\n')
   const more = count > 8 ? `\n… and ${count - 8} more` : ''
   return {
-    message: count === 1 ? `Add "${names[0]}" to IPFS?` : `Add these ${count} items to IPFS?`,
+    message: count === 1 ? `Add "${paths[0]}" to IPFS?` : `Add these ${count} items to IPFS?`,
     detail: `${shown}${more}\n\nAnyone with the link can fetch what you add.`,
   }
 }

@@ -25,17 +25,15 @@ describe('uploads from main', () => {
     expect(cidOf({ nothing: true })).toBeUndefined()
   })
 
-  it('streams each file to the core with the token and reports every state', async () => {
+  it('streams a file to the core with the token, sends a folder as one multipart POST, and reports every state', async () => {
     const received: Array<{ url: string; auth: string; body: string }> = []
     const fetch = vi.fn(async (url: string, init: RequestInit) => {
       if (url.endsWith('/api/settings')) return Response.json({ lan: false, addToIpfs: false })
       const body = await new Response(init.body).text()
       received.push({ url, auth: (init.headers as Record<string, string>).authorization!, body })
-      if (url.includes('b.txt'))
-        return Response.json({ error: { reason: 'INSUFFICIENT_FUNDS', details: 'quota exceeded' } }, { status: 409 })
       if (url.includes('hello'))
         return Response.json({ cid: `cid-of-${body}`, gatewayUrl: 'http://127.0.0.1:9/api/gateway/x' })
-      return Response.json({ cid: `cid-of-${body}` })
+      return Response.json({ files: [{ cid: 'cid-of-a' }], directory: { cid: 'cid-of-photos', name: 'photos' } })
     })
     const events: UploadEvent[] = []
     const upload = createUploader({
@@ -49,13 +47,28 @@ describe('uploads from main', () => {
       auth: 'Bearer tok',
       body: 'hello world',
     })
-    expect(received[1]!.url).toBe('http://127.0.0.1:9/api/files?name=photos%2F2024%2Fa.txt')
+    expect(received[1]!.url).toBe('http://127.0.0.1:9/api/files')
+    expect(received[1]!.body).toMatch(/filename="photos\/2024\/a.txt"[^]*filename="photos\/b.txt"/)
     expect(results).toEqual([
       { name: 'hello.txt', status: 'done', cid: 'cid-of-hello world', link: 'http://127.0.0.1:9/api/gateway/x' },
-      { name: 'photos/2024/a.txt', status: 'done', cid: 'cid-of-a' },
-      { name: 'photos/b.txt', status: 'failed', error: 'quota exceeded' },
+      { name: 'photos', status: 'done', cid: 'cid-of-photos' },
     ])
-    expect(events.filter((e) => e.status === 'uploading')).toHaveLength(3)
+    expect(events.filter((e) => e.status === 'uploading')).toHaveLength(2)
+  })
+
+  it('reports a refused folder with the core reason', async () => {
+    const fetch = vi.fn(async (url: string) =>
+      url.endsWith('/api/settings')
+        ? Response.json({ addToIpfs: true })
+        : Response.json({ error: { reason: 'INSUFFICIENT_FUNDS', details: 'quota exceeded' } }, { status: 409 }),
+    )
+    const upload = createUploader({
+      fetch: fetch as unknown as typeof globalThis.fetch,
+      connection: () => ({ apiUrl: 'http://127.0.0.1:9', token: 'tok' }),
+      emit: () => {},
+    })
+    expect(await upload([join(dir, 'photos')])).toEqual([{ name: 'photos', status: 'failed', error: 'quota exceeded' }])
+    expect(fetch).toHaveBeenLastCalledWith('http://127.0.0.1:9/api/files?pin=true', expect.anything())
   })
 
   it('puts the files on IPFS at once (pin=true) while the add-to-IPFS setting is on, and when it cannot be read', async () => {

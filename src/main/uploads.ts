@@ -1,13 +1,14 @@
 // Uploads that start outside the page (the native open dialog, files dropped on the window, the dock icon
 // or the tray icon) are done here in main: it already has the paths, so it streams each file from disk to
 // the core (`PUT /api/files?name=`, raw body) without passing file contents through IPC or the renderer.
-// A folder becomes its files, each named by its path relative to the folder's parent ("photos/2024/a.jpg").
+// A folder goes as the browser UI sends one: a single multipart `POST /api/files` whose file names keep their
+// path relative to the folder's parent ("photos/2024/a.jpg"), so it becomes one folder entry with its own CID.
 // They go on IPFS at once (`pin=true`) while the owner's add-to-IPFS setting is on (the default), as the
 // window's own adds do.
 // Files go one at a time: the machine and Kubo are shared with everything else the user is doing.
-import { createReadStream } from 'node:fs'
+import { createReadStream, openAsBlob } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
-import { dirname, join, relative, sep } from 'node:path'
+import { basename, dirname, join, relative, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import type { Connection, UploadEvent } from '../shared/ipc.js'
 
@@ -107,11 +108,40 @@ export function createUploader(init: UploaderInit): Uploader {
       return { name: entry.name, status: 'failed', error: err instanceof Error ? err.message : String(err) }
     }
   }
+  const folder = async (path: string, pin: boolean): Promise<UploadEvent> => {
+    const name = basename(path)
+    const conn = init.connection()
+    if (!conn) return { name, status: 'failed', error: 'Tack is not running' }
+    init.emit({ name, status: 'uploading' })
+    try {
+      const entries = await expandPaths([path])
+      if (entries.length === 0) return { name, status: 'failed', error: 'the folder has no files' }
+      const form = new FormData()
+      // File-backed blobs: fetch streams each from disk as the body is sent, never the whole folder in memory.
+      for (const entry of entries) form.append('file', await openAsBlob(entry.file), entry.name)
+      const res = await init.fetch(`${conn.apiUrl}/api/files${pin ? '?pin=true' : ''}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${conn.token}` },
+        body: form,
+      })
+      const body = (await res.json().catch(() => undefined)) as
+        { directory?: { cid?: string }; error?: { reason?: string; details?: string } } | undefined
+      if (!res.ok) {
+        const reason = body?.error
+        return { name, status: 'failed', error: reason?.details ?? reason?.reason ?? `HTTP ${res.status}` }
+      }
+      return { name, status: 'done', cid: body?.directory?.cid }
+    } catch (err) {
+      return { name, status: 'failed', error: err instanceof Error ? err.message : String(err) }
+    }
+  }
   return async (paths) => {
     const results: UploadEvent[] = []
     const pin = await addToIpfs()
-    for (const entry of await expandPaths(paths)) {
-      const result = await one(entry, pin)
+    for (const path of paths) {
+      const info = await stat(path).catch(() => undefined)
+      if (!info || !(info.isFile() || info.isDirectory())) continue
+      const result = info.isDirectory() ? await folder(path, pin) : await one({ file: path, name: basename(path) }, pin)
       init.emit(result)
       results.push(result)
     }

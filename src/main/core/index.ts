@@ -49,7 +49,7 @@ import { sessionRoutes } from './http/routes/session.js'
 import { createRemotes, type Remotes } from './remote/index.js'
 import { remoteRoutes } from './http/routes/remotes.js'
 import { createUploadPins } from './pins/uploads.js'
-import { checkpointEvery, chooseNativeBinding } from './db/index.js'
+import { checkpointEvery } from './db/index.js'
 import { openState, paths, type State } from './state.js'
 import { createStatus, type StatusOf } from './status.js'
 
@@ -356,8 +356,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     // While the core runs, the WAL is checkpointed on a timer (db/index.ts: checkpointEvery says why).
     {
       name: 'db',
-      start: async () =>
-        void (stopCheckpoints = checkpointEvery(state.db, undefined, chooseNativeBinding(config.sqliteBinding))),
+      start: async () => void (stopCheckpoints = checkpointEvery(state.db)),
       stop: async () => {
         await stopCheckpoints?.()
         state.close()

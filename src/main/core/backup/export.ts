@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import Database from 'better-sqlite3'
 import tar from 'tar-stream'
-import type { Db } from '../db/index.js'
+import { openBeside, type Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
 import type { KuboClient } from '../kubo/client.js'
 import type { ObjectStore } from '../object-store/store.js'
@@ -85,7 +84,8 @@ async function write(deps: ExportDeps, pack: tar.Pack, signal: AbortSignal, prog
     const snapshot = join(spool, DB_ENTRY)
     await deps.db.backup(snapshot)
     signal.throwIfAborted()
-    const snap = new Database(snapshot, { readonly: true })
+    // With the running database's native module: the desktop ships only its Electron build.
+    const snap = openBeside(deps.db, snapshot, { readonly: true })
     let blobs: Array<{ cid: string; object_key: string; size: number }>
     let roots: string[]
     let counts: Manifest['counts']

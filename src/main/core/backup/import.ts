@@ -13,7 +13,7 @@ import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import tar from 'tar-stream'
 import { verifyCar } from '../files/car/verify.js'
-import { openDb, type Db } from '../db/index.js'
+import { openDbBeside, type Db } from '../db/index.js'
 import { CoreError } from '../errors.js'
 import { cidV1 } from '../cid/index.js'
 import { cidOf } from '../cid/unixfs.js'
@@ -53,7 +53,7 @@ export async function importArchive(
   const pinned: string[] = []
   try {
     const manifest = await unpack(source, dir)
-    const snapshot = openSnapshot(join(dir, DB_ENTRY))
+    const snapshot = openSnapshot(deps.db, join(dir, DB_ENTRY))
     try {
       checkSchema(snapshot, deps.db)
       // Blobs only Kubo held (files/placement.ts) have no object: their bytes come with a root's CAR.
@@ -156,9 +156,9 @@ export async function importArchive(
 }
 
 /** The archive's database, migrated to this version's schema; a file that is not one is the archive's fault. */
-function openSnapshot(file: string): Db {
+function openSnapshot(beside: Db, file: string): Db {
   try {
-    return openDb(file)
+    return openDbBeside(beside, file)
   } catch (err) {
     if ((err as Error).name !== 'SqliteError') throw err
     throw bad(`its database cannot be opened: ${(err as Error).message}`)

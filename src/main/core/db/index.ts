@@ -4,7 +4,7 @@ import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { MIGRATIONS, type Migration } from './migrations.js'
 
@@ -29,11 +29,47 @@ export interface OpenDbOptions {
   electronBinding?: string
 }
 
+// The native module each connection was opened with: a further connection (a backup snapshot, an archive's
+// database, the checkpoint thread) loads the same one. In the desktop app the package's own Node build is not
+// shipped, so an open that chose anew would fail there ("Could not locate the bindings file").
+const BINDINGS = new WeakMap<Db, string | undefined>()
+
+/** Every SQLite connection Tack opens goes through here (or openBeside): the binding is chosen only here. */
+export function openSqlite(file: string, options: { electronBinding?: string; readonly?: boolean } = {}): Db {
+  return openWith(chooseNativeBinding(options.electronBinding), file, options.readonly)
+}
+
+/** Another connection (to another file, or read-only) with the native module `db` was opened with. */
+export function openBeside(db: Db, file: string, options: { readonly?: boolean } = {}): Db {
+  return openWith(BINDINGS.get(db), file, options.readonly)
+}
+
+function openWith(nativeBinding: string | undefined, file: string, readonly = false): Db {
+  const db = new Database(file, { ...(nativeBinding ? { nativeBinding } : {}), readonly })
+  BINDINGS.set(db, nativeBinding)
+  return db
+}
+
+/** The native module `db` was opened with (undefined: the package's default). */
+export function nativeBindingOf(db: Db): string | undefined {
+  return BINDINGS.get(db)
+}
+
 export function openDb(file: string, options: Migration[] | OpenDbOptions = {}): Db {
   const { migrations = MIGRATIONS, electronBinding } = Array.isArray(options) ? { migrations: options } : options
   mkdirSync(dirname(file), { recursive: true })
-  const nativeBinding = chooseNativeBinding(electronBinding)
-  const db = new Database(file, nativeBinding ? { nativeBinding } : {})
+  // Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
+  if (file !== ':memory:') closeSync(openSync(file, 'a', 0o600))
+  const db = openSqlite(file, { electronBinding })
+  return prepareDb(db, migrations)
+}
+
+/** The same database as `beside` (its native module), migrated: an archive's snapshot before it is merged. */
+export function openDbBeside(beside: Db, file: string, migrations: Migration[] = MIGRATIONS): Db {
+  return prepareDb(openBeside(beside, file), migrations)
+}
+
+function prepareDb(db: Db, migrations: Migration[]): Db {
   db.pragma('journal_mode = WAL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
@@ -62,7 +98,8 @@ export const CHECKPOINT_MS = 1000
  * was the largest JavaScript-side item of the server's CPU profile). Should the worker not start, the timer
  * runs here as before. Returns stop(), which brings back the automatic checkpoint.
  */
-export function checkpointEvery(db: Db, everyMs = CHECKPOINT_MS, nativeBinding?: string): () => Promise<void> {
+export function checkpointEvery(db: Db, everyMs = CHECKPOINT_MS): () => Promise<void> {
+  const nativeBinding = nativeBindingOf(db)
   db.pragma('wal_autocheckpoint = 0')
   let timer: NodeJS.Timeout | undefined
   const onThisThread = () => {

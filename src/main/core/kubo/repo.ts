@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import { spawnPrivately } from '../data-dir.js'
 import { CoreError } from '../errors.js'
 import { freePort, STANDARD_KUBO_PORTS, takePort } from './ports.js'
 import { apiAuthorizations } from './secret.js'
@@ -83,7 +84,9 @@ export function kuboEnv(repoPath: string, base: NodeJS.ProcessEnv = process.env)
 export async function initRepo(binary: string, repoPath: string): Promise<void> {
   if (existsSync(join(repoPath, 'config'))) return
   try {
-    await run(binary, ['init', '--empty-repo'], { env: kuboEnv(repoPath), timeout: 60_000, windowsHide: true })
+    await spawnPrivately(() =>
+      run(binary, ['init', '--empty-repo'], { env: kuboEnv(repoPath), timeout: 60_000, windowsHide: true }),
+    )
   } catch (err) {
     throw new CoreError('SERVICE_UNAVAILABLE', `ipfs init failed: ${(err as Error).message}`, { cause: err })
   }

@@ -9,6 +9,7 @@
 // the next start end it, and only it: a stranger that reused the pid is left alone.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawnPrivately } from '../data-dir.js'
 import { CoreError } from '../errors.js'
 import type { Logger } from '../log.js'
 import { formatIdentity, identify, isSameProcess, parseIdentity, type ProcessIdentity } from './identity.js'
@@ -104,7 +105,9 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
     const [file, argv] = launcher
       ? [launcher, ['--parent', String(process.pid), '--', command, ...args]]
       : [command, args]
-    const proc = spawn(file, argv, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
+    const proc = spawnPrivately(() =>
+      spawn(file, argv, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true }),
+    )
     child = proc
     let fatal: string | undefined
     // This child's own: a late line of an earlier child must not decide about this one.

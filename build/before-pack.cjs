@@ -1,5 +1,5 @@
-// electron-builder's beforePack hook: a target is packed only with its own Kubo, MinIO and better-sqlite3
-// (Electron's ABI), each checked by its header for the target's platform and CPU. Anything missing or built
+// electron-builder's beforePack hook: a target is packed only with its own Kubo, MinIO, tack-launcher (which
+// stops Kubo and MinIO when the app crashes or is force-quit) and better-sqlite3 (Electron's ABI), each checked by its header for the target's platform and CPU. Anything missing or built
 // for another machine fails the build with the command that makes it: an installer without them would only
 // say "Tack is incomplete" at first start. The native module is staged where electron-builder.yml picks it up.
 'use strict'
@@ -8,6 +8,8 @@ const { copyFileSync, mkdirSync, readFileSync } = require('node:fs')
 const { join } = require('node:path')
 const { mismatch } = require('../scripts/binary-format.cjs')
 
+// Every program the app starts, by file name (electron-builder.yml's extraResources filter lists the same).
+const BINARIES = ['ipfs', 'minio', 'tack-launcher']
 const ARCH_NAMES = { 0: 'ia32', 1: 'x64', 2: 'armv7l', 3: 'arm64', 4: 'universal' }
 
 /** Problems with what `platform-arch` would ship, each with its fix; [] when complete. Stages nothing. */
@@ -15,9 +17,9 @@ function checkTarget(root, platform, arch) {
   const exe = platform === 'win32' ? '.exe' : ''
   const target = `${platform}-${arch}`
   const problems = []
-  const binaries = ['ipfs', 'minio'].map((n) => join(root, 'resources', 'bin', target, n + exe))
+  const binaries = BINARIES.map((n) => join(root, 'resources', 'bin', target, n + exe))
   const bad = binaries.map((f) => mismatch(f, platform, arch)).filter(Boolean)
-  if (bad.length) problems.push(...bad, `  → bash scripts/build-binaries.sh --target ${target} kubo minio`)
+  if (bad.length) problems.push(...bad, `  → bash scripts/build-binaries.sh --target ${target} kubo minio launcher`)
   const native = nativeModule(root, target)
   const badNative = mismatch(native, platform, arch)
   if (badNative) problems.push(badNative, `  → node scripts/build-native-electron.mjs --target ${target}`)

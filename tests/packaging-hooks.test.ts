@@ -1,5 +1,5 @@
 // electron-builder's hooks, without electron-builder (its Electron download is not reachable everywhere):
-// beforePack refuses a target whose Kubo, MinIO or native module is missing or built for another machine,
+// beforePack refuses a target whose Kubo, MinIO, tack-launcher or native module is missing or built for another machine,
 // checked on real executables; afterSign's plan for macOS signing and notarization, branch by branch.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -39,14 +39,22 @@ describe('beforePack', () => {
     const problems = checkTarget(root, 'darwin', 'arm64').join('\n')
     expect(problems).toMatch(/darwin-arm64\/ipfs: missing/)
     expect(problems).toMatch(/darwin-arm64\/minio: missing/)
-    expect(problems).toContain('scripts/build-binaries.sh --target darwin-arm64 kubo minio')
+    expect(problems).toMatch(/darwin-arm64\/tack-launcher: missing/)
+    expect(problems).toContain('scripts/build-binaries.sh --target darwin-arm64 kubo minio launcher')
     expect(problems).toContain('scripts/build-native-electron.mjs --target darwin-arm64')
   })
 
   it('passes the host target once its binaries and native module are there', () => {
     place(host, 'ipfs' + exe, join(hostBin, 'ipfs' + exe))
     place(host, 'minio' + exe, join(hostBin, 'minio' + exe))
-    expect(checkTarget(root, process.platform, process.arch).join('\n')).toMatch(/better_sqlite3\.node: missing/)
+    // Without the launcher a crash or force-quit of the app would leave Kubo and MinIO running.
+    const noLauncher = checkTarget(root, process.platform, process.arch).join('\n')
+    expect(noLauncher).toContain(`${host}/tack-launcher${exe}: missing`)
+    expect(noLauncher).toContain(`scripts/build-binaries.sh --target ${host} kubo minio launcher`)
+    place(host, 'tack-launcher' + exe, join(hostBin, 'tack-launcher' + exe))
+    const problems = checkTarget(root, process.platform, process.arch).join('\n')
+    expect(problems).not.toMatch(/tack-launcher/)
+    expect(problems).toMatch(/better_sqlite3\.node: missing/)
     const native = join(root, 'build', 'native', 'electron-150', host)
     mkdirSync(native, { recursive: true })
     // Any executable of the host's format stands in for the module: the header is what is checked here.

@@ -18,10 +18,15 @@ import {
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runDesktop } from './desktop.js'
+import { chooseDesktopFolder } from './desktop-folder.js'
 
-// Tests and side-by-side profiles pass --user-data-dir; honour it before anything reads userData.
+// Tests and side-by-side profiles pass --user-data-dir; honour it before anything reads userData. Otherwise
+// the desktop's own folder, apart from the CLI's data dir (src/main/desktop-folder.ts).
 const userData = app.commandLine.getSwitchValue('user-data-dir')
-if (userData) app.setPath('userData', userData)
+const folder = userData
+  ? { userData, notes: [] }
+  : chooseDesktopFolder({ platform: process.platform, env: process.env, current: app.getPath('userData') })
+app.setPath('userData', folder.userData)
 
 runDesktop(
   {
@@ -39,5 +44,5 @@ runDesktop(
     shell,
     Tray,
   },
-  { here: dirname(fileURLToPath(import.meta.url)), env: process.env, argv: process.argv },
+  { here: dirname(fileURLToPath(import.meta.url)), env: process.env, argv: process.argv, notes: folder.notes },
 )

@@ -16,7 +16,8 @@ export interface DataDirLock {
 }
 
 /** Who holds a pid file: nobody, a Tack that still runs, or a live pid whose identity could not be read. */
-export type Holder = { state: 'none' } | { state: 'running'; pid: number } | { state: 'unknown'; pid: number; reason: string }
+export type Holder =
+  { state: 'none' } | { state: 'running'; pid: number } | { state: 'unknown'; pid: number; reason: string }
 
 /**
  * Whether the Tack that wrote this pid file still runs. An identity that cannot be read (PowerShell did not

@@ -71,7 +71,7 @@ describe('process identity off the main thread (Windows branch, PowerShell stood
     expect(a).toEqual({ state: 'alive', id: { pid: live.pid, start: `start-${live.pid}`, exe: 'C:\\Tack\\tack.exe' } })
     expect(b).toEqual({ state: 'gone' })
     // A synchronous PowerShell (execFileSync) would have let no timer run during its second.
-    expect(ticks).toBeGreaterThan(10)
+    expect(ticks).toBeGreaterThan(5)
   })
 
   it("this process's identity is asked once, however often a start needs it", async () => {

@@ -18,9 +18,7 @@ export interface ProcessIdentity {
  * not `gone`: a lock or an orphan check must then assume the recorded process may still run.
  */
 export type IdentityRead =
-  | { state: 'alive'; id: ProcessIdentity }
-  | { state: 'gone' }
-  | { state: 'unknown'; reason: string }
+  { state: 'alive'; id: ProcessIdentity } | { state: 'gone' } | { state: 'unknown'; reason: string }
 
 /** A program's exit code and stdout; the promise rejects when it could not run or did not finish in time. */
 export interface RunResult {
@@ -54,12 +52,17 @@ export function createSystemReaders(init: SystemReadersInit = {}): IdentityReade
     readLink: (path) => readlinkSync(path),
     run: (command, args) =>
       new Promise((resolve, reject) => {
-        execFile(init.programs?.[command] ?? command, args, { encoding: 'utf8', timeout, windowsHide: true }, (err, stdout) => {
-          // A non-zero exit is an answer (ps: "no such pid"); a kill by the timeout or a missing program is not.
-          if (err && (err.killed || typeof err.code !== 'number'))
-            return reject(new Error(err.killed ? `${command} did not answer in ${timeout} ms` : err.message))
-          resolve({ code: err ? Number(err.code) : 0, stdout })
-        })
+        execFile(
+          init.programs?.[command] ?? command,
+          args,
+          { encoding: 'utf8', timeout, windowsHide: true },
+          (err, stdout) => {
+            // A non-zero exit is an answer (ps: "no such pid"); a kill by the timeout or a missing program is not.
+            if (err && (err.killed || typeof err.code !== 'number'))
+              return reject(new Error(err.killed ? `${command} did not answer in ${timeout} ms` : err.message))
+            resolve({ code: err ? Number(err.code) : 0, stdout })
+          },
+        )
       }),
   }
 }
@@ -75,7 +78,10 @@ export async function readIdentity(pid: number, readers: IdentityReaders = SYSTE
 }
 
 /** The identity of a live pid, or undefined when there is none or it cannot be read (for recording only). */
-export async function identify(pid: number, readers: IdentityReaders = SYSTEM_READERS): Promise<ProcessIdentity | undefined> {
+export async function identify(
+  pid: number,
+  readers: IdentityReaders = SYSTEM_READERS,
+): Promise<ProcessIdentity | undefined> {
   const read = await readIdentity(pid, readers)
   return read.state === 'alive' ? read.id : undefined
 }

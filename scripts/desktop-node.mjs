@@ -24,7 +24,7 @@ export function desktopNodeProblem(root, nodeVersion = process.versions.node) {
   if (!wanted || atLeast(nodeVersion, wanted)) return undefined
   return [
     `the desktop build needs Node >= ${wanted} (Electron's own install and tooling declare it); this is Node ${nodeVersion}.`,
-    '  `npm run dev` and `npm run dist` need that Node (Electron itself is downloaded by its install step);',
+    "  Electron's install step, which downloads the binary `npm run dev` and `npm run dist` use, needs that Node;",
     '  `tack`, `npm start` and `npm test` run on Node >= 20.19 and are unaffected.',
   ].join('\n')
 }

@@ -3,7 +3,7 @@
 // as `npm run dist` would, with electron-builder.yml and its hooks, except that Electron itself is a stand-in
 // (electronDist: a directory whose `electron` is a shell script carrying a fuse wire in Electron's format),
 // since Electron cannot be downloaded here. Then the packaged tree is checked:
-// - the GUI executable is `tack-desktop` (the CLI's name, `tack`, stays free) and the fuses were flipped as
+// - the GUI executable is `tack-desktop`, the CLI's script is resources/cli/tack; the fuses were flipped as
 //   electron-builder.yml says (read back from the stand-in's wire: the real binary's wire is not checked);
 // - Kubo, MinIO and tack-launcher for linux-x64 are there, executable, and built for linux-x64;
 // - better-sqlite3's native module is Electron's ABI build, and no other build of it is packed; where
@@ -87,6 +87,10 @@ export function checkPackagedTree(appOutDir, { arch = 'x64', electronAbi, fuses,
   if (existsSync(join(appOutDir, 'tack'))) problems.push("the package has an executable named `tack`, the CLI's name")
   if (existsSync(gui)) problems.push(...checkFuses(gui, fuses))
   const resources = join(appOutDir, 'resources')
+  const cli = join(resources, 'cli', 'tack')
+  if (!existsSync(cli))
+    problems.push('the CLI script resources/cli/tack (linked as /usr/bin/tack by the deb) is missing')
+  else if (!isExecutable(cli)) problems.push('resources/cli/tack is not executable')
   const bin = join(resources, 'bin', `linux-${arch}`)
   for (const name of BINARIES) {
     const file = join(bin, name)

@@ -84,6 +84,16 @@ describe('process identity off the main thread (Windows branch, PowerShell stood
     expect(ids[0]).toEqual({ pid: process.pid, start: `start-${process.pid}`, exe: 'C:\\Tack\\tack.exe' })
   })
 
+  it('an identity of this process that PowerShell did not give in time is asked again next time', async () => {
+    setDelay(5)
+    const readers = windows(300)
+    expect(await ownIdentity(readers)).toBeUndefined()
+    setDelay(0)
+    const before = runs()
+    expect(await ownIdentity(readers)).toMatchObject({ pid: process.pid })
+    expect(runs() - before).toBe(1)
+  })
+
   it('a PowerShell that does not answer in time is "unknown", and the lock stays held', async () => {
     setDelay(5)
     const readers = windows(300)

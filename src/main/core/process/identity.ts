@@ -87,10 +87,16 @@ export async function identify(
 }
 
 const own = new WeakMap<IdentityReaders, Promise<ProcessIdentity | undefined>>()
-/** This process's identity, asked once per process (it cannot change), so a start pays for it at most once. */
+/**
+ * This process's identity, asked once per process (it cannot change), so a start pays for it at most once.
+ * A read that failed (PowerShell did not answer) is not kept: the next start of a core asks again.
+ */
 export function ownIdentity(readers: IdentityReaders = SYSTEM_READERS): Promise<ProcessIdentity | undefined> {
   let id = own.get(readers)
-  if (!id) own.set(readers, (id = identify(process.pid, readers)))
+  if (!id) {
+    own.set(readers, (id = identify(process.pid, readers)))
+    void id.then((found) => found || own.delete(readers))
+  }
   return id
 }
 

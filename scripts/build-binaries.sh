@@ -5,7 +5,7 @@
 # kept in a per-user cache (TACK_BIN_CACHE, default ~/.cache/tack/bin) so a fresh clone reuses them.
 #
 # usage: scripts/build-binaries.sh [kubo] [minio] [launcher] [cluster]   (default: kubo minio launcher)
-#        scripts/build-binaries.sh --target darwin-arm64 kubo minio
+#        scripts/build-binaries.sh --target darwin-arm64 kubo minio launcher
 # --target <platform>-<arch> cross-compiles (Go, CGO_ENABLED=0) for linux|darwin|win32 - x64|arm64 into that
 # target's own folder; electron-builder packs each target from its folder (build/before-pack.cjs checks it).
 set -euo pipefail

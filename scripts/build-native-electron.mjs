@@ -8,12 +8,14 @@
 // usage: node scripts/build-native-electron.mjs [--target <platform>-<arch>] [--force]
 // Tries a prebuilt binary (prebuild-install, from better-sqlite3's GitHub releases), then a compile against
 // Electron's headers (node-gyp; host platform only). Where neither can be downloaded it says so and exits
-// with code 3, leaving everything else as it was.
+// with code 3, leaving everything else as it was. It first says when this Node is older than the desktop
+// build needs (scripts/desktop-node.mjs): the module can still be made, but `npm run dev`/`dist` cannot run.
 import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { desktopNodeProblem } from './desktop-node.mjs'
 
 const EXIT_UNAVAILABLE = 3
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -37,6 +39,9 @@ if (!existsSync(join(electronDir, 'abi_version'))) {
   log('node_modules/electron is missing (npm install first)')
   process.exit(2)
 }
+// Said first, so a failure further down (no Electron binary, a download refused) is read with it in mind.
+const nodeProblem = desktopNodeProblem(root)
+if (nodeProblem) log(`warning: ${nodeProblem}`)
 const electronVersion = JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')).version
 const abi = readFileSync(join(electronDir, 'abi_version'), 'utf8').trim()
 const pkgDir = join(root, 'node_modules', 'better-sqlite3')

@@ -39,7 +39,7 @@ export async function exportCommand(ctx: CliContext): Promise<number> {
   process.once('SIGINT', interrupt)
   process.once('SIGTERM', interrupt)
   try {
-    const url = runningUrl(p.pidFile)
+    const url = await runningUrl(p.pidFile)
     if (url) {
       const token = readFileSync(p.sessionToken, 'utf8').trim()
       const res = await fetch(`${url}/api/export`, { headers: { authorization: `Bearer ${token}` }, signal })

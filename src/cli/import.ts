@@ -22,7 +22,7 @@ export async function importCommand(ctx: CliContext): Promise<number> {
     process.stderr.write(`usage: tack import PATH [--merge] [--keys ${KEY_POLICIES.join('|')}]\n`)
     return 2
   }
-  if (runningPid(paths(ctx.config.dataDir).pidFile)) {
+  if (await runningPid(paths(ctx.config.dataDir).pidFile)) {
     process.stderr.write(`tack: Tack is running on ${ctx.config.dataDir}; stop it before importing\n`)
     return 3
   }

@@ -6,7 +6,7 @@ import { openState, paths } from '../main/core/state.js'
 import type { CliContext } from './index.js'
 
 export async function loginCommand(ctx: CliContext): Promise<number> {
-  const url = runningUrl(paths(ctx.config.dataDir).pidFile)
+  const url = await runningUrl(paths(ctx.config.dataDir).pidFile)
   if (!url) {
     process.stderr.write(`tack: Tack is not running on ${ctx.config.dataDir}; start it with \`tack serve\` first\n`)
     return 3

@@ -17,13 +17,15 @@ const USAGE = `usage: tack remote add NAME --kind cluster|psa --url URL [--token
 /** Works on the SQLite file directly; a running server picks changes up on its next pass. */
 export async function remoteCommand(ctx: CliContext): Promise<number> {
   const state = openState(ctx.config)
+  // Read once: the running server's URL takes an identity check of its pid (a PowerShell call on Windows).
+  const ownPorts = await portsInDataDir(ctx.config)
   const remotes = createRemotes({
     db: state.db,
     log: silentLogger,
     localPins: () => [],
     origins: () => [],
     pollMs: 1000,
-    ownPorts: () => portsInDataDir(ctx.config),
+    ownPorts: () => ownPorts,
   })
   try {
     const [sub, name] = ctx.args
@@ -91,10 +93,10 @@ function ago(ms: number): string {
  * the configured ones, so the CLI refuses the same targets the server does. The server checks again before
  * every request, with the ports it really has.
  */
-function portsInDataDir(config: Config): number[] {
+async function portsInDataDir(config: Config): Promise<number[]> {
   const p = paths(config.dataDir)
   const ports = [config.port, config.lanPort]
-  const url = runningUrl(p.pidFile)
+  const url = await runningUrl(p.pidFile)
   if (url) ports.push(Number(new URL(url).port))
   try {
     const addresses = readConfig(p.kuboRepo).Addresses

@@ -9,7 +9,7 @@ import { paths } from '../main/core/state.js'
 /** The JSON answer of a GET on the running server, or undefined when no server runs on this data dir. */
 export async function getFromRunning<T>(config: Pick<Config, 'dataDir'>, path: string): Promise<T | undefined> {
   const p = paths(config.dataDir)
-  const url = runningUrl(p.pidFile)
+  const url = await runningUrl(p.pidFile)
   if (!url) return undefined
   const token = readFileSync(p.sessionToken, 'utf8').trim()
   const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })

@@ -58,6 +58,8 @@ export interface DesktopInit {
   here: string
   env: NodeJS.ProcessEnv
   argv: string[]
+  /** What happened before the log was open (the desktop folder's move), logged first. */
+  notes?: string[]
 }
 
 const STATUS_TEXT: Record<CoreState, string> = {
@@ -91,6 +93,7 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
   const sink = app.isPackaged ? logFile.write : teeSink(logFile.write, (line) => process.stderr.write(line + '\n'))
   let config: Config | undefined
   let log = createLogger({ name: 'main', sink })
+  for (const note of init.notes ?? []) log.info(note)
   const settingsFile = join(userData, 'settings.json')
   let settings = loadSettings(settingsFile)
   let lanOn = false

@@ -1,5 +1,12 @@
 import { describe, expect, it, vi } from 'vitest'
-import { autostartFile, getOpenAtLogin, setOpenAtLogin, startedAtLogin, type LoginItemApp } from './login-item.js'
+import {
+  autostartFile,
+  getOpenAtLogin,
+  setOpenAtLogin,
+  startedAtLogin,
+  type LoginItemApp,
+  type LoginItemState,
+} from './login-item.js'
 
 // A stand-in for Electron's login items that behaves like the OS: what was set is what is read back, with
 // Windows matching the arguments too.
@@ -54,6 +61,34 @@ describe('open at login', () => {
     expect(app.getLoginItemSettings).toHaveBeenCalledWith({ args: ['--hidden'] })
     setOpenAtLogin(app, false, ctx('win32'))
     expect(getOpenAtLogin(app, ctx('win32'))).toBe(false)
+  })
+
+  it('Windows: an entry disabled in Task Manager (StartupApproved\\Run) reads as off', () => {
+    // Electron's report for a Run-key entry that Task Manager switched off: openAtLogin stays true.
+    const state = (enabled: boolean, will = enabled): LoginItemState => ({
+      openAtLogin: true,
+      executableWillLaunchAtLogin: will,
+      launchItems: [{ path: 'C:\\Tack\\Tack.exe', args: ['--hidden'], enabled }],
+    })
+    const app = { isPackaged: true, setLoginItemSettings: vi.fn(), getLoginItemSettings: vi.fn(() => state(true)) }
+    const win = { ...ctx('win32'), execPath: 'C:\\Tack\\Tack.exe' }
+    expect(getOpenAtLogin(app, win)).toBe(true)
+    app.getLoginItemSettings.mockReturnValue(state(false))
+    expect(getOpenAtLogin(app, win)).toBe(false)
+    // Either signal alone is enough: the executable's approval, or Tack's own entry (path case and quotes aside).
+    app.getLoginItemSettings.mockReturnValue(state(true, false))
+    expect(getOpenAtLogin(app, win)).toBe(false)
+    app.getLoginItemSettings.mockReturnValue({
+      ...state(false, true),
+      launchItems: [{ path: '"c:\\tack\\tack.exe"', args: ['--hidden'], enabled: false }],
+    })
+    expect(getOpenAtLogin(app, win)).toBe(false)
+    // Another program's disabled entry does not switch Tack's off.
+    app.getLoginItemSettings.mockReturnValue({
+      ...state(true),
+      launchItems: [{ path: 'C:\\Other\\other.exe', args: [], enabled: false }],
+    })
+    expect(getOpenAtLogin(app, win)).toBe(true)
   })
 
   it('Linux: an autostart entry, read back, and switched off by the session settings', () => {

@@ -13,7 +13,15 @@ export const HIDDEN_FLAG = '--hidden'
 export interface LoginItemApp {
   isPackaged: boolean
   setLoginItemSettings(settings: { openAtLogin: boolean; args?: string[] }): void
-  getLoginItemSettings(options?: { args?: string[] }): { openAtLogin: boolean; wasOpenedAtLogin?: boolean }
+  getLoginItemSettings(options?: { args?: string[] }): LoginItemState
+}
+
+/** What Electron reports; the last two exist on Windows only. */
+export interface LoginItemState {
+  openAtLogin: boolean
+  wasOpenedAtLogin?: boolean
+  executableWillLaunchAtLogin?: boolean
+  launchItems?: { path: string; args: string[]; enabled: boolean }[]
 }
 
 export interface LoginItemFs {
@@ -65,13 +73,31 @@ export function setOpenAtLogin(app: LoginItemApp, on: boolean, ctx: LoginItemEnv
 export function getOpenAtLogin(app: LoginItemApp, ctx: LoginItemEnv): boolean | undefined {
   if (!app.isPackaged) return undefined
   if (ctx.platform === 'darwin') return app.getLoginItemSettings().openAtLogin
-  if (ctx.platform === 'win32') return app.getLoginItemSettings({ args: WIN_ARGS }).openAtLogin
+  if (ctx.platform === 'win32') return windowsWillOpen(app.getLoginItemSettings({ args: WIN_ARGS }), ctx.execPath)
   const fs = ctx.fs ?? realFs
   const file = autostartFile(ctx.env)
   if (!fs.exists(file)) return false
   const text = fs.read(file)
   // Session settings switch an entry off with Hidden=true or X-GNOME-Autostart-enabled=false.
   return !/^Hidden\s*=\s*true\s*$/m.test(text) && !/^X-GNOME-Autostart-enabled\s*=\s*false\s*$/m.test(text)
+}
+
+/**
+ * Windows: `openAtLogin` says only that the Run key holds Tack's entry. Disabling it in Task Manager (or in
+ * Settings → Startup apps) leaves that entry and writes a StartupApproved\Run value, which Electron reports as
+ * `executableWillLaunchAtLogin: false` and as the entry's `enabled: false`; either means Tack will not open.
+ */
+export function windowsWillOpen(state: LoginItemState, execPath: string): boolean {
+  if (!state.openAtLogin || state.executableWillLaunchAtLogin === false) return false
+  const sameArgs = (args: string[]) => JSON.stringify(args) === JSON.stringify(WIN_ARGS)
+  const ours = (state.launchItems ?? []).filter((i) => samePath(i.path, execPath) && sameArgs(i.args ?? []))
+  return !ours.some((i) => i.enabled === false)
+}
+
+/** Windows paths compare without regard to case or quoting. */
+function samePath(a: string, b: string): boolean {
+  const norm = (p: string) => p.replace(/^"|"$/g, '').toLowerCase()
+  return norm(a) === norm(b)
 }
 
 /** Whether this start should stay in the tray: started by the OS at login. */

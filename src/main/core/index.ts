@@ -333,7 +333,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     loginUrl: () => `${api.url()}/#token=${core.loginToken()}`,
     status,
     async start() {
-      lock = lockDataDir(p.pidFile)
+      lock = await lockDataDir(p.pidFile)
       // Holding the lock, no export or import runs on this data dir: a spool left now was left by a crash.
       const stale = removeStaleSpools(config.dataDir)
       if (stale.length) log.info(`removed what an interrupted export or import left: ${stale.join(', ')}`)

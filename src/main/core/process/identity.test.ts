@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { silentLogger } from '../log.js'
-import { identify, isSameProcess, parseIdentity, formatIdentity, type IdentityReaders } from './identity.js'
+import { identify, matchProcess, parseIdentity, formatIdentity, type IdentityReaders } from './identity.js'
 import { killOrphan, type OrphanCheck } from './supervisor.js'
 import { mkdtempSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,54 +16,52 @@ const stand = (platform: NodeJS.Platform, files: Record<string, string>, out = '
     if (!(p in files)) throw new Error('ENOENT')
     return files[p]!
   },
-  run: () => {
-    if (!out) throw new Error('no such process')
-    return out
-  },
+  // ps and PowerShell print nothing for a pid that is gone (ps exits 1).
+  run: async () => ({ code: out ? 0 : 1, stdout: out }),
 })
 
 describe('process identity', () => {
-  it('linux: start time is field 22 of /proc/<pid>/stat, read past a command with spaces and parens', () => {
+  it('linux: start time is field 22 of /proc/<pid>/stat, read past a command with spaces and parens', async () => {
     const fields = ['S', ...Array.from({ length: 18 }, (_, i) => String(i + 4)), '987654', '0']
     const r = stand('linux', { '/proc/42/stat': `42 (we(ird) name) ${fields.join(' ')}`, '/proc/42/exe': '/opt/ipfs' })
-    expect(identify(42, r)).toEqual({ pid: 42, start: '987654', exe: '/opt/ipfs' })
-    expect(isSameProcess({ pid: 42, start: '987654', exe: '/opt/ipfs' }, r)).toBe(true)
-    expect(isSameProcess({ pid: 42, start: '111', exe: '/opt/ipfs' }, r)).toBe(false)
-    expect(isSameProcess({ pid: 42, start: '987654', exe: '/usr/bin/sleep' }, r)).toBe(false)
-    expect(identify(43, r)).toBeUndefined()
+    expect(await identify(42, r)).toEqual({ pid: 42, start: '987654', exe: '/opt/ipfs' })
+    expect(await matchProcess({ pid: 42, start: '987654', exe: '/opt/ipfs' }, r)).toBe('same')
+    expect(await matchProcess({ pid: 42, start: '111', exe: '/opt/ipfs' }, r)).toBe('other')
+    expect(await matchProcess({ pid: 42, start: '987654', exe: '/usr/bin/sleep' }, r)).toBe('other')
+    expect(await identify(43, r)).toBeUndefined()
   })
 
-  it('linux: a zombie is no process', () => {
+  it('linux: a zombie is no process', async () => {
     const r = stand('linux', { '/proc/7/stat': `7 (x) Z ${'1 '.repeat(25)}` })
-    expect(identify(7, r)).toBeUndefined()
+    expect(await identify(7, r)).toBeUndefined()
   })
 
-  it('macOS: ps lstart and comm', () => {
+  it('macOS: ps lstart and comm', async () => {
     const r = stand('darwin', {}, 'Thu Nov 26 13:02:05 2026     /Applications/Tack.app/Contents/Resources/bin/ipfs\n')
-    const id = identify(9, r)
+    const id = await identify(9, r)
     expect(id).toEqual({
       pid: 9,
       start: 'Thu Nov 26 13:02:05 2026',
       exe: '/Applications/Tack.app/Contents/Resources/bin/ipfs',
     })
-    expect(isSameProcess(id!, r)).toBe(true)
-    expect(isSameProcess({ ...id!, start: 'Wed Nov 25 10:00:00 2026' }, r)).toBe(false)
-    expect(isSameProcess(id!, stand('darwin', {}))).toBe(false) // gone
+    expect(await matchProcess(id!, r)).toBe('same')
+    expect(await matchProcess({ ...id!, start: 'Wed Nov 25 10:00:00 2026' }, r)).toBe('other')
+    expect(await matchProcess(id!, stand('darwin', {}))).toBe('other') // gone
   })
 
-  it('windows: PowerShell start time and path, paths compared without case', () => {
-    const r = stand('win32', {}, '2026-11-26T13:02:05.1234567Z\r\nC:\\Program Files\\Tack\\ipfs.exe\r\n')
-    expect(identify(5, r)).toEqual({
+  it('windows: PowerShell start time and path, paths compared without case', async () => {
+    const r = stand('win32', {}, '5\t2026-11-26T13:02:05.1234567Z\tC:\\Program Files\\Tack\\ipfs.exe\r\n')
+    expect(await identify(5, r)).toEqual({
       pid: 5,
       start: '2026-11-26T13:02:05.1234567Z',
       exe: 'C:\\Program Files\\Tack\\ipfs.exe',
     })
     expect(
-      isSameProcess({ pid: 5, start: '2026-11-26T13:02:05.1234567Z', exe: 'c:\\program files\\tack\\IPFS.EXE' }, r),
-    ).toBe(true)
+      await matchProcess({ pid: 5, start: '2026-11-26T13:02:05.1234567Z', exe: 'c:\\program files\\tack\\IPFS.EXE' }, r),
+    ).toBe('same')
     expect(
-      isSameProcess({ pid: 5, start: '2026-11-20T00:00:00.0000000Z', exe: 'C:\\Program Files\\Tack\\ipfs.exe' }, r),
-    ).toBe(false)
+      await matchProcess({ pid: 5, start: '2026-11-20T00:00:00.0000000Z', exe: 'C:\\Program Files\\Tack\\ipfs.exe' }, r),
+    ).toBe('other')
   })
 
   it('round-trips through a pid file line; junk is no identity', () => {
@@ -82,7 +80,7 @@ describe('killOrphan', () => {
   }
   const check = (ours: boolean, killed: number[]): OrphanCheck => ({
     isAlive: (pid) => !killed.includes(pid),
-    isOurs: () => ours,
+    isOurs: async () => ours,
     kill: (pid) => void killed.push(pid),
   })
 

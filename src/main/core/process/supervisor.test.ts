@@ -11,16 +11,21 @@ import { createSupervisor } from './supervisor.js'
 const pidFile = () => join(mkdtempSync(join(tmpdir(), 'tack-sup-')), 'child.pid')
 // A child that ignores SIGTERM: only SIGKILL ends it.
 const STUBBORN = "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"
+// The same, saying when its handler is in place (it writes the file named by its argument): ready only then,
+// or a SIGTERM sent while a loaded machine is still starting it ends it before it can ignore the signal.
+const STUBBORN_READY = `process.on('SIGTERM', () => {}); require('fs').writeFileSync(process.argv[1], ''); setInterval(() => {}, 1000)`
 
 describe.runIf(process.platform !== 'win32')('supervisor stop', () => {
   it('asks the child to shut down, then SIGTERM, then SIGKILL, each within stopTimeoutMs', async () => {
     const steps: string[] = []
+    const file = pidFile()
+    const ready = `${file}.ready`
     const sup = createSupervisor({
       name: 'stubborn',
       log: silentLogger,
-      pidFile: pidFile(),
-      prepare: async () => ({ command: process.execPath, args: ['-e', STUBBORN] }),
-      probe: async () => true,
+      pidFile: file,
+      prepare: async () => ({ command: process.execPath, args: ['-e', STUBBORN_READY, ready] }),
+      probe: async () => existsSync(ready),
       shutdown: async () => void steps.push('shutdown'),
       stopTimeoutMs: 300,
     })

@@ -12,7 +12,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { spawnPrivately } from '../data-dir.js'
 import { CoreError } from '../errors.js'
 import type { Logger } from '../log.js'
-import { formatIdentity, identify, isSameProcess, parseIdentity, type ProcessIdentity } from './identity.js'
+import { formatIdentity, identify, matchProcess, parseIdentity, type ProcessIdentity } from './identity.js'
 
 export type SupervisorState = 'stopped' | 'starting' | 'running' | 'restarting' | 'stopping' | 'failed'
 
@@ -138,12 +138,17 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
     })
     // What the pid is (start time, executable) goes in too, so the next start can tell our orphan from a
     // process that reused the pid. On Linux the launcher has exec'd by the time the child answers; the
-    // identity is written once it is ready (the exe is then the child's), and at spawn as a first guess.
-    const record = () => {
-      const id = proc.pid ? identify(proc.pid) : undefined
-      if (proc.pid) writeFileSync(init.pidFile, `${proc.pid}\n${command}\n${id ? formatIdentity(id) : ''}\n`)
+    // identity is written once it is ready (the exe is then the child's), and at spawn as a first guess. Off
+    // Linux the pid is tack-launcher's for its whole life, so the one reading at spawn (PowerShell on Windows,
+    // awaited, never blocking) is enough. The pid alone is written first so a crash meanwhile still leaves it.
+    const record = async () => {
+      if (!proc.pid) return
+      const id = await identify(proc.pid)
+      if (proc.exitCode === null && proc.signalCode === null)
+        writeFileSync(init.pidFile, `${proc.pid}\n${command}\n${id ? formatIdentity(id) : ''}\n`)
     }
-    record()
+    if (proc.pid) writeFileSync(init.pidFile, `${proc.pid}\n${command}\n\n`)
+    const recorded = record()
     const abort = new AbortController()
     const timeout = setTimeout(() => abort.abort(), readyTimeoutMs)
     const onStop = () => abort.abort()
@@ -168,7 +173,7 @@ export function createSupervisor(init: SupervisorInit): Supervisor {
       clearTimeout(timeout)
       stopping.signal.removeEventListener('abort', onStop)
     }
-    record()
+    await (process.platform === 'linux' ? recorded.then(record) : recorded)
     void exited.then((why) => onExit(proc, why))
   }
 
@@ -309,7 +314,7 @@ export async function killOrphan(pidFile: string, log: Logger, check: OrphanChec
     return false
   }
   let killed = false
-  if (Number.isInteger(pid) && pid > 0 && check.isAlive(pid) && check.isOurs(pid, command, recorded)) {
+  if (Number.isInteger(pid) && pid > 0 && check.isAlive(pid) && (await check.isOurs(pid, command, recorded))) {
     log.warn(`ending a child left over from a previous run (pid ${pid})`)
     // SIGTERM first: off Linux the pid is tack-launcher's, which passes it on to its child and exits with it.
     check.kill(pid, 'SIGTERM')
@@ -327,14 +332,16 @@ export async function killOrphan(pidFile: string, log: Logger, check: OrphanChec
 export interface OrphanCheck {
   isAlive(pid: number): boolean
   /** Whether the live pid is the child that was recorded (not a process that reused the pid). */
-  isOurs(pid: number, command: string, recorded: ProcessIdentity | undefined): boolean
+  isOurs(pid: number, command: string, recorded: ProcessIdentity | undefined): Promise<boolean>
   kill(pid: number, signal: NodeJS.Signals): void
 }
 
 export const SYSTEM_CHECK: OrphanCheck = {
   isAlive,
-  isOurs: (pid, command, recorded) => {
-    if (recorded && recorded.pid === pid) return isSameProcess(recorded)
+  isOurs: async (pid, command, recorded) => {
+    // An identity that cannot be read (PowerShell timed out) leaves the process alone: killing a stranger is
+    // worse than a start that fails on the repo lock and says so.
+    if (recorded && recorded.pid === pid) return (await matchProcess(recorded)) === 'same'
     // A pid file of an older Tack (no identity): on Linux the command line must be our binary; elsewhere
     // nothing can be checked, and killing a stranger is worse than a failed start.
     if (process.platform !== 'linux') return false

@@ -2,12 +2,13 @@
 // merged into a second, running Tack by the `--merge` rules: its files are listed there and their bytes
 // served, its keys are left out unless asked for, and what is private stays private. A garbled archive, a
 // forged one (checksums made to match bytes that are not their CID's) and one over TACK_MAX_IMPORT_BYTES are
-// refused with a 4xx and change nothing; only an admin key may restore.
+// refused with a 4xx and change nothing; only an admin key may restore, one restore at a time.
 import { createHash, randomBytes } from 'node:crypto'
 import { Readable } from 'node:stream'
 import tar from 'tar-stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTack, type TestTack } from './fixtures/core.js'
+import { waitFor } from './fixtures/processes.js'
 
 interface Failure {
   error: { reason: string; details: string }
@@ -130,5 +131,34 @@ describe('POST /api/import merges a backup into a running Tack', () => {
     const again = (await (await imp(archive)).json()) as { files: number; skipped: number }
     expect(again.files).toBe(0)
     expect(await fileCount()).toBe(2)
+  })
+
+  it('one restore at a time: another while one is being sent gets 409, and the first still finishes', async () => {
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const slow = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(archive.subarray(0, 1024))
+        await held
+        controller.enqueue(archive.subarray(1024))
+        controller.close()
+      },
+    })
+    const first = target.api('/api/import', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-tar' },
+      body: slow,
+      duplex: 'half',
+    } as RequestInit)
+    // A probe that is no archive: 400 until the first restore runs, 409 once it does.
+    const conflict = await waitFor(async () => {
+      const res = await imp(Buffer.from('not an archive'))
+      return res.status === 409 ? ((await res.json()) as Failure) : undefined
+    }, 'a second restore to be refused')
+    expect(conflict.error.details).toMatch(/a restore is running already/)
+    release()
+    const res = await first
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { files: number }).files).toBe(0)
   })
 })

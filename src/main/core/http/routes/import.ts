@@ -37,8 +37,15 @@ export function importRoutes(deps: ImportRouteDeps): FastifyPluginAsync {
     app.post('/api/import', { config: { scope: 'admin' } }, async (request, reply) => {
       const { keys } = parse(Query, request.query, 'query')
       const declared = Number(request.headers['content-length'] ?? NaN)
-      if (declared > deps.maxBytes) throw tooLarge(deps.maxBytes)
-      if (running) throw new CoreError('CONFLICT', 'a restore is running already: wait for it to finish')
+      const refused =
+        declared > deps.maxBytes
+          ? tooLarge(deps.maxBytes)
+          : running && new CoreError('CONFLICT', 'a restore is running already: wait for it to finish')
+      if (refused) {
+        // Refused before reading a byte of it: close afterwards, so the client stops sending.
+        reply.header('connection', 'close')
+        throw refused
+      }
       running = true
       inFlight.add(request.raw)
       try {

@@ -390,6 +390,53 @@ describe('the renderer in a real browser', () => {
     expect(listed.results).toEqual([])
   })
 
+  it('brings back an upload a reload cut off as interrupted, and sends it again once its file is picked again', async () => {
+    const scratch = tempDir('tack-ui-resume-')
+    try {
+      const file = join(scratch.path, 'resume-me.bin')
+      const other = join(scratch.path, 'other.bin')
+      writeFileSync(file, randomBytes(3 * MiB))
+      writeFileSync(other, randomBytes(1000))
+      // The upload's request is held in the browser: it never reaches Tack before the reload cuts it off.
+      const sending = (url: URL) => url.pathname === '/api/files' && url.searchParams.get('name') === 'resume-me.bin'
+      const held: Array<{ abort(): Promise<void> }> = []
+      await page.route(sending, (route) => void held.push(route))
+      await page.getByTestId('file-input').setInputFiles(file)
+      await expect
+        .poll(() => page.locator('.upload', { hasText: 'resume-me.bin' }).getAttribute('data-upload-state'))
+        .toBe('uploading')
+      await expect.poll(() => held.length).toBe(1)
+      // The person leaves anyway (the guard asks first; they say leave).
+      const leave = (d: { accept(): Promise<void> }) => void d.accept()
+      page.on('dialog', leave)
+      await page.reload()
+      page.off('dialog', leave)
+      await page.unroute(sending)
+      for (const route of held) await route.abort().catch(() => {})
+      await page.locator('h1', { hasText: 'Files' }).waitFor()
+      const row = page.locator('.upload', { hasText: 'resume-me.bin' })
+      await expect.poll(() => row.getAttribute('data-upload-state')).toBe('interrupted')
+      const text = await row.textContent()
+      expect(text).toContain('Pick the file again to resume')
+      expect(text).toContain('sent again from the start')
+      // Another file is not taken for it, and the row says why.
+      await row.getByTestId('resume-input').setInputFiles(other)
+      await expect.poll(() => row.locator('.upload-error').textContent()).toContain('not “resume-me.bin”')
+      expect(await row.getAttribute('data-upload-state')).toBe('interrupted')
+      // The same file: sent again, to the end.
+      await row.getByTestId('resume-input').setInputFiles(file)
+      await expect.poll(() => row.getAttribute('data-upload-state'), { timeout: 60_000 }).toBe('done')
+      await expect.poll(() => fileRow('resume-me.bin').count()).toBe(1)
+      // Finished: nothing is remembered any more, so a reload brings no interrupted entry back.
+      await page.reload()
+      await page.locator('h1', { hasText: 'Files' }).waitFor()
+      await expect.poll(() => fileRow('resume-me.bin').count()).toBe(1)
+      expect(await page.locator('.upload[data-upload-state="interrupted"]').count()).toBe(0)
+    } finally {
+      scratch.remove()
+    }
+  })
+
   it('pins a CID from a second Kubo and shows it turn pinned live, without reloading', async () => {
     await go('2', 'Pins')
     const content = Buffer.from(`pin me ${randomBytes(8).toString('hex')}`)

@@ -425,6 +425,8 @@ describe('the library in a real browser', () => {
 
   it('has no serious or critical axe-core violation on any page, dialog or row menu, light and dark, 900 and 1400 px', async () => {
     const found: string[] = []
+    const backup = join(SHOTS, 'backup.tar')
+    writeFileSync(backup, Buffer.from(await (await tack.api('/api/export')).arrayBuffer()))
     for (const [width, scheme] of [
       [1400, 'light'],
       [1400, 'dark'],
@@ -492,6 +494,13 @@ describe('the library in a real browser', () => {
       await page.getByRole('button', { name: 'Back up' }).click()
       await page.locator('dialog[open]').getByText('How to restore').click()
       found.push(...(await axe(`backup dialog (${at})`)))
+      // Restore: the confirmation, then the summary (this Tack's own backup merged in: all of it already here).
+      await page.locator('dialog[open]').getByTestId('restore-input').setInputFiles(backup)
+      await expect.poll(() => page.locator('dialog[open] .restore-rules').count()).toBe(1)
+      found.push(...(await axe(`restore dialog (${at})`)))
+      await page.locator('dialog[open]').getByRole('button', { name: 'Restore', exact: true }).click()
+      await page.locator('dialog[open] [data-testid="restore-result"]').waitFor({ timeout: 60_000 })
+      found.push(...(await axe(`restore summary (${at})`)))
       await page.keyboard.press('Escape')
       // The skip link, shown while it has the focus.
       await page.getByRole('link', { name: 'Skip to content' }).focus()

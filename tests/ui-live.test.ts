@@ -77,7 +77,12 @@ describe('live state in the browser', () => {
     expect((await fetch(`${tack.url}/api/gateway/${cids[0]}`)).status).toBe(200)
     await expect.poll(() => row(cids[0]!).locator('.col-views').textContent(), { timeout: 10_000 }).toBe('1')
     await expect.poll(() => cell().textContent()).not.toBe('never')
-    expect(await cell().getAttribute('title')).toMatch(/^\d{4}-/)
+    // On hover the local date and time, never the server's UTC text (that stays in the <time>'s dateTime).
+    const iso = (await cell().locator('time').getAttribute('dateTime'))!
+    expect(iso).toMatch(/^\d{4}-\d\d-\d\dT/)
+    const local = await page.evaluate((t) => new Date(t).toLocaleString(), iso)
+    expect(await cell().locator('time').getAttribute('title')).toBe(local)
+    expect(await cell().getAttribute('title')).toBeNull()
   })
 
   it('an empty list names the filter that hides the files', async () => {
@@ -116,6 +121,13 @@ describe('live state in the browser', () => {
     expect(used.status).toBe(200)
     await expect.poll(line, { timeout: 15_000 }).not.toContain('last used never')
     expect(await line()).toContain('last used just now')
+    // Each time on the line has its local date and time on hover.
+    const times = page.locator(`li[data-key-id="${key.id}"] time`)
+    expect(await times.count()).toBe(2)
+    for (const t of await times.all())
+      expect(await t.getAttribute('title')).toBe(
+        await page.evaluate((iso) => new Date(iso).toLocaleString(), (await t.getAttribute('dateTime'))!),
+      )
   })
 
   it('a server refusal beside a form field goes once the field is edited', async () => {

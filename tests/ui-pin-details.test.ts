@@ -81,7 +81,13 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
   })
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' })).newPage()
+  // A zone away from UTC, so a time shown as the server wrote it (UTC) cannot pass for a local one.
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    colorScheme: 'light',
+    timezoneId: 'Asia/Kolkata',
+  })
+  page = await context.newPage()
   page.on('pageerror', (err) => pageErrors.push(String(err)))
   page.on('console', (msg) => {
     if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(msg.text())
@@ -176,6 +182,33 @@ describe('pins: retry, details and forwarding state in a real browser', () => {
     expect(await remoteRow.locator('.remote-health').textContent()).toContain(
       'nothing answers at that address (connection refused)',
     )
+  })
+
+  it('a waiting pin’s status detail reads its time as local, with the relative time on hover, in its row and its details', async () => {
+    const pin = await pinVia({ cid: await unfindableCid(), name: 'time-words' })
+    // The server writes its details with UTC ISO times ("searching for providers since …", "parked until …").
+    await waitFor(async () => {
+      const d = (await pinNow(pin.requestid)).info?.status_details
+      return d && /\d{4}-\d\d-\d\dT/.test(d) ? d : undefined
+    }, 'a status detail with a time')
+    await go('2', 'Pins')
+    const row = page.locator(`tr[data-requestid="${pin.requestid}"]`)
+    const reason = row.locator('.pin-reason')
+    await expect.poll(() => reason.locator('time').count(), { timeout: 30_000 }).toBeGreaterThan(0)
+    for (const where of [reason, page.locator('dialog[open] .pin-details-reason')]) {
+      if (where !== reason) await chooseFromRowMenu(row, 'Details of time-words')
+      const time = where.locator('time').first()
+      const iso = (await time.getAttribute('dateTime'))!
+      // The page shows the server's UTC time in this browser's zone and words.
+      expect(iso).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/)
+      const local = await page.evaluate((t) => new Date(t).toLocaleString(), iso)
+      expect(await time.textContent()).toBe(local)
+      expect(local).not.toContain(iso.slice(11, 16)) // Kolkata is UTC+5:30: the UTC hour and minute are not it
+      expect(await time.getAttribute('title')).toMatch(/ago|just now|^in /)
+      expect(await where.textContent()).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/)
+    }
+    await page.keyboard.press('Escape')
+    expect((await tack.api(`/api/pinning/pins/${pin.requestid}`, { method: 'DELETE' })).status).toBe(202)
   })
 
   it('at 900 px the Pins table does not scroll sideways and every remove button is in view; axe finds nothing', async () => {

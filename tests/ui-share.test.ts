@@ -10,7 +10,7 @@
 // one-time link (never a blob the page held); the Private switch makes uploads private.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CarWriter } from '@ipld/car'
 import { CID } from 'multiformats/cid'
@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../src/main/core/binaries.js'
 import { startTack, type TestTack } from './fixtures/core.js'
 import { openRowMenu } from './fixtures/row-menu.js'
+import { tempDir } from './fixtures/tmp.js'
 
 const ROOT = projectRoot()
 const CHROMIUM = process.env.TACK_CHROMIUM ?? '/usr/bin/chromium'
@@ -33,6 +34,7 @@ let recipient: BrowserContext
 let page: Page
 const bytes = Buffer.from(`secret notes ${randomBytes(16).toString('hex')}\n`)
 let cid = ''
+const scratch = tempDir('tack-ui-share-')
 
 beforeAll(async () => {
   if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html')))
@@ -59,6 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await tack?.destroy()
+  scratch.remove()
 })
 
 /** Every QR code in the open dialog encodes a link another device can open: never this computer's loopback. */
@@ -224,6 +227,36 @@ describe('sharing in the browser', () => {
     }
     // Asking for a link takes the session's credentials, as the archive itself does.
     expect((await fetch(`${tack.url}/api/export/link`, { method: 'POST' })).status).toBe(401)
+  })
+
+  it('"Restore from a backup…" says what a merge takes, then brings a deleted file back and says what it added', async () => {
+    const name = `restore-me-${randomBytes(4).toString('hex')}.txt`
+    const put = await tack.api(`/api/files?name=${name}`, { method: 'PUT', body: `bring me back ${name}\n` })
+    const restoredCid = ((await put.json()) as { cid: string }).cid
+    const exported = await tack.api('/api/export')
+    expect(exported.status).toBe(200)
+    const file = join(scratch.path, 'backup.tar')
+    writeFileSync(file, Buffer.from(await exported.arrayBuffer()))
+    expect((await tack.api(`/api/files/${restoredCid}`, { method: 'DELETE' })).status).toBe(204)
+    await page.locator('body').press('4')
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Dashboard')
+    await page.getByRole('button', { name: 'Back up' }).click()
+    await dialog().getByTestId('restore-input').setInputFiles(file)
+    await expect.poll(() => dialog().getAttribute('aria-label')).toBe('Restore from a backup')
+    const rules = await dialog().locator('.restore-rules').textContent()
+    expect(rules).toContain('checked against its CID')
+    expect(rules).toContain('settings')
+    expect(rules).toContain('stays private')
+    expect(await dialog().getByLabel('API keys from the archive').inputValue()).toBe('none')
+    await dialog().getByRole('button', { name: 'Restore', exact: true }).click()
+    const result = dialog().getByTestId('restore-result')
+    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toContain('Restored.')
+    expect(await result.textContent()).toContain('Added 1 file record')
+    expect(await result.textContent()).toMatch(/\d+ items? already here/)
+    await dialog().getByRole('button', { name: 'Done' }).click()
+    await expect.poll(() => page.locator('dialog[open]').count()).toBe(0)
+    await page.locator('body').press('1')
+    await expect.poll(() => page.locator(`tr[data-cid="${restoredCid}"] .file-name`).textContent()).toBe(name)
   })
 
   it('the Private switch before an upload makes it private', async () => {

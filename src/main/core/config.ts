@@ -109,6 +109,9 @@ export const ConfigSchema = z.object({
   pinMetaBytes: z.coerce.number().int().min(2).max(64 * 1024).default(4096),
   /** TACK_MAX_UPLOADS_PER_KEY: uploads one key (or browser session) may have in flight at once, default 8. */
   maxUploadsPerKey: z.coerce.number().int().min(1).default(8),
+  /** TACK_MAX_IMPORT_BYTES: the largest backup archive a restore from the UI (POST /api/import) takes, default
+   *  1 TiB; it is spooled in the data dir while it is checked, so this bounds that disk use too. */
+  maxImportBytes: z.coerce.number().int().min(1).default(2 ** 40),
   /** TACK_MAX_PATH_DEPTH: folders nested in a folder upload's paths, at most, default 100. */
   maxPathDepth: z.coerce.number().int().min(1).max(1000).default(100),
   /** TACK_HEADERS_TIMEOUT_MS: a request's headers must arrive within this, default 10 s (both listeners). */
@@ -165,6 +168,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, flags: Partial<ConfigInput
     maxPendingPins: env.TACK_MAX_PENDING_PINS,
     pinMetaBytes: env.TACK_PIN_META_BYTES,
     maxUploadsPerKey: env.TACK_MAX_UPLOADS_PER_KEY,
+    maxImportBytes: env.TACK_MAX_IMPORT_BYTES,
     maxPathDepth: env.TACK_MAX_PATH_DEPTH,
     headersTimeoutMs: env.TACK_HEADERS_TIMEOUT_MS,
     idleSocketMs: env.TACK_IDLE_SOCKET_MS,

@@ -33,6 +33,7 @@ import { keyRoutes } from './http/routes/keys.js'
 import { pinRoutes } from './http/routes/pins.js'
 import { statusRoutes } from './http/routes/status.js'
 import { exportRoutes } from './http/routes/export.js'
+import { importRoutes } from './http/routes/import.js'
 import { removeStaleSpools } from './backup/spool.js'
 import { uiRoutes } from './http/routes/ui.js'
 import { createKubo, type KuboNode } from './kubo/index.js'
@@ -286,6 +287,15 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
         kubo: kubo.client,
         version: VERSION,
         tempDir: config.dataDir,
+      }),
+      importRoutes({
+        db: state.db,
+        store: objectStorage.store,
+        kubo: kubo.client,
+        gate: gcGate,
+        tempDir: config.dataDir,
+        maxBytes: config.maxImportBytes,
+        imported: () => remotes.wake(),
       }),
       sessionRoutes({ sessions, accounts: state.accounts }),
       keyRoutes(state),

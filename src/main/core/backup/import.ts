@@ -19,6 +19,7 @@ import { cidV1 } from '../cid/index.js'
 import { cidOf } from '../cid/unixfs.js'
 import { multipartBody } from '../kubo/add.js'
 import type { KuboClient } from '../kubo/client.js'
+import type { GcGate } from '../kubo/gc.js'
 import type { ObjectStore } from '../object-store/store.js'
 import {
   ARCHIVE_FORMAT,
@@ -38,6 +39,8 @@ export interface ImportDeps {
   store: Pick<ObjectStore, 'writer' | 'remove'>
   kubo: Pick<KuboClient, 'call' | 'pinAdd' | 'pinRm' | 'isPinned'>
   tempDir?: string
+  /** A running core's GC gate: a GC between dag/import and the pin would take the blocks just imported. */
+  gate?: Pick<GcGate, 'hold'>
 }
 
 const bad = (details: string) => new CoreError('BAD_REQUEST', `the archive is refused: ${details}`)
@@ -100,49 +103,52 @@ export async function importArchive(
         if (got !== blob.cid) throw bad(`the object of ${blob.cid} hashes to ${got}`)
       }
       // 3. Content: blocks into Kubo and pinned; objects into the store (skipping blobs already here).
-      for (const path of cars) {
-        const cid = path.slice(CARS_DIR.length, -'.car'.length)
-        const { body, contentType } = multipartBody(
-          (async function* () {
-            yield { path: 'import.car', content: createReadStream(join(dir, path)) }
-          })(),
-        )
-        await (
-          await deps.kubo.call(
-            'dag/import',
-            { 'pin-roots': 'false' },
-            { body, headers: { 'content-type': contentType } },
+      const bringIn = async (): Promise<MergeResult> => {
+        for (const path of cars) {
+          const cid = path.slice(CARS_DIR.length, -'.car'.length)
+          const { body, contentType } = multipartBody(
+            (async function* () {
+              yield { path: 'import.car', content: createReadStream(join(dir, path)) }
+            })(),
           )
-        ).text()
-        if (!(await deps.kubo.isPinned(cid))) {
-          await deps.kubo.pinAdd(cid)
-          pinned.push(cid)
+          await (
+            await deps.kubo.call(
+              'dag/import',
+              { 'pin-roots': 'false' },
+              { body, headers: { 'content-type': contentType } },
+            )
+          ).text()
+          if (!(await deps.kubo.isPinned(cid))) {
+            await deps.kubo.pinAdd(cid)
+            pinned.push(cid)
+          }
+          step('content')
         }
-        step('content')
-      }
-      const known = deps.db.prepare('SELECT 1 FROM blobs WHERE cid = ?')
-      for (const blob of blobs) {
-        if (known.get(blob.cid)) continue
-        const writer = deps.store.writer(blob.object_key)
-        written.push(blob.object_key)
+        const known = deps.db.prepare('SELECT 1 FROM blobs WHERE cid = ?')
+        for (const blob of blobs) {
+          if (known.get(blob.cid)) continue
+          const writer = deps.store.writer(blob.object_key)
+          written.push(blob.object_key)
+          try {
+            for await (const chunk of createReadStream(join(dir, OBJECTS_DIR + blob.object_key)))
+              await writer.write(chunk as Buffer)
+            await writer.finish()
+          } catch (err) {
+            await writer.abort()
+            throw err
+          }
+          step('objects')
+        }
+        // 4. Every row at once. The snapshot is the archive's claim too: a database that is not one Tack
+        // wrote (a table dropped, a constraint broken) is refused, not a crash.
         try {
-          for await (const chunk of createReadStream(join(dir, OBJECTS_DIR + blob.object_key)))
-            await writer.write(chunk as Buffer)
-          await writer.finish()
+          return mergeRows(deps.db, snapshot, options)
         } catch (err) {
-          await writer.abort()
-          throw err
+          if (err instanceof CoreError || (err as Error).name !== 'SqliteError') throw err
+          throw bad(`its database is not one Tack wrote: ${(err as Error).message}`)
         }
-        step('objects')
       }
-      // 4. Every row at once. The snapshot is the archive's claim too: a database that is not one Tack
-      // wrote (a table dropped, a constraint broken) is refused, not a crash.
-      try {
-        return mergeRows(deps.db, snapshot, options)
-      } catch (err) {
-        if (err instanceof CoreError || (err as Error).name !== 'SqliteError') throw err
-        throw bad(`its database is not one Tack wrote: ${(err as Error).message}`)
-      }
+      return deps.gate ? await deps.gate.hold(bringIn) : await bringIn()
     } finally {
       snapshot.close()
     }

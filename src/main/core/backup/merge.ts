@@ -186,7 +186,9 @@ export function mergeRows(target: Db, source: Db, options: MergeOptions): MergeR
         const mapped = (JSON.parse(String(r.account_ids ?? '[]')) as number[]).map((id) => accountIds.get(id) ?? id)
         remoteIds.set(
           r.id as number,
-          there?.id ?? insert('remotes', { ...r, account_ids: JSON.stringify(mapped) }, ids('remotes', r))!,
+          // An outage of the archive's time is not one of this install's: the forwarder sees for itself.
+          there?.id ??
+            insert('remotes', { ...r, account_ids: JSON.stringify(mapped), failing_since: null }, ids('remotes', r))!,
         )
       }
       for (const rp of all('remote_pins')) {

@@ -421,4 +421,13 @@ export const MIGRATIONS: Migration[] = [
       END;
     `,
   },
+  {
+    version: 13,
+    name: 'forwarding targets: since when each fails, kept across a restart',
+    sql: `
+      -- When the current outage of a target began (ms); NULL while it answers. The forwarder keeps it in memory
+      -- and writes only its changes (the first failure, the first answer), so a restart keeps "since when".
+      ALTER TABLE remotes ADD COLUMN failing_since INTEGER;
+    `,
+  },
 ]

@@ -67,7 +67,10 @@ export function createForwarder(init: ForwarderInit) {
   // Targets that could not be reached, with when to try again and since when they fail (the first failure
   // of this outage: a window or a CLI that looks later reads the same time). A target is down or up as a
   // whole: one probe at a time while it is down, its whole queue as soon as it answers again.
-  const down = new Map<number, { failures: number; retryAt: number; since: number }>()
+  // Seeded from the database: an outage that began before a restart keeps its start (probed again at once).
+  const down = new Map<number, { failures: number; retryAt: number; since: number }>(
+    [...store.failingSince()].map(([id, since]) => [id, { failures: 0, retryAt: 0, since }]),
+  )
   // The last error talking to each target (unreachable, or refused by the URL guard), until it answers again.
   const lastErrors = new Map<number, string>()
 
@@ -112,6 +115,7 @@ export function createForwarder(init: ForwarderInit) {
       const failures = (was?.failures ?? 0) + 1
       const retryAt = now + Math.min(init.pollMs * 2 ** Math.min(failures, 10), MAX_TARGET_BACKOFF_MS)
       down.set(remote.id, { failures, retryAt, since: was?.since ?? now })
+      if (!was) store.setFailingSince(remote.id, now)
       // The network's reason names the target's address: it stays in the admin's status (lastError), not in
       // what every forwarded account's pin says.
       const details = `${remote.name} unreachable; retrying`
@@ -138,7 +142,10 @@ export function createForwarder(init: ForwarderInit) {
         for (const row of rows) {
           if (!(await work(row, remote))) return
           lastErrors.delete(id)
-          if (down.delete(id)) log.info('target reachable again', { target: remote.name })
+          if (down.delete(id)) {
+            store.setFailingSince(id, null)
+            log.info('target reachable again', { target: remote.name })
+          }
         }
       }),
     )

@@ -114,6 +114,17 @@ export function createRemoteStore(db: Db) {
       return row && toRemote(row)
     },
     delete: (id: number) => prepare('DELETE FROM remotes WHERE id = ?').run(id).changes > 0,
+    /** Since when each failing target fails (ms), as last written. */
+    failingSince: (): Map<number, number> =>
+      new Map(
+        prepare<[], { id: number; failing_since: number }>(
+          'SELECT id, failing_since FROM remotes WHERE failing_since IS NOT NULL',
+        )
+          .all()
+          .map((r) => [r.id, r.failing_since]),
+      ),
+    setFailingSince: (id: number, since: number | null) =>
+      void prepare('UPDATE remotes SET failing_since = ? WHERE id = ?').run(since, id),
 
     pins: (remoteId: number): RemotePin[] =>
       prepare<[number], PinRow>('SELECT * FROM remote_pins WHERE remote_id = ?').all(remoteId).map(toPin),

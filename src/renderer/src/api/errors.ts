@@ -26,6 +26,7 @@ const HINTS: Record<string, string> = {
   NETWORK: 'Tack cannot be reached',
   CANCELLED: 'Cancelled',
   BAD_REQUEST: 'Tack did not accept that',
+  NOT_THE_SAME_FILE: 'Not the same file',
 }
 
 /** Turns a non-2xx response's body into an ApiError, whatever the body is. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatAgo, formatBytes, formatDuration, shortCid } from './format'
+import { formatAgo, formatBytes, formatDuration, formatLocal, localTimes, shortCid, splitTimes } from './format'
 
 describe('format', () => {
   it('writes sizes, durations and CIDs the way people read them', () => {
@@ -15,5 +15,29 @@ describe('format', () => {
     expect(shortCid('bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e')).toBe('bafkreifzj…f36n5e')
     expect(formatAgo(null)).toBe('never')
     expect(formatAgo(new Date(Date.now() - 10_000).toISOString())).toBe('just now')
+  })
+
+  it('shows times local, relative with the absolute beside it, and finds the ISO times in a server text', () => {
+    const iso = '2026-12-07T23:05:21.752Z'
+    // The local date and time of this process's zone, never the UTC text.
+    expect(formatLocal(iso, 'en-US')).toBe(new Date(Date.parse(iso)).toLocaleString('en-US'))
+    expect(formatLocal(iso)).not.toContain('T23:05')
+    expect(formatLocal('not a time')).toBe('—')
+    const now = Date.parse(iso)
+    expect(formatAgo(new Date(now - 5 * 60_000).toISOString(), now)).toMatch(/5 minutes ago/)
+    expect(formatAgo(new Date(now + 3 * 3600_000).toISOString(), now)).toMatch(/in 3 hours/)
+    const text = `no provider found in 1 s; parked until ${iso} (attempt 2), then searching again until 2026-12-08T00:00:00Z`
+    expect(splitTimes(text)).toEqual([
+      'no provider found in 1 s; parked until ',
+      { iso },
+      ' (attempt 2), then searching again until ',
+      { iso: '2026-12-08T00:00:00Z' },
+    ])
+    expect(splitTimes('no times')).toEqual(['no times'])
+    expect(splitTimes('')).toEqual([])
+    expect(localTimes(text, (t) => `<${t}>`)).toBe(
+      `no provider found in 1 s; parked until <${iso}> (attempt 2), then searching again until <2026-12-08T00:00:00Z>`,
+    )
+    expect(localTimes(text)).not.toMatch(/\d{4}-\d\d-\d\dT/)
   })
 })

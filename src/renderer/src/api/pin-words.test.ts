@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { PinStatus } from '../../../shared/psa'
-import { detailsWords, fieldWords, localTimes, targetStates, timeline } from './pin-words'
+import { localTimes } from './format'
+import { detailsWords, fieldWords, reasonWords, targetStates, timeline } from './pin-words'
 
-const fmt = (d: Date) => `<${d.getTime()}>`
+const fmt = (iso: string) => `<${Date.parse(iso)}>`
 
 describe('pin words', () => {
   it('maps a reason code to a sentence and ISO times to local ones', () => {
@@ -15,6 +16,10 @@ describe('pin words', () => {
     expect(detailsWords(undefined)).toBeUndefined()
     expect(detailsWords('UNKNOWN_CODE: kept', fmt)).toBe('UNKNOWN_CODE: kept')
     expect(localTimes('no times here')).toBe('no times here')
+    // For <TimesIn>: the sentence, its times left as the server wrote them.
+    expect(reasonWords('INSUFFICIENT_FUNDS: until 2026-12-07T23:05:21Z')).toBe(
+      "Over the account's storage quota: until 2026-12-07T23:05:21Z",
+    )
   })
 
   it('names fields as the form does', () => {
@@ -25,7 +30,13 @@ describe('pin words', () => {
   })
 
   it('reads the state per forwarding target from the info', () => {
-    const info = { status_details: 'x', 'remote.lab': 'queued', 'remote.lab.details': 'lab unreachable; retrying', 'remote.b': 'pinned', 'remote.b.peers': '2/3' }
+    const info = {
+      status_details: 'x',
+      'remote.lab': 'queued',
+      'remote.lab.details': 'lab unreachable; retrying',
+      'remote.b': 'pinned',
+      'remote.b.peers': '2/3',
+    }
     expect(targetStates(info)).toEqual([
       { name: 'b', status: 'pinned', peers: '2/3' },
       { name: 'lab', status: 'queued', details: 'lab unreachable; retrying' },
@@ -35,7 +46,11 @@ describe('pin words', () => {
 
   it('builds the timeline, settled at creation for a pin that never waited', () => {
     const base = { requestid: 'r', created: '2026-01-01T00:00:00.000Z', pin: { cid: 'c' }, delegates: [] }
-    const waited = { ...base, status: 'pinned', info: { started_at: '2026-01-01T00:00:01.000Z', settled_at: '2026-01-01T00:00:02.000Z' } } as PinStatus
+    const waited = {
+      ...base,
+      status: 'pinned',
+      info: { started_at: '2026-01-01T00:00:01.000Z', settled_at: '2026-01-01T00:00:02.000Z' },
+    } as PinStatus
     expect(timeline(waited).map((s) => s.label)).toEqual(['Created', 'Started', 'Settled'])
     const atOnce = { ...base, status: 'failed' } as PinStatus
     expect(timeline(atOnce)).toEqual([

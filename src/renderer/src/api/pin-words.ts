@@ -2,6 +2,7 @@
 // them); the page shows local times, sentences for the reasons, the fields as the form names them, and the
 // forwarding state per target that the pin's info carries (`remote.<name>`, `.details`, `.peers`).
 import type { PinStatus, Status } from '../../../shared/psa'
+import { localTimes } from './format'
 
 /** Reason codes a pin's details may start with, and what they mean. */
 const REASONS: Record<string, string> = {
@@ -11,19 +12,17 @@ const REASONS: Record<string, string> = {
   BAD_REQUEST: 'Not accepted',
 }
 
-const ISO = /\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\b/g
-
-/** ISO times in a text as local date and time. */
-export function localTimes(text: string, format = (d: Date) => d.toLocaleString()): string {
-  return text.replace(ISO, (iso) => format(new Date(iso)))
-}
-
-/** A pin's status_details in words: a leading reason code as a sentence, times local. */
-export function detailsWords(details: string | undefined, format?: (d: Date) => string): string | undefined {
+/** A pin's status_details with a leading reason code as a sentence; its times are left for <TimesIn>. */
+export function reasonWords(details: string | undefined): string | undefined {
   if (!details) return undefined
   const m = /^([A-Z][A-Z_]+):\s*(.*)$/s.exec(details)
-  const text = m && REASONS[m[1]!] ? `${REASONS[m[1]!]}: ${m[2]}` : details
-  return localTimes(text, format)
+  return m && REASONS[m[1]!] ? `${REASONS[m[1]!]}: ${m[2]}` : details
+}
+
+/** The same as plain text with its times local (a tooltip). */
+export function detailsWords(details: string | undefined, format?: (iso: string) => string): string | undefined {
+  const text = reasonWords(details)
+  return text === undefined ? undefined : localTimes(text, format)
 }
 
 /** The server's names of fields (`pin.origins[0]`, `query.q`) as the form and the page name them. */

@@ -81,3 +81,29 @@ function send<T>(
   })
   return { done, cancel: () => xhr.abort() }
 }
+
+/** What a restore added and what it held back (POST /api/import's answer). */
+export interface RestoreResult {
+  accounts: number
+  keys: number
+  pins: number
+  files: number
+  skipped: number
+  keysLeftOut: number
+  targetsLeftOut: string[]
+  keptPrivate: string[]
+  addedKeys: Array<{ id: string; name: string; account: string; scopes: string }>
+}
+
+export type RestoreKeys = 'none' | 'same-scopes' | 'all'
+
+/** Sends a backup archive to be merged into the running Tack; the file streams from disk, never read whole. */
+export function postArchive(
+  target: UploadTarget,
+  file: Blob,
+  keys: RestoreKeys,
+  onProgress: (p: UploadProgress) => void,
+): UploadHandle<RestoreResult> {
+  const url = `${target.base}/api/import?keys=${keys}`
+  return send<RestoreResult>(target, 'POST', url, file, onProgress, 'application/x-tar')
+}

@@ -1,17 +1,21 @@
 // "Back up": first says what the archive holds, then saves it without ever holding it in this page's memory.
 // In the desktop app main shows its save dialog and streams the core's export into the chosen file (0600);
 // in a browser the page asks for a one-time download link (POST /api/export/link, with the session's
-// credentials) and lets the browser's own download fetch it. Restoring is `tack import`, which needs serve
-// stopped: the dialog explains it rather than offering a live restore.
-import { useState } from 'react'
+// credentials) and lets the browser's own download fetch it. "Restore from a backup…" picks an archive and
+// merges it into the running Tack (RestoreDialog, the `--merge` rules, safe while serve runs); restoring a whole
+// install as it was is `tack import` into an empty data dir with Tack stopped, which the dialog explains.
+import { useRef, useState } from 'react'
 import { toApiError } from '../api/errors'
 import { api } from '../store/session'
 import { useToasts } from '../store/toasts'
 import { Dialog } from './Dialog'
+import { RestoreDialog } from './RestoreDialog'
 
 export function BackupButton() {
   const [open, setOpen] = useState(false)
   const [busy, setBusy] = useState(false)
+  const [restoring, setRestoring] = useState<File>()
+  const picker = useRef<HTMLInputElement>(null)
   const desktop = Boolean(window.tack)
   const toast = useToasts.getState().show
 
@@ -63,10 +67,35 @@ export function BackupButton() {
               ? 'You choose where it goes; the file is readable by your user only.'
               : 'Your browser saves it to its downloads folder. Move it somewhere only you can read.'}
           </p>
+          <div className="restore-pick">
+            <p className="muted">
+              Restore merges a backup into this Tack while it runs: it adds what is not here and changes nothing that
+              is.
+            </p>
+            <input
+              ref={picker}
+              type="file"
+              accept=".tar,application/x-tar"
+              hidden
+              data-testid="restore-input"
+              aria-label="Backup archive to restore"
+              onChange={(e) => {
+                const file = e.target.files?.[0]
+                e.target.value = ''
+                if (!file) return
+                setOpen(false)
+                setRestoring(file)
+              }}
+            />
+            <button type="button" className="btn" onClick={() => picker.current?.click()}>
+              Restore from a backup…
+            </button>
+          </div>
           <details className="restore-help">
             <summary>How to restore</summary>
             <p>
-              Restoring runs from a terminal while Tack is stopped (quit the app, or stop <code>tack serve</code>):
+              The button above merges. To bring back a whole install as it was, run from a terminal while Tack is
+              stopped (quit the app, or stop <code>tack serve</code>):
             </p>
             <ul>
               <li>
@@ -91,6 +120,7 @@ export function BackupButton() {
           </div>
         </div>
       </Dialog>
+      <RestoreDialog file={restoring} onClose={() => setRestoring(undefined)} />
     </>
   )
 }

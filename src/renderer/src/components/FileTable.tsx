@@ -8,7 +8,8 @@
 // (open-private.ts), never through the open gateway that 404s it.
 import { useState } from 'react'
 import { toApiError } from '../api/errors'
-import { formatAgo, formatBytes, shortCid } from '../api/format'
+import { formatBytes, shortCid } from '../api/format'
+import { Time } from './Time'
 import type { FileDetail, FileRecord } from '../api/types'
 import { useFiles } from '../store/files'
 import { api } from '../store/session'
@@ -226,8 +227,8 @@ function FileRow({
         )}
       </td>
       <td className="num col-views">{f.views}</td>
-      <td className="muted col-access" title={f.lastAccessed ?? undefined}>
-        {formatAgo(f.lastAccessed)}
+      <td className="muted col-access">
+        <Time iso={f.lastAccessed} />
       </td>
       <td className="actions">
         <button type="button" className="btn btn-ghost" data-cell onClick={onShare} aria-label={`Share ${name}`}>

@@ -2,19 +2,32 @@
 // (CID, name, origins, meta), where it stands at each forwarding target, and when it was created, started
 // and settled. Open for a pinned pin, Retry for a failed one.
 import type { PinStatus } from '../../../shared/psa'
-import { formatBytes } from '../api/format'
-import { detailsWords, targetStates, timeline } from '../api/pin-words'
+import { formatBytes, formatLocal } from '../api/format'
+import { reasonWords, targetStates, timeline } from '../api/pin-words'
 import { api } from '../store/session'
 import { Badge } from './Badge'
 import { CopyButton } from './CopyButton'
 import { Dialog } from './Dialog'
 import { Icon } from './Icon'
 import { openExternal } from './links'
-import { Time } from './Time'
+import { Time, TimesIn } from './Time'
 
-export function PinDetails({ pin, onClose, onRetry }: { pin?: PinStatus; onClose(): void; onRetry(p: PinStatus): void }) {
+export function PinDetails({
+  pin,
+  onClose,
+  onRetry,
+}: {
+  pin?: PinStatus
+  onClose(): void
+  onRetry(p: PinStatus): void
+}) {
   return (
-    <Dialog open={pin !== undefined} title={pin?.pin.name ? `Pin “${pin.pin.name}”` : 'Pin details'} onClose={onClose} wide>
+    <Dialog
+      open={pin !== undefined}
+      title={pin?.pin.name ? `Pin “${pin.pin.name}”` : 'Pin details'}
+      onClose={onClose}
+      wide
+    >
       {pin ? <Body pin={pin} onRetry={onRetry} /> : null}
     </Dialog>
   )
@@ -23,6 +36,7 @@ export function PinDetails({ pin, onClose, onRetry }: { pin?: PinStatus; onClose
 function Body({ pin: p, onRetry }: { pin: PinStatus; onRetry(p: PinStatus): void }) {
   const size = Number(p.info?.dag_size)
   const targets = targetStates(p.info)
+  const reason = reasonWords(p.info?.status_details)
   const gateway = api().absolute(`/api/gateway/${p.pin.cid}`)
   return (
     <div className="pin-details" data-requestid={p.requestid}>
@@ -30,13 +44,23 @@ function Body({ pin: p, onRetry }: { pin: PinStatus; onRetry(p: PinStatus): void
         <dt>Status</dt>
         <dd>
           <Badge state={p.status} />
-          {detailsWords(p.info?.status_details) ? <p className="small pin-details-reason">{detailsWords(p.info?.status_details)}</p> : null}
+          {reason ? (
+            <p className="small pin-details-reason">
+              <TimesIn text={reason} />
+            </p>
+          ) : null}
           {p.info?.progress ? <p className="muted small">{p.info.progress} blocks arrived</p> : null}
         </dd>
         <dt>CID</dt>
         <dd className="cid">
           <code className="break">{p.pin.cid}</code>
-          <CopyButton text={p.pin.cid} label={`Copy the CID of ${p.pin.name || 'this pin'}`} what="CID copied" iconOnly className="btn-ghost" />
+          <CopyButton
+            text={p.pin.cid}
+            label={`Copy the CID of ${p.pin.name || 'this pin'}`}
+            what="CID copied"
+            iconOnly
+            className="btn-ghost"
+          />
         </dd>
         {Number.isFinite(size) && size > 0 ? (
           <>
@@ -78,7 +102,12 @@ function Body({ pin: p, onRetry }: { pin: PinStatus; onRetry(p: PinStatus): void
                 <li key={t.name} data-target={t.name} data-target-status={t.status}>
                   <strong>{t.name}</strong> <Badge state={t.status} />
                   {t.peers ? <span className="muted small"> on {t.peers} peers</span> : null}
-                  {t.details ? <span className="small"> {t.details}</span> : null}
+                  {t.details ? (
+                    <span className="small">
+                      {' '}
+                      <TimesIn text={t.details} />
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ul>
@@ -91,7 +120,7 @@ function Body({ pin: p, onRetry }: { pin: PinStatus; onRetry(p: PinStatus): void
           <ol className="timeline">
             {timeline(p).map((s) => (
               <li key={s.label}>
-                {s.label} <Time iso={s.iso} /> <span className="muted small">({new Date(s.iso).toLocaleString()})</span>
+                {s.label} <Time iso={s.iso} /> <span className="muted small">({formatLocal(s.iso)})</span>
               </li>
             ))}
           </ol>

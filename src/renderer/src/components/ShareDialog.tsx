@@ -7,6 +7,7 @@
 // ever shows a link another device can open.
 import { useEffect, useState, type ReactNode } from 'react'
 import { toApiError } from '../api/errors'
+import { formatAgo, formatLocal } from '../api/format'
 import type { FileRecord, NodeStatus, Settings } from '../api/types'
 import { useFiles } from '../store/files'
 import { api, isAdmin, useSession } from '../store/session'
@@ -302,7 +303,7 @@ function PrivateShare({
         useToasts.getState().show('The file is public now')
         onChanged()
       }, fail('Could not make it public'))
-  const expires = link ? `It expires ${new Date(link.expires).toLocaleString()}.` : ''
+  const expires = link ? `It expires ${formatAgo(link.expires)} (${formatLocal(link.expires)}).` : ''
 
   return (
     <div className="share-options">

@@ -4,12 +4,12 @@
 // page shows (the one its commands use) says so first.
 import { useEffect, useState } from 'react'
 import type { ApiKey, Scope } from '../api/types'
-import { formatAgo } from '../api/format'
 import { CopyButton } from '../components/CopyButton'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { Icon } from '../components/Icon'
 import { KeyForm } from '../components/KeyForm'
 import { Empty, ErrorBox, Spinner } from '../components/States'
+import { Time } from '../components/Time'
 import { useKeys } from '../store/keys'
 import { commandsFor } from './commands'
 import { api, isAdmin, useSession } from '../store/session'
@@ -123,7 +123,7 @@ export function DeveloperPage() {
                       ))}
                     </div>
                     <span className="muted small">
-                      created {formatAgo(k.created)} · last used {formatAgo(k.lastUsed)}
+                      created <Time iso={k.created} /> · last used <Time iso={k.lastUsed} />
                     </span>
                   </div>
                   <button
@@ -146,7 +146,7 @@ export function DeveloperPage() {
                   <li key={k.id} className="muted">
                     <span>
                       <s>{k.name}</s>
-                      {admin ? ` (${accountName(k.accountId)})` : ''} · revoked {formatAgo(k.revoked)}
+                      {admin ? ` (${accountName(k.accountId)})` : ''} · revoked <Time iso={k.revoked} />
                     </span>
                   </li>
                 ))}

@@ -7,8 +7,8 @@
 // table body is one tab stop with arrow keys inside (row-grid.ts).
 import { useEffect, useMemo, useState } from 'react'
 import type { PinStatus, Status, TextMatchingStrategy } from '../../../shared/psa'
-import { formatBytes, shortCid } from '../api/format'
-import { detailsWords, targetStates } from '../api/pin-words'
+import { formatBytes, localTimes, shortCid } from '../api/format'
+import { detailsWords, reasonWords, targetStates } from '../api/pin-words'
 import { Badge } from '../components/Badge'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { Dialog } from '../components/Dialog'
@@ -19,7 +19,7 @@ import { PinForm } from '../components/PinForm'
 import { RowMenu, type RowMenuItem } from '../components/RowMenu'
 import { useRowGrid } from '../components/row-grid'
 import { copyText } from '../store/toasts'
-import { Time } from '../components/Time'
+import { Time, TimesIn } from '../components/Time'
 import { openExternal } from '../components/links'
 import { api } from '../store/session'
 import { Empty, ErrorBox, Spinner } from '../components/States'
@@ -381,6 +381,7 @@ function PinRow({
   onRetry(): void
 }) {
   const reason = detailsWords(p.info?.status_details)
+  const reasonText = reasonWords(p.info?.status_details)
   const size = Number(p.info?.dag_size)
   const targets = targetStates(p.info)
   const label = pinLabel(p)
@@ -423,14 +424,22 @@ function PinRow({
       </td>
       <td className="status-cell">
         <Badge state={p.status} title={reason} />
-        {p.status === 'failed' && reason ? <p className="fail-reason">{reason}</p> : null}
+        {p.status === 'failed' && reasonText ? (
+          <p className="fail-reason">
+            <TimesIn text={reasonText} />
+          </p>
+        ) : null}
         {p.status === 'queued' || p.status === 'pinning' ? (
           // Why it waits and how much has arrived, in the row itself. Kubo reports blocks, not a total, so the
           // bar is indeterminate (the browser animates a <progress> without a value) and the count is text.
           <div className="pin-waiting">
             {p.status === 'pinning' ? <progress aria-label={`Fetching ${label}`} /> : null}
             {p.info?.progress ? <span className="muted small"> {p.info.progress} blocks arrived</span> : null}
-            {reason ? <p className="muted small pin-reason">{reason}</p> : null}
+            {reasonText ? (
+              <p className="muted small pin-reason">
+                <TimesIn text={reasonText} />
+              </p>
+            ) : null}
           </div>
         ) : null}
         {targets.length ? (
@@ -441,10 +450,15 @@ function PinRow({
                 className="target-state"
                 data-target={t.name}
                 data-target-status={t.status}
-                title={t.details}
+                title={t.details && localTimes(t.details)}
               >
                 {t.name}: {t.status}
-                {t.details ? ` (${t.details})` : ''}
+                {t.details ? (
+                  <>
+                    {' ('}
+                    <TimesIn text={t.details} />)
+                  </>
+                ) : null}
               </span>
             ))}
           </p>

@@ -1,10 +1,13 @@
 // Uploads in flight and just finished: one row per file (or per folder, which goes as one multipart
 // request so the server can build its directory), with progress, speed and time left. Two run at once.
+// Uploads a reload or a closed window cut off come back as "interrupted" (upload-memory.ts) until the same
+// file is picked again, which sends it again from the start (Tack keeps no partial uploads to continue).
 import { create } from 'zustand'
 import { ApiError, toApiError } from '../api/errors'
 import { postFolder, putFile, type UploadHandle, type UploadProgress } from '../api/upload'
 import type { FileRecord } from '../api/types'
 import { useFiles } from './files'
+import { notTheSame, readMemory, toMemory, writeMemory } from './upload-memory'
 import { api } from './session'
 
 export interface PickedFile {
@@ -13,7 +16,8 @@ export interface PickedFile {
   path: string
 }
 
-export type UploadState = 'queued' | 'uploading' | 'done' | 'failed' | 'cancelled'
+/** interrupted: cut off by a reload or a closed window; waits for its file to be picked again. */
+export type UploadState = 'queued' | 'uploading' | 'done' | 'failed' | 'cancelled' | 'interrupted'
 
 export interface Upload {
   id: number
@@ -35,6 +39,10 @@ export interface Upload {
   /** Put on IPFS (pinned and announced) as soon as it is stored. */
   pin?: boolean
   cid?: string
+  /** A loose file's lastModified: with its name and size, how the same file is known when picked again. */
+  lastModified?: number
+  /** Sent again from the start after an interruption. */
+  restarted?: boolean
   /** What to send; dropped once sent. */
   files?: PickedFile[]
 }
@@ -52,8 +60,10 @@ interface UploadsState {
   importCar: boolean
   setImportCar(on: boolean): void
   add(files: PickedFile[]): void
+  /** An interrupted upload sent again with its files picked again (refused, with why, if they differ). */
+  resume(id: number, files: PickedFile[]): void
   cancel(id: number): void
-  /** Stops every upload that has not finished (signing out). */
+  /** Stops every upload that has not finished and forgets the interrupted ones (signing out). */
   cancelAll(): void
   dismiss(id: number): void
   clearFinished(): void
@@ -67,6 +77,8 @@ export const unfinished = (items: readonly Upload[]): number =>
 const handles = new Map<number, UploadHandle<unknown>>()
 const samples = new Map<number, { t: number; loaded: number }>()
 let nextId = 1
+/** This origin's localStorage, where there is one (not in unit tests under Node). */
+const storage = typeof localStorage === 'undefined' ? undefined : localStorage
 
 /** Loose files become one upload each; files under a folder go together, one upload per top-level folder. */
 export function groupUploads(files: PickedFile[]): Array<{ label: string; files: PickedFile[] }> {
@@ -148,7 +160,20 @@ export const useUploads = create<UploadsState>((set, get) => {
   }
 
   return {
-    items: [],
+    items: readMemory(storage).map((r): Upload => ({
+      id: nextId++,
+      label: r.label,
+      fileCount: r.fileCount,
+      size: r.size,
+      total: r.size,
+      loaded: r.sent,
+      speed: 0,
+      state: 'interrupted',
+      lastModified: r.lastModified,
+      private: r.private,
+      pin: r.pin,
+      car: r.car,
+    })),
     private: false,
     setPrivate: (on) => set({ private: on }),
     addToIpfs: true,
@@ -180,9 +205,22 @@ export const useUploads = create<UploadsState>((set, get) => {
         loaded: 0,
         speed: 0,
         state: 'queued',
+        lastModified: g.files.length === 1 && !g.label.endsWith('/') ? g.files[0]!.file.lastModified : undefined,
         files: g.files,
       }))
       set({ items: [...fresh, ...get().items] })
+      pump()
+    },
+    resume(id, files) {
+      const item = get().items.find((u) => u.id === id)
+      if (item?.state !== 'interrupted') return
+      const why = notTheSame(item, files)
+      if (why) {
+        patch(id, { error: new ApiError(0, 'NOT_THE_SAME_FILE', why) })
+        return
+      }
+      const size = files.reduce((n, f) => n + f.file.size, 0)
+      patch(id, { state: 'queued', files, loaded: 0, total: size, error: undefined, restarted: true })
       pump()
     },
     cancel(id) {
@@ -197,8 +235,21 @@ export const useUploads = create<UploadsState>((set, get) => {
     },
     cancelAll() {
       for (const u of get().items) if (u.state === 'queued' || u.state === 'uploading') get().cancel(u.id)
+      set({ items: get().items.filter((u) => u.state !== 'interrupted') })
     },
     dismiss: (id) => set({ items: get().items.filter((u) => u.id !== id) }),
-    clearFinished: () => set({ items: get().items.filter((u) => u.state === 'uploading' || u.state === 'queued') }),
+    clearFinished: () =>
+      set({
+        items: get().items.filter((u) => u.state === 'uploading' || u.state === 'queued' || u.state === 'interrupted'),
+      }),
   }
+})
+
+// Every change of the queue is remembered (written only when what is remembered changed).
+let remembered = JSON.stringify(toMemory(useUploads.getState().items))
+useUploads.subscribe((state) => {
+  const now = JSON.stringify(toMemory(state.items))
+  if (now === remembered) return
+  remembered = now
+  writeMemory(storage, toMemory(state.items))
 })

@@ -5,9 +5,10 @@ import type * as Electron from 'electron'
 import { join } from 'node:path'
 import type { CoreState, EventChannel, EventContract, Settings, UploadEvent } from '../shared/ipc.js'
 import { configFromEnv, parseConfig, type Config } from './core/config.js'
-import { createCore, type Core } from './core/index.js'
 import { createLogger } from './core/log.js'
 import { createCoreRunner } from './core-runner.js'
+import { createCoreHost, type CoreHost } from './core-host/parent.js'
+import { utilityTransport } from './core-host/transport.js'
 import { createBackupSaver } from './backup.js'
 import { trackDownloads } from './downloads.js'
 import { IpcHandlerError, registerIpc } from './ipc.js'
@@ -40,6 +41,7 @@ export type ElectronModules = Pick<
   | 'Menu'
   | 'Tray'
   | 'Notification'
+  | 'utilityProcess'
   | 'clipboard'
   | 'dialog'
   | 'ipcMain'
@@ -106,8 +108,21 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
   }
   const sendStatus = (error?: unknown) =>
     send('tack:status', { state: runner.state, lan: lanOn, message: error ? String(error) : undefined })
-  const runner = createCoreRunner<Core>({
-    make: () => createCore(config!, log),
+  // The core runs in a utility process of its own (core-host/): SQLite, HTTP and Kubo's supervision never hold up
+  // this thread's windows, tray and menus. Its log lines come back over the channel into this log.
+  const runner = createCoreRunner<CoreHost>({
+    make: () =>
+      createCoreHost({
+        config: config!,
+        spawn: () =>
+          utilityTransport({
+            utilityProcess: electron.utilityProcess,
+            entry: join(init.here, 'core-host.js'),
+            env: init.env,
+          }),
+        sink,
+        log,
+      }),
     onState: (state, error) => {
       if (error) log.error('core failed', { error: String(error) })
       if (state !== 'running') lanOn = false
@@ -292,7 +307,8 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
     const unregister = registerIpc(
       electron.ipcMain,
       {
-        'tack:get-connection': () => runner.rendererConnection() ?? fail('NOT_READY', 'Tack is starting'),
+        'tack:get-connection': async () =>
+          (await runner.rendererConnection()) ?? fail('NOT_READY', 'Tack is starting'),
         'tack:pick-and-upload': async (kind) => {
           const options: Electron.OpenDialogOptions = {
             properties: kind === 'folder' ? ['openDirectory'] : ['openFile', 'multiSelections'],

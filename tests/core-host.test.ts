@@ -119,7 +119,9 @@ describe.runIf(process.platform === 'linux')('the core in its own process', () =
     raw.send({ kind: 'request', id: 1e6 + 1, op: 'start', params: { config: { dataDir: 5 } } })
     await expect.poll(() => parentLog.filter((l) => l.includes('the core process refused a message')).length).toBe(3)
     // The bad params got an error reply to their id, which the parent, having asked nothing, logs and drops.
-    await expect.poll(() => parentLog.some((l) => l.includes('a reply from the core process answers no request'))).toBe(true)
+    await expect
+      .poll(() => parentLog.some((l) => l.includes('a reply from the core process answers no request')))
+      .toBe(true)
     expect(await host.loginToken()).toMatch(/^tkl_/)
     expect(host.pid).toBe(childPid)
 

@@ -37,7 +37,8 @@ function pickPort(): ChildPort & { onParentGone(listener: () => void): void } {
       onParentGone: watchPid,
     }
   }
-  if (!process.send) throw new Error('core-host: started without a channel to a parent (fork it, or use utilityProcess)')
+  if (!process.send)
+    throw new Error('core-host: started without a channel to a parent (fork it, or use utilityProcess)')
   return {
     send: (message: ChildMessage) => {
       if (process.connected) process.send!(message, undefined, undefined, () => {})

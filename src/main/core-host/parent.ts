@@ -64,7 +64,8 @@ export function createCoreHost(init: CoreHostInit): CoreHost {
 
   const onMessage = (raw: unknown) => {
     const parsed = ChildMessage.safeParse(raw)
-    if (!parsed.success) return init.log.warn('refused a message from the core process', { reason: describeIssue(parsed.error) })
+    if (!parsed.success)
+      return init.log.warn('refused a message from the core process', { reason: describeIssue(parsed.error) })
     const message = parsed.data
     if (message.kind === 'event') {
       if (message.event === 'log') init.sink(message.line)
@@ -163,6 +164,7 @@ export function createCoreHost(init: CoreHostInit): CoreHost {
 }
 
 function rebuildError(error: HostError): Error {
-  if (error.code && error.code in ERROR_CODES) return new CoreError(error.code as ErrorCode, error.details ?? error.message)
+  if (error.code && error.code in ERROR_CODES)
+    return new CoreError(error.code as ErrorCode, error.details ?? error.message)
   return Object.assign(new Error(error.message), error.code ? { code: error.code } : {})
 }

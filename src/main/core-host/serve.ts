@@ -39,7 +39,11 @@ export function serveCore(init: ServeInit): CoreServer {
   // Requests run one after another, as the parent's core runner queues them too: a stop never overtakes a start.
   let queue: Promise<unknown> = Promise.resolve()
   const logFor = (config: Config): Logger =>
-    createLogger({ name: 'core', level: config.logLevel, sink: (line) => port.send({ kind: 'event', event: 'log', line }) })
+    createLogger({
+      name: 'core',
+      level: config.logLevel,
+      sink: (line) => port.send({ kind: 'event', event: 'log', line }),
+    })
 
   const handlers: { [O in RequestOp]: (params: unknown) => Promise<RequestResult<O>> } = {
     start: async (params) => {
@@ -100,5 +104,8 @@ export function serveCore(init: ServeInit): CoreServer {
 function hostError(err: unknown): HostError {
   if (err instanceof CoreError) return { message: err.message, code: err.code, details: err.details }
   const code = (err as { code?: unknown } | null)?.code
-  return { message: err instanceof Error ? err.message : String(err), code: typeof code === 'string' ? code : undefined }
+  return {
+    message: err instanceof Error ? err.message : String(err),
+    code: typeof code === 'string' ? code : undefined,
+  }
 }

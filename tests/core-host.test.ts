@@ -5,6 +5,7 @@
 // - malformed messages either way are refused (logged) and neither side crashes or stops answering;
 // - the parent's event-loop delay p99 while the child takes a large upload and a 10k-pin listing load is
 //   reported (never asserted: bench/shell-loop.ts measures it against its target).
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { APP_ORIGIN } from '../src/shared/app-origin.js'
@@ -24,6 +25,14 @@ const dataDir = () => {
 }
 /** Every live process of one data dir: the child, tack-launcher, Kubo, MinIO, the relay (they inherit the env). */
 const processesOf = (dir: string) => processesWithEnv(`TACK_DATA_DIR=${dir}`)
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
 describe.runIf(process.platform === 'linux')('the core in its own process', () => {
@@ -86,6 +95,33 @@ describe.runIf(process.platform === 'linux')('the core in its own process', () =
     expect(status.status).toBe(200)
     await runner.stop()
     expect(processesOf(dir)).toEqual([])
+  })
+
+  it('the child stops its core and exits when its parent is killed', async () => {
+    const dir = dataDir()
+    const parent = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'core-host-parent.ts'), dir],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    )
+    const exited = new Promise((resolve) => parent.once('exit', resolve))
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      parent.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString('utf8')
+        if (out.includes('\n')) resolve(out.split('\n')[0]!)
+      })
+      parent.once('exit', (code) => reject(new Error(`the parent ended early (${code})`)))
+    })
+    const { childPid, url } = JSON.parse(line) as { childPid: number; url: string }
+    expect((await fetch(`${url}/api/status`)).status).toBe(401)
+    parent.kill('SIGKILL')
+    await exited
+    // The child hears its channel close, stops its core (Kubo and MinIO with it) and exits.
+    await waitFor(() => !alive(childPid), 'the child to exit', 30_000)
+    await waitFor(() => processesOf(dir).length === 0, 'no process of the data dir', 15_000)
   })
 
   it('refuses malformed messages either way, and both sides keep answering', async () => {

@@ -17,16 +17,12 @@ const PARENT_CHECK_MS = 1000
 
 function pickPort(): ChildPort & { onParentGone(listener: () => void): void } {
   const parentPort = (process as { parentPort?: ParentPortLike }).parentPort
-  const parentPid = Number(process.argv.find((a) => a.startsWith('--parent-pid='))?.slice('--parent-pid='.length))
   const watchPid = (listener: () => void) => {
     if (!Number.isInteger(parentPid) || parentPid <= 0) return
     const timer = setInterval(() => {
-      try {
-        process.kill(parentPid, 0)
-      } catch {
-        clearInterval(timer)
-        listener()
-      }
+      if (parentAlive()) return
+      clearInterval(timer)
+      listener()
     }, PARENT_CHECK_MS)
     timer.unref()
   }
@@ -51,6 +47,18 @@ function pickPort(): ChildPort & { onParentGone(listener: () => void): void } {
   }
 }
 
+const parentPid = Number(process.argv.find((a) => a.startsWith('--parent-pid='))?.slice('--parent-pid='.length))
+
+function parentAlive(): boolean {
+  if (!Number.isInteger(parentPid) || parentPid <= 0) return false
+  try {
+    process.kill(parentPid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 const port = pickPort()
 const server = serveCore({ port, createCore })
 let ending = false
@@ -66,4 +74,8 @@ const end = (why: string) => {
   )
 }
 port.onParentGone(() => end('the parent went away'))
-for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => end(signal))
+// SIGTERM is how the parent (utilityProcess.kill) or the OS ends it. A terminal's Ctrl-C or hang-up reaches the
+// whole process group: the parent stops this core itself as part of its quit, so ending here first would look
+// like a crash to it (and offer a restart while quitting). Without a parent they end it as SIGTERM does.
+process.on('SIGTERM', () => end('SIGTERM'))
+for (const signal of ['SIGINT', 'SIGHUP'] as const) process.on(signal, () => parentAlive() || end(signal))

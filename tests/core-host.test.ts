@@ -9,7 +9,9 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { APP_ORIGIN } from '../src/shared/app-origin.js'
+import { isCoreError } from '../src/main/core/errors.js'
 import { createCoreRunner } from '../src/main/core-runner.js'
+import { describeStartError } from '../src/main/lifecycle.js'
 import type { Transport } from '../src/main/core-host/transport.js'
 import { hostedTack } from './fixtures/core-host.js'
 import { measureLoopUnderLoad, randomFile, seedOwnerPins } from './fixtures/loop-load.js'
@@ -94,6 +96,24 @@ describe.runIf(process.platform === 'linux')('the core in its own process', () =
     const status = await fetch(`${conn.apiUrl}/api/status`, { headers: bearer(conn.token) })
     expect(status.status).toBe(200)
     await runner.stop()
+    expect(processesOf(dir)).toEqual([])
+  })
+
+  it("a failed start arrives as the core's own error, and leaves no process behind", async () => {
+    const dir = dataDir()
+    const first = hostedTack(dir).host
+    await first.start()
+    // The same data dir is locked by the first: the second core refuses to start, with CoreError CONFLICT,
+    // which desktop.ts's start dialog matches by code (lifecycle.ts describeStartError).
+    const second = hostedTack(dir).host
+    const failure = await second.start().then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+    expect(isCoreError(failure, 'CONFLICT')).toBe(true)
+    expect(describeStartError(failure, { port: 0, dataDir: dir, logPath: 'x' }).title).toBe('Tack is already running')
+    expect(second.pid).toBeUndefined()
+    await first.stop()
     expect(processesOf(dir)).toEqual([])
   })
 

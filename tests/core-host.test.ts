@@ -206,7 +206,8 @@ describe.runIf(process.platform === 'linux')('the core in its own process', () =
       const result = await measureLoopUnderLoad({ url: host.url(), token: host.localToken, file })
       // Reported, not asserted (house rule: speed is measured by the bench, bench/shell-loop.ts).
       process.stderr.write(
-        `[core-host] parent event-loop delay under load: p99 ${result.p99Ms.toFixed(1)} ms, max ${result.maxMs.toFixed(1)} ms; ` +
+        `[core-host] parent event-loop delay under load: p99 ${result.p99Ms.toFixed(1)} ms, max ${result.maxMs.toFixed(1)} ms ` +
+          `(idle just before: p99 ${result.idleP99Ms.toFixed(1)} ms); ` +
           `256 MiB upload ${result.uploadSeconds.toFixed(1)} s, ${result.listings} full listings meanwhile\n`,
       )
       expect(result.cid).toMatch(/^bafy/)

@@ -22,7 +22,12 @@ export function stripMetaCsp(): Plugin {
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
-    build: { rollupOptions: { input: { index: resolve('src/main/index.ts') } } },
+    // The core's own process (src/main/core-host/child.ts) is an entry of its own: out/main/core-host.js.
+    build: {
+      rollupOptions: {
+        input: { index: resolve('src/main/index.ts'), 'core-host': resolve('src/main/core-host/child.ts') },
+      },
+    },
   },
   preload: {
     plugins: [externalizeDepsPlugin()],

@@ -1,7 +1,7 @@
 // `npm run bench`: every row of issue 11 beside its anchor on this machine (bench/rows.md says which file
 // measures which row), 3 interleaved rounds, ratios first. Writes bench/results/<date>.json and .md and prints
 // the Markdown table. `npm run bench -- --smoke` (or TACK_BENCH_SMOKE=1) runs every row at tiny sizes in
-// seconds, so the bench cannot rot (tests/bench-smoke.test.ts); `--only=metadata|upload|psa-gateway|footprint|flood`
+// seconds, so the bench cannot rot (tests/bench-smoke.test.ts); `--only=metadata|upload|psa-gateway|footprint|flood|shell-loop`
 // runs one file.
 import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
@@ -16,6 +16,7 @@ import { footprintRows } from './footprint.js'
 import { metadataRows, type MetadataRow } from './metadata.js'
 import { psaGatewayRows } from './psa-gateway.js'
 import { uploadRows } from './upload.js'
+import { shellLoopRows } from './shell-loop.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const smoke = process.argv.includes('--smoke') || process.env.TACK_BENCH_SMOKE === '1'
@@ -42,6 +43,7 @@ if (!only || only === 'upload') rows.push(...(await uploadRows({ smoke, rounds, 
 if (!only || only === 'psa-gateway') rows.push(...(await psaGatewayRows({ smoke, rounds, log })).map((r) => ({ ...r, file: 'bench/psa-gateway.ts' })))
 if (!only || only === 'footprint') rows.push(...(await footprintRows({ smoke, rounds, log })).map((r) => ({ ...r, file: 'bench/footprint.ts' })))
 if (!only || only === 'flood') rows.push(...(await floodRows({ smoke, log })).map((r) => ({ ...r, file: 'bench/flood.ts' })))
+if (!only || only === 'shell-loop') rows.push(...(await shellLoopRows({ smoke, rounds, log })).map((r) => ({ ...r, file: 'bench/shell-loop.ts' })))
 
 const f = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toPrecision(3))
 const ratioText = (r: Row) => (r.unit === 'ms' ? `${r.ratio >= 0 ? '+' : ''}${f(r.ratio)} ms` : `${f(r.ratio)}×`)

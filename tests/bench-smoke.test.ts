@@ -13,8 +13,8 @@ const ROOT = join(import.meta.dirname, '..')
 const out = tempDir('tack-bench-out-')
 afterAll(() => out.remove())
 
-/** Row ids (bench/metadata.ts, bench/psa-gateway.ts, bench/footprint.ts) and row-name beginnings (bench/upload.ts
- *  and bench/flood.ts, whose names carry sizes). */
+/** Row ids (bench/metadata.ts, bench/psa-gateway.ts, bench/footprint.ts) and row-name beginnings (bench/upload.ts,
+ *  bench/flood.ts and bench/shell-loop.ts, whose names carry sizes). */
 const EXPECTED = [
   'list-1m',
   ...['name exact', 'name iexact', 'name partial', 'name ipartial', 'before', 'after', 'meta'].map((f) => `list-1m ${f}`),
@@ -32,6 +32,7 @@ const EXPECTED = [
   'idle-rss',
   'idle-cpu',
   'admin /api/status p99 under a',
+  'shell event-loop p99 under a',
 ]
 
 it('npm run bench -- --smoke writes a table with every row', { timeout: 900_000 }, async () => {

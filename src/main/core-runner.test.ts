@@ -26,12 +26,12 @@ describe('core runner', () => {
     await runner.start()
     expect(runner.connection()).toEqual({ apiUrl: 'http://127.0.0.1/a', token: 'token-a' })
     // The renderer gets a fresh one-time login token on each request, never the shell's own credential.
-    const first = runner.rendererConnection()
+    const first = await runner.rendererConnection()
     expect(first?.token).toMatch(/^login-a-\d+$/)
-    expect(runner.rendererConnection()?.token).not.toBe(first?.token)
+    expect((await runner.rendererConnection())?.token).not.toBe(first?.token)
     await runner.stop()
     expect(runner.connection()).toBeUndefined()
-    expect(runner.rendererConnection()).toBeUndefined()
+    expect(await runner.rendererConnection()).toBeUndefined()
     expect(states).toEqual(['starting', 'running', 'stopping'])
   })
 
@@ -70,5 +70,30 @@ describe('core runner', () => {
     await expect(runner.start()).rejects.toThrow('no kubo binary')
     expect(runner.state).toBe('failed')
     await expect(runner.stop()).resolves.toBeUndefined()
+  })
+
+  it('reports a core that dies while running as failed, and a start restarts it', async () => {
+    const log: string[] = []
+    const states: Array<[string, unknown]> = []
+    const deaths: Array<(error: Error) => void> = []
+    let made = 0
+    const runner = createCoreRunner({
+      make: () => ({ ...fakeCore(log, `c${++made}`), onFailure: (listener) => void deaths.push(listener) }),
+      onState: (s, e) => states.push([s, e]),
+    })
+    await runner.start()
+    deaths[0]!(new Error('the core process ended (signal SIGKILL)'))
+    expect(runner.state).toBe('failed')
+    expect(states.at(-1)).toEqual(['failed', new Error('the core process ended (signal SIGKILL)')])
+    expect(runner.connection()).toBeUndefined()
+    // Nothing of the dead core is stopped again; a start builds a new one.
+    await runner.stop()
+    await runner.start()
+    expect(runner.state).toBe('running')
+    expect(runner.connection()?.apiUrl).toBe('http://127.0.0.1/c2')
+    // A late report from the old core changes nothing.
+    deaths[0]!(new Error('late'))
+    expect(runner.state).toBe('running')
+    expect(log).toEqual(['start c1', 'start c2'])
   })
 })

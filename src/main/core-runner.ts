@@ -5,11 +5,15 @@ import type { Connection, CoreState } from '../shared/ipc.js'
 export interface RunnableCore {
   /** The owner's local credential, for the shell's own calls; never handed to the renderer. */
   readonly localToken: string
-  /** A fresh one-time login token (the renderer exchanges it for a session at POST /api/session). */
-  loginToken(): string
+  /** A fresh one-time login token (the renderer exchanges it for a session at POST /api/session); a core in
+   *  another process answers it asynchronously. */
+  loginToken(): string | Promise<string>
   url(): string
   start(): Promise<void>
   stop(): Promise<void>
+  /** A core that can die on its own while running (its process crashed) says so here; the runner then reports
+   *  `failed` and a start() restarts it. */
+  onFailure?(listener: (error: Error) => void): void
 }
 
 export interface CoreRunnerInit<C extends RunnableCore> {
@@ -24,7 +28,7 @@ export interface CoreRunner<C extends RunnableCore> {
   /** The shell's own way in (uploads, LAN switch, notifications), only while the core is running. */
   connection(): Connection | undefined
   /** The renderer's way in: the API's URL and a one-time login token minted for this request. */
-  rendererConnection(): Connection | undefined
+  rendererConnection(): Promise<Connection | undefined>
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -45,8 +49,13 @@ export function createCoreRunner<C extends RunnableCore>(init: CoreRunnerInit<C>
   }
   const startNow = async () => {
     try {
-      core = init.make()
-      await core.start()
+      const made = (core = init.make())
+      made.onFailure?.((err) => {
+        if (core !== made) return
+        core = undefined
+        set('failed', err)
+      })
+      await made.start()
       set('running')
     } catch (err) {
       core = undefined
@@ -65,8 +74,11 @@ export function createCoreRunner<C extends RunnableCore>(init: CoreRunnerInit<C>
     },
     current: () => core,
     connection: () => (state === 'running' && core ? { apiUrl: core.url(), token: core.localToken } : undefined),
-    rendererConnection: () =>
-      state === 'running' && core ? { apiUrl: core.url(), token: core.loginToken() } : undefined,
+    rendererConnection: async () => {
+      if (state !== 'running' || !core) return undefined
+      const apiUrl = core.url()
+      return { apiUrl, token: await core.loginToken() }
+    },
     start: () =>
       enqueue(async () => {
         set('starting')

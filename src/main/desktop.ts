@@ -5,9 +5,11 @@ import type * as Electron from 'electron'
 import { join } from 'node:path'
 import type { CoreState, EventChannel, EventContract, Settings, UploadEvent } from '../shared/ipc.js'
 import { configFromEnv, parseConfig, type Config } from './core/config.js'
-import { createCore, type Core } from './core/index.js'
 import { createLogger } from './core/log.js'
 import { createCoreRunner } from './core-runner.js'
+import { createCoreHost, type CoreHost } from './core-host/parent.js'
+import { utilityTransport } from './core-host/transport.js'
+import { createRestartOffer } from './core-host/restart-offer.js'
 import { createBackupSaver } from './backup.js'
 import { trackDownloads } from './downloads.js'
 import { IpcHandlerError, registerIpc } from './ipc.js'
@@ -43,6 +45,7 @@ export type ElectronModules = Pick<
   | 'Menu'
   | 'Tray'
   | 'Notification'
+  | 'utilityProcess'
   | 'clipboard'
   | 'dialog'
   | 'ipcMain'
@@ -117,15 +120,49 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
   }
   const sendStatus = (error?: unknown) =>
     send('tack:status', { state: runner.state, lan: lanOn, message: error ? String(error) : undefined })
-  const runner = createCoreRunner<Core>({
-    make: () => createCore(config!, log),
+  // The core runs in a utility process of its own (core-host/): SQLite, HTTP and Kubo's supervision never hold up
+  // this thread's windows, tray and menus. Its log lines come back over the channel into this log.
+  const runner = createCoreRunner<CoreHost>({
+    make: () =>
+      createCoreHost({
+        config: config!,
+        spawn: () =>
+          utilityTransport({
+            utilityProcess: electron.utilityProcess,
+            entry: join(init.here, 'core-host.js'),
+            env: init.env,
+          }),
+        sink,
+        log,
+      }),
     onState: (state, error) => {
       if (error) log.error('core failed', { error: String(error) })
+      offerRestart(state, error)
       if (state !== 'running') lanOn = false
       sendStatus(error)
       tray?.refresh()
       if (state === 'running') reveals.flush()
     },
+  })
+  // The core's process died after it ran: the window hears `failed` (sendStatus above) and a dialog offers a restart.
+  const offerRestart = createRestartOffer({
+    ask: async (detail) => {
+      const options = {
+        type: 'error' as const,
+        message: 'Tack stopped unexpectedly',
+        detail: `${detail}\n\nNothing you stored is lost. Restart Tack's service now?`,
+        buttons: ['Restart', 'Open logs', 'Quit'],
+        defaultId: 0,
+        cancelId: 1,
+      }
+      const { response } =
+        win && !win.isDestroyed() ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options)
+      return (['restart', 'logs', 'quit'] as const)[response] ?? 'logs'
+    },
+    restart: () => runner.start(),
+    openLogs: () => void shell.openPath(logFile.path),
+    quit: () => app.quit(),
+    log,
   })
   const lan = createLanClient({ fetch, connection: () => runner.connection() })
   const refreshLan = async () => {
@@ -369,7 +406,7 @@ export function runDesktop(electron: ElectronModules, init: DesktopInit): void {
     const unregister = registerIpc(
       electron.ipcMain,
       {
-        'tack:get-connection': () => runner.rendererConnection() ?? fail('NOT_READY', 'Tack is starting'),
+        'tack:get-connection': async () => (await runner.rendererConnection()) ?? fail('NOT_READY', 'Tack is starting'),
         'tack:pick-and-upload': async (kind) => {
           const options: Electron.OpenDialogOptions = {
             properties: kind === 'folder' ? ['openDirectory'] : ['openFile', 'multiSelections'],

@@ -14,6 +14,7 @@ import {
   session,
   shell,
   Tray,
+  utilityProcess,
 } from 'electron'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -57,6 +58,7 @@ function startDesktop() {
       session,
       shell,
       Tray,
+      utilityProcess,
     },
     { here: dirname(fileURLToPath(import.meta.url)), env: process.env, argv: process.argv, notes: folder.notes },
   )

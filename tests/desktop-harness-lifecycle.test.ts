@@ -28,6 +28,46 @@ describe('desktop shell: ways out', () => {
     expect(h.records.some((r) => r.what === 'webContents.loaded')).toBe(false)
   })
 
+  it("the core's process killed: the window stays, a restart is offered, and Restart brings a new core", async () => {
+    h = await startedApp()
+    const before = await signIn(h)
+    h.sampleChildren()
+    const core = [...h.children()].find(([, cmd]) => cmd.includes('core-host.js'))
+    expect(core, JSON.stringify([...h.children()])).toBeDefined()
+    process.kill(core![0], 'SIGKILL')
+    // The offer is a dialog the shell does not wait on; its default answer here is Restart.
+    const offer = await h.waitFor(
+      'dialog.showMessageBox',
+      (r) => (r.options as { message?: string }).message === 'Tack stopped unexpectedly',
+      30_000,
+    )
+    expect((offer.options as { buttons: string[] }).buttons).toEqual(['Restart', 'Open logs', 'Quit'])
+    // The old core is gone (its session with it); a new one signs the window in again.
+    await expect
+      .poll(
+        () =>
+          fetch(`${before.apiUrl}/api/status`).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        { timeout: 30_000 },
+      )
+      .not.toBe(200)
+    await expect
+      .poll(
+        async () =>
+          await signIn(h!).then(
+            () => true,
+            () => false,
+          ),
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe(true)
+    h.sampleChildren()
+    await h.request('quit')
+    await exitsCleanly(h)
+  })
+
   it('a quit while pins run stops the core and exits', async () => {
     h = await startedApp()
     const { apiUrl, secret } = await signIn(h)

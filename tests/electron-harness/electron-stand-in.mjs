@@ -2,6 +2,7 @@
 // `electron` by hooks.mjs. It behaves as Electron documents where the shell depends on it (before-quit can be
 // held with preventDefault, quit and exit end the process, single-instance lock), records every call
 // (recorder.mjs) and lets the test drive events through driver.mjs.
+import { fork } from 'node:child_process'
 import { EventEmitter } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -339,6 +340,35 @@ export const powerMonitor = new EventEmitter()
 export const net = { fetch: (...args) => fetch(...args) }
 export const webContents = { getAllWebContents: () => windows.map((w) => w.webContents) }
 
+// utilityProcess.fork as Electron documents it (postMessage, 'message', 'exit' with a code, kill, pid), over
+// a plain Node child with an IPC channel: the core's entry (core-host/child.ts) serves process.send there.
+// The child runs with this process's flags, so the hooks (no real electron, no system better-sqlite3) hold.
+export const utilityProcess = {
+  fork(modulePath, args = [], options = {}) {
+    record('utilityProcess.fork', { modulePath, args, serviceName: options.serviceName })
+    const child = fork(modulePath, args, {
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'json',
+    })
+    const proc = new EventEmitter()
+    child.on('error', () => {})
+    child.on('spawn', () => proc.emit('spawn'))
+    child.on('message', (message) => proc.emit('message', message))
+    child.once('exit', (code, signal) => {
+      record('utilityProcess.exit', { code, signal })
+      proc.emit('exit', code ?? 1)
+    })
+    return Object.assign(proc, {
+      get pid() {
+        return child.exitCode === null && child.signalCode === null ? child.pid : undefined
+      },
+      postMessage: (message) => child.connected && child.send(message, () => {}),
+      kill: () => child.kill('SIGTERM'),
+    })
+  },
+}
+
 installDriver()
 export default {
   app,
@@ -355,5 +385,6 @@ export default {
   session,
   shell,
   Tray,
+  utilityProcess,
   webContents,
 }

@@ -92,7 +92,7 @@ it('kill -9 during the move to Kubo: nothing lost, nothing held twice after the 
     }
     for (const f of list.results) {
       const res = await fetch(`${url}/api/gateway/${f.cid}`)
-      expect(res.status, f.name).toBe(200)
+      expect(res.status, `${f.name}: ${res.status === 200 ? '' : await res.clone().text()}`).toBe(200)
       expect(Buffer.from(await res.arrayBuffer()).equals(sent.get(f.name)!), f.name).toBe(true)
     }
     committed = list.results.length

@@ -12,14 +12,20 @@ import { startTack, type TestTack } from './fixtures/core.js'
 import { KUBO_POLL } from './fixtures/poll.js'
 import { tempDir } from './fixtures/tmp.js'
 
-/** The names of the tables, indexes and triggers a database migrated by `migrations` has. */
+/** The names of the tables, indexes and triggers a database migrated by `migrations` has, and the columns
+ *  of each table (`table.column`). */
 function schemaObjects(migrations: Migration[]): Set<string> {
   const dir = tempDir('tack-schema-')
   try {
     const db = openDb(`${dir.path}/schema.db`, migrations)
-    const names = (
-      db.prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>
-    ).map((o) => o.name)
+    const objects = db.prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").all() as Array<{
+      type: string
+      name: string
+    }>
+    const names = objects.map((o) => o.name)
+    for (const t of objects.filter((o) => o.type === 'table'))
+      for (const c of db.prepare(`SELECT name FROM pragma_table_info(?)`).all(t.name) as Array<{ name: string }>)
+        names.push(`${t.name}.${c.name}`)
     db.close()
     return new Set(names)
   } finally {
@@ -109,6 +115,10 @@ describe('a data dir written before one copy', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
       .all() as Array<{ name: string }>
     for (const t of tables) if (!schema9.has(t.name)) old.exec(`DROP TABLE IF EXISTS "${t.name}"`)
+    // Columns later migrations added to the tables schema 9 had (e.g. remotes.failing_since, migration 13).
+    for (const t of tables.filter((t) => schema9.has(t.name)))
+      for (const c of old.prepare('SELECT name FROM pragma_table_info(?)').all(t.name) as Array<{ name: string }>)
+        if (!schema9.has(`${t.name}.${c.name}`)) old.exec(`ALTER TABLE "${t.name}" DROP COLUMN "${c.name}"`)
     old.pragma('user_version = 9')
     old.close()
 

@@ -220,7 +220,7 @@ async function unpack(source: Readable, dir: string): Promise<Manifest> {
         continue
       }
       const target = join(dir, name)
-      mkdirSync(dirname(target), { recursive: true })
+      mkdirSync(dirname(target), { recursive: true, mode: 0o700 })
       const sum = checksum()
       // pipeline: a file that cannot be written (a name that is a folder here) fails this import, not the process.
       await pipeline(

@@ -57,7 +57,7 @@ export function nativeBindingOf(db: Db): string | undefined {
 
 export function openDb(file: string, options: Migration[] | OpenDbOptions = {}): Db {
   const { migrations = MIGRATIONS, electronBinding } = Array.isArray(options) ? { migrations: options } : options
-  mkdirSync(dirname(file), { recursive: true })
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
   // Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
   if (file !== ':memory:') closeSync(openSync(file, 'a', 0o600))
   const db = openSqlite(file, { electronBinding })

@@ -150,7 +150,8 @@ export function createPinner(deps: PinnerDeps): Pinner {
   async function run(cid: string): Promise<void> {
     const row = repo.rowsByCid(cid).find((r) => !r.private)
     if (!row) return
-    setState(cid, 'pinning')
+    // Queued by pinSoon, it said `pinning` already.
+    if (repo.stateOf(cid) !== 'pinning') setState(cid, 'pinning')
     reasons.delete(cid)
     stages.set(cid, { cid, stage: 'waiting for a garbage collection to end', since: Date.now() })
     const hold = deps.gcGate?.hold ?? ((fn: () => Promise<void>) => fn())

@@ -84,7 +84,7 @@ export function createKubo(init: KuboInit): KuboNode {
     log: init.processLog,
     pidFile: join(init.repoPath, 'tack-kubo.pid'),
     async prepare() {
-      mkdirSync(init.repoPath, { recursive: true })
+      mkdirSync(init.repoPath, { recursive: true, mode: 0o700 })
       await initRepo(init.binary, init.repoPath)
       secret = ensureApiSecret(init.apiSecretFile)
       const config = readConfig(init.repoPath)

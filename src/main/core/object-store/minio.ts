@@ -28,7 +28,7 @@ export function createMinioSupervisor(init: MinioInit, prepared: (settings: Mini
     log: init.processLog,
     pidFile: init.pidFile,
     async prepare() {
-      mkdirSync(init.dataDir, { recursive: true })
+      mkdirSync(init.dataDir, { recursive: true, mode: 0o700 })
       const owner = `minio:${init.dataDir}`
       const settings = await prepareSettings(init.settingsFile, owner)
       endpoint = prepared(settings)

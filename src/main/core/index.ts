@@ -234,6 +234,7 @@ export function createCore(config: Config, log: Logger, options: CoreOptions = {
     pinnedByAccount: (multihash) => pins.holds(multihash),
     isCar: (cid) => isCarBlob(state.db, cid),
     redirect: config.gatewayRedirect,
+    holdForRead: (key) => files.placement.holdForRead(key),
     log: log.child('core:gateway'),
   })
   // Large gateway reads and raw uploads are sent by tack-launcher's byte relay (relay/index.ts), on the API port

@@ -35,6 +35,8 @@ import { discard } from './upload.js'
 const COVERED = `(EXISTS (SELECT 1 FROM files f WHERE f.cid = b.cid AND f.private = 0 AND f.state = 'pinned')
   OR EXISTS (SELECT 1 FROM dir_entries e JOIN files d ON d.cid = e.dir_cid
               WHERE e.cid = b.cid AND d.private = 0 AND d.state = 'pinned'))`
+/** The longest a read holds back its object's removal: a reader who stalls longer reads it from Kubo next time. */
+const READ_HOLD_MS = 15 * 60 * 1000
 /** Blobs per transaction while the start's reconciliation evicts (a migration may have many). */
 const BATCH = 200
 
@@ -52,8 +54,15 @@ export interface Placement {
   /** A blob's bytes, from wherever they are (the inclusive range [start, end] of them); from Kubo, a file's
    *  content even when the blob was a CAR upload (its DAG is that file). */
   read(blob: BlobRow, range?: { start: number; end: number }): Promise<Readable>
-  /** After `root` was pinned and verified: the objects of the blobs it covers go. */
+  /** After `root` was pinned and verified: the objects of the blobs it covers go (once nobody reads them). */
   evict(root: string): Promise<void>
+  /**
+   * A read of this object begins (the gateway, which found the blob in the store): an eviction meanwhile
+   * leaves the object until the returned release is called (or READ_HOLD_MS passed). Without it, a read
+   * that found the bytes in the store could ask for them just after the pin job removed them (seen: a 503
+   * in tests/one-copy-crash.test.ts when a resumed job ended during a read).
+   */
+  holdForRead(key: string): () => void
   /** Before Kubo drops a pin: bytes only Kubo holds that no pinned record covers come back to the store. */
   keepBeforeUnpin(): Promise<void>
   /** At start: evicts every covered blob still in the store (the migration of an older data dir). */
@@ -88,10 +97,39 @@ export function createPlacement(deps: PlacementDeps): Placement {
       return keys
     })
 
+  /** Objects being read now (how many reads each), and those whose removal waits for their readers. */
+  const readers = new Map<string, number>()
+  const removeAfterReads = new Set<string>()
+
   async function evictBlobs(cids: string[]): Promise<number> {
     const keys = markInKubo(cids)
-    await discard({ repo, store }, keys)
+    // Still queued in pending_uploads: a kill before the last reader ends leaves them for the next start.
+    for (const key of keys) if (readers.has(key)) removeAfterReads.add(key)
+    await discard(
+      { repo, store },
+      keys.filter((k) => !readers.has(k)),
+    )
     return keys.length
+  }
+
+  function holdForRead(key: string): () => void {
+    readers.set(key, (readers.get(key) ?? 0) + 1)
+    let held = true
+    const release = () => {
+      if (!held) return
+      held = false
+      clearTimeout(timer)
+      const left = (readers.get(key) ?? 1) - 1
+      if (left > 0) return void readers.set(key, left)
+      readers.delete(key)
+      if (removeAfterReads.delete(key))
+        void discard({ repo, store }, [key]).catch((err: unknown) =>
+          log.warn('could not remove an object Kubo now holds', { key, error: String(err) }),
+        )
+    }
+    const timer = setTimeout(release, READ_HOLD_MS)
+    timer.unref()
+    return release
   }
 
   async function copyBack(blob: BlobRow): Promise<void> {
@@ -188,6 +226,7 @@ export function createPlacement(deps: PlacementDeps): Placement {
   }
 
   return {
+    holdForRead,
     async read(blob, range) {
       if (blob.location !== 'kubo') return store.read(blob.object_key, range)
       return fromKubo(blob, range)

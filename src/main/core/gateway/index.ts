@@ -79,6 +79,8 @@ export interface GatewayInit {
   isCar?(cid: string): boolean
   /** TACK_GATEWAY_REDIRECT: answer with a redirect to this public gateway instead of the bytes. */
   redirect?: string
+  /** Keeps an object being read from being removed meanwhile (files/placement.ts: holdForRead). */
+  holdForRead?(key: string): () => void
   log: Logger
 }
 
@@ -113,53 +115,97 @@ export function createGateway(init: GatewayInit): Gateway {
   return {
     async serve(req) {
       const asked = parseGatewayPath(req.cid, req.path)
-      let target: Target = resolve({ repo, pinnedByAccount: init.pinnedByAccount, isCar: init.isCar }, asked, {
+      const target: Target = resolve({ repo, pinnedByAccount: init.pinnedByAccount, isCar: init.isCar }, asked, {
         allowPrivate: req.signed,
       })
-      const upload = target.kind !== 'kubo' || target.upload
-      // A range past the start is the same view continuing (a video seeking): count it once.
-      // Counted after this turn of the event loop: the write need not delay the first byte.
-      const root = target.root
-      if (!req.range || /^bytes=0-/.test(req.range))
-        setImmediate(() => {
-          try {
-            repo.touch(root)
-          } catch {
-            /* the database closed in between (Tack stopping): one view less */
-          }
-        })
-      // An upload read from the object store is pinned once that read is over (or PIN_AFTER_MS passed):
-      // the pin job reads the same object and feeds Kubo, and running both at once halved the first read
-      // (bench/upload.ts: 0.1–0.2× a plain S3 GET of the object with the job running beside it).
-      const readFromStore = target.kind === 'object' && !target.inKubo && req.method === 'GET' && !init.redirect
-      if (upload && !readFromStore) pinLater(target.root)
-      if (init.redirect) {
-        const location = ipfsUrl(init.redirect, { cid: target.root, segments: asked.segments }).href
-        return { status: 302, headers: { location, 'cache-control': 'no-store' } }
+      // Held from the moment the store was found to hold the bytes (no await in between) until they are read.
+      const release =
+        target.kind === 'object' && target.location === 'store' ? init.holdForRead?.(target.objectKey) : undefined
+      if (!release) return respond(req, asked, target)
+      try {
+        return releasedAfter(await respond(req, asked, target), release)
+      } catch (err) {
+        release()
+        throw err
       }
-      // A CAR upload's DAG is only in Kubo: it must be imported before anything is served.
-      if (!req.format && target.kind === 'kubo' && target.upload) await init.pinner.ensurePinned(target.root)
-      if (req.format) {
-        // Blocks and CARs come from Kubo, so an upload must be pinned first.
-        if (upload) await init.pinner.ensurePinned(target.root)
-        target = { kind: 'kubo', root: target.root, segments: asked.segments, upload }
-      }
-      const etag = etagOf(target, asked, req.format)
-      if (req.ifNoneMatch && req.ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
-        if (readFromStore) pinLater(target.root)
-        return { status: 304, headers: { etag, 'cache-control': IMMUTABLE } }
-      }
-      if (target.kind === 'listing') {
-        const html = listingHtml(target, GATEWAY_PATH)
-        return {
-          status: 200,
-          headers: { ...common(etag), 'content-type': 'text/html; charset=utf-8' },
-          body: req.method === 'HEAD' ? undefined : { kind: 'bytes', body: html },
-        }
-      }
-      if (target.kind === 'kubo') return fromKubo(target, req, etag)
-      return serveObject(target, req, asked, etag)
     },
+  }
+
+  /** The answer's body, once read (by Node or by the relay) or let go, releases the hold on its object. */
+  function releasedAfter(res: GatewayResponse, release: () => void): GatewayResponse {
+    const body = res.body
+    if (!body || body.kind === 'bytes') {
+      release()
+      return res
+    }
+    const { open, done } = body
+    return {
+      ...res,
+      body: {
+        ...body,
+        done: (outcome) => {
+          release()
+          done?.(outcome)
+        },
+        open: async () => {
+          try {
+            const stream = await open()
+            stream.once('close', release)
+            return stream
+          } catch (err) {
+            release()
+            throw err
+          }
+        },
+      },
+    }
+  }
+
+  async function respond(req: GatewayRequest, asked: GatewayPath, resolved: Target): Promise<GatewayResponse> {
+    let target = resolved
+    const upload = target.kind !== 'kubo' || target.upload
+    // A range past the start is the same view continuing (a video seeking): count it once.
+    // Counted after this turn of the event loop: the write need not delay the first byte.
+    const root = target.root
+    if (!req.range || /^bytes=0-/.test(req.range))
+      setImmediate(() => {
+        try {
+          repo.touch(root)
+        } catch {
+          /* the database closed in between (Tack stopping): one view less */
+        }
+      })
+    // An upload read from the object store is pinned once that read is over (or PIN_AFTER_MS passed):
+    // the pin job reads the same object and feeds Kubo, and running both at once halved the first read
+    // (bench/upload.ts: 0.1–0.2× a plain S3 GET of the object with the job running beside it).
+    const readFromStore = target.kind === 'object' && !target.inKubo && req.method === 'GET' && !init.redirect
+    if (upload && !readFromStore) pinLater(target.root)
+    if (init.redirect) {
+      const location = ipfsUrl(init.redirect, { cid: target.root, segments: asked.segments }).href
+      return { status: 302, headers: { location, 'cache-control': 'no-store' } }
+    }
+    // A CAR upload's DAG is only in Kubo: it must be imported before anything is served.
+    if (!req.format && target.kind === 'kubo' && target.upload) await init.pinner.ensurePinned(target.root)
+    if (req.format) {
+      // Blocks and CARs come from Kubo, so an upload must be pinned first.
+      if (upload) await init.pinner.ensurePinned(target.root)
+      target = { kind: 'kubo', root: target.root, segments: asked.segments, upload }
+    }
+    const etag = etagOf(target, asked, req.format)
+    if (req.ifNoneMatch && req.ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
+      if (readFromStore) pinLater(target.root)
+      return { status: 304, headers: { etag, 'cache-control': IMMUTABLE } }
+    }
+    if (target.kind === 'listing') {
+      const html = listingHtml(target, GATEWAY_PATH)
+      return {
+        status: 200,
+        headers: { ...common(etag), 'content-type': 'text/html; charset=utf-8' },
+        body: req.method === 'HEAD' ? undefined : { kind: 'bytes', body: html },
+      }
+    }
+    if (target.kind === 'kubo') return fromKubo(target, req, etag)
+    return serveObject(target, req, asked, etag)
   }
 
   async function serveObject(

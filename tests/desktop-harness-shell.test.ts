@@ -77,6 +77,35 @@ describe('desktop shell: files, backups, notifications, senders', () => {
     expect(readFileSync(target).includes('manifest.json')).toBe(true)
   })
 
+  it("LAN sharing switched from the window goes through the shell's LAN client to the real core, and back", async () => {
+    h = await startedApp()
+    const { apiUrl, secret } = await signIn(h)
+    const coreLan = async () =>
+      (
+        (await (await fetch(`${apiUrl}/api/settings`, { headers: { authorization: `Bearer ${secret}` } })).json()) as {
+          lan: boolean
+        }
+      ).lan
+    expect(await coreLan()).toBe(false)
+    await click(h)
+    const on = await h.request<Result<{ lan: boolean }>>('invoke', {
+      channel: 'tack:set-settings',
+      args: [{ lan: true }],
+    })
+    expect(on).toMatchObject({ ok: true, value: { lan: true } })
+    expect(await coreLan()).toBe(true)
+    // The window is told what the core now says.
+    const read = await h.request<Result<{ lan: boolean }>>('invoke', { channel: 'tack:get-settings' })
+    expect(read).toMatchObject({ ok: true, value: { lan: true } })
+    await click(h)
+    const off = await h.request<Result<{ lan: boolean }>>('invoke', {
+      channel: 'tack:set-settings',
+      args: [{ lan: false }],
+    })
+    expect(off).toMatchObject({ ok: true, value: { lan: false } })
+    expect(await coreLan()).toBe(false)
+  })
+
   it('files passed to a second launch are confirmed and uploaded like a drop', async () => {
     h = await startedApp()
     const b = file('second-b.txt', 'from a second launch')

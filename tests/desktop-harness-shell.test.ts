@@ -7,11 +7,26 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from './fixtures/tmp.js'
 import type { Harness } from './electron-harness/client.js'
-import { click, expectNoChildLeft, signIn, startedApp, type Result } from './electron-harness/scenario.js'
+import {
+  click,
+  expectNoChildLeft,
+  quitLeavingNothing,
+  signIn,
+  startedApp,
+  type Result,
+} from './electron-harness/scenario.js'
 
 let h: Harness | undefined
 const dir = tempDir('tack-harness-files-')
-afterEach(async () => h?.remove())
+// Every scenario ends with a quit that leaves no Kubo, MinIO or tack-launcher behind.
+afterEach(async () => {
+  try {
+    await quitLeavingNothing(h)
+  } finally {
+    await h?.remove()
+    h = undefined
+  }
+})
 
 const file = (name: string, text: string) => (writeFileSync(join(dir.path, name), text), join(dir.path, name))
 const confirmations = (app: Harness) =>

@@ -5,11 +5,19 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Harness, HarnessRecord } from './electron-harness/client.js'
-import { click, expectNoChildLeft, startedApp, type Result } from './electron-harness/scenario.js'
+import { click, expectNoChildLeft, quitLeavingNothing, startedApp, type Result } from './electron-harness/scenario.js'
 import { minioBinary } from './electron-harness/binaries.js'
 
 let h: Harness | undefined
-afterEach(async () => h?.remove())
+// Every scenario ends with a quit that leaves no Kubo, MinIO or tack-launcher behind.
+afterEach(async () => {
+  try {
+    await quitLeavingNothing(h)
+  } finally {
+    await h?.remove()
+    h = undefined
+  }
+})
 
 type Item = { label?: string; role?: string; submenu?: Item[] }
 const roles = (items: Item[]): string[] =>

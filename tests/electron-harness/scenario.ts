@@ -57,3 +57,14 @@ export function expectNoChildLeft(h: Harness, expected: string[] = ['ipfs', 'min
 export function expectNoRealElectron(h: Harness): void {
   expect(h.output()).not.toMatch(/real electron package/)
 }
+
+/** Ends a scenario's app by a quit (unless it has ended already) and checks that it left no child process. */
+export async function quitLeavingNothing(h: Harness | undefined): Promise<void> {
+  if (!h) return
+  if (h.child.exitCode === null && h.child.signalCode === null) {
+    h.sampleChildren()
+    await h.request('quit').catch(() => {})
+    await h.exited
+  }
+  expectNoChildLeft(h)
+}
